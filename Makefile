@@ -1,0 +1,32 @@
+# Two commands on a fresh machine:
+#   make dataset   build the dataset from seeds/ (creates .venv from the project's own files)
+#   make test      run the whole test suite (build, validations, span checks, wheel, R, ...)
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+
+.PHONY: dataset test check validate wheel clean
+
+$(VENV)/.installed: pyproject.toml requirements/lock.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	PIP_CONSTRAINT=requirements/lock.txt $(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+dataset: $(VENV)/.installed
+	$(VENV)/bin/cartel-campaign build
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+check: $(VENV)/.installed
+	$(VENV)/bin/cartel-campaign build --check
+
+validate: $(VENV)/.installed
+	$(VENV)/bin/cartel-campaign validate
+
+wheel: $(VENV)/.installed
+	$(PY) -m build --wheel --outdir dist .
+
+clean:
+	rm -rf $(VENV) dist .build-tmp .pytest_cache

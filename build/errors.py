@@ -1,0 +1,11 @@
+"""The one error type of the build: where (file and line), what was expected, what was found."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class BuildError(Exception):
+    def __init__(self, file: str | Path | None, line: int | None, message: str):
+        self.file, self.line, self.message = (str(file) if file else None), line, message
+        where = f"{self.file}:{line}" if file and line else (self.file or "build")
+        super().__init__(f"{where}: {message}")

@@ -1,0 +1,169 @@
+"""Step 4: write a release (Parquet, CSV, datapackage.json, manifest) and publish it atomically.
+
+A release is written to a temporary folder, validated there, and only then moved
+into dataset/<version>/ with one rename; the root datapackage.json is replaced with
+os.replace. A published (git-tracked) version is never overwritten.
+"""
+from __future__ import annotations
+
+import contextlib
+import copy
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from cartel_campaign import _schema
+from cartel_campaign.validate import MANIFEST, manifest_entries, sha256_file
+from errors import BuildError
+
+
+def to_arrow(rows: list[dict], table_schema: dict) -> pa.Table:
+    """Rows -> Arrow table typed by the schema, carrying pandas metadata (so Int64 loads as Int64)."""
+    names = _schema.field_names(table_schema)
+    df = pd.DataFrame.from_records(rows, columns=names)
+    for field in table_schema["fields"]:
+        name = field["name"]
+        if field["type"] == "integer":
+            df[name] = df[name].astype("Int64")
+        elif field["type"] == "boolean":
+            df[name] = df[name].astype(bool)
+        elif field["type"] == "string":
+            df[name] = df[name].astype(object).where(df[name].notna(), None)
+    return pa.Table.from_pandas(df, schema=_schema.arrow_schema(table_schema), preserve_index=False)
+
+
+def json_text(obj) -> str:
+    return json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
+
+
+def descriptor(meta: dict, schemas: dict, version: str, sources: list[dict], stats: dict, prefix: str = "") -> dict:
+    """The Data Package descriptor of a release; `prefix` makes paths relative to the repository root."""
+    out = {k: meta[k] for k in ("name", "title", "description", "homepage", "keywords", "licenses", "contributors")}
+    out["version"] = version
+    out["source_rights"] = meta["source_rights"]
+    out["sources"] = sources
+    out["resources"] = []
+    for name in meta["tables"]:
+        schema = copy.deepcopy(schemas[name])
+        schema.pop("$schema", None)
+        res = {
+            "name": name,
+            "path": f"{prefix}{name}.csv",
+            "profile": "tabular-data-resource",
+            "title": schema.pop("title", name),
+            "description": schema.pop("description", ""),
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "bytes": stats[name]["bytes"],
+            "hash": f"sha256:{stats[name]['sha256']}",
+            "derived": name in meta["derived_tables"],
+            "parquet_path": f"{prefix}{name}.parquet",
+            "schema": schema,
+        }
+        out["resources"].append(res)
+    return out
+
+
+def write_release(folder: Path, tables: dict, schemas: dict, meta: dict, version: str, sources: list[dict]) -> None:
+    folder.mkdir(parents=True)
+    stats = {}
+    for name in meta["tables"]:
+        table = to_arrow(tables[name], schemas[name])
+        pq.write_table(table, folder / f"{name}.parquet", compression="zstd")
+        pacsv.write_csv(table, folder / f"{name}.csv", pacsv.WriteOptions(quoting_style="needed"))
+        stats[name] = {"bytes": (folder / f"{name}.csv").stat().st_size, "sha256": sha256_file(folder / f"{name}.csv")}
+    (folder / "datapackage.json").write_text(json_text(descriptor(meta, schemas, version, sources, stats)), encoding="utf-8")
+    write_manifest(folder, version)
+
+
+def write_manifest(folder: Path, version: str) -> None:
+    (folder / MANIFEST).write_text(json_text({"version": version, "files": manifest_entries(folder)}), encoding="utf-8")
+
+
+def root_descriptor(release: Path, version: str) -> dict:
+    """The root datapackage.json: the newest release's descriptor, paths from the repository root."""
+    desc = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    prefix = f"dataset/{version}/"
+    for res in desc["resources"]:
+        res["path"] = prefix + res["path"]
+        res["parquet_path"] = prefix + res["parquet_path"]
+    return desc
+
+
+def same_tree(a: Path, b: Path) -> list[str]:
+    """Files that differ between two folders (names relative to them)."""
+    names = {p.relative_to(a) for p in a.rglob("*") if p.is_file()} | {p.relative_to(b) for p in b.rglob("*") if p.is_file()}
+    return sorted(str(n) for n in names if not (a / n).is_file() or not (b / n).is_file() or (a / n).read_bytes() != (b / n).read_bytes())
+
+
+def is_tracked(root: Path, path: Path) -> bool:
+    """True when git tracks files under path (a published release); False outside git."""
+    try:
+        out = subprocess.run(["git", "ls-files", "--", str(path.relative_to(root))], cwd=root, capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return False
+    return bool(out.stdout.strip())
+
+
+@contextlib.contextmanager
+def build_lock(root: Path):
+    """One build at a time per checkout: a second one is refused, not queued."""
+    path = root / ".build.lock"
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(path, None, "another build is running in this checkout (lock held); wait for it to finish") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def publish(root: Path, staged: Path, version: str, generated: dict[str, bytes], *, replace: bool = False) -> str:
+    """Move a validated release into dataset/<version>/ and write the generated files.
+
+    Returns 'published', 'unchanged' or 'replaced'. Refuses to change a git-tracked release.
+    """
+    target = root / "dataset" / version
+    state = "published"
+    if target.exists():
+        diff = same_tree(staged, target)
+        if not diff:
+            state = "unchanged"
+        elif replace and not is_tracked(root, target):
+            old = target.with_name(f".{version}.old-{os.getpid()}")
+            os.rename(target, old)
+            shutil.rmtree(old)
+            state = "replaced"
+        else:
+            raise BuildError(
+                target, None,
+                f"release {version} is already published and the rebuild differs ({', '.join(diff[:5])}); a published "
+                "version is never edited: bump the version in src/cartel_campaign/_version.py"
+                + ("" if replace else " (or, for a version not yet committed, rerun with --replace)"),
+            )
+    if state != "unchanged":
+        target.parent.mkdir(exist_ok=True)
+        os.rename(staged, target)
+    for rel, data in generated.items():
+        path = root / rel
+        if not path.is_file() or path.read_bytes() != data:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, data)
+    return state

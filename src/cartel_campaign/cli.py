@@ -1,0 +1,103 @@
+"""cartel-campaign: build, validate, inspect and compare releases of the dataset.
+
+Exit codes: 0 success; 1 validation or check failure (the data is wrong or out of date);
+2 bad input or usage (an annotation error, an unknown version, not a checkout).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _checkout_root() -> Path:
+    """The repository checkout to build in: the current directory or a parent of it, else this package's checkout."""
+    candidates = [Path.cwd(), *Path.cwd().parents, Path(__file__).resolve().parents[2]]
+    for c in candidates:
+        if (c / "build" / "pipeline.py").is_file() and (c / "seeds").is_dir():
+            return c
+    raise SystemExit("error: `cartel-campaign build` runs in a checkout of the repository (no build/pipeline.py and seeds/ found here or above)")
+
+
+def cmd_build(args) -> int:
+    root = args.root.resolve() if args.root else _checkout_root()
+    sys.path.insert(0, str(root / "build"))
+    import pipeline  # the build scripts live in the checkout's build/
+
+    argv = [*(["--check"] if args.check else []), *(["--replace"] if args.replace else []), *(["-q"] if args.quiet else []), "--root", str(root)]
+    return pipeline.main(argv)
+
+
+def cmd_validate(args) -> int:
+    from . import versions
+    from .validate import check_frictionless, validate_release
+
+    root = Path(args.root).resolve() if args.root else None
+    from . import data_root
+
+    root = root or data_root()
+    chosen = [args.version] if args.version else versions(root)
+    if not chosen:
+        print("error: no published release found", file=sys.stderr)
+        return 2
+    failed = 0
+    for v in chosen:
+        if not (root / "dataset" / v / "datapackage.json").is_file():
+            print(f"error: unknown version {v!r}; published: {', '.join(versions(root))}", file=sys.stderr)
+            return 2
+        print(f"validating release {v}…", file=sys.stderr, flush=True)
+        problems = validate_release(v, root)
+        for p in problems:
+            print(f"  {v}: {p}")
+        print(f"release {v}: {'valid' if not problems else f'{len(problems)} problem(s)'}")
+        failed += bool(problems)
+    root_problems = check_frictionless(root / "datapackage.json")
+    for p in root_problems:
+        print(f"  datapackage.json: {p}")
+    print(f"datapackage.json: {'valid' if not root_problems else f'{len(root_problems)} problem(s)'}")
+    return 1 if failed or root_problems else 0
+
+
+def cmd_info(args) -> int:
+    import json
+
+    from . import __version__, data_root, versions
+
+    root = data_root()
+    print(f"cartel-campaign-data {__version__} (data in {root})")
+    print(f"versions: {', '.join(versions())}")
+    desc = json.loads((root / "dataset" / (args.version or __version__) / "datapackage.json").read_text(encoding="utf-8"))
+    import pyarrow.parquet as pq
+
+    print(f"tables in {desc['version']}:")
+    for res in desc["resources"]:
+        n = pq.ParquetFile(root / "dataset" / desc["version"] / res["parquet_path"]).metadata.num_rows
+        print(f"  {res['name']:<18} {n:>6} rows  {res['title'] if res['title'] != res['name'] else ''}{res['description'][:70]}")
+    print("sources:")
+    for s in desc["sources"]:
+        print(f"  {s['path']}  sha256 {s['sha256']}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="cartel-campaign", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("build", help="build the dataset from seeds/ and publish the current version (checkout only)")
+    p.add_argument("--check", action="store_true", help="rebuild into a temporary folder; exit 1 if any generated file differs")
+    p.add_argument("--replace", action="store_true", help="replace the current version if it is not committed yet")
+    p.add_argument("--root", type=Path, help="repository root (default: found from the current directory)")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_build)
+    p = sub.add_parser("validate", help="validate published releases (all by default): manifest, pandera, spans, Frictionless")
+    p.add_argument("--version", help="validate only this version")
+    p.add_argument("--root", help="data root holding datapackage.json, dataset/ and seeds/ (default: the installed data)")
+    p.set_defaults(func=cmd_validate)
+    p = sub.add_parser("info", help="versions, tables with row counts, sources")
+    p.add_argument("--version", help="release to describe (default: newest)")
+    p.set_defaults(func=cmd_info)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

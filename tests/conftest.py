@@ -1,0 +1,36 @@
+"""Shared fixtures: the repository root, the build scripts on sys.path, throwaway project copies."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / "build"
+if str(BUILD) not in sys.path:
+    sys.path.insert(0, str(BUILD))
+
+_IGNORE = shutil.ignore_patterns(".venv", ".git", ".build-tmp", "__pycache__", ".pytest_cache", "dist", "*.egg-info", ".build.lock")
+
+
+def copy_project(dest: Path) -> Path:
+    """A full copy of the working tree (no .venv/.git) to build or break without touching the real one."""
+    shutil.copytree(ROOT, dest, ignore=_IGNORE)
+    return dest
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+def run_build(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(root / "build" / "pipeline.py"), "--root", str(root), "-q", *args],
+                          capture_output=True, text=True, timeout=600)
+
+
+def tree_bytes(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -1,0 +1,77 @@
+"""The build: up to date with seeds/, byte-identical when repeated, refuses to edit a published release."""
+from __future__ import annotations
+
+import json
+import shutil
+
+from conftest import ROOT, copy_project, run_build, tree_bytes
+
+import pipeline
+
+
+def test_committed_release_is_what_the_seeds_build():
+    """`build --check`: a rebuild of seeds/ equals the newest release and every generated file."""
+    result = run_build(ROOT, "--check")
+    assert result.returncode == 0, result.stderr
+
+
+def test_rebuild_is_byte_identical(tmp_path):
+    """Two independent builds from the same seeds give the same bytes (Parquet, CSV, JSON, docs)."""
+    outputs = []
+    for name in ("a", "b"):
+        proj = copy_project(tmp_path / name)
+        version = pipeline.read_version(proj)
+        shutil.rmtree(proj / "dataset" / version)
+        result = run_build(proj)
+        assert result.returncode == 0, result.stderr
+        outputs.append(tree_bytes(proj / "dataset" / version) | {"datapackage.json": (proj / "datapackage.json").read_bytes()})
+    assert outputs[0].keys() == outputs[1].keys()
+    assert [k for k in outputs[0] if outputs[0][k] != outputs[1][k]] == []
+    assert outputs[0] == tree_bytes(ROOT / "dataset" / pipeline.read_version(ROOT)) | {"datapackage.json": (ROOT / "datapackage.json").read_bytes()}
+
+
+def test_csv_is_utf8_with_lf_and_iso_dates():
+    version = pipeline.read_version(ROOT)
+    for csv in (ROOT / "dataset" / version).glob("*.csv"):
+        raw = csv.read_bytes()
+        raw.decode("utf-8")
+        assert b"\r" not in raw, csv
+    events = (ROOT / "dataset" / version / "events.csv").read_text(encoding="utf-8")
+    assert "2025-11-24" in events
+
+
+def test_published_release_is_never_overwritten(project):
+    """Changing an annotation without a new version is refused for a git-tracked release."""
+    import subprocess
+
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    subprocess.run(["git", "add", "dataset"], cwd=project, check=True)
+    version = pipeline.read_version(project)
+    before = tree_bytes(project / "dataset")
+    actors = project / "seeds" / "actors.yaml"
+    actors.write_text(actors.read_text(encoding="utf-8").replace("description: US Secretary of State", "description: Secretary of State of the US"), encoding="utf-8")
+    result = run_build(project, "--replace")
+    assert result.returncode == 2
+    assert f"release {version} is already published and the rebuild differs" in result.stderr
+    assert tree_bytes(project / "dataset") == before
+
+
+def test_check_detects_a_stale_release(project):
+    actors = project / "seeds" / "actors.yaml"
+    actors.write_text(actors.read_text(encoding="utf-8").replace("description: US Secretary of State", "description: Secretary of State of the US"), encoding="utf-8")
+    result = run_build(project, "--check")
+    assert result.returncode == 1
+    assert "actors.csv" in result.stderr
+
+
+def test_root_datapackage_describes_newest_release():
+    desc = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    version = pipeline.read_version(ROOT)
+    assert desc["version"] == version
+    assert all(r["path"].startswith(f"dataset/{version}/") for r in desc["resources"])
+    shas = {s["path"]: s["sha256"] for s in desc["sources"]}
+    assert len(shas) == 5
+    import hashlib
+
+    for path, sha in shas.items():
+        assert hashlib.sha256((ROOT / path).read_bytes()).hexdigest() == sha
