@@ -59,7 +59,9 @@ SHAPES = {
     },
     "exclusion": {"text": ("str", True), "occurrence": ("int", False), "reason": ("str", True)},
     "span": {"text": ("str", True), "occurrence": ("int", False)},
+    "release": {"version": ("version", True), "date": ("date", True), "notes": ("str", True), "breaking": ("str", False)},
 }
+VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 
 
 def schema_enum(schemas_dir: Path, table: str, column: str) -> list[str]:
@@ -120,6 +122,9 @@ class Checker:
         elif typ == "country":
             if not isinstance(value, str) or not COUNTRY.match(value):
                 bad("an ISO 3166-1 alpha-2 code in capitals, quoted (e.g. 'US')")
+        elif typ == "version":
+            if not isinstance(value, str) or not VERSION.match(value):
+                bad("a quoted version 'MAJOR.MINOR.PATCH' (e.g. '1.0.0')")
         elif typ == "qid":
             if not isinstance(value, str) or not QID.match(value):
                 bad("a Wikidata id such as 'Q42'")
@@ -183,6 +188,23 @@ def load_actors(path: Path, display: str, checker: Checker) -> list:
             if not isinstance(alias, str) or not alias.strip() or alias != alias.strip():
                 raise BuildError(display, aliases.lines[j], f"actor {actor['id']!r}: alias must be non-empty text without surrounding spaces, found {alias!r}")
     return actors
+
+
+def load_releases(path: Path, display: str, checker: Checker) -> list:
+    """seeds/releases.yaml: the releases, oldest first; the newest is the version to build."""
+    releases = yamlio.load(path, display)
+    if not isinstance(releases, list) or not releases:
+        raise BuildError(display, 1, "expected a non-empty list of releases (version, date, notes), oldest first")
+    previous = None
+    for i, rel in enumerate(releases):
+        checker.check(rel, "release", f"release #{i + 1}")
+        key = tuple(int(p) for p in rel["version"].split("."))
+        if previous and key <= previous[0]:
+            raise BuildError(display, rel.line_of("version"), f"versions must increase: {rel['version']} comes after {previous[1]}")
+        if previous and rel["date"] < previous[2]:
+            raise BuildError(display, rel.line_of("date"), f"release date {rel['date']} is before the previous release's {previous[2]}")
+        previous = (key, rel["version"], rel["date"])
+    return releases
 
 
 def load_annotation(path: Path, display: str, seeds_dir: Path, checker: Checker):

@@ -1,6 +1,6 @@
 """Build the dataset: seeds/ -> checked tables -> validated release -> dataset/<version>/.
 
-    python build/pipeline.py            # build and publish the version in src/cartel_campaign/_version.py
+    python build/pipeline.py            # build and publish the newest version in seeds/releases.yaml
     python build/pipeline.py --check    # rebuild into a temporary folder; fail if anything generated differs
 
 Steps (one module each): annotations (read + shape checks) -> spans (offsets) ->
@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -31,12 +30,13 @@ from errors import BuildError  # noqa: E402
 ROOT = HERE.parent
 
 
+def read_releases(root: Path) -> list:
+    return annotations.load_releases(root / "seeds" / "releases.yaml", "seeds/releases.yaml", annotations.Checker(root / "schemas"))
+
+
 def read_version(root: Path) -> str:
-    text = (root / "src" / "cartel_campaign" / "_version.py").read_text(encoding="utf-8")
-    m = re.search(r'^__version__ = "(\d+\.\d+\.\d+)"$', text, re.M)
-    if not m:
-        raise BuildError(root / "src/cartel_campaign/_version.py", None, 'expected a line __version__ = "X.Y.Z"')
-    return m.group(1)
+    """The version to build: the newest entry of seeds/releases.yaml (the one place it is written)."""
+    return read_releases(root)[-1]["version"]
 
 
 def load_schemas(root: Path) -> tuple[dict, dict]:
@@ -88,6 +88,10 @@ def stage_release(root: Path, work: Path, version: str, stages: Stages) -> tuple
 
     meta, schemas = load_schemas(root)
     stages("reading and checking annotations")
+    releases = read_releases(root)
+    for rel in releases[:-1]:
+        if not (root / "dataset" / rel["version"] / "datapackage.json").is_file():
+            raise BuildError("seeds/releases.yaml", rel.line_of("version"), f"release {rel['version']} is listed but dataset/{rel['version']}/ is not published")
     tables, sources = collect(root)
     stages("writing Parquet and CSV")
     staged = work / "dataset" / version
@@ -98,7 +102,7 @@ def stage_release(root: Path, work: Path, version: str, stages: Stages) -> tuple
         raise BuildError(f"dataset/{version}", None, "the build is invalid; nothing was published:\n  " + "\n  ".join(problems))
     stages("generating docs")
     generated = {"datapackage.json": publish.json_text(publish.root_descriptor(staged, version)).encode()}
-    generated.update(docs.generate(root, staged, version, meta, schemas))
+    generated.update(docs.generate(root, staged, version, meta, schemas, releases))
     stages("")
     return staged, generated
 

@@ -79,6 +79,32 @@ def cmd_info(args) -> int:
     return 0
 
 
+def cmd_diff(args) -> int:
+    from . import versions
+    from . import diff as d
+
+    known = versions()
+    for v in (args.old, args.new):
+        if v not in known:
+            print(f"error: unknown version {v!r}; published: {', '.join(known)}", file=sys.stderr)
+            return 2
+    if args.markdown:
+        print(d.markdown(args.old, args.new, args.old, args.new), end="")
+        return 0
+    print(f"{args.old} -> {args.new}")
+    print(d.summary(args.old, args.new).to_string(index=False))
+    schema = d.schema_diff(args.old, args.new)
+    print(f"\nschema changes: {len(schema)} ({int(schema['breaking'].sum())} breaking)")
+    if len(schema):
+        print(schema.fillna("").to_string(index=False))
+    if args.rows:
+        for table, rows in d.diff(args.old, args.new).items():
+            if len(rows):
+                print(f"\n[{table}]")
+                print(rows.to_string(index=False))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cartel-campaign", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -92,6 +118,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--version", help="validate only this version")
     p.add_argument("--root", help="data root holding datapackage.json, dataset/ and seeds/ (default: the installed data)")
     p.set_defaults(func=cmd_validate)
+    p = sub.add_parser("diff", help="rows added/removed/changed per table (by primary key) and schema changes between two versions")
+    p.add_argument("old")
+    p.add_argument("new")
+    p.add_argument("--rows", action="store_true", help="list every added, removed and changed row with its changed columns")
+    p.add_argument("--markdown", action="store_true", help="print the summary as Markdown (as in CHANGELOG.md)")
+    p.set_defaults(func=cmd_diff)
     p = sub.add_parser("info", help="versions, tables with row counts, sources")
     p.add_argument("--version", help="release to describe (default: newest)")
     p.set_defaults(func=cmd_info)

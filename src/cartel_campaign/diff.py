@@ -1,0 +1,146 @@
+"""What changed between two releases: rows added, removed and changed (by primary key) and schema changes.
+
+    >>> from cartel_campaign.diff import diff, schema_diff
+    >>> rows = diff("0.1.0", "1.0.0")            # {table: DataFrame(change, key, changed_columns)}
+    >>> schema = schema_diff("0.1.0", "1.0.0")   # DataFrame(table, column, change, detail, breaking)
+
+Only pandas and pyarrow are used (no validation libraries).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from . import _schema
+
+# A type change is widening (compatible) when every value of the old type is a value of the new one.
+_WIDENS = {("integer", "number"), ("integer", "string"), ("number", "string"), ("date", "string"), ("boolean", "string")}
+_ROW_COLUMNS = ["change", "key", "changed_columns"]
+
+
+def _folder(release) -> Path:
+    if isinstance(release, Path):
+        return release
+    from . import release_dir
+
+    return release_dir(str(release))
+
+
+def _package(folder: Path) -> dict:
+    return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def _resources(folder: Path) -> dict:
+    return {r["name"]: r for r in _package(folder)["resources"]}
+
+
+def schema_diff(a, b):
+    """Schema changes from release a to release b; `breaking` marks what needs a major version bump."""
+    import pandas as pd
+
+    ra, rb = _resources(_folder(a)), _resources(_folder(b))
+    rows = []
+
+    def add(table, column, change, detail, breaking):
+        rows.append(dict(table=table, column=column, change=change, detail=detail, breaking=breaking))
+
+    for table in sorted(ra.keys() - rb.keys()):
+        add(table, None, "table removed", "", True)
+    for table in sorted(rb.keys() - ra.keys()):
+        add(table, None, "table added", "", False)
+    for table in [t for t in rb if t in ra]:
+        fa = {f["name"]: f for f in ra[table]["schema"]["fields"]}
+        fb = {f["name"]: f for f in rb[table]["schema"]["fields"]}
+        for col in [c for c in fa if c not in fb]:
+            add(table, col, "column removed", "removed or renamed", True)
+        for col in [c for c in fb if c not in fa]:
+            add(table, col, "column added", fb[col]["type"], False)
+        for col in [c for c in fb if c in fa]:
+            ta, tb = fa[col]["type"], fb[col]["type"]
+            if ta != tb:
+                add(table, col, "type changed", f"{ta} -> {tb}", (ta, tb) not in _WIDENS)
+            ca, cb = fa[col].get("constraints", {}), fb[col].get("constraints", {})
+            ea, eb = ca.get("enum"), cb.get("enum")
+            if ea is not None and eb is not None and ea != eb:
+                removed, added = sorted(set(ea) - set(eb)), sorted(set(eb) - set(ea))
+                detail = "; ".join(x for x in (f"removed {removed}" if removed else "", f"added {added}" if added else "") if x)
+                add(table, col, "enum changed", detail, bool(removed))
+            elif ea is None and eb is not None:
+                add(table, col, "enum added", str(eb), True)
+            if cb.get("required") and not ca.get("required"):
+                add(table, col, "now required", "", True)
+            if ca.get("required") and not cb.get("required"):
+                add(table, col, "now optional", "", False)
+        pa_, pb_ = ra[table]["schema"].get("primaryKey"), rb[table]["schema"].get("primaryKey")
+        if pa_ != pb_:
+            add(table, None, "primary key changed", f"{pa_} -> {pb_}", True)
+    return pd.DataFrame(rows, columns=["table", "column", "change", "detail", "breaking"])
+
+
+def _keyed(df, pk):
+    import pandas as pd
+
+    key = pd.Index(["|".join(str(v) for v in row) for row in df[pk].itertuples(index=False)], name="key", dtype=object)
+    return df.set_index(key)
+
+
+def diff(a, b) -> dict:
+    """Row changes per table (tables present in both releases), by primary key."""
+    import pandas as pd
+
+    fa, fb = _folder(a), _folder(b)
+    ra, rb = _resources(fa), _resources(fb)
+    out = {}
+    for table, res in rb.items():
+        pk = res["schema"].get("primaryKey") or []
+        new = _schema.read_parquet(fb / f"{table}.parquet")
+        old = _schema.read_parquet(fa / f"{table}.parquet") if table in ra else new.iloc[0:0]
+        if not pk:
+            continue
+        if isinstance(pk, str):
+            pk = [pk]
+        if any(k not in old.columns for k in pk):
+            old = new.iloc[0:0]
+        old_k, new_k = _keyed(old, pk), _keyed(new, pk)
+        rows = [dict(change="added", key=k, changed_columns="") for k in new_k.index.difference(old_k.index)]
+        rows += [dict(change="removed", key=k, changed_columns="") for k in old_k.index.difference(new_k.index)]
+        common = [c for c in new_k.columns if c in old_k.columns]
+        for k in new_k.index.intersection(old_k.index):
+            o, n = old_k.loc[k, common], new_k.loc[k, common]
+            changed = [c for c in common if not ((pd.isna(o[c]) and pd.isna(n[c])) or o[c] == n[c])]
+            added_cols = [c for c in new_k.columns if c not in old_k.columns and not pd.isna(new_k.loc[k, c])]
+            if changed or added_cols:
+                rows.append(dict(change="changed", key=k, changed_columns=",".join(changed + added_cols)))
+        out[table] = pd.DataFrame(rows, columns=_ROW_COLUMNS).sort_values(["change", "key"], ignore_index=True)
+    return out
+
+
+def summary(a, b):
+    """One row per table: rows before/after and added/removed/changed counts."""
+    import pandas as pd
+
+    fa, fb = _folder(a), _folder(b)
+    ra = _resources(fa)
+    rows = []
+    for table, changes in diff(fa, fb).items():
+        import pyarrow.parquet as pq
+
+        before = pq.ParquetFile(fa / f"{table}.parquet").metadata.num_rows if table in ra else 0
+        after = pq.ParquetFile(fb / f"{table}.parquet").metadata.num_rows
+        counts = changes["change"].value_counts()
+        rows.append(dict(table=table, rows_before=before, rows_after=after, added=int(counts.get("added", 0)),
+                         removed=int(counts.get("removed", 0)), changed=int(counts.get("changed", 0))))
+    return pd.DataFrame(rows, columns=["table", "rows_before", "rows_after", "added", "removed", "changed"])
+
+
+def markdown(a, b, label_a: str, label_b: str) -> str:
+    """The diff as Markdown (used by the changelog and `cartel-campaign diff --markdown`)."""
+    s = summary(a, b)
+    lines = [f"Data changes {label_a} → {label_b}:", "", "| table | rows before | rows after | added | removed | changed |", "|---|---:|---:|---:|---:|---:|"]
+    lines += [f"| {r.table} | {r.rows_before} | {r.rows_after} | {r.added} | {r.removed} | {r.changed} |" for r in s.itertuples()]
+    sd = schema_diff(a, b)
+    lines += ["", f"Schema changes {label_a} → {label_b}:" if len(sd) else f"Schema changes {label_a} → {label_b}: none.", ""]
+    for r in sd.itertuples():
+        col = f".{r.column}" if isinstance(r.column, str) else ""
+        lines.append(f"- {'**breaking** ' if r.breaking else ''}{r.table}{col}: {r.change}{f' ({r.detail})' if r.detail else ''}")
+    return "\n".join(lines).rstrip() + "\n"
