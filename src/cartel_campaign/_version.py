@@ -1,1 +1,2 @@
-__version__ = "0.1.0"
+"""Generated from seeds/releases.yaml by build/docs.py: do not edit."""
+__version__ = "1.0.0"
