@@ -10,17 +10,24 @@ import sys
 from pathlib import Path
 
 
-def _checkout_root() -> Path:
+def _is_checkout(path: Path) -> bool:
+    return (path / "build" / "pipeline.py").is_file() and (path / "seeds").is_dir()
+
+
+def _checkout_root() -> Path | None:
     """The repository checkout to build in: the current directory or a parent of it, else this package's checkout."""
-    candidates = [Path.cwd(), *Path.cwd().parents, Path(__file__).resolve().parents[2]]
-    for c in candidates:
-        if (c / "build" / "pipeline.py").is_file() and (c / "seeds").is_dir():
+    for c in [Path.cwd(), *Path.cwd().parents, Path(__file__).resolve().parents[2]]:
+        if _is_checkout(c):
             return c
-    raise SystemExit("error: `cartel-campaign build` runs in a checkout of the repository (no build/pipeline.py and seeds/ found here or above)")
+    return None
 
 
 def cmd_build(args) -> int:
     root = args.root.resolve() if args.root else _checkout_root()
+    if root is None or not _is_checkout(root):
+        where = root or Path.cwd()
+        print(f"error: `cartel-campaign build` runs in a checkout of the repository; no build/pipeline.py and seeds/ in {where}", file=sys.stderr)
+        return 2
     sys.path.insert(0, str(root / "build"))
     import pipeline  # the build scripts live in the checkout's build/
 

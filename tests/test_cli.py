@@ -1,0 +1,46 @@
+"""The command line: help, info, exit codes scripts can rely on."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+CLI = [sys.executable, "-m", "cartel_campaign.cli"]
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, cwd=cwd, timeout=600)
+
+
+def test_help_lists_every_command():
+    r = run("--help")
+    assert r.returncode == 0
+    for cmd in ("build", "validate", "diff", "info"):
+        assert cmd in r.stdout
+    assert "Exit codes" in r.stdout
+
+
+def test_info_shows_versions_tables_and_sources():
+    r = run("info")
+    assert r.returncode == 0, r.stderr
+    assert "versions: 0.1.0, 1.0.0" in r.stdout
+    assert "seeds/004_a369d1b0aa72c426.txt  sha256 ade4ec29" in r.stdout
+    assert "events" in r.stdout and "quotes" in r.stdout
+
+
+def test_build_check_through_the_cli():
+    r = run("build", "--check")
+    assert r.returncode == 0, r.stderr
+    assert "up to date" in r.stderr
+
+
+def test_build_outside_a_checkout_is_a_usage_error(tmp_path):
+    r = subprocess.run([*CLI, "build", "--root", str(tmp_path)], capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 2
+    assert "error:" in r.stderr
+
+
+def test_unknown_version_is_a_usage_error():
+    r = run("validate", "--version", "3.2.1")
+    assert r.returncode == 2 and "unknown version '3.2.1'" in r.stderr
