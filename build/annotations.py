@@ -85,9 +85,11 @@ class Checker:
             self._enums[key] = schema_enum(self.schemas_dir, table, column)
         return self._enums[key]
 
-    def check(self, node, kind: str, what: str) -> None:
+    def check(self, node, kind: str, what: str, where: tuple = (None, None)) -> None:
+        """`where` (file, line) places a node that carries no position itself (text, a number, nothing)."""
         if not isinstance(node, yamlio.Mapping):
-            raise BuildError(getattr(node, "file", None), getattr(node, "line", None), f"{what}: expected a mapping, found {type(node).__name__} {node!r}"[:300])
+            file, line = getattr(node, "file", None) or where[0], getattr(node, "line", None) or where[1]
+            raise BuildError(file, line, f"{what}: expected a mapping, found {found(node)}"[:300])
         shape = SHAPES[kind]
         for key in node:
             if key not in shape:
@@ -147,6 +149,15 @@ class Checker:
                 bad("a mapping")
 
 
+def found(value) -> str:
+    """What a YAML value is, for messages: "a list ['a']", "text 'x'", "a number 42", "nothing"."""
+    if value is None:
+        return "nothing"
+    kind = ("a mapping" if isinstance(value, dict) else "a list" if isinstance(value, list) else "true/false" if isinstance(value, bool)
+            else "a number" if isinstance(value, (int, float)) else "text" if isinstance(value, str) else type(value).__name__)
+    return f"{kind} {value!r}"
+
+
 def parse_date(value, file, line, what) -> dt.date:
     if isinstance(value, dt.date):
         return value
@@ -177,7 +188,7 @@ def load_actors(path: Path, display: str, checker: Checker) -> list:
         raise BuildError(display, 1, f"expected a list of actors, found {type(actors).__name__}")
     seen: dict = {}
     for i, actor in enumerate(actors):
-        checker.check(actor, "actor", f"actor #{i + 1}")
+        checker.check(actor, "actor", f"actor #{i + 1}", (display, actors.lines[i]))
         if actor["id"] in seen:
             raise BuildError(display, actor.line_of("id"), f"duplicate actor id {actor['id']!r} (first at line {seen[actor['id']]})")
         seen[actor["id"]] = actor.line_of("id")
@@ -197,7 +208,7 @@ def load_releases(path: Path, display: str, checker: Checker) -> list:
         raise BuildError(display, 1, "expected a non-empty list of releases (version, date, notes), oldest first")
     previous = None
     for i, rel in enumerate(releases):
-        checker.check(rel, "release", f"release #{i + 1}")
+        checker.check(rel, "release", f"release #{i + 1}", (display, releases.lines[i]))
         key = tuple(int(p) for p in rel["version"].split("."))
         if previous and key <= previous[0]:
             raise BuildError(display, rel.line_of("version"), f"versions must increase: {rel['version']} comes after {previous[1]}")
@@ -218,7 +229,7 @@ def load_annotation(path: Path, display: str, seeds_dir: Path, checker: Checker)
         raise BuildError(display, ann.line_of("article"), f"annotation file {Path(display).name} must be named after its article {m.group(1)}.yaml")
     article_path = seeds_dir / ann["article"]
     if not article_path.is_file():
-        raise BuildError(display, ann.line_of("article"), f"article {ann['article']} not found in {seeds_dir}")
+        raise BuildError(display, ann.line_of("article"), f"article {ann['article']} not found in {seeds_dir.name}/")
     text = read_article(article_path, f"{seeds_dir.name}/{ann['article']}")
     digest = hashlib.sha256(article_path.read_bytes()).hexdigest()
     if digest != ann["sha256"]:
@@ -228,13 +239,17 @@ def load_annotation(path: Path, display: str, seeds_dir: Path, checker: Checker)
         )
     checker.check(ann["published"], "published", "published")
     for key, kind in (("quotes", "quote"), ("events", "event"), ("designations", "designation"), ("exclusions", "exclusion")):
-        for i, item in enumerate(ann.get(key) or []):
-            checker.check(item, kind, f"{key}[{i}]")
+        items = ann.get(key) or []
+        for i, item in enumerate(items):
+            checker.check(item, kind, f"{key}[{i}]", (display, items.lines[i]))
             if kind == "event" and item.get("date") is not None:
                 checker.check(item["date"], "date", f"{key}[{i}].date")
-            for span in item.get("evidence") or []:
-                if not isinstance(span, str):
+            evidence = item.get("evidence") or []
+            for j, span in enumerate(evidence):
+                if isinstance(span, dict):
                     checker.check(span, "span", f"{key}[{i}].evidence")
+                elif not isinstance(span, str):
+                    raise BuildError(display, evidence.lines[j], f"{key}[{i}].evidence: expected text (or a mapping with text and occurrence), found {found(span)}")
     if ann["status"] == "metadata_only" and any(ann.get(k) for k in ("quotes", "events", "designations", "exclusions")):
         raise BuildError(display, ann.line_of("status"), "status is metadata_only but the file has annotations; set status: complete")
     return ann, text, digest

@@ -7,6 +7,7 @@ first-mention evidence of actors). Raises BuildError with file and line.
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import spans
@@ -41,6 +42,26 @@ def fits_marks(text: str, start: int, end: int, marks: list[tuple[int, int]]):
         if ms <= start and end <= me and _LEAD_OK.fullmatch(text[ms:start]) and _TRAIL_OK.fullmatch(text[end:me]):
             return ms, me
     return None
+
+
+def _where_in_marks(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> str:
+    """Where a span that does not fill its quotation marks lies, for messages."""
+    for ms, me in marks:
+        if ms <= start and end <= me:
+            return f"found {text[start:end]!r} inside the marks around {text[ms:me]!r}"
+    for ms, me in marks:
+        if start < me and ms < end:
+            return f"found {text[start:end]!r}, which straddles the quotation marks around {text[ms:me]!r}"
+    return f"found {text[start:end]!r} outside any quotation marks"
+
+
+def _cover(covered: dict, mark: tuple[int, int], what: str, article: "Article", line: int) -> None:
+    """A pair of quotation marks is one quote or one exclusion, never two."""
+    if mark in covered:
+        other, other_line = covered[mark]
+        raise BuildError(article.file, line, f"{what}: the quotation marks around {article.text[mark[0]:mark[1]]!r} (chars {mark[0]}-{mark[1]}) "
+                         f"are already covered by {other} ({article.file}:{other_line}); a passage in quotation marks is one quote or one exclusion")
+    covered[mark] = (what, line)
 
 
 def _span(article: Article, item, key: str, what: str):
@@ -137,7 +158,7 @@ def derive(actors: list, actors_file: str, articles: list[Article], checker) -> 
             t["actor_aliases"].append(dict(actor_id=a["id"], alias=alias))
 
     # mentions: leftmost-longest, case-sensitive, whole words
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(x) for x in sorted(alias_owner, key=lambda s: (-len(s), s))) + r")(?!\w)")
+    pattern = alias_pattern(alias_owner)
     mentioned = set()
     for art in articles:
         for m in pattern.finditer(art.text):
@@ -160,7 +181,7 @@ def derive(actors: list, actors_file: str, articles: list[Article], checker) -> 
         if title is not None:
             s, e = spans.resolve(art.text, title, None, f, ann.line_of("title"), "title")
             if s != 0:
-                raise BuildError(f, ann.line_of("title"), "title must be the headline at the start of the article text")
+                raise BuildError(f, ann.line_of("title"), f"title must be the headline at the start of the article text; found it at char {s}")
         pub = ann["published"]
         if pub["earliest"] > pub["latest"]:
             raise BuildError(f, pub.line_of("latest"), f"published: earliest {pub['earliest']} is after latest {pub['latest']}")
@@ -169,7 +190,7 @@ def derive(actors: list, actors_file: str, articles: list[Article], checker) -> 
                                   published_latest=pub["latest"], published_basis=pub["basis"].strip(),
                                   annotation_status=ann["status"]))
         marks = quote_mark_spans(art.text)
-        covered = set()
+        covered: dict = {}  # quotation-mark span -> (what covers it, line)
         for q in ann.get("quotes") or []:
             _check_prefix(art, q, "quote")
             reg.add("quotes", q["id"], f, q.line_of("id"))
@@ -177,8 +198,8 @@ def derive(actors: list, actors_file: str, articles: list[Article], checker) -> 
             mark = fits_marks(art.text, s, e, marks)
             if mark is None:
                 raise BuildError(f, q.line_of("text"), f"{q['id']}: a quote must be the whole text inside one pair of quotation marks "
-                                 "(less only a leading '>' or a trailing comma); found text that is not")
-            covered.add(mark)
+                                 f"(less only a leading '>' or a trailing comma); {_where_in_marks(art.text, s, e, marks)}")
+            _cover(covered, mark, q["id"], art, q.line_of("text"))
             t["quotes"].append(dict(quote_id=q["id"], article_id=art.article_id, speaker_actor_id=q["speaker"], text=q["text"],
                                     char_start=s, char_end=e, attribution=q["attribution"], reported_by_actor_id=q.get("reported_by"),
                                     n_words=len(q["text"].split()), note=q.get("note")))
@@ -189,14 +210,15 @@ def derive(actors: list, actors_file: str, articles: list[Article], checker) -> 
             s, e = spans.resolve(art.text, x["text"], x.get("occurrence"), f, x.line_of("text"), f"exclusions[{i}]")
             mark = fits_marks(art.text, s, e, marks)
             if mark is None:
-                raise BuildError(f, x.line_of("text"), f"exclusions[{i}]: text must be the whole text inside one pair of quotation marks")
-            covered.add(mark)
+                raise BuildError(f, x.line_of("text"), f"exclusions[{i}]: text must be the whole text inside one pair of quotation marks; "
+                                 + _where_in_marks(art.text, s, e, marks))
+            _cover(covered, mark, f"exclusions[{i}]", art, x.line_of("text"))
             t["quote_exclusions"].append(dict(article_id=art.article_id, text=x["text"], char_start=s, char_end=e, reason=x["reason"].strip()))
         if ann["status"] == "complete":
-            missing = [art.text[s:e] for s, e in marks if (s, e) not in covered]
+            missing = [(s, e) for s, e in marks if (s, e) not in covered]
             if missing:
-                raise BuildError(f, ann.line, f"status is complete but {len(missing)} quotation-mark span(s) have no quote or exclusion: "
-                                 + "; ".join(repr(m) for m in missing))
+                raise BuildError(f, ann.line_of("status"), f"status is complete but {len(missing)} quotation-mark span(s) have no quote or exclusion: "
+                                 + "; ".join(f"{art.text[s:e]!r} (chars {s}-{e})" for s, e in missing) + "; add a quote or an exclusion for each")
         for ev in ann.get("events") or []:
             _check_prefix(art, ev, "event")
             reg.add("events", ev["id"], f, ev.line_of("id"))
@@ -205,8 +227,12 @@ def derive(actors: list, actors_file: str, articles: list[Article], checker) -> 
                        fatalities=ev.get("fatalities"), fatalities_cumulative=ev.get("fatalities_cumulative"),
                        fatalities_qualifier=ev.get("fatalities_qualifier"), attribution=ev["attribution"],
                        source_actor_id=ev.get("source"), same_event_as=ev.get("same_event_as"), note=ev.get("note"))
-            if (row["fatalities"] is not None or row["fatalities_cumulative"] is not None) != (row["fatalities_qualifier"] is not None):
-                raise BuildError(f, ev.line, f"{ev['id']}: fatalities_qualifier (exact/approximate) goes with a fatality number, and only with one")
+            numbers = [n for n in ("fatalities", "fatalities_cumulative") if row[n] is not None]
+            if row["fatalities_qualifier"] is not None and not numbers:
+                raise BuildError(f, ev.line_of("fatalities_qualifier"), f"{ev['id']}: fatalities_qualifier {row['fatalities_qualifier']!r} goes with a fatality "
+                                 "number (fatalities or fatalities_cumulative); found none")
+            if numbers and row["fatalities_qualifier"] is None:
+                raise BuildError(f, ev.line_of(numbers[0]), f"{ev['id']}: {numbers[0]} {row[numbers[0]]} needs fatalities_qualifier (exact or approximate); found none")
             if row["fatalities_cumulative"] is not None and ev["type"] != "strike_series":
                 raise BuildError(f, ev.line_of("fatalities_cumulative"), f"{ev['id']}: fatalities_cumulative is only for strike_series events")
             if ev["attribution"] == "claimed" and not ev.get("source"):
@@ -225,13 +251,15 @@ def derive(actors: list, actors_file: str, articles: list[Article], checker) -> 
                     raise BuildError(f, actors_map.line_of(role), f"{ev['id']}: actor role must be one of {', '.join(roles)}; found {role!r}")
                 for j, aid in enumerate(ids if isinstance(ids, list) else [ids]):
                     line = ids.lines[j] if isinstance(ids, list) else actors_map.line_of(role)
+                    if not isinstance(aid, str):
+                        raise BuildError(f, line, f"{ev['id']}: {role} must list actor ids, found {aid!r}")
                     reg.require("actors", aid, f, line, f"{ev['id']}: {role}")
                     t["event_actors"].append(dict(event_id=ev["id"], actor_id=aid, role=role))
         for d in ann.get("designations") or []:
             _check_prefix(art, d, "designation")
             reg.add("designations", d["id"], f, d.line_of("id"))
             if d.get("announced_date") and d.get("effective_date") and d["announced_date"] > d["effective_date"]:
-                raise BuildError(f, d.line_of("effective_date"), f"{d['id']}: announced_date is after effective_date")
+                raise BuildError(f, d.line_of("effective_date"), f"{d['id']}: announced_date {d['announced_date']} is after effective_date {d['effective_date']}")
             if d.get("date_inferred") and not d.get("date_basis"):
                 raise BuildError(f, d.line_of("date_inferred"), f"{d['id']}: inferred dates need a date_basis")
             t["designations"].append(dict(designation_id=d["id"], article_id=art.article_id, target_actor_id=d["target"],
@@ -265,16 +293,54 @@ def derive(actors: list, actors_file: str, articles: list[Article], checker) -> 
     for (aid, article_id), m in first.items():
         t["evidence"].append(dict(record_table="actors", record_id=aid, article_id=article_id, char_start=m["char_start"],
                                   char_end=m["char_end"], text=m["alias"], basis="first_mention"))
+    # one pass over each table (not one per actor): linear in rows
+    n_mentions, mention_articles = Counter(), defaultdict(set)
+    for m in t["actor_mentions"]:
+        n_mentions[m["actor_id"]] += 1
+        mention_articles[m["actor_id"]].add(m["article_id"])
+    n_quotes = Counter(q["speaker_actor_id"] for q in t["quotes"])
+    event_ids = defaultdict(set)
+    for x in t["event_actors"]:
+        event_ids[x["actor_id"]].add(x["event_id"])
+    n_targets = Counter(d["target_actor_id"] for d in t["designations"])
     for a in t["actors"]:
         aid = a["actor_id"]
-        mentions = [m for m in t["actor_mentions"] if m["actor_id"] == aid]
+        articles_of = mention_articles.get(aid, ())
         t["actor_summary"].append(dict(
-            actor_id=aid, n_mentions=len(mentions), n_articles=len({m["article_id"] for m in mentions}),
-            n_quotes=sum(q["speaker_actor_id"] == aid for q in t["quotes"]),
-            n_events=len({x["event_id"] for x in t["event_actors"] if x["actor_id"] == aid}),
-            n_designations_as_target=sum(d["target_actor_id"] == aid for d in t["designations"]),
-            first_article_id=min((m["article_id"] for m in mentions), default=None)))
+            actor_id=aid, n_mentions=n_mentions[aid], n_articles=len(articles_of),
+            n_quotes=n_quotes[aid], n_events=len(event_ids.get(aid, ())),
+            n_designations_as_target=n_targets[aid], first_article_id=min(articles_of, default=None)))
     return t
+
+
+def alias_pattern(aliases) -> re.Pattern:
+    """Whole-word, case-sensitive, leftmost-longest match of any alias.
+
+    Same matches as the alternation of all aliases sorted longest first, but written as a
+    trie (aliases sharing a prefix share its branch), so the regex engine follows one path
+    per position instead of trying every alias: linear in the text, not text x aliases.
+    All aliases matching at one position are prefixes of each other, so they lie on one
+    trie path; each optional continuation is greedy, so the longest one followed by a
+    non-word character wins, exactly as with the sorted alternation.
+    """
+    trie: dict = {}
+    for alias in aliases:
+        node = trie
+        for ch in alias:
+            node = node.setdefault(ch, {})
+        node[""] = True  # an alias ends here
+
+    def regex(node: dict) -> str:
+        branches = [re.escape(ch) + regex(child) for ch, child in sorted((k, v) for k, v in node.items() if k)]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    try:
+        return re.compile(r"(?<!\w)(?:" + regex(trie) + r")(?!\w)")
+    except RecursionError:  # a very long alias nests too deep for the regex parser: the plain alternation
+        return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(x) for x in sorted(aliases, key=lambda s: (-len(s), s))) + r")(?!\w)")
 
 
 _WORDS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()

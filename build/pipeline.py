@@ -39,9 +39,18 @@ def read_version(root: Path) -> str:
     return read_releases(root)[-1]["version"]
 
 
+def read_json(root: Path, rel: str, what: str):
+    try:
+        return json.loads((root / rel).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BuildError(rel, None, f"missing; expected {what}") from None
+    except json.JSONDecodeError as err:
+        raise BuildError(rel, err.lineno, f"not valid JSON: {err.msg} (column {err.colno}); expected {what}") from None
+
+
 def load_schemas(root: Path) -> tuple[dict, dict]:
-    meta = json.loads((root / "schemas" / "package.json").read_text(encoding="utf-8"))
-    schemas = {name: json.loads((root / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")) for name in meta["tables"]}
+    meta = read_json(root, "schemas/package.json", "the package metadata")
+    schemas = {name: read_json(root, f"schemas/{name}.schema.json", "a Table Schema") for name in meta["tables"]}
     return meta, schemas
 
 
@@ -70,7 +79,7 @@ def collect(root: Path):
     for txt in texts:
         ann_path = txt.with_suffix(".yaml")
         if not ann_path.is_file():
-            raise BuildError(f"seeds/{ann_path.name}", None, f"article {txt.name} has no annotation file (expected seeds/{ann_path.name})")
+            raise BuildError(f"seeds/{txt.name}", None, f"article {txt.name} has no annotation file (expected seeds/{ann_path.name})")
     for ann_path in sorted(seeds.glob("[0-9][0-9][0-9]_*.yaml")):
         display = f"seeds/{ann_path.name}"
         ann, text, digest = annotations.load_annotation(ann_path, display, seeds, checker)
@@ -96,10 +105,12 @@ def stage_release(root: Path, work: Path, version: str, stages: Stages) -> tuple
     stages("writing Parquet and CSV")
     staged = work / "dataset" / version
     publish.write_release(staged, tables, schemas, meta, version, sources)
+    publish.kill_point("staged")
     stages("validating (pandera, spans, Frictionless)")
     problems = validate_release(version, root, folder=staged)
     if problems:
         raise BuildError(f"dataset/{version}", None, "the build is invalid; nothing was published:\n  " + "\n  ".join(problems))
+    publish.kill_point("validated")
     stages("generating docs")
     generated = {"datapackage.json": publish.json_text(publish.root_descriptor(staged, version)).encode()}
     generated.update(docs.generate(root, staged, version, meta, schemas, releases))
@@ -132,6 +143,8 @@ def build(root: Path = ROOT, *, check_only: bool = False, replace: bool = False,
     work_root = root / ".build-tmp"
     work_root.mkdir(exist_ok=True)
     with publish.build_lock(root):
+        for stale in work_root.iterdir():  # left by a killed build (the lock says none is running)
+            shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=work_root))
         try:
             staged, generated = stage_release(root, work, version, stages)

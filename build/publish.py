@@ -12,6 +12,7 @@ import fcntl
 import json
 import os
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 
@@ -23,6 +24,18 @@ import pyarrow.parquet as pq
 from cartel_campaign import _schema
 from cartel_campaign.validate import MANIFEST, manifest_entries, sha256_file
 from errors import BuildError
+
+
+#: Test hook, used only by tests/test_atomic_publish.py: with CARTEL_CAMPAIGN_TEST_KILL_AT=<point>
+#: the build kills itself (SIGKILL: no cleanup, no finally) when it reaches that kill_point, to
+#: prove that a crash at any step leaves the published releases and datapackage.json intact.
+KILL_AT = "CARTEL_CAMPAIGN_TEST_KILL_AT"
+
+
+def kill_point(name: str) -> None:
+    """Test hook (see KILL_AT): die here if asked to; does nothing otherwise."""
+    if os.environ.get(KILL_AT) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def to_arrow(rows: list[dict], table_schema: dict) -> pa.Table:
@@ -132,6 +145,7 @@ def build_lock(root: Path):
 def atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     tmp.write_bytes(data)
+    kill_point(f"writing {path.name}")
     os.replace(tmp, path)
 
 
@@ -161,9 +175,13 @@ def publish(root: Path, staged: Path, version: str, generated: dict[str, bytes],
     if state != "unchanged":
         target.parent.mkdir(exist_ok=True)
         os.rename(staged, target)
+    kill_point("moved")
     for rel, data in generated.items():
         path = root / rel
+        for stale in path.parent.glob(f".{path.name}.tmp-*"):  # left by a killed build (the lock says none is running)
+            stale.unlink()
         if not path.is_file() or path.read_bytes() != data:
             path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(path, data)
+        kill_point(f"wrote {rel}")
     return state

@@ -41,16 +41,17 @@ def _hint(article: str, text: str) -> str:
             f"Paste exactly: {exact!r}"
         )
     match = difflib.SequenceMatcher(None, article, text, autojunk=False).find_longest_match(0, len(article), 0, len(text))
-    if match.size == 0:
+    if match.size < max(4, len(text) // 4):  # a stray letter or word in common is not a lead
         return "; nothing similar is in the article"
-    start = max(0, match.a - match.b)
-    return f"; closest passage in the article: {article[start : start + len(text) + 10]!r}"
+    # the longest part in common, aligned as in the text, with 10 characters more on each side
+    start = match.a - match.b
+    return f"; closest passage in the article: {article[max(0, start - 10) : start + len(text) + 10]!r}"
 
 
 def resolve(article: str, text: str, occurrence: int | None, file: str, line: int, what: str) -> tuple[int, int]:
     """(char_start, char_end) of text in article, or a BuildError naming file and line."""
     if text != text.strip():
-        raise BuildError(file, line, f"{what}: text has leading or trailing spaces: {text!r}")
+        raise BuildError(file, line, f"{what}: text has leading or trailing spaces: {text!r}; expected the passage without them")
     found = positions(article, text)
     if not found:
         raise BuildError(file, line, f"{what}: text not found in the article: {text!r}{_hint(article, text)}")

@@ -64,10 +64,16 @@ def load(path: Path, display: str | None = None):
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise BuildError(name, None, f"not UTF-8 ({err})") from None
+        raise BuildError(name, raw[: err.start].count(b"\n") + 1, f"not UTF-8 ({err})") from None
     try:
-        return yaml.load(text, Loader=_loader_for(name))  # noqa: S506 - SafeLoader subclass
+        data = yaml.load(text, Loader=_loader_for(name))  # noqa: S506 - SafeLoader subclass
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
-        raise BuildError(name, line, f"YAML syntax error: {err.problem or err}") from None
+        where = ""
+        if err.context and err.context_mark and mark and err.context_mark.line != mark.line:
+            where = f" ({err.context} started at line {err.context_mark.line + 1})"
+        raise BuildError(name, line, f"YAML syntax error: {err.problem or err}{where}") from None
+    if data is None:  # only comments
+        raise BuildError(name, 1, "the file is empty (expected a YAML mapping)")
+    return data

@@ -1,0 +1,171 @@
+"""Nothing is ever half-published: the build is killed (SIGKILL) at each step of publishing a new release.
+
+A copy of the project gets a new release to publish (version 99.0.0 in seeds/releases.yaml and a
+changed annotation note). The build runs in a subprocess with CARTEL_CAMPAIGN_TEST_KILL_AT=<point>
+(the test hook publish.kill_point) and dies there without any cleanup. Afterwards:
+
+* every previously published release is byte-identical and valid;
+* the new release is either absent or fully present and valid (never partial, no stray folder);
+* datapackage.json is byte-for-byte the old one or the new one, and valid;
+* a later normal build recovers (leftover staging and temporary files do not break it) and gives
+  the same bytes whatever the point of the crash was.
+
+Also: two builds started at once in the same checkout — one refuses on the lock, or both succeed —
+and nothing is corrupted.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_project, tree_bytes
+
+import cartel_campaign as cc
+import publish
+from cartel_campaign.validate import check_frictionless, validate_release
+
+NEW = "99.0.0"
+# kill points in the order the build reaches them; the new release is in dataset/ from "moved" on,
+# the root datapackage.json is the new one from "wrote datapackage.json" on
+POINTS = ["staged", "validated", "moved", "writing datapackage.json", "wrote datapackage.json", "wrote CHANGELOG.md"]
+PUBLISHED_FROM = POINTS.index("moved")
+NEW_DATAPACKAGE_FROM = POINTS.index("wrote datapackage.json")
+RECOVER = ["staged", "writing datapackage.json", "wrote CHANGELOG.md"]  # nothing published / a temporary file / half the generated files
+GENERATED = ["datapackage.json", "src/cartel_campaign/_version.py", "CITATION.cff", "CHANGELOG.md", "docs/CODEBOOK.md", "docs/timeline.png"]
+
+
+def build(root: Path, kill_at: str | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != publish.KILL_AT}
+    if kill_at:
+        env[publish.KILL_AT] = kill_at
+    return subprocess.run([sys.executable, str(root / "build" / "pipeline.py"), "--root", str(root), "-q"],
+                          capture_output=True, text=True, timeout=600, env=env)
+
+
+def snapshot(root: Path) -> dict:
+    """Every file that the build may write or must not touch."""
+    out = {f"dataset/{k}": v for k, v in tree_bytes(root / "dataset").items()}
+    out.update({rel: (root / rel).read_bytes() for rel in GENERATED if (root / rel).is_file()})
+    return out
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """A project copy with a new release to publish."""
+    root = copy_project(tmp_path_factory.mktemp("atomic") / "base")
+    releases = root / "seeds" / "releases.yaml"
+    releases.write_text(releases.read_text(encoding="utf-8") + f"\n- version: {NEW}\n  date: 2099-01-01\n  notes: A release for the kill-point tests.\n", encoding="utf-8")
+    ann = root / "seeds" / "004_a369d1b0aa72c426.yaml"
+    text = ann.read_text(encoding="utf-8")
+    old = "note: The article does not give the date of the announcement."
+    assert text.count(old) == 1
+    ann.write_text(text.replace(old, "note: The article does not give the date of the announcement (kill-point test)."), encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def killed(base, tmp_path_factory):
+    """killed(point) -> (copy, snapshot before, build result): one copy per point, killed there (once per module)."""
+    done = {}
+
+    def run(point: str):
+        if point not in done:
+            root = tmp_path_factory.mktemp("killed") / "project"
+            shutil.copytree(base, root)
+            before = snapshot(root)
+            done[point] = (root, before, build(root, point))
+        return done[point]
+
+    return run
+
+
+def old_versions(root: Path) -> list[str]:
+    return [v for v in cc.versions(root) if v != NEW]
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_a_killed_build_leaves_the_published_data_intact(point, killed):
+    root, before, result = killed(point)
+    assert result.returncode == -signal.SIGKILL, f"the build was not killed at {point!r}:\n{result.stderr}"
+    after = snapshot(root)
+    # the published releases: untouched, and the previous one valid
+    old = {k: v for k, v in before.items() if k.startswith("dataset/")}
+    assert {k: v for k, v in after.items() if k in old} == old
+    assert validate_release(old_versions(root)[-1], root) == []
+    # the new release: absent, or complete and valid; nothing else appeared in dataset/
+    new = root / "dataset" / NEW
+    assert sorted(p.name for p in (root / "dataset").iterdir()) == sorted(old_versions(root) + ([NEW] if new.exists() else []))
+    assert new.exists() == (POINTS.index(point) >= PUBLISHED_FROM)
+    if new.exists():
+        assert validate_release(NEW, root) == []
+    # datapackage.json: the old one or the new one, whole, and valid
+    dp = (root / "datapackage.json").read_bytes()
+    if POINTS.index(point) >= NEW_DATAPACKAGE_FROM:
+        assert dp == publish.json_text(publish.root_descriptor(new, NEW)).encode()
+    else:
+        assert dp == before["datapackage.json"]
+    assert check_frictionless(root / "datapackage.json") == []
+
+
+def test_every_kill_point_is_reached_in_order(killed):
+    """Each point kills the build (the hook names exist) and later points get further."""
+    reached = [killed(p)[2].returncode == -signal.SIGKILL for p in POINTS]
+    assert all(reached), dict(zip(POINTS, reached))
+
+
+def test_a_later_build_recovers_to_the_same_bytes(killed):
+    results = {}
+    for point in RECOVER:
+        root, _, _ = killed(point)
+        result = build(root)
+        assert result.returncode == 0, f"after a kill at {point!r}: {result.stderr}"
+        assert list((root / ".build-tmp").iterdir()) == [], "staging leftovers were not cleaned up"
+        assert not list(root.rglob(".*.tmp-*")), "temporary files were left behind"
+        assert validate_release(NEW, root) == []
+        assert check_frictionless(root / "datapackage.json") == []
+        assert f'__version__ = "{NEW}"' in (root / "src" / "cartel_campaign" / "_version.py").read_text(encoding="utf-8")
+        results[point] = snapshot(root)
+    first = results[RECOVER[0]]  # killed before anything was published: a clean build
+    for point, snap in results.items():
+        assert snap.keys() == first.keys(), point
+        assert [k for k in snap if snap[k] != first[k]] == [], point
+
+
+def test_two_builds_at_once_refuse_or_both_succeed(base, tmp_path):
+    """The lock: a second build started while one runs refuses with the lock message (exit 2), or waits
+    its turn and succeeds; either way the result is one complete, valid release."""
+    root = tmp_path / "project"
+    shutil.copytree(base, root)
+    before = snapshot(root)
+    env = {k: v for k, v in os.environ.items() if k != publish.KILL_AT}
+    cmd = [sys.executable, str(root / "build" / "pipeline.py"), "--root", str(root), "-q"]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)]
+    outcomes = [(p.wait(timeout=600), p.stderr.read()) for p in procs]
+    codes = sorted(code for code, _ in outcomes)
+    assert codes in ([0, 0], [0, 2]), outcomes
+    for code, err in outcomes:
+        if code == 2:
+            assert "another build is running in this checkout (lock held); wait for it to finish" in err, err
+    after = snapshot(root)
+    assert {k: after[k] for k in before if k.startswith("dataset/")} == {k: v for k, v in before.items() if k.startswith("dataset/")}
+    assert validate_release(NEW, root) == []
+    assert check_frictionless(root / "datapackage.json") == []
+    assert list((root / ".build-tmp").iterdir()) == []
+
+
+def test_the_lock_refuses_a_second_build(base, tmp_path):
+    """Deterministic: while this process holds the lock, a build refuses at once and changes nothing."""
+    root = tmp_path / "project"
+    shutil.copytree(base, root)
+    before = snapshot(root)
+    with publish.build_lock(root):
+        result = build(root)
+    assert result.returncode == 2
+    assert result.stderr == f"error: {root / '.build.lock'}: another build is running in this checkout (lock held); wait for it to finish\n"
+    assert snapshot(root) == before

@@ -1,0 +1,729 @@
+"""Bad input never gets through: a catalogue of broken annotations, articles, registries and schemas.
+
+Each case mutates a copy of the project (seeds/*.yaml, seeds/*.txt, seeds/actors.yaml,
+seeds/releases.yaml, schemas/), runs the build in-process (`pipeline.main`, as
+`cartel-campaign build` does) and checks three things:
+
+* the build stops with exit code 2;
+* the message is exactly `error: FILE:LINE: message`, saying what was expected and what was found;
+* nothing in the project changed: no release, no datapackage.json, no generated file.
+
+Line numbers are computed from the mutated file (not written by hand), so the cases survive
+edits to the seeds that do not touch the mutated passages.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_project
+
+import pipeline
+
+A0 = "seeds/000_41a7ef844e344957.yaml"
+A1 = "seeds/001_2394b04778fce3d8.yaml"
+A2 = "seeds/002_8b94e034f7dca91b.yaml"
+A3 = "seeds/003_2475ecbfe2fd795f.yaml"
+A4 = "seeds/004_a369d1b0aa72c426.yaml"
+T4 = "seeds/004_a369d1b0aa72c426.txt"
+ACTORS = "seeds/actors.yaml"
+RELEASES = "seeds/releases.yaml"
+EVENTS_SCHEMA = "schemas/events.schema.json"
+NAMES = dict(A0=A0, A1=A1, A2=A2, A3=A3, A4=A4, T4=T4, ACTORS=ACTORS, RELEASES=RELEASES, EVENTS_SCHEMA=EVENTS_SCHEMA)
+MUTABLE = ("seeds", "schemas")  # what the cases edit; restored after each case
+IGNORED = (".build.lock",)  # the lock file the build creates (empty, not data)
+
+
+class Seeds:
+    """Edits of the project copy; every edit asserts that its anchor text is there exactly once."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def read(self, rel: str) -> str:
+        return (self.root / rel).read_text(encoding="utf-8")
+
+    def write(self, rel: str, text: str) -> None:
+        (self.root / rel).write_bytes(text.encode("utf-8"))
+
+    def line(self, rel: str, needle: str) -> int:
+        """1-based line of the (only) occurrence of needle."""
+        text = self.read(rel)
+        assert text.count(needle) == 1, (rel, needle, text.count(needle))
+        return text[: text.index(needle)].count("\n") + 1
+
+    def replace(self, rel: str, old: str, new: str) -> int:
+        """Replace the only occurrence of old by new; returns the line where old started."""
+        line = self.line(rel, old)
+        self.write(rel, self.read(rel).replace(old, new))
+        return line
+
+    def sha256(self, rel: str) -> str:
+        return hashlib.sha256((self.root / rel).read_bytes()).hexdigest()
+
+
+CASES = []
+
+
+def case(name: str, expected: str):
+    """Register a case: `expected` is the message after 'error: ', formatted with NAMES and what the mutation returns."""
+
+    def register(mutate):
+        CASES.append(pytest.param(mutate, expected, id=name))
+        return mutate
+
+    return register
+
+
+# ------------------------------------------------------------------ YAML and files ----
+@case("yaml-syntax-error", "{A4}:{line}: YAML syntax error: expected ',' or ']', but got ':' (while parsing a flow sequence started at line {start})")
+def _(s):
+    start = s.replace(A4, "status: complete", "status: [complete")
+    return {"line": s.line(A4, "title: "), "start": start}
+
+
+@case("yaml-unclosed-quote", "{A4}:{line}: YAML syntax error: expected <block end>, but found '<scalar>' (while parsing a block mapping started at line {start})")
+def _(s):
+    # the title's string runs on to the next '"' (in published.basis); YAML stumbles on what follows it
+    s.replace(A4, 'Foreign Terrorist Organization"\n', "Foreign Terrorist Organization\n")
+    return {"line": s.line(A4, '("As the November 24'), "start": s.line(A4, "article: ")}
+
+
+@case("yaml-duplicate-key", "{A4}:{line}: duplicate key 'speaker' (first at line {first})")
+def _(s):
+    first = s.replace(A4, "    speaker: donald-trump\n    text: We’re stopping", "    speaker: donald-trump\n    speaker: marco-rubio\n    text: We’re stopping")
+    return {"line": first + 1, "first": first}
+
+
+@case("empty-annotation-file", "{A4}:1: the file is empty (expected a YAML mapping)")
+def _(s):
+    s.write(A4, "")
+
+
+@case("comments-only-annotation-file", "{A4}:1: the file is empty (expected a YAML mapping)")
+def _(s):
+    s.write(A4, "# Annotation of 004_a369d1b0aa72c426.txt: to do\n")
+
+
+@case("annotation-is-a-list", "{A4}:1: annotation: expected a mapping, found a list ['article', 'quotes']")
+def _(s):
+    s.write(A4, "- article\n- quotes\n")
+
+
+@case("annotation-not-utf8", "{A4}:{line}: not UTF-8 ('utf-8' codec can't decode byte 0xe9 in position {pos}: invalid continuation byte)")
+def _(s):
+    raw = (s.root / A4).read_bytes()
+    pos = raw.index(b"status: complete") + len(b"status: complete")
+    (s.root / A4).write_bytes(raw[:pos] + b" caf\xe9" + raw[pos:])
+    return {"line": raw[:pos].count(b"\n") + 1, "pos": pos + 4}
+
+
+@case("quote-is-text-not-mapping", "{A4}:{line}: quotes[0]: expected a mapping, found text 'We’re stopping drug dealers'")
+def _(s):
+    start = s.line(A4, "  - id: 004-trump-stopping-drug-dealers")
+    s.replace(A4, "quotes:\n  - id: 004-trump-stopping-drug-dealers", "quotes:\n  - We’re stopping drug dealers\n  - id: 004-trump-stopping-drug-dealers")
+    return {"line": start}
+
+
+@case("evidence-is-a-number", "{A4}:{line}: quotes[0].evidence: expected text (or a mapping with text and occurrence), found a number 42")
+def _(s):
+    return {"line": s.replace(A4, "      - “We’re stopping drug dealers and drugs from coming into our country,” Trump told reporters", "      - 42")}
+
+
+# ------------------------------------------------------------------ shape ----
+@case("unknown-key", "{A4}:{line}: quotes[0]: unknown key 'speakr' (did you mean 'speaker'?); expected one of: id, speaker, text, occurrence, attribution, reported_by, note, evidence")
+def _(s):
+    return {"line": s.replace(A4, "    speaker: donald-trump\n    text: We’re stopping", "    speakr: donald-trump\n    text: We’re stopping")}
+
+
+@case("unknown-key-in-actor", "{ACTORS}:{line}: actor #2: unknown key 'alias' (did you mean 'aliases'?); expected one of: id, name, type, country, description, affiliation, wikidata, aliases")
+def _(s):
+    return {"line": s.replace(ACTORS, "  aliases: [Marco Rubio, Secretary Rubio, Rubio]", "  alias: [Marco Rubio, Secretary Rubio, Rubio]")}
+
+
+@case("missing-required-field", "{A4}:{line}: quotes[0]: missing required key 'attribution'")
+def _(s):
+    line = s.line(A4, "  - id: 004-trump-stopping-drug-dealers")
+    s.replace(A4, "    text: We’re stopping drug dealers and drugs from coming into our country\n    attribution: direct\n",
+              "    text: We’re stopping drug dealers and drugs from coming into our country\n")
+    return {"line": line}
+
+
+@case("missing-required-field-in-actor", "{ACTORS}:{line}: actor #2: missing required key 'name'")
+def _(s):
+    line = s.line(ACTORS, "- id: marco-rubio")
+    s.replace(ACTORS, "  name: Marco Rubio\n", "")
+    return {"line": line}
+
+
+@case("id-not-a-slug", "{A4}:{line}: quotes[0]: id must be a slug of lower-case letters, digits and single hyphens (e.g. 'marco-rubio'), found '004_Trump-stopping'")
+def _(s):
+    return {"line": s.replace(A4, "id: 004-trump-stopping-drug-dealers", "id: 004_Trump-stopping")}
+
+
+@case("id-without-article-prefix", "{A4}:{line}: quote id must start with the article number '004-', found 'trump-stopping-drug-dealers'")
+def _(s):
+    return {"line": s.replace(A4, "id: 004-trump-stopping-drug-dealers", "id: trump-stopping-drug-dealers")}
+
+
+@case("id-with-another-articles-prefix", "{A4}:{line}: event id must start with the article number '004-', found '003-cartel-de-los-soles-fto-takes-effect'")
+def _(s):
+    line = s.replace(A4, "id: 004-cartel-de-los-soles-fto-takes-effect", "id: 003-cartel-de-los-soles-fto-takes-effect")
+    return {"line": line}
+
+
+# ------------------------------------------------------------------ spans ----
+@case("quote-text-not-in-article",
+      "{A4}:{line}: 004-trump-stopping-drug-dealers: text not found in the article: 'We’re stopping drug lords and drugs from coming into our country'; "
+      "closest passage in the article: 'cking. “We’re stopping drug dealers and drugs from coming into our country,” Trump t'")
+def _(s):
+    return {"line": s.replace(A4, "    text: We’re stopping drug dealers", "    text: We’re stopping drug lords")}
+
+
+@case("evidence-not-in-article",
+      "{A4}:{line}: 004-trump-see-what-happens: evidence #1: text not found in the article: 'the president said, adding'; "
+      "closest passage in the article: 'to talk,” the president remarked, adding, “We’'")
+def _(s):
+    return {"line": s.replace(A4, "      - the president remarked, adding", "      - the president said, adding")}
+
+
+@case("evidence-nothing-similar",
+      "{A4}:{line}: 004-trump-see-what-happens: evidence #1: text not found in the article: 'zzzz'; nothing similar is in the article")
+def _(s):
+    return {"line": s.replace(A4, "      - the president remarked, adding", "      - zzzz")}
+
+
+@case("text-found-twice-without-occurrence",
+      "{A4}:{line}: 004-cartel-de-los-soles-treasury-sanctions: evidence #1: text occurs 4 times in the article (at offsets {offsets}): "
+      "'Cartel de los Soles'; add 'occurrence: N' (1 = first) to say which, or quote a longer passage")
+def _(s):
+    text = s.read(A4)
+    old = "      - the Cartel de los Soles had already been sanctioned by the Treasury Department under counterterrorism authorities\n"
+    assert text.count(old) == 2  # the event and the designation cite the same passage
+    line = text[: text.rindex(old)].count("\n") + 1
+    s.write(A4, text[: text.rindex(old)] + "      - Cartel de los Soles\n" + text[text.rindex(old) + len(old):])
+    article = s.read(T4)
+    offsets = [i for i in range(len(article)) if article.startswith("Cartel de los Soles", i)]
+    return {"line": line, "offsets": ", ".join(map(str, offsets))}
+
+
+@case("occurrence-out-of-range",
+      "{A4}:{line}: 004-rubio-no-sanctuary: occurrence 2 asked for, but the text occurs 1 time(s): 'no sanctuary'")
+def _(s):
+    return {"line": s.replace(A4, "    text: no sanctuary\n", "    text: no sanctuary\n    occurrence: 2\n")}
+
+
+@case("occurrence-zero", "{A4}:{line}: quotes[4]: occurrence must be a whole number ≥ 1, found 0")
+def _(s):
+    return {"line": s.replace(A4, "    text: no sanctuary\n", "    text: no sanctuary\n    occurrence: 0\n") + 1}
+
+
+@case("straight-apostrophe-for-curly",
+      "{A4}:{line}: 004-trump-stopping-drug-dealers: text not found in the article: \"We're stopping drug dealers and drugs from coming into our country\"; "
+      "the article has it with different quote marks, dashes or spaces (\"'\"→'’'). Paste exactly: 'We’re stopping drug dealers and drugs from coming into our country'")
+def _(s):
+    return {"line": s.replace(A4, "    text: We’re stopping drug dealers", "    text: We're stopping drug dealers")}
+
+
+@case("straight-double-quotes-for-curly",
+      "{A4}:{line}: 004-trump-stopping-drug-dealers: evidence #1: text not found in the article: "
+      "'\"We’re stopping drug dealers and drugs from coming into our country,\" Trump told reporters'; "
+      "the article has it with different quote marks, dashes or spaces ('\"'→'“', '\"'→'”'). "
+      "Paste exactly: '“We’re stopping drug dealers and drugs from coming into our country,” Trump told reporters'")
+def _(s):
+    return {"line": s.replace(A4, "      - “We’re stopping drug dealers and drugs from coming into our country,” Trump told reporters",
+                              "      - '\"We’re stopping drug dealers and drugs from coming into our country,\" Trump told reporters'")}
+
+
+@case("hyphen-for-em-dash",
+      "{A4}:{line}: 004-trump-it-allows-us: evidence #2: text not found in the article: 'a symbolic gesture-it potentially opens the door'; "
+      "the article has it with different quote marks, dashes or spaces ('-'→'—'). Paste exactly: 'a symbolic gesture—it potentially opens the door'")
+def _(s):
+    anchor = "      - When questioned about whether this designation would allow"
+    line = s.line(A4, anchor)
+    text = s.read(A4)
+    end = text.index("\n", text.index(anchor)) + 1
+    s.write(A4, text[:end] + "      - a symbolic gesture-it potentially opens the door\n" + text[end:])
+    return {"line": line + 1}
+
+
+@case("hyphen-for-en-dash",
+      "{A2}:{line}: 002-source-close-to-white-house-destroy-cartel: text not found in the article: "
+      "'The president is determined to not just dismantle - but completely destroy - [Venezuelan dictator Nicolas] Maduro’s Cartel de Los Soles and obliterate their operations in the Western Hemisphere.'; "
+      "the article has it with different quote marks, dashes or spaces ('-'→'–'). "
+      "Paste exactly: 'The president is determined to not just dismantle – but completely destroy – [Venezuelan dictator Nicolas] Maduro’s Cartel de Los Soles and obliterate their operations in the Western Hemisphere.'")
+def _(s):
+    return {"line": s.replace(A2, "not just dismantle – but completely destroy –", "not just dismantle - but completely destroy -")}
+
+
+@case("non-breaking-space",
+      "{A1}:{line}: 001-us-training-for-mexico-operations: evidence #2: text not found in the article: "
+      "'The report\\xa0noted that the administration has not finalized the mission’s scope.'; "
+      "the article has it with different quote marks, dashes or spaces ('\\xa0'→' '). "
+      "Paste exactly: 'The report noted that the administration has not finalized the mission’s scope.'")
+def _(s):
+    return {"line": s.replace(A1, "      - The report noted that", "      - The report\u00a0noted that")}
+
+
+@case("text-with-surrounding-spaces",
+      "{A4}:{line}: 004-rubio-no-sanctuary: text has leading or trailing spaces: ' no sanctuary'; expected the passage without them")
+def _(s):
+    return {"line": s.replace(A4, "    text: no sanctuary\n", "    text: ' no sanctuary'\n")}
+
+
+@case("quote-does-not-fill-its-marks",
+      "{A4}:{line}: 004-trump-stopping-drug-dealers: a quote must be the whole text inside one pair of quotation marks "
+      "(less only a leading '>' or a trailing comma); found 'We’re stopping drug dealers' inside the marks around "
+      "'We’re stopping drug dealers and drugs from coming into our country,'")
+def _(s):
+    return {"line": s.replace(A4, "    text: We’re stopping drug dealers and drugs from coming into our country\n", "    text: We’re stopping drug dealers\n")}
+
+
+@case("quote-outside-quotation-marks",
+      "{A4}:{line}: 004-trump-stopping-drug-dealers: a quote must be the whole text inside one pair of quotation marks "
+      "(less only a leading '>' or a trailing comma); found 'Trump told reporters' outside any quotation marks")
+def _(s):
+    line = s.replace(A4, "    text: We’re stopping drug dealers and drugs from coming into our country\n", "    text: Trump told reporters\n")
+    return {"line": line}
+
+
+@case("exclusion-outside-quotation-marks",
+      "{A4}:{line}: exclusions[0]: text must be the whole text inside one pair of quotation marks; found 'Secretary of State Marco Rubio' outside any quotation marks")
+def _(s):
+    text = s.read(A4)
+    s.write(A4, text + "\nexclusions:\n  - text: Secretary of State Marco Rubio\n    reason: not in quotation marks\n")
+    return {"line": len(text.splitlines()) + 3}
+
+
+@case("uncovered-quotation-marks",
+      "{A4}:{line}: status is complete but 1 quotation-mark span(s) have no quote or exclusion: 'no sanctuary' (chars {start}-{end}); "
+      "add a quote or an exclusion for each")
+def _(s):
+    text = s.read(A4)
+    start = text.index("  - id: 004-rubio-no-sanctuary")
+    end = text.index("  - id: 004-administration-armed-conflict")
+    s.write(A4, text[:start] + text[end:])
+    article = s.read(T4)
+    return {"line": s.line(A4, "status: complete"), "start": article.index("no sanctuary"), "end": article.index("no sanctuary") + len("no sanctuary")}
+
+
+@case("quotation-marks-covered-twice",
+      "{A4}:{line}: 004-rubio-no-sanctuary-again: the quotation marks around 'no sanctuary' (chars {start}-{end}) are already covered by "
+      "004-rubio-no-sanctuary ({A4}:{first}); a passage in quotation marks is one quote or one exclusion")
+def _(s):
+    first = s.line(A4, "    text: no sanctuary\n")
+    s.replace(A4, "  - id: 004-administration-armed-conflict",
+              "  - id: 004-rubio-no-sanctuary-again\n    speaker: marco-rubio\n    text: no sanctuary\n    attribution: direct\n\n"
+              "  - id: 004-administration-armed-conflict")
+    article = s.read(T4)
+    return {"line": s.line(A4, "  - id: 004-rubio-no-sanctuary-again") + 2, "first": first,
+            "start": article.index("no sanctuary"), "end": article.index("no sanctuary") + len("no sanctuary")}
+
+
+@case("title-not-the-headline", "{A4}:{line}: title must be the headline at the start of the article text; found it at char {start}")
+def _(s):
+    line = s.replace(A4, 'title: "US Escalates Stance Against Venezuela: Cartel de los Soles Designated as Foreign Terrorist Organization"',
+                     "title: In a significant policy shift")
+    return {"line": line, "start": s.read(T4).index("In a significant policy shift")}
+
+
+# ------------------------------------------------------------------ references ----
+@case("unknown-actor-id", "{A4}:{line}: 004-trump-stopping-drug-dealers: speaker: unknown actors id 'donald-trum' (did you mean 'donald-trump'?)")
+def _(s):
+    return {"line": s.replace(A4, "    speaker: donald-trump\n    text: We’re stopping", "    speaker: donald-trum\n    text: We’re stopping")}
+
+
+@case("unknown-actor-in-event-role", "{A4}:{line}: 004-cartel-de-los-soles-fto-announced: target: unknown actors id 'cartel-of-the-suns' (did you mean 'cartel-del-noreste'?)")
+def _(s):
+    return {"line": s.replace(A4, "      announcer: [marco-rubio]\n      agent: [us-department-of-state]\n      target: [cartel-de-los-soles]",
+                              "      announcer: [marco-rubio]\n      agent: [us-department-of-state]\n      target: [cartel-of-the-suns]") + 2}
+
+
+@case("event-role-not-an-id", "{A4}:{line}: 004-cartel-de-los-soles-fto-announced: agent must list actor ids, found 42")
+def _(s):
+    return {"line": s.replace(A4, "      announcer: [marco-rubio]\n      agent: [us-department-of-state]\n      target: [cartel-de-los-soles]",
+                              "      announcer: [marco-rubio]\n      agent: [42]\n      target: [cartel-de-los-soles]") + 1}
+
+
+@case("unknown-event-role",
+      "{A4}:{line}: 004-cartel-de-los-soles-fto-announced: actor role must be one of agent, target, authorizer, announcer, subject, victim, participant; found 'killer'")
+def _(s):
+    return {"line": s.replace(A4, "      announcer: [marco-rubio]\n      agent: [us-department-of-state]\n      target: [cartel-de-los-soles]",
+                              "      announcer: [marco-rubio]\n      killer: [us-department-of-state]\n      target: [cartel-de-los-soles]") + 1}
+
+
+@case("duplicate-quote-id", "{A4}:{line}: duplicate quotes id '004-trump-stopping-drug-dealers' (already defined at {A4}:{first})")
+def _(s):
+    first = s.line(A4, "id: 004-trump-stopping-drug-dealers")
+    return {"line": s.replace(A4, "id: 004-trump-it-allows-us", "id: 004-trump-stopping-drug-dealers"), "first": first}
+
+
+@case("duplicate-event-id", "{A4}:{line}: duplicate events id '004-cartel-de-los-soles-fto-announced' (already defined at {A4}:{first})")
+def _(s):
+    first = s.line(A4, "id: 004-cartel-de-los-soles-fto-announced")
+    return {"line": s.replace(A4, "id: 004-cartel-de-los-soles-fto-takes-effect", "id: 004-cartel-de-los-soles-fto-announced"), "first": first}
+
+
+@case("duplicate-actor-id", "{ACTORS}:{line}: duplicate actor id 'donald-trump' (first at line {first})")
+def _(s):
+    first = s.line(ACTORS, "- id: donald-trump")
+    return {"line": s.replace(ACTORS, "- id: marco-rubio", "- id: donald-trump"), "first": first}
+
+
+@case("dangling-designation-event", "{A4}:{line}: 004-cartel-de-los-soles-fto: event: unknown events id '004-cartel-de-los-soles-fto-announce' (did you mean '004-cartel-de-los-soles-fto-announced'?)")
+def _(s):
+    return {"line": s.replace(A4, "    event: 004-cartel-de-los-soles-fto-announced", "    event: 004-cartel-de-los-soles-fto-announce")}
+
+
+@case("dangling-same-event-as", "{A4}:{line}: 004-us-non-recognition-of-maduro-government: same_event_as: unknown events id '000-us-non-recognition' (did you mean '000-us-non-recognition-of-maduro-regime'?)")
+def _(s):
+    return {"line": s.replace(A4, "same_event_as: 000-us-non-recognition-of-maduro-regime", "same_event_as: 000-us-non-recognition")}
+
+
+@case("dangling-affiliation", "{ACTORS}:{line}: actor 'marco-rubio': affiliation: unknown actors id 'us-state-department' (did you mean 'us-department-of-state'?)")
+def _(s):
+    text = s.read(ACTORS)
+    old = "  affiliation: us-department-of-state\n"
+    line = text[: text.index(old)].count("\n") + 1
+    s.write(ACTORS, text.replace(old, "  affiliation: us-state-department\n", 1))
+    return {"line": line}
+
+
+@case("dangling-event-source", "{A1}:{line}: 001-us-training-for-mexico-operations: source: unknown actors id 'nbc'")
+def _(s):
+    return {"line": s.replace(A1, "    source: nbc-news\n", "    source: nbc\n")}
+
+
+# ------------------------------------------------------------------ actors ----
+@case("alias-not-found",
+      "{ACTORS}:{line}: alias 'Donald J. Trump' of 'donald-trump' is never found as a mention: it does not occur as a whole word "
+      "in any article, or only inside a longer alias (list only forms that stand on their own)")
+def _(s):
+    return {"line": s.replace(ACTORS, "  aliases: [President Donald Trump, ", "  aliases: [Donald J. Trump, President Donald Trump, ")}
+
+
+@case("alias-of-two-actors", "{ACTORS}:{line}: alias 'Trump' of 'marco-rubio' already belongs to 'donald-trump' (line {first}); an alias must name one actor")
+def _(s):
+    first = s.line(ACTORS, "  aliases: [President Donald Trump, ")
+    return {"line": s.replace(ACTORS, "  aliases: [Marco Rubio, Secretary Rubio, Rubio]", "  aliases: [Marco Rubio, Secretary Rubio, Rubio, Trump]"), "first": first}
+
+
+@case("alias-with-surrounding-spaces", "{ACTORS}:{line}: actor 'marco-rubio': alias must be non-empty text without surrounding spaces, found ' Rubio'")
+def _(s):
+    return {"line": s.replace(ACTORS, "  aliases: [Marco Rubio, Secretary Rubio, Rubio]", "  aliases: [Marco Rubio, Secretary Rubio, ' Rubio']")}
+
+
+@case("actor-country-lower-case", "{ACTORS}:{line}: actor #2: country must be an ISO 3166-1 alpha-2 code in capitals, quoted (e.g. 'US'), found 'us'")
+def _(s):
+    text = s.read(ACTORS)
+    i = text.index("- id: marco-rubio")
+    j = text.index("  country: US\n", i)
+    s.write(ACTORS, text[:j] + "  country: us\n" + text[j + len("  country: US\n"):])
+    return {"line": text[:j].count("\n") + 1}
+
+
+@case("actor-type-not-allowed", "{ACTORS}:{line}: actor #1: type must be one of {types}; found 'politician'")
+def _(s):
+    types = json.loads(s.read("schemas/actors.schema.json"))
+    allowed = next(f for f in types["fields"] if f["name"] == "actor_type")["constraints"]["enum"]
+    text = s.read(ACTORS)
+    i = text.index("- id: donald-trump")
+    j = text.index("  type: person\n", i)
+    s.write(ACTORS, text[:j] + "  type: politician\n" + text[j + len("  type: person\n"):])
+    return {"line": text[:j].count("\n") + 1, "types": ", ".join(allowed)}
+
+
+@case("wikidata-not-a-qid", "{ACTORS}:{line}: actor #1: wikidata must be a Wikidata id such as 'Q42', found '22686'")
+def _(s):
+    return {"line": s.replace(ACTORS, "  wikidata: Q22686\n", "  wikidata: '22686'\n")}
+
+
+# ------------------------------------------------------------------ dates ----
+@case("date-not-a-date", "{A4}:{line}: published: earliest must be a date YYYY-MM-DD, found 'early 2025'")
+def _(s):
+    return {"line": s.replace(A4, "  earliest: 2025-01-20", "  earliest: early 2025")}
+
+
+@case("date-impossible", "{A4}:{line}: published: latest must be a real date YYYY-MM-DD, found '2025-11-31' (day is out of range for month)")
+def _(s):
+    return {"line": s.replace(A4, "  latest: 2025-11-23", "  latest: 2025-11-31")}
+
+
+@case("date-as-number", "{A4}:{line}: designations[0]: effective_date must be a date YYYY-MM-DD, found 20251124")
+def _(s):
+    return {"line": s.replace(A4, "    effective_date: 2025-11-24", "    effective_date: 20251124")}
+
+
+@case("event-date-start-after-end", "{A4}:{line}: 004-us-non-recognition-of-maduro-government: date start 2020-01-01 is after end 2019-12-31")
+def _(s):
+    s.replace(A4, "      start: 2019-01-01\n", "      start: 2020-01-01\n")
+    return {"line": s.line(A4, "      end: 2019-12-31")}
+
+
+@case("published-earliest-after-latest", "{A4}:{line}: published: earliest 2025-12-01 is after latest 2025-11-23")
+def _(s):
+    s.replace(A4, "  earliest: 2025-01-20", "  earliest: 2025-12-01")
+    return {"line": s.line(A4, "  latest: 2025-11-23")}
+
+
+@case("date-precision-day-without-start", "{A4}:{line}: 004-cartel-de-los-soles-fto-takes-effect: date precision 'day' needs start and end (day: start alone)")
+def _(s):
+    line = s.line(A4, "      start: 2025-11-24\n")
+    s.replace(A4, "      start: 2025-11-24\n", "")
+    return {"line": line}
+
+
+@case("date-precision-unknown-with-a-date", "{A4}:{line}: 004-cartel-de-los-soles-fto-announced: date precision is unknown but a date is given; drop start/end or set the precision")
+def _(s):
+    return {"line": s.replace(A4, "    date: {precision: unknown}", "    date: {start: 2025-11-20, precision: unknown}")}
+
+
+@case("date-precision-not-allowed", "{A4}:{line}: events[0].date: precision must be one of {allowed}; found 'week'")
+def _(s):
+    schema = json.loads(s.read(EVENTS_SCHEMA))
+    allowed = next(f for f in schema["fields"] if f["name"] == "date_precision")["constraints"]["enum"]
+    return {"line": s.replace(A4, "    date: {precision: unknown}", "    date: {precision: week}"), "allowed": ", ".join(allowed)}
+
+
+@case("inferred-date-without-basis", "{A4}:{line}: 004-cartel-de-los-soles-fto-takes-effect: inferred dates need a basis saying what was inferred and why")
+def _(s):
+    line = s.line(A4, "      start: 2025-11-24\n")
+    text = s.read(A4)
+    i = text.index("      basis: Text states \"effective November 24\" and")
+    j = text.index("\n", i) + 1
+    s.write(A4, text[:i] + text[j:])
+    return {"line": line}
+
+
+@case("designation-announced-after-effective", "{A4}:{line}: 004-cartel-de-los-soles-fto: announced_date 2025-11-30 is after effective_date 2025-11-24")
+def _(s):
+    s.replace(A4, "    effective_date: 2025-11-24\n", "    announced_date: 2025-11-30\n    effective_date: 2025-11-24\n")
+    return {"line": s.line(A4, "    effective_date: 2025-11-24\n")}
+
+
+# ------------------------------------------------------------------ fatalities ----
+@case("fatalities-negative", "{A1}:{line}: events[4]: fatalities must be a whole number ≥ 0 (a number the text states), found -4")
+def _(s):
+    return {"line": s.replace(A1, "    fatalities: 4\n", "    fatalities: -4\n")}
+
+
+@case("fatalities-not-a-number", "{A1}:{line}: events[4]: fatalities must be a whole number ≥ 0 (a number the text states), found 'four'")
+def _(s):
+    return {"line": s.replace(A1, "    fatalities: 4\n", "    fatalities: four\n")}
+
+
+@case("fatalities-fraction", "{A1}:{line}: events[4]: fatalities must be a whole number ≥ 0 (a number the text states), found 4.5")
+def _(s):
+    return {"line": s.replace(A1, "    fatalities: 4\n", "    fatalities: 4.5\n")}
+
+
+@case("fatalities-not-in-evidence", "{A1}:{line}: 001-us-20th-strike-on-vessels: fatalities 5 does not appear in the event's evidence text (as digits or a number word)")
+def _(s):
+    return {"line": s.replace(A1, "    fatalities: 4\n", "    fatalities: 5\n")}
+
+
+@case("fatalities-qualifier-without-number",
+      "{A4}:{line}: 004-cartel-de-los-soles-fto-takes-effect: fatalities_qualifier 'exact' goes with a fatality number (fatalities or fatalities_cumulative); found none")
+def _(s):
+    return {"line": s.replace(A4, "    status: scheduled\n", "    status: scheduled\n    fatalities_qualifier: exact\n") + 1}
+
+
+@case("fatalities-without-qualifier", "{A1}:{line}: 001-us-20th-strike-on-vessels: fatalities 4 needs fatalities_qualifier (exact or approximate); found none")
+def _(s):
+    line = s.line(A1, "    fatalities: 4\n")
+    s.replace(A1, "    fatalities: 4\n    fatalities_qualifier: exact\n", "    fatalities: 4\n")
+    return {"line": line}
+
+
+@case("fatalities-cumulative-on-a-single-strike", "{A1}:{line}: 001-us-20th-strike-on-vessels: fatalities_cumulative is only for strike_series events")
+def _(s):
+    return {"line": s.replace(A1, "    fatalities: 4\n", "    fatalities_cumulative: 4\n")}
+
+
+# ------------------------------------------------------------------ enums and rules ----
+@case("enum-value-not-allowed", "{A4}:{line}: events[0]: type must be one of {allowed}; found 'designations' (did you mean 'designation'?)")
+def _(s):
+    schema = json.loads(s.read(EVENTS_SCHEMA))
+    allowed = next(f for f in schema["fields"] if f["name"] == "event_type")["constraints"]["enum"]
+    line = s.line(A4, "  - id: 004-cartel-de-los-soles-fto-announced") + 1
+    text = s.read(A4).splitlines(keepends=True)
+    assert text[line - 1] == "    type: designation\n"
+    text[line - 1] = "    type: designations\n"
+    s.write(A4, "".join(text))
+    return {"line": line, "allowed": ", ".join(allowed)}
+
+
+@case("quote-attribution-not-allowed", "{A4}:{line}: quotes[0]: attribution must be one of direct, reported_by_third_party, anonymous; found 'directly' (did you mean 'direct'?)")
+def _(s):
+    return {"line": s.replace(A4, "our country\n    attribution: direct\n", "our country\n    attribution: directly\n") + 1}
+
+
+@case("claimed-without-source", "{A4}:{line}: 004-cartel-de-los-soles-treasury-sanctions: a claimed event needs 'source' (who claims it)")
+def _(s):
+    text = s.read(A4)
+    i = text.index("  - id: 004-cartel-de-los-soles-treasury-sanctions")
+    j = text.index("    attribution: reported\n", i)
+    s.write(A4, text[:j] + "    attribution: claimed\n" + text[j + len("    attribution: reported\n"):])
+    return {"line": text[:j].count("\n") + 1}
+
+
+@case("metadata-only-with-annotations", "{A4}:{line}: status is metadata_only but the file has annotations; set status: complete")
+def _(s):
+    return {"line": s.replace(A4, "status: complete", "status: metadata_only")}
+
+
+@case("schema-enum-narrowed", "{A1}:{line}: events[4]: type must be one of {allowed}; found 'strike' (did you mean 'strike_series'?)")
+def _(s):
+    s.replace(EVENTS_SCHEMA, '          "strike",\n', "")
+    schema = json.loads(s.read(EVENTS_SCHEMA))
+    allowed = next(f for f in schema["fields"] if f["name"] == "event_type")["constraints"]["enum"]
+    return {"line": s.line(A1, "    type: strike\n"), "allowed": ", ".join(allowed)}
+
+
+@case("schema-not-json", "{EVENTS_SCHEMA}:{line}: not valid JSON: Expecting ',' delimiter (column {column}); expected a Table Schema")
+def _(s):
+    line = s.replace(EVENTS_SCHEMA, '          "strike",\n', '          "strike"\n')
+    return {"line": line + 1, "column": len('          "strike_series"') - len('"strike_series"') + 1}
+
+
+# ------------------------------------------------------------------ articles ----
+@case("article-edited-after-annotation", "{A4}:{line}: article 004_a369d1b0aa72c426.txt changed since it was annotated: sha256 expected {old}, found {new}")
+def _(s):
+    old = s.sha256(T4)
+    s.write(T4, s.read(T4).replace("a tougher approach", "a harder approach"))
+    return {"line": s.line(A4, "sha256: "), "old": old, "new": s.sha256(T4)}
+
+
+@case("article-with-crlf", "{T4}:1: the article has CR (\\r) line ends; expected LF only (copy the seed byte for byte)")
+def _(s):
+    s.write(T4, s.read(T4).replace("\n", "\r\n"))
+    s.replace(A4, s.read(A4).splitlines()[2], f"sha256: {s.sha256(T4)}")  # re-annotated: only the line ends are wrong
+
+
+@case("article-with-bom", "{T4}:1: the article starts with a UTF-8 byte-order mark; expected plain UTF-8 (copy the seed byte for byte)")
+def _(s):
+    s.write(T4, "\ufeff" + s.read(T4))
+
+
+@case("article-not-utf8", "{T4}:{line}: the article is not valid UTF-8 (invalid start byte)")
+def _(s):
+    raw = (s.root / T4).read_bytes()
+    pos = raw.index(b"Maduro")
+    (s.root / T4).write_bytes(raw[:pos] + b"\xff" + raw[pos:])
+    return {"line": raw[:pos].count(b"\n") + 1}
+
+
+@case("article-missing", "{A4}:{line}: article 004_a369d1b0aa72c426.txt not found in seeds/")
+def _(s):
+    (s.root / T4).unlink()
+    return {"line": s.line(A4, "article: 004_a369d1b0aa72c426.txt")}
+
+
+@case("article-without-annotation", "{T4}: article 004_a369d1b0aa72c426.txt has no annotation file (expected {A4})")
+def _(s):
+    (s.root / A4).unlink()
+
+
+@case("annotation-names-another-article", "{A4}:{line}: annotation file 004_a369d1b0aa72c426.yaml must be named after its article 003_2475ecbfe2fd795f.yaml")
+def _(s):
+    return {"line": s.replace(A4, "article: 004_a369d1b0aa72c426.txt", "article: 003_2475ecbfe2fd795f.txt")}
+
+
+# ------------------------------------------------------------------ releases ----
+@case("release-listed-but-not-published", "{RELEASES}:{line}: release 1.1.0 is listed but dataset/1.1.0/ is not published")
+def _(s):
+    text = s.read(RELEASES)
+    s.write(RELEASES, text + "\n- version: 1.1.0\n  date: 2026-12-01\n  notes: Never built.\n\n- version: 1.2.0\n  date: 2026-12-02\n  notes: Built on 1.1.0.\n")
+    return {"line": len(text.splitlines()) + 2}
+
+
+@case("versions-not-increasing", "{RELEASES}:{line}: versions must increase: 0.9.0 comes after {newest}")
+def _(s):
+    text = s.read(RELEASES)
+    newest = pipeline.read_version(s.root)
+    s.write(RELEASES, text + "\n- version: 0.9.0\n  date: 2026-12-01\n  notes: Out of order.\n")
+    return {"line": len(text.splitlines()) + 2, "newest": newest}
+
+
+@case("version-not-quoted-semver", "{RELEASES}:{line}: release #{n}: version must be a quoted version 'MAJOR.MINOR.PATCH' (e.g. '1.0.0'), found 1.1")
+def _(s):
+    text = s.read(RELEASES)
+    s.write(RELEASES, text + "\n- version: 1.1\n  date: 2026-12-01\n  notes: Bad version.\n")
+    return {"line": len(text.splitlines()) + 2, "n": text.count("- version:") + 1}
+
+
+@case("release-date-goes-back", "{RELEASES}:{line}: release date 2026-01-01 is before the previous release's {previous}")
+def _(s):
+    text = s.read(RELEASES)
+    previous = pipeline.read_releases(s.root)[-1]["date"]
+    s.write(RELEASES, text + "\n- version: 99.0.0\n  date: 2026-01-01\n  notes: Back in time.\n")
+    return {"line": len(text.splitlines()) + 3, "previous": previous}
+
+
+@case("release-without-notes", "{RELEASES}:{line}: release #{n}: missing required key 'notes'")
+def _(s):
+    text = s.read(RELEASES)
+    s.write(RELEASES, text + "\n- version: 99.0.0\n  date: 2026-12-01\n")
+    return {"line": len(text.splitlines()) + 2, "n": text.count("- version:") + 1}
+
+
+# ------------------------------------------------------------------ the test ----
+def _tree(root: Path) -> dict:
+    """Every file of the project (bytes), but the build's lock file."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and p.name not in IGNORED}
+
+
+@pytest.fixture(scope="module")
+def proj(tmp_path_factory):
+    """One project copy for all cases; each case's edits are undone after it."""
+    return copy_project(tmp_path_factory.mktemp("bad-inputs") / "project")
+
+
+@pytest.fixture
+def fresh(proj):
+    pristine = {rel: data for rel, data in _tree(proj).items() if rel.split("/")[0] in MUTABLE}
+    yield proj
+    for p in [p for d in MUTABLE for p in (proj / d).rglob("*") if p.is_file()]:
+        if str(p.relative_to(proj)) not in pristine:
+            p.unlink()
+    for rel, data in pristine.items():
+        if not (proj / rel).is_file() or (proj / rel).read_bytes() != data:
+            (proj / rel).write_bytes(data)
+
+
+def test_the_unbroken_copy_builds(fresh, capsys):
+    """The control: without a mutation the copy builds (nothing to publish) and nothing changes."""
+    before = _tree(fresh)
+    assert pipeline.main(["--root", str(fresh), "-q"]) == 0, capsys.readouterr().err
+    assert _tree(fresh) == before
+
+
+@pytest.mark.parametrize("mutate, expected", CASES)
+def test_bad_input_is_refused_with_file_line_and_nothing_changes(fresh, mutate, expected, capsys):
+    values = mutate(Seeds(fresh)) or {}
+    before = _tree(fresh)
+    code = pipeline.main(["--root", str(fresh), "-q"])
+    err = capsys.readouterr().err
+    assert _tree(fresh) == before, "a refused build changed files"
+    assert not any((fresh / ".build-tmp").iterdir()), "a refused build left staging files"
+    assert code == 2, err
+    assert err == "error: " + expected.format(**NAMES, **values) + "\n"
+
+
+def test_the_catalogue_is_large_and_distinct():
+    assert len(CASES) >= 30
+    assert len({c.id for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("mutate, expected", [c for c in CASES if c.id in ("unknown-actor-id", "article-with-bom", "uncovered-quotation-marks")])
+def test_check_mode_refuses_the_same_way(fresh, mutate, expected, capsys):
+    """`build --check` stops on bad input with the same message (exit 2, not 1: the input is wrong, not the data)."""
+    values = mutate(Seeds(fresh)) or {}
+    before = _tree(fresh)
+    code = pipeline.main(["--root", str(fresh), "-q", "--check"])
+    err = capsys.readouterr().err
+    assert _tree(fresh) == before
+    assert (code, err) == (2, "error: " + expected.format(**NAMES, **values) + "\n")

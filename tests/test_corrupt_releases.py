@@ -1,0 +1,290 @@
+"""Nothing half-published goes unnoticed: faults injected into the newest release of a project copy.
+
+Each case breaks dataset/<newest>/ in a copy of the project and runs `cartel-campaign validate
+--root <copy>` (in-process through cli.main; one test runs the real command). Validation must
+exit 1 and name the broken file. Some faults are made consistent on purpose (manifest, and for
+row deletions the release's datapackage.json, rewritten to match) so that only the deeper check
+(CSV/Parquet agreement, foreign keys, evidence coverage, derived counts) can catch them.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import ROOT, copy_project
+
+import cartel_campaign as cc
+from cartel_campaign import cli
+from cartel_campaign.validate import sha256_file
+
+import publish
+
+NEWEST = cc.versions(ROOT)[-1]
+
+
+# ------------------------------------------------------------------ helpers ----
+def rewrite_manifest(folder: Path) -> None:
+    """As if the release had been published this way: the manifest matches every file again."""
+    publish.write_manifest(folder, folder.name)
+
+
+def rewrite_descriptor_stats(folder: Path, name: str) -> None:
+    """The release's datapackage.json and the root one record the CSV's new size and hash."""
+    for path in (folder / "datapackage.json", folder.parents[1] / "datapackage.json"):
+        desc = json.loads(path.read_text(encoding="utf-8"))
+        res = next(r for r in desc["resources"] if r["name"] == name)
+        res["bytes"], res["hash"] = (folder / f"{name}.csv").stat().st_size, f"sha256:{sha256_file(folder / f'{name}.csv')}"
+        path.write_text(publish.json_text(desc), encoding="utf-8")
+
+
+def write_table(folder: Path, name: str, table: pa.Table, *, csv: bool = True) -> None:
+    """Write Parquet (and CSV) exactly as the build does."""
+    pq.write_table(table, folder / f"{name}.parquet", compression="zstd")
+    if csv:
+        pacsv.write_csv(table, folder / f"{name}.csv", pacsv.WriteOptions(quoting_style="needed"))
+
+
+def set_cell(table: pa.Table, column: str, row: int, value) -> pa.Table:
+    i = table.schema.get_field_index(column)
+    values = table.column(column).to_pylist()
+    values[row] = value
+    return table.set_column(i, table.schema.field(i), pa.array(values, table.schema.field(i).type))
+
+
+def drop_row(table: pa.Table, row: int) -> pa.Table:
+    return pa.concat_tables([table.slice(0, row), table.slice(row + 1)])
+
+
+def flip_unnoticed_byte(path: Path) -> int:
+    """Flip the first footer byte whose damage still reads back the same rows (statistics, metadata)."""
+    raw = path.read_bytes()
+    table, meta = pq.read_table(path), pq.ParquetFile(path).metadata
+    footer = len(raw) - 8 - int.from_bytes(raw[-8:-4], "little")
+    for pos in range(footer, len(raw) - 8):
+        damaged = raw[:pos] + bytes([raw[pos] ^ 0xFF]) + raw[pos + 1:]
+        try:
+            path.write_bytes(damaged)
+            if pq.read_table(path).equals(table) and pq.ParquetFile(path).metadata.created_by == meta.created_by:
+                return pos
+        except Exception:  # noqa: BLE001 - this byte breaks reading: look further
+            pass
+    raise AssertionError(f"no footer byte of {path} can be flipped unnoticed by reading")
+
+
+def row_of(table: pa.Table, column: str, value) -> int:
+    return table.column(column).to_pylist().index(value)
+
+
+# ------------------------------------------------------------------ faults ----
+# each: (folder of the newest release) -> list of texts the validation output must contain
+FAULTS = {}
+
+
+def fault(name):
+    def register(fn):
+        FAULTS[name] = fn
+        return fn
+
+    return register
+
+
+@fault("flipped-byte-in-parquet")
+def _(folder):
+    path = folder / "events.parquet"
+    raw = bytearray(path.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    path.write_bytes(bytes(raw))
+    return [f"{NEWEST}/events.parquet: changed since publication"]
+
+
+@fault("parquet-footer-damaged-manifest-updated")
+def _(folder):
+    """A footer byte flipped before the manifest was written; the rows still read back the same."""
+    pos = flip_unnoticed_byte(folder / "quotes.parquet")
+    rewrite_manifest(folder)
+    return [f"{NEWEST}/quotes.parquet: damaged: its rows read back, but the file", f"first difference at byte {pos}"]
+
+
+@fault("csv-cell-changed")
+def _(folder):
+    path = folder / "events.csv"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("off Venezuela’s coast") >= 1
+    path.write_text(text.replace("off Venezuela’s coast", "off Colombia’s coast", 1), encoding="utf-8")
+    return [f"{NEWEST}/events.csv: changed since publication", "events.csv and events.parquet disagree at row",
+            "column location: CSV 'off Colombia’s coast', Parquet 'off Venezuela’s coast'"]
+
+
+@fault("csv-and-parquet-disagree")
+def _(folder):
+    """One Parquet value changed, the manifest rewritten: only the CSV/Parquet comparison can catch it."""
+    table = pq.read_table(folder / "events.parquet")
+    row = row_of(table, "event_id", "004-cartel-de-los-soles-fto-takes-effect")
+    write_table(folder, "events", set_cell(table, "location", row, "Caracas"), csv=False)
+    rewrite_manifest(folder)
+    return [f"events.csv and events.parquet disagree at row {row}, column location: CSV None, Parquet 'Caracas'"]
+
+
+@fault("missing-file")
+def _(folder):
+    (folder / "designations.csv").unlink()
+    return [f"{NEWEST}/designations.csv: listed in manifest.json but missing"]
+
+
+@fault("missing-parquet")
+def _(folder):
+    (folder / "actors.parquet").unlink()
+    return [f"{NEWEST}/actors.parquet: listed in manifest.json but missing"]
+
+
+@fault("extra-file")
+def _(folder):
+    (folder / "notes.txt").write_text("left behind\n", encoding="utf-8")
+    return [f"{NEWEST}/notes.txt: file not listed in manifest.json"]
+
+
+@fault("manifest-does-not-match")
+def _(folder):
+    path = folder / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    entry = next(e for e in manifest["files"] if e["path"] == "quotes.csv")
+    entry["sha256"] = "0" * 64
+    path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return [f"{NEWEST}/quotes.csv: changed since publication (manifest"]
+
+
+@fault("manifest-unreadable")
+def _(folder):
+    path = folder / "manifest.json"
+    path.write_text(path.read_text(encoding="utf-8")[:-40], encoding="utf-8")
+    return [f"{NEWEST}/manifest.json: unreadable"]
+
+
+@fault("manifest-missing")
+def _(folder):
+    (folder / "manifest.json").unlink()
+    return [f"{NEWEST}: manifest.json is missing"]
+
+
+@fault("manifest-of-another-version")
+def _(folder):
+    path = folder / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["version"] = "0.0.1"
+    path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return [f"{NEWEST}/manifest.json: version is '0.0.1', expected '{NEWEST}'"]
+
+
+@fault("row-deleted-manifest-updated")
+def _(folder):
+    """An event row gone from CSV and Parquet, manifest rewritten: the descriptor's hash and the foreign keys object."""
+    table = pq.read_table(folder / "events.parquet")
+    write_table(folder, "events", drop_row(table, row_of(table, "event_id", "004-cartel-de-los-soles-fto-takes-effect")))
+    rewrite_manifest(folder)
+    return ["events", "hash"]
+
+
+@fault("row-deleted-consistently")
+def _(folder):
+    """The same, with the release's datapackage.json rewritten too: foreign keys and evidence coverage catch it."""
+    table = pq.read_table(folder / "events.parquet")
+    write_table(folder, "events", drop_row(table, row_of(table, "event_id", "004-cartel-de-los-soles-fto-takes-effect")))
+    rewrite_descriptor_stats(folder, "events")
+    rewrite_manifest(folder)
+    return ["evidence: record_id '004-cartel-de-los-soles-fto-takes-effect' does not exist in events"]
+
+
+@fault("mention-row-deleted-consistently")
+def _(folder):
+    """A derived row gone (nothing refers to mentions by key): the derived counts no longer add up."""
+    table = pq.read_table(folder / "actor_mentions.parquet")
+    actor = table.column("actor_id")[0].as_py()
+    write_table(folder, "actor_mentions", drop_row(table, 0))
+    rewrite_descriptor_stats(folder, "actor_mentions")
+    rewrite_manifest(folder)
+    n = pq.read_table(folder / "actor_mentions.parquet").column("actor_id").to_pylist().count(actor)
+    return [f"actor_summary: actor_id {actor!r}: n_mentions is {n + 1}, but the release has {n} rows in actor_mentions"]
+
+
+@fault("quote-span-moved-consistently")
+def _(folder):
+    """A quote's offsets shifted in both files: the span no longer matches the article."""
+    table = pq.read_table(folder / "quotes.parquet")
+    start = table.column("char_start")[0].as_py()
+    table = set_cell(set_cell(table, "char_start", 0, start + 1), "char_end", 0, table.column("char_end")[0].as_py() + 1)
+    write_table(folder, "quotes", table)
+    rewrite_descriptor_stats(folder, "quotes")
+    rewrite_manifest(folder)
+    return ["quotes: row 0: article["]
+
+
+# ------------------------------------------------------------------ tests ----
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory):
+    return copy_project(tmp_path_factory.mktemp("corrupt") / "pristine")
+
+
+@pytest.fixture
+def broken_copy(pristine, tmp_path):
+    """A fresh copy of the module's pristine copy (cheaper than copying the checkout)."""
+    import shutil
+
+    dest = tmp_path / "project"
+    shutil.copytree(pristine, dest)
+    return dest
+
+
+def validate(root: Path, capsys, *, every_release: bool = False) -> tuple[int, str]:
+    """`cartel-campaign validate --root <copy>`, in-process; the newest release only unless every_release."""
+    code = cli.main(["validate", "--root", str(root), *([] if every_release else ["--version", NEWEST])])
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+def test_the_unbroken_copy_is_valid(broken_copy, capsys):
+    code, out = validate(broken_copy, capsys, every_release=True)
+    assert code == 0, out
+
+
+@pytest.mark.parametrize("name", list(FAULTS))
+def test_fault_is_detected_and_named(name, broken_copy, capsys):
+    folder = broken_copy / "dataset" / NEWEST
+    expected = FAULTS[name](folder)
+    code, out = validate(broken_copy, capsys)
+    assert code == 1, out
+    assert f"release {NEWEST}: " in out and "problem(s)" in out
+    for text in expected:
+        assert text in out, f"{text!r} not in:\n{out}"
+
+
+def test_csv_parquet_disagreement_is_the_only_problem(broken_copy, capsys):
+    """The disagreement check is what catches it, alone: nothing else looks at the Parquet values twice."""
+    folder = broken_copy / "dataset" / NEWEST
+    (expected,) = FAULTS["csv-and-parquet-disagree"](folder)
+    code, out = validate(broken_copy, capsys)
+    problems = [line for line in out.splitlines() if line.startswith(f"  {NEWEST}: ")]
+    assert code == 1
+    assert problems == [f"  {NEWEST}: {expected}"], out
+
+
+def test_older_releases_stay_valid_when_the_newest_is_broken(broken_copy, capsys):
+    FAULTS["csv-cell-changed"](broken_copy / "dataset" / NEWEST)
+    code, out = validate(broken_copy, capsys, every_release=True)
+    assert code == 1
+    for v in cc.versions(broken_copy)[:-1]:
+        assert f"release {v}: valid" in out
+
+
+def test_the_real_command_exits_1_and_names_the_file(broken_copy):
+    FAULTS["missing-file"](broken_copy / "dataset" / NEWEST)
+    result = subprocess.run([sys.executable, "-m", "cartel_campaign.cli", "validate", "--root", str(broken_copy), "--version", NEWEST],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"{NEWEST}/designations.csv: listed in manifest.json but missing" in result.stdout
