@@ -22,6 +22,7 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 import annotations  # noqa: E402
+import cache  # noqa: E402
 import derive  # noqa: E402
 import docs  # noqa: E402
 import publish  # noqa: E402
@@ -128,7 +129,7 @@ def check(root: Path, version: str, stages: Stages) -> list[str]:
         return diffs
 
 
-def build(root: Path = ROOT, *, check_only: bool = False, replace: bool = False, quiet: bool = False) -> int:
+def build(root: Path = ROOT, *, check_only: bool = False, replace: bool = False, quiet: bool = False, force: bool = False) -> int:
     stages = Stages(quiet)
     version = read_version(root)
     if check_only:
@@ -143,12 +144,17 @@ def build(root: Path = ROOT, *, check_only: bool = False, replace: bool = False,
     work_root = root / ".build-tmp"
     work_root.mkdir(exist_ok=True)
     with publish.build_lock(root):
+        if not force and not replace and cache.is_fresh(root, version):
+            if not quiet:
+                print(f"[build] release {version}: unchanged (inputs and outputs identical to the last build; --force rebuilds)", file=sys.stderr)
+            return 0
         for stale in work_root.iterdir():  # left by a killed build (the lock says none is running)
             shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=work_root))
         try:
             staged, generated = stage_release(root, work, version, stages)
             state = publish.publish(root, staged, version, generated, replace=replace)
+            cache.record(root, version, list(generated))
         finally:
             shutil.rmtree(work, ignore_errors=True)
     if not quiet:
@@ -162,10 +168,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="rebuild into a temporary folder and fail if any generated file differs")
     parser.add_argument("--replace", action="store_true", help="replace the current version's release if it is not yet committed to git")
     parser.add_argument("--root", type=Path, default=ROOT, help="repository root (default: this checkout)")
+    parser.add_argument("--force", action="store_true", help="rebuild even if inputs and outputs are unchanged since the last build")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     args = parser.parse_args(argv)
     try:
-        return build(args.root.resolve(), check_only=args.check, replace=args.replace, quiet=args.quiet)
+        return build(args.root.resolve(), check_only=args.check, replace=args.replace, quiet=args.quiet, force=args.force)
     except BuildError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

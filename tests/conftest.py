@@ -13,7 +13,7 @@ BUILD = ROOT / "build"
 if str(BUILD) not in sys.path:
     sys.path.insert(0, str(BUILD))
 
-_IGNORE = shutil.ignore_patterns(".venv", ".git", ".build-tmp", "__pycache__", ".pytest_cache", "dist", "*.egg-info", ".build.lock")
+_IGNORE = shutil.ignore_patterns(".venv", ".git", ".build-tmp", "__pycache__", ".pytest_cache", "dist", "*.egg-info", ".build.lock", ".build-cache.json")
 
 
 def copy_project(dest: Path) -> Path:

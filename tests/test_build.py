@@ -75,3 +75,25 @@ def test_root_datapackage_describes_newest_release():
 
     for path, sha in shas.items():
         assert hashlib.sha256((ROOT / path).read_bytes()).hexdigest() == sha
+
+
+def test_unchanged_rebuild_is_skipped_and_any_change_rebuilds(project):
+    version = pipeline.read_version(project)
+    shutil.rmtree(project / "dataset" / version)
+    first = run_build(project)
+    assert first.returncode == 0, first.stderr
+    again = subprocess_build(project)
+    assert "inputs and outputs identical to the last build" in again.stderr
+    # an edited output is noticed (and refused: published files are not rebuilt silently over)
+    csv = project / "dataset" / version / "events.csv"
+    csv.write_bytes(csv.read_bytes() + b"\n")
+    edited = subprocess_build(project)
+    assert "identical to the last build" not in edited.stderr
+    assert edited.returncode == 2 and "already published and the rebuild differs" in edited.stderr
+
+
+def subprocess_build(root):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, str(root / "build" / "pipeline.py"), "--root", str(root)], capture_output=True, text=True, timeout=600)

@@ -31,7 +31,8 @@ def cmd_build(args) -> int:
     sys.path.insert(0, str(root / "build"))
     import pipeline  # the build scripts live in the checkout's build/
 
-    argv = [*(["--check"] if args.check else []), *(["--replace"] if args.replace else []), *(["-q"] if args.quiet else []), "--root", str(root)]
+    argv = [*(["--check"] if args.check else []), *(["--replace"] if args.replace else []), *(["--force"] if args.force else []),
+            *(["-q"] if args.quiet else []), "--root", str(root)]
     return pipeline.main(argv)
 
 
@@ -118,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("build", help="build the dataset from seeds/ and publish the current version (checkout only)")
     p.add_argument("--check", action="store_true", help="rebuild into a temporary folder; exit 1 if any generated file differs")
     p.add_argument("--replace", action="store_true", help="replace the current version if it is not committed yet")
+    p.add_argument("--force", action="store_true", help="rebuild even if nothing changed since the last build")
     p.add_argument("--root", type=Path, help="repository root (default: found from the current directory)")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_build)
