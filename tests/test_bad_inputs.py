@@ -34,7 +34,7 @@ RELEASES = "seeds/releases.yaml"
 EVENTS_SCHEMA = "schemas/events.schema.json"
 NAMES = dict(A0=A0, A1=A1, A2=A2, A3=A3, A4=A4, T4=T4, ACTORS=ACTORS, RELEASES=RELEASES, EVENTS_SCHEMA=EVENTS_SCHEMA)
 MUTABLE = ("seeds", "schemas")  # what the cases edit; restored after each case
-IGNORED = (".build.lock",)  # the lock file the build creates (empty, not data)
+IGNORED = (".build.lock", ".build-cache.json")  # the lock file (empty) and the rebuild cache the build creates (not data)
 
 
 class Seeds:
