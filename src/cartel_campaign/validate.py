@@ -216,72 +216,104 @@ def _frictionless_fast(descriptor: Path) -> bool:
                 arrow_fks.append((res.name, target, source, key))
             else:
                 row_fks.append((res.name, target, source, key))
-                plan[res.name].append(("target", target))
-                plan[source].append(("source", key))
+                for who, entry in ((res.name, ("target", target)), (source, ("source", key))):
+                    if entry not in plan[who]:
+                        plan[who].append(entry)
 
     # the Frictionless pass, biggest resources first, spread over processes when large
     cost, total = {}, 0
     for name, res in resources.items():
-        data = Path(res.normpath).read_bytes()
-        total += len(data)
-        cost[name] = data.count(b"\n") * (17 + 3.3 * len(res.schema.fields)) + 1  # ~µs: per row + per cell
+        lines = 0
+        with open(res.normpath, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                lines += chunk.count(b"\n")
+                total += len(chunk)
+        cost[name] = lines * (17 + 3.3 * len(res.schema.fields)) + 1  # ~µs: per row + per cell
     order = sorted(resources, key=lambda n: -cost[n])
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     jobs, results = [], []
-    if total > FRICTIONLESS_PARALLEL_BYTES and cpus > 1:
-        bins, load = [[] for _ in range(min(cpus, len(order)))], [0.0] * min(cpus, len(order))
-        for name in order:  # each to the least loaded process
-            i = load.index(min(load))
-            bins[i].append(name)
-            load[i] += cost[name]
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(Path(__file__).resolve().parents[1]), os.environ.get("PYTHONPATH")) if p))
-        code = ("import pickle, sys; from cartel_campaign.validate import _frictionless_task as t; "
-                "sys.stdout.buffer.write(pickle.dumps(t(*pickle.load(sys.stdin.buffer))))")
-        for names in bins:
-            proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
-            proc.stdin.write(pickle.dumps((str(descriptor), {n: plan[n] for n in names})))
-            proc.stdin.close()
-            jobs.append(proc)
-    else:
-        results.append(_frictionless_task(str(descriptor), {n: plan[n] for n in order}, package))
+    try:
+        if total > FRICTIONLESS_PARALLEL_BYTES and cpus > 1:
+            bins, load = [[] for _ in range(min(cpus, len(order)))], [0.0] * min(cpus, len(order))
+            for name in order:  # each to the least loaded process
+                i = load.index(min(load))
+                bins[i].append(name)
+                load[i] += cost[name]
+            env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(Path(__file__).resolve().parents[1]), os.environ.get("PYTHONPATH")) if p))
+            code = ("import pickle, sys; from cartel_campaign.validate import _frictionless_task as t; "
+                    "sys.stdout.buffer.write(pickle.dumps(t(*pickle.load(sys.stdin.buffer))))")
+            for names in bins:
+                proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+                proc.stdin.write(pickle.dumps((str(descriptor), {n: plan[n] for n in names})))
+                proc.stdin.close()
+                jobs.append(proc)
+        else:
+            results.append(_frictionless_task(str(descriptor), {n: plan[n] for n in order}, package))
 
-    # meanwhile: foreign keys on string columns, as sets of key values read with pyarrow
-    sets: dict = {}
+        # meanwhile: foreign keys on string columns, as sets of key values read with pyarrow
+        wanted: dict[str, set] = {}
+        for name, target, source, key in arrow_fks:
+            wanted.setdefault(name, set()).add(target)
+            wanted.setdefault(source, set()).add(key)
+        sets = {(name, fields): found for name, keys in wanted.items() for fields, found in _csv_key_sets(resources[name].normpath, keys).items()}
+        arrow_ok = all(_key_subset(sets[(name, target)], sets[(source, key)]) for name, target, source, key in arrow_fks)
+        for proc in jobs:
+            out = proc.stdout.read()
+            if proc.wait() != 0:
+                return False
+            results.append(pickle.loads(out))  # noqa: S301 - our own child's output
+        keys: dict = {}
+        for valid, found in results:
+            if not valid:
+                return False
+            keys.update(found)
+        return arrow_ok and all(keys[("target", name, target)] <= keys[("source", source, key)] for name, target, source, key in row_fks)
+    finally:
+        for proc in jobs:  # only if we are leaving early: a worker still running is of no use
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
 
-    def key_set(name, fields):
-        if (name, fields) not in sets:
-            sets[(name, fields)] = _csv_key_set(resources[name].normpath, fields)
-        return sets[(name, fields)]
 
-    arrow_ok = all(key_set(name, target) <= key_set(source, key) for name, target, source, key in arrow_fks)
-    for proc in jobs:
-        out = proc.stdout.read()
-        if proc.wait() != 0:
-            return False
-        results.append(pickle.loads(out))  # noqa: S301 - our own child's output
-    keys: dict = {}
-    for valid, found in results:
-        if not valid:
-            return False
-        keys.update(found)
-    return arrow_ok and all(keys[("target", name, target)] <= keys[("source", source, key)] for name, target, source, key in row_fks)
-
-
-def _csv_key_set(path: str, fields: tuple) -> set:
-    """Distinct tuples of the given string columns of a CSV; empty cells are None, all-empty keys left out."""
+def _csv_key_sets(path: str, keys: set) -> dict:
+    """{fields: the distinct values of those string columns} for each key, reading the CSV once,
+    in blocks. Empty cells are missing; keys whose cells are all missing are left out (as
+    Frictionless does). One column: a pyarrow array; several: a set of tuples (None = missing)."""
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    table = pacsv.read_csv(
+    columns = sorted({f for key in keys for f in key})
+    reader = pacsv.open_csv(
         path,
+        read_options=pacsv.ReadOptions(use_threads=False),
         parse_options=pacsv.ParseOptions(newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
-            include_columns=list(fields), column_types={f: pa.string() for f in fields},
+            include_columns=columns, column_types={f: pa.string() for f in columns},
             null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True,
         ),
     )
-    columns = [table.column(f).to_pylist() for f in fields]
-    return {cells for cells in zip(*columns) if any(c is not None for c in cells)}
+    parts: dict = {key: [] for key in keys if len(key) == 1}
+    tuples: dict = {key: set() for key in keys if len(key) > 1}
+    for batch in reader:
+        for key in parts:
+            parts[key].append(pc.unique(batch.column(key[0])))
+        for key, found in tuples.items():
+            distinct = pa.Table.from_batches([batch]).select(list(key)).group_by(list(key)).aggregate([])
+            found.update(cells for cells in zip(*(distinct.column(f).to_pylist() for f in key)) if any(c is not None for c in cells))
+    out: dict = dict(tuples)
+    for key, chunks in parts.items():
+        out[key] = pc.drop_null(pc.unique(pa.chunked_array(chunks, type=pa.string())))
+    return out
+
+
+def _key_subset(values, allowed) -> bool:
+    """Every key value in `values` is in `allowed` (both from _csv_key_sets)."""
+    if isinstance(values, set):
+        return values <= allowed
+    import pyarrow.compute as pc
+
+    return len(values) == 0 or bool(pc.all(pc.is_in(values, value_set=allowed)).as_py())
 
 
 def _frictionless_task(descriptor: str, plan: dict, package=None) -> tuple[bool, dict]:

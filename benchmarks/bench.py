@@ -1,0 +1,509 @@
+"""Run every benchmark side by side and write benchmarks/RESULTS.md (started by benchmarks/run).
+
+    python benchmarks/bench.py [--scales 1,10,100,1000] [--load-runs 15] [--out benchmarks/RESULTS.md]
+
+1. Load: cold processes `import cartel_campaign as cc; cc.load("events")` and
+   `import pandas; pandas.read_parquet(<the same file>)`, interleaved, medians and ratio.
+2. Build, real corpus: a copy of this checkout (no .venv/.git) with dataset/<version>/
+   deleted, built with the build CLI (wall time), rebuilt unchanged (wall time), and built
+   once more under stages.py for the time and peak memory of each stage.
+3. Frictionless: check_frictionless against stock Frictionless on broken copies of the release.
+4. Scale: synth.py roots at each scale, built under stages.py (one process per scale), then
+   Frictionless alone on the built release: stock, fast in one process, fast in parallel.
+Every measurement runs in its own process, one at a time; the CPU time other processes on
+the machine used meanwhile is recorded with each measurement (/proc/stat), since it slows them.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+PY = sys.executable
+IGNORE = shutil.ignore_patterns(".venv", ".git", ".build-tmp", "__pycache__", ".pytest_cache", "dist", "*.egg-info", ".build.lock")
+FRICTIONLESS_FROM = 10  # scales at which Frictionless alone is compared (stock, fast 1 process, fast parallel)
+FRICTIONLESS_REPEATS = 3
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------ measuring ----
+def cpu_jiffies() -> tuple[int, int, int]:
+    """(busy, steal, all) jiffies of the whole machine, from /proc/stat."""
+    try:
+        v = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return 0, 0, 0
+    user, nice, system, idle, iowait, irq, softirq, steal = (v + [0] * 8)[:8]
+    return user + nice + system + irq + softirq, steal, sum(v[:8])
+
+
+def run_measured(cmd: list[str], **kw) -> dict:
+    """Run cmd to completion: wall time, its CPU time and peak RSS (os.wait4: this child and the
+    processes it waited for), and the cores the rest of the machine used meanwhile (/proc/stat)."""
+    hz = os.sysconf("SC_CLK_TCK")
+    busy0, steal0, _ = cpu_jiffies()
+    t0 = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, **kw)
+        _, status, ru = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - t0
+        busy1, steal1, _ = cpu_jiffies()
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
+    own = ru.ru_utime + ru.ru_stime
+    return {"wall": wall, "rc": proc.returncode, "stdout": stdout, "stderr": stderr, "cpu": own, "maxrss": ru.ru_maxrss * 1024,
+            "other_cores": max(0.0, (busy1 - busy0) / hz - own) / wall if wall else 0.0, "steal": (steal1 - steal0) / hz}
+
+
+def stages_json(args: list[str], what: str) -> tuple[dict, dict]:
+    m = run_measured([PY, str(HERE / "stages.py"), *args], cwd=REPO)
+    if m["rc"] != 0:
+        raise SystemExit(f"{what} failed (exit {m['rc']}):\n{m['stderr'][-3000:]}")
+    return json.loads(m["stdout"].strip().splitlines()[-1]), m
+
+
+# -------------------------------------------------------------- machine ----
+def machine() -> dict:
+    cpu = platform.processor() or "?"
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+        m = re.search(r"^model name\s*:\s*(.+)$", info, re.M)
+        cpu = m.group(1).strip() if m else cpu
+        mhz = re.search(r"^cpu MHz\s*:\s*([\d.]+)$", info, re.M)
+        cpu += f" ({float(mhz.group(1)):.0f} MHz)" if mhz else ""
+    except OSError:
+        pass
+    ram = "?"
+    try:
+        kb = int(re.search(r"^MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text(), re.M).group(1))
+        ram = f"{kb / 2**20:.1f} GiB"
+    except (OSError, AttributeError):
+        pass
+    hyper = ""
+    try:
+        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        m = re.search(r"^Hypervisor vendor:\s*(.+)$", lscpu, re.M)
+        t = re.search(r"^Thread\(s\) per core:\s*(.+)$", lscpu, re.M)
+        hyper = (f"virtual machine ({m.group(1).strip()})" if m else "") + (f", {t.group(1).strip()} thread(s) per core" if t else "")
+    except OSError:
+        pass
+    libs = {}
+    for name in ("pandas", "pyarrow", "numpy", "pandera", "frictionless", "PyYAML", "matplotlib"):
+        try:
+            libs[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            libs[name] = "not installed"
+    try:
+        import yaml
+
+        libs["PyYAML"] += " (libyaml available)" if getattr(yaml, "__with_libyaml__", False) else " (no libyaml)"
+    except ImportError:
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {"cpu": cpu, "cores": f"{cores} usable ({os.cpu_count()} online){', ' + hyper if hyper else ''}", "ram": ram,
+            "os": f"{platform.system()} {platform.release()}", "python": f"{platform.python_implementation()} {platform.python_version()}",
+            "libs": libs}
+
+
+# ----------------------------------------------------------------- load ----
+def load_benchmark(runs: int) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "CARTEL_CAMPAIGN_DATA"}
+    probe = subprocess.run([PY, "-c", "import cartel_campaign as cc; print(cc.release_dir() / 'events.parquet')"],
+                           capture_output=True, text=True, env=env, cwd=REPO, check=True)
+    path = probe.stdout.strip()
+    cmds = {
+        "cc": [PY, "-c", "import cartel_campaign as cc; cc.load('events')"],
+        "pandas": [PY, "-c", f"import pandas; pandas.read_parquet({path!r})"],
+    }
+    for cmd in cmds.values():  # warm the page cache and .pyc files; not counted
+        subprocess.run(cmd, env=env, cwd=REPO, check=True, capture_output=True)
+    times: dict[str, list[float]] = {k: [] for k in cmds}
+    other = []
+    for i in range(runs):
+        for key in (("cc", "pandas") if i % 2 == 0 else ("pandas", "cc")):
+            m = run_measured(cmds[key], env=env, cwd=REPO)
+            if m["rc"] != 0:
+                raise SystemExit(f"load benchmark: {key} failed:\n{m['stderr']}")
+            times[key].append(m["wall"])
+            other.append(m["other_cores"])
+    med = {k: statistics.median(v) for k, v in times.items()}
+    return {"path": str(Path(path).relative_to(REPO)) if Path(path).is_relative_to(REPO) else path, "runs": runs, "times": times,
+            "median": med, "ratio": med["cc"] / med["pandas"], "other_cores": statistics.mean(other)}
+
+
+# ------------------------------------------------------------ real build ----
+def read_version(root: Path) -> str:
+    return re.search(r'__version__ = "([^"]+)"', (root / "src" / "cartel_campaign" / "_version.py").read_text(encoding="utf-8")).group(1)
+
+
+def fresh_copy(dest: Path) -> Path:
+    shutil.copytree(REPO, dest, ignore=IGNORE)
+    version = read_version(dest)
+    shutil.rmtree(dest / "dataset" / version, ignore_errors=True)
+    return dest
+
+
+def cli_build(root: Path) -> dict:
+    m = run_measured([PY, str(root / "build" / "pipeline.py"), "--root", str(root)], cwd=root)
+    line = next((x for x in m["stderr"].splitlines() if x.startswith("[build] release")), "")
+    if m["rc"] != 0:
+        raise SystemExit(f"build of {root} failed:\n{m['stderr'][-3000:]}")
+    return {"wall": m["wall"], "line": line, "maxrss": m["maxrss"], "other_cores": m["other_cores"]}
+
+
+def real_build(tmp: Path, rebuilds: int = 3) -> dict:
+    a = fresh_copy(tmp / "real-cli")
+    first = cli_build(a)
+    again = [cli_build(a) for _ in range(rebuilds)]
+    b = fresh_copy(tmp / "real-stages")
+    stages, m = stages_json(["build", str(b)], "instrumented build of the real corpus")
+    equiv, _ = stages_json(["equivalence", str(b / "dataset" / stages["version"])], "Frictionless equivalence check")
+    shutil.rmtree(a, ignore_errors=True)
+    shutil.rmtree(b, ignore_errors=True)
+    return {"first": first, "again": again, "stages": stages, "stages_proc": _slim(m), "equivalence": equiv["cases"]}
+
+
+def _slim(m: dict) -> dict:
+    return {k: m[k] for k in ("wall", "cpu", "maxrss", "other_cores")}
+
+
+# ----------------------------------------------------------------- scale ----
+def scale_run(tmp: Path, k: int, frictionless: bool) -> dict:
+    root = tmp / f"scale-{k}"
+    log(f"scale {k}x: generating")
+    gen = run_measured([PY, str(HERE / "synth.py"), str(root), "--scale", str(k)], cwd=REPO)
+    if gen["rc"] != 0:
+        raise SystemExit(f"synth.py --scale {k} failed:\n{gen['stderr'][-3000:]}")
+    log(f"scale {k}x: building")
+    stages, m = stages_json(["build", str(root)], f"build at {k}x")
+    out = {"scale": k, "generate": _slim(gen), "summary": json.loads(gen["stdout"].strip().splitlines()[-1]),
+           "build": stages, "build_proc": _slim(m), "frictionless": {}}
+    if frictionless:
+        descriptor = root / "dataset" / stages["version"] / "datapackage.json"
+        runs: dict[str, list] = {}
+        for rep in range(FRICTIONLESS_REPEATS):  # interleaved, so that other load hits all three alike
+            for mode in ("stock", "fast-1proc", "fast"):
+                log(f"scale {k}x: Frictionless alone, {mode} ({rep + 1}/{FRICTIONLESS_REPEATS})")
+                res, fm = stages_json(["frictionless", mode, str(descriptor)], f"Frictionless {mode} at {k}x")
+                runs.setdefault(mode, []).append({**res, "proc": _slim(fm)})
+        for mode, rs in runs.items():
+            out["frictionless"][mode] = {
+                "seconds": statistics.median(r["seconds"] for r in rs), "all_seconds": [r["seconds"] for r in rs],
+                "valid": all(r["valid"] for r in rs), "peak_rss": max(r["peak_rss"] for r in rs),
+                "workers_rss": max(r["workers_rss"] for r in rs), "other_cores": statistics.mean(r["proc"]["other_cores"] for r in rs)}
+    shutil.rmtree(root, ignore_errors=True)
+    return out
+
+
+# ---------------------------------------------------------------- report ----
+STAGE_ORDER = ["YAML + shape checks", "spans + derive", "write Parquet + CSV", "validate: manifest + read back", "validate: pandera",
+               "validate: spans", "validate: Frictionless", "docs (codebook, changelog, figure)", "publish", "other"]
+
+
+def mb(n) -> str:
+    return "–" if n is None else f"{n / 2**20:,.0f} MB" if n >= 10 * 2**20 else f"{n / 2**20:,.1f} MB"
+
+
+def sec(x) -> str:
+    return "–" if x is None else f"{x:,.2f} s" if x < 10 else f"{x:,.1f} s"
+
+
+def verdict(ok: bool) -> str:
+    return "**met**" if ok else "**not met**"
+
+
+def exponent(t1, t2, n1, n2):
+    if not t1 or not t2 or n1 == n2 or t1 <= 0 or t2 <= 0:
+        return None
+    return math.log(t2 / t1) / math.log(n2 / n1)
+
+
+def rows_of(build: dict) -> int:
+    return sum(t["rows"] for t in build["tables"].values())
+
+
+def arrow_of(build: dict) -> int:
+    return sum(t["arrow_bytes"] for t in build["tables"].values())
+
+
+def stage_names(builds: list[dict]) -> list[str]:
+    seen = [s for s in STAGE_ORDER if any(s in b["stages"] for b in builds)]
+    return seen + sorted({s for b in builds for s in b["stages"]} - set(seen))
+
+
+def report(r: dict) -> str:
+    mach, load, real, scales = r["machine"], r["load"], r["real"], r["scales"]
+    L = []
+    add = L.append
+    add("# Benchmarks")
+    add("")
+    add(f"Generated by `benchmarks/run` on {r['started']} (UTC); the whole run took {r['seconds'] / 60:.1f} min. "
+        "Do not edit: rerun `benchmarks/run` (`benchmarks/run --scales 1,10,100` for a quick run). Every figure below "
+        "comes from this one run. Code: `bench.py` (this report), `stages.py` (one measured process), `synth.py` (synthetic roots).")
+    add("")
+    add("## Machine")
+    add("")
+    add("| | |")
+    add("|---|---|")
+    add(f"| CPU | {mach['cpu']} |")
+    add(f"| cores | {mach['cores']} |")
+    add(f"| RAM | {mach['ram']} |")
+    add(f"| OS | {mach['os']} |")
+    add(f"| Python | {mach['python']} |")
+    add(f"| libraries | {', '.join(f'{k} {v}' for k, v in mach['libs'].items())} |")
+    add(f"| other load | other processes on the machine used {r['other_cores']:.2f} cores on average during the run "
+        f"(busy CPU time from /proc/stat less the benchmark's own); CPU stolen by the hypervisor: {r['steal']:.1f} s |")
+    add("")
+
+    # ---- targets
+    ratio = load["ratio"]
+    first = real["first"]["wall"]
+    again = statistics.median(x["wall"] for x in real["again"])
+    builds = [s["build"] for s in scales]
+    ok_builds = [b for b in builds if b["rc"] == 0]
+    big = [s for s in scales if s["build"]["rc"] == 0]
+    lin = None
+    if len(big) >= 2:
+        b1, b2 = big[-2]["build"], big[-1]["build"]
+        lin = exponent(b1["seconds"], b2["seconds"], rows_of(b1), rows_of(b2))
+    largest = ok_builds[-1] if ok_builds else None
+    add("## Targets")
+    add("")
+    add("| target | measured | |")
+    add("|---|---|---|")
+    add(f"| load: `cc.load(\"events\")` ≤ 1.15 × `pandas.read_parquet` (cold processes, medians) | {ratio:.2f} × "
+        f"({sec(load['median']['cc'])} vs {sec(load['median']['pandas'])}) | {verdict(ratio <= 1.15)} |")
+    add(f"| build of the real corpus ≤ 10 s (build CLI, full build + validation + publish + docs, cold process) | {sec(first)} | {verdict(first <= 10)} |")
+    add(f"| unchanged rebuild ≤ 2 s (build CLI, median of {len(real['again'])}) | {sec(again)} | {verdict(again <= 2)} |")
+    if lin is not None:
+        add(f"| time grows no faster than linearly ({big[-2]['scale']}× → {big[-1]['scale']}×: rows × "
+            f"{rows_of(big[-1]['build']) / rows_of(big[-2]['build']):.1f}, time × {big[-1]['build']['seconds'] / big[-2]['build']['seconds']:.1f}) "
+            f"| exponent {lin:.2f} (time ∝ rows^{lin:.2f}; 1 = linear) | {verdict(lin <= 1.1)} |")
+    if largest and arrow_of(largest):
+        b = largest
+        above = b["peak_rss_with_workers"] - b["baseline_rss"]
+        add(f"| peak memory < 3 × the Arrow size of the tables (largest scale, {rows_of(b):,} rows; peak RSS of the build "
+            f"process plus its Frictionless workers, above the {mb(b['baseline_rss'])} of the imported libraries) | "
+            f"{above / arrow_of(b):.1f} × ({mb(above)} for {mb(arrow_of(b))} of Arrow tables) | {verdict(above < 3 * arrow_of(b))} |")
+    add("")
+
+    # ---- load
+    add("## Load")
+    add("")
+    add(f"Cold processes (a new interpreter each; page cache and .pyc warm), {load['runs']} runs each, interleaved; file "
+        f"`{load['path']}`. Other processes used {load['other_cores']:.2f} cores on average meanwhile.")
+    add("")
+    add("| command | median | min | max |")
+    add("|---|---:|---:|---:|")
+    for key, label in (("cc", "`import cartel_campaign as cc; cc.load(\"events\")`"), ("pandas", "`import pandas; pandas.read_parquet(<same file>)`")):
+        v = load["times"][key]
+        add(f"| {label} | {sec(load['median'][key])} | {sec(min(v))} | {sec(max(v))} |")
+    add(f"| ratio of medians | {ratio:.3f} × | | |")
+    add("")
+
+    # ---- real build
+    st = real["stages"]
+    add("## Build of the real corpus")
+    add("")
+    add(f"A copy of the checkout (no .venv, .git) with `dataset/{st['version']}/` deleted. Build CLI "
+        "(`python build/pipeline.py --root COPY`, a cold process):")
+    add("")
+    add("| run | wall time | peak RSS | the build's own report |")
+    add("|---|---:|---:|---|")
+    add(f"| full build | {sec(real['first']['wall'])} | {mb(real['first']['maxrss'])} | `{real['first']['line']}` |")
+    for i, x in enumerate(real["again"], 1):
+        add(f"| unchanged rebuild {i} | {sec(x['wall'])} | {mb(x['maxrss'])} | `{x['line']}` |")
+    add("")
+    add(f"The same build on another fresh copy, stage by stage (benchmarks/stages.py; in-process time "
+        f"{sec(st['seconds'])} after {mb(st['baseline_rss'])} of imported libraries; {rows_of(st):,} rows, Arrow size {mb(arrow_of(st))}):")
+    add("")
+    add("| stage | time | peak RSS |")
+    add("|---|---:|---:|")
+    for name in stage_names([st]):
+        s = st["stages"].get(name)
+        if s:
+            add(f"| {name} | {sec(s['seconds'])} | {mb(s['peak_rss'])} |")
+    add(f"| **total** | **{sec(st['seconds'])}** | **{mb(st['peak_rss'])}** |")
+    add("")
+
+    # ---- scale
+    add("## Scale")
+    add("")
+    add("Synthetic project roots from `benchmarks/synth.py`, shaped like the real corpus (per 1×: its articles, characters, "
+        "actors by type, aliases, quotes, events, event actors, designations and evidence spans; mentions and first-mention "
+        "evidence are found by the build), built and validated in one process per scale (`benchmarks/stages.py build`). "
+        "Article ids have three digits, so there are at most 1000 articles: above 200× the articles get longer.")
+    add("")
+    add("Rows per table:")
+    add("")
+    tables = sorted({t for b in ok_builds for t in b["tables"]}, key=lambda t: -max(b["tables"].get(t, {}).get("rows", 0) for b in ok_builds))
+    add("| table | real | " + " | ".join(f"{s['scale']}×" for s in scales) + " |")
+    add("|---|---:|" + "---:|" * len(scales))
+    for t in tables:
+        add(f"| {t} | {st['tables'].get(t, {}).get('rows', '–')} | " + " | ".join(f"{s['build']['tables'].get(t, {}).get('rows', 0):,}" for s in scales) + " |")
+    add(f"| **all** | **{rows_of(st):,}** | " + " | ".join(f"**{rows_of(s['build']):,}**" for s in scales) + " |")
+    add(f"| Arrow size | {mb(arrow_of(st))} | " + " | ".join(mb(arrow_of(s["build"])) for s in scales) + " |")
+    add(f"| CSV size | {mb(sum(t['csv_bytes'] for t in st['tables'].values()))} | "
+        + " | ".join(mb(sum(t["csv_bytes"] for t in s["build"]["tables"].values())) for s in scales) + " |")
+    add("")
+    names = stage_names(builds)
+    add("Time per stage (in the build process; the last columns: growth exponent between the two largest scales, "
+        "time ∝ rows^k, 1 = linear; stages under 0.5 s at the larger scale are fixed costs, not rated):")
+    add("")
+    head = "| stage | " + " | ".join(f"{s['scale']}×" for s in scales)
+    exps = [(big[i]["scale"], big[i + 1]["scale"]) for i in range(len(big) - 1)][-2:] if len(big) >= 2 else []
+    add(head + "".join(f" | k {a}→{b}" for a, b in exps) + " |")
+    add("|---|" + "---:|" * (len(scales) + len(exps)))
+    by_scale = {s["scale"]: s["build"] for s in scales}
+    for name in names:
+        cells = [sec(s["build"]["stages"].get(name, {}).get("seconds")) for s in scales]
+        ks = []
+        for a, b in exps:
+            ta, tb = by_scale[a]["stages"].get(name, {}).get("seconds"), by_scale[b]["stages"].get(name, {}).get("seconds")
+            e = exponent(ta, tb, rows_of(by_scale[a]), rows_of(by_scale[b])) if tb and tb >= 0.5 else None
+            ks.append("–" if e is None else f"{e:.2f}")
+        add(f"| {name} | " + " | ".join(cells) + "".join(f" | {k}" for k in ks) + " |")
+    tot = [sec(s["build"]["seconds"]) for s in scales]
+    ks = [exponent(by_scale[a]["seconds"], by_scale[b]["seconds"], rows_of(by_scale[a]), rows_of(by_scale[b])) for a, b in exps]
+    add("| **total (in process)** | " + " | ".join(f"**{t}**" for t in tot) + "".join(f" | **{k:.2f}**" if k is not None else " | –" for k in ks) + " |")
+    add("| generating the root (synth.py) | " + " | ".join(sec(s["generate"]["wall"]) for s in scales) + " |" * (len(exps) + 1))
+    add("| other processes' load meanwhile | " + " | ".join(f"{s['build_proc']['other_cores']:.2f} cores" for s in scales) + " |" * (len(exps) + 1))
+    add("")
+    if big:
+        lb = big[-1]["build"]
+        top = sorted(((n, x["seconds"]) for n, x in lb["stages"].items()), key=lambda x: -x[1])[:3]
+        add(f"At {big[-1]['scale']}× the time goes to " + ", ".join(f"{n} {sec(t)} ({100 * t / lb['seconds']:.0f} %)" for n, t in top)
+            + f" of {sec(lb['seconds'])}.")
+        add("")
+    add("Peak memory (RSS of the build process; each stage's own peak, its high-water mark reset at every stage boundary):")
+    add("")
+    add("| stage | " + " | ".join(f"{s['scale']}×" for s in scales) + " |")
+    add("|---|" + "---:|" * len(scales))
+    add("| libraries imported (baseline) | " + " | ".join(mb(s["build"]["baseline_rss"]) for s in scales) + " |")
+    for name in names:
+        add(f"| {name} | " + " | ".join(mb(s["build"]["stages"].get(name, {}).get("peak_rss")) for s in scales) + " |")
+    add("| Frictionless worker processes (sum, while validating) | " + " | ".join(
+        mb(s["build"]["stages"].get("validate: Frictionless", {}).get("workers_rss") or None) for s in scales) + " |")
+    add("| **peak, with workers, above baseline** | " + " | ".join(f"**{mb(s['build']['peak_rss_with_workers'] - s['build']['baseline_rss'])}**" for s in scales) + " |")
+    add("| Arrow size of the tables | " + " | ".join(mb(arrow_of(s["build"])) for s in scales) + " |")
+    add("| peak above baseline ÷ Arrow size (target < 3) | " + " | ".join(
+        f"{(s['build']['peak_rss_with_workers'] - s['build']['baseline_rss']) / arrow_of(s['build']):.1f}" if arrow_of(s["build"]) else "–" for s in scales) + " |")
+    add(f"| memory measured by | {builds[0]['memory_mode'] if builds else ''} |" + " |" * (len(scales) - 1))
+    add("")
+    if big:
+        lb = big[-1]["build"]
+        steps, prev = [], lb["baseline_rss"]
+        for name in [n for n in STAGE_ORDER if n in lb["stages"]]:
+            steps.append((name, lb["stages"][name]["peak_rss"] - prev))
+            prev = max(prev, lb["stages"][name]["peak_rss"])
+        steps.sort(key=lambda x: -x[1])
+        add(f"At {big[-1]['scale']}× the high-water mark rises most in " + ", ".join(f"{n} (+{mb(d)})" for n, d in steps[:3] if d > 0)
+            + f"; the Arrow tables are {mb(arrow_of(lb))}.")
+        add("")
+
+    # ---- frictionless
+    fr = [s for s in scales if s["frictionless"]]
+    add("## Frictionless at scale")
+    add("")
+    add("Stock `frictionless.validate(datapackage.json)` (what the `frictionless validate` CLI runs; it reads every row of "
+        "every resource and, for each foreign key, reads the whole referenced resource again row by row) against "
+        "`cartel_campaign.validate.check_frictionless`: Frictionless still reads and checks every row (types, constraints, "
+        "unique, primary keys, row shape, bytes, hash) with the foreign keys taken out, each resource in one pass, "
+        "and the resources are spread over parallel processes above 4 MB of CSV; foreign keys are checked as sets of "
+        "key values read with pyarrow; if anything is found it runs stock Frictionless, so the messages are exactly "
+        "Frictionless's. Each run is its own process (frictionless and pyarrow imported before the clock starts, as in the build), on the release built at that scale.")
+    add("")
+    if fr:
+        add(f"Medians of {FRICTIONLESS_REPEATS} runs each, interleaved (all runs in the raw columns).")
+        add("")
+        add("| scale | CSV rows | stock | fast, 1 process | fast, parallel | speed-up (stock ÷ fast parallel) | µs per CSV row: stock / fast parallel | "
+            "peak RSS: stock / fast 1 process / fast parallel (main + workers) | other load | all runs (s): stock; 1 process; parallel |")
+        add("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+        for s in fr:
+            f = s["frictionless"]
+            rows = rows_of(s["build"])
+            load_ = statistics.mean(x["other_cores"] for x in f.values())
+            runs = "; ".join(", ".join(f"{x:.1f}" for x in f[m]["all_seconds"]) for m in ("stock", "fast-1proc", "fast"))
+            add(f"| {s['scale']}× | {rows:,} | {sec(f['stock']['seconds'])} | {sec(f['fast-1proc']['seconds'])} | {sec(f['fast']['seconds'])} | "
+                f"{f['stock']['seconds'] / f['fast']['seconds']:.1f} × | {1e6 * f['stock']['seconds'] / rows:.0f} / {1e6 * f['fast']['seconds'] / rows:.0f} | "
+                f"{mb(f['stock']['peak_rss'])} / {mb(f['fast-1proc']['peak_rss'])} / {mb(f['fast']['peak_rss'])}"
+                f"{' + ' + mb(f['fast']['workers_rss']) if f['fast']['workers_rss'] else ' (no workers: under 4 MB of CSV)'} | "
+                f"{load_:.2f} cores | {runs} |")
+        bad = [(s["scale"], m) for s in fr for m, x in s["frictionless"].items() if not x["valid"]]
+        add("")
+        add("All three found every release valid." if not bad else f"Invalid verdicts: {bad}")
+        add("")
+    eq = real["equivalence"]
+    add("Same verdict and the same messages as stock Frictionless, on copies of the real release broken one way each "
+        "(bytes and hash in the descriptor updated, so only the injected problem is left):")
+    add("")
+    add("| case | stock: problems | fast path, 1 process | fast path, parallel | same messages as stock |")
+    add("|---|---:|---|---|---|")
+    for c in eq:
+        fmt = lambda v: "valid" if v is True else "found a problem → stock" if v is False else v  # noqa: E731
+        add(f"| {c['case']} | {c['stock_problems']} | {fmt(c['fast_1proc'])} | {fmt(c['fast_parallel'])} | "
+            f"{'yes' if c['same_1proc'] and c['same_parallel'] else '**NO**'} |")
+    add("")
+    return "\n".join(L) + "\n"
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--scales", default="1,10,100,1000")
+    p.add_argument("--load-runs", type=int, default=15)
+    p.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    p.add_argument("--json", type=Path, default=None, help="also write the raw measurements here")
+    p.add_argument("--render", type=Path, default=None, help="measure nothing: write the report from raw measurements saved with --json")
+    args = p.parse_args(argv)
+    if args.render:
+        args.out.write_text(report(json.loads(args.render.read_text(encoding="utf-8"))), encoding="utf-8")
+        return 0
+    scales = [int(x) for x in args.scales.split(",") if x]
+    started = dt.datetime.now(dt.timezone.utc)
+    t0 = time.perf_counter()
+    busy0, steal0, _ = cpu_jiffies()
+    own0 = os.times()
+    r: dict = {"started": started.strftime("%Y-%m-%d %H:%M"), "machine": machine()}
+    tmp = Path(tempfile.mkdtemp(prefix="cc-bench-"))
+    try:
+        log(f"load: {args.load_runs} cold runs each")
+        r["load"] = load_benchmark(args.load_runs)
+        log("build of the real corpus")
+        r["real"] = real_build(tmp)
+        r["scales"] = [scale_run(tmp, k, k >= FRICTIONLESS_FROM) for k in scales]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    r["seconds"] = time.perf_counter() - t0
+    busy1, steal1, _ = cpu_jiffies()
+    own1 = os.times()
+    own = (own1.user + own1.system + own1.children_user + own1.children_system) - (own0.user + own0.system + own0.children_user + own0.children_system)
+    r["other_cores"] = max(0.0, (busy1 - busy0) / os.sysconf("SC_CLK_TCK") - own) / r["seconds"]
+    r["steal"] = (steal1 - steal0) / os.sysconf("SC_CLK_TCK")
+    if args.json:
+        args.json.write_text(json.dumps(r, indent=1, default=str), encoding="utf-8")
+    args.out.write_text(report(r), encoding="utf-8")
+    log(f"wrote {args.out} ({r['seconds'] / 60:.1f} min)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,365 @@
+"""One measured run in a fresh process (bench.py starts it; it prints one JSON object).
+
+    python benchmarks/stages.py build ROOT
+        Build ROOT with its own build/pipeline.py (pipeline.build: full build, validation,
+        publish, docs) and report, per stage, wall time and peak resident memory.
+    python benchmarks/stages.py frictionless MODE DESCRIPTOR
+        Validate a data package with Frictionless. MODE: stock (frictionless.validate, as the
+        `frictionless validate` CLI), fast (cartel_campaign.validate.check_frictionless),
+        fast-1proc (the same, never in parallel processes).
+    python benchmarks/stages.py equivalence RELEASE_FOLDER
+        Break copies of a release in one way each (foreign keys, primary key, unique, type,
+        enum, missing file, hash) and compare check_frictionless with stock Frictionless.
+
+Stages are found by wrapping the build's own functions (nothing in the build changes):
+YAML = pipeline.collect less derive.derive; derive = derive.derive (span resolution, mentions,
+derived tables); write = publish.write_release; then validate.check_manifest + read_release,
+check_frames (pandera), article_texts + check_integrity (spans), check_frictionless;
+docs.generate; publish.publish; "other" is everything else.
+
+Peak memory per stage is the process's VmHWM, reset at every stage boundary through
+/proc/self/clear_refs (Linux); where that is not allowed, a 10 ms RSS sampler is used.
+Processes started by a stage (parallel Frictionless workers) are sampled from /proc every
+20 ms and reported separately (the largest sum of their RSS at one time).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import threading
+import time
+from pathlib import Path
+
+
+def _status(field: str) -> int:
+    """A /proc/self/status memory field in bytes (0 where unavailable)."""
+    try:
+        m = re.search(rf"^{field}:\s+(\d+) kB", Path("/proc/self/status").read_text(), re.M)
+        return int(m.group(1)) * 1024 if m else 0
+    except OSError:
+        return 0
+
+
+class Peak:
+    """Peak RSS since the last reset."""
+
+    def __init__(self):
+        try:
+            Path("/proc/self/clear_refs").write_text("5")
+            self.mode = "VmHWM reset via /proc/self/clear_refs"
+        except OSError:
+            self.mode = "RSS sampled every 10 ms"
+            self._peak = 0
+            threading.Thread(target=self._sample, daemon=True).start()
+
+    def _sample(self):
+        while True:
+            self._peak = max(self._peak, _status("VmRSS"))
+            time.sleep(0.01)
+
+    def reset(self) -> None:
+        if self.mode.startswith("VmHWM"):
+            Path("/proc/self/clear_refs").write_text("5")
+        else:
+            self._peak = _status("VmRSS")
+
+    def read(self) -> int:
+        if self.mode.startswith("VmHWM"):
+            return max(_status("VmHWM"), _status("VmRSS"))
+        return max(self._peak, _status("VmRSS"))
+
+
+def _descendants(pid: int) -> list[int]:
+    """Child processes of pid, recursively (from /proc)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        kids = []
+        try:
+            for task in Path(f"/proc/{p}/task").iterdir():
+                kids += [int(x) for x in (task / "children").read_text().split()]
+        except OSError:
+            pass
+        out += kids
+        todo += kids
+    return out
+
+
+def _rss(pid: int) -> int:
+    try:
+        m = re.search(r"^VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text(), re.M)
+        return int(m.group(1)) * 1024 if m else 0
+    except OSError:
+        return 0
+
+
+class Workers:
+    """Peak RSS of the processes this one starts (parallel Frictionless workers): the largest
+    sum over them at one time, sampled every 20 ms from /proc. (getrusage cannot tell: a child
+    forked from a large process inherits that process's high-water mark until it execs.)"""
+
+    def __init__(self):
+        self.peak_sum = 0
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def _sample(self):
+        me = os.getpid()
+        while True:
+            kids = _descendants(me)
+            if kids:
+                self.peak_sum = max(self.peak_sum, sum(_rss(k) for k in kids))
+            time.sleep(0.02)
+
+    def take(self) -> int:
+        peak, self.peak_sum = self.peak_sum, 0
+        return peak
+
+
+class Tracker:
+    """Time and peak memory per named stage; stages nest (a stack), time goes to the innermost."""
+
+    def __init__(self):
+        self.peak = Peak()
+        self.workers = Workers()
+        self.stats: dict[str, dict] = {}
+        self.stack = ["other"]
+        self.t = time.perf_counter()
+        self.peak.reset()
+
+    def _close(self):
+        now = time.perf_counter()
+        s = self.stats.setdefault(self.stack[-1], {"seconds": 0.0, "peak_rss": 0, "calls": 0})
+        s["seconds"] += now - self.t
+        s["peak_rss"] = max(s["peak_rss"], self.peak.read())
+        s["workers_rss"] = max(s.get("workers_rss", 0), self.workers.take())
+        self.t = now
+        self.peak.reset()
+
+    def enter(self, name: str):
+        self._close()
+        self.stack.append(name)
+        self.stats.setdefault(name, {"seconds": 0.0, "peak_rss": 0, "calls": 0})["calls"] += 1
+
+    def leave(self):
+        self._close()
+        self.stack.pop()
+
+    def wrap(self, module, attr: str, name: str):
+        fn = getattr(module, attr, None)
+        if fn is None:
+            return
+
+        def wrapped(*args, **kwargs):
+            self.enter(name)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.leave()
+
+        setattr(module, attr, wrapped)
+
+
+def table_sizes(release: Path) -> dict:
+    import pyarrow.parquet as pq
+
+    out = {}
+    for p in sorted(release.glob("*.parquet")):
+        t = pq.read_table(p)
+        out[p.stem] = {"rows": t.num_rows, "arrow_bytes": t.nbytes, "csv_bytes": (release / f"{p.stem}.csv").stat().st_size}
+    return out
+
+
+def run_build(root: Path) -> dict:
+    sys.path.insert(0, str(root / "build"))
+    # everything the build will import, imported first: the baseline is the memory of the libraries
+    import frictionless  # noqa: F401
+    import matplotlib  # noqa: F401
+    import pandas  # noqa: F401
+    import pandera.pandas  # noqa: F401
+    import pyarrow.csv  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+    import yaml  # noqa: F401
+
+    import annotations  # noqa: F401
+    import derive
+    import docs
+    import pipeline
+    import publish
+    from cartel_campaign import validate
+
+    import matplotlib.pyplot  # noqa: F401  (docs draws a figure)
+
+    baseline = _status("VmRSS")
+    tr = Tracker()
+    tr.wrap(pipeline, "collect", "YAML + shape checks")
+    tr.wrap(derive, "derive", "spans + derive")
+    tr.wrap(publish, "write_release", "write Parquet + CSV")
+    tr.wrap(validate, "check_manifest", "validate: manifest + read back")
+    tr.wrap(validate, "read_release", "validate: manifest + read back")
+    tr.wrap(validate, "check_frames", "validate: pandera")
+    tr.wrap(validate, "article_texts", "validate: spans")
+    tr.wrap(validate, "check_integrity", "validate: spans")
+    tr.wrap(validate, "check_frictionless", "validate: Frictionless")
+    tr.wrap(docs, "generate", "docs (codebook, changelog, figure)")
+    tr.wrap(publish, "publish", "publish")
+    t0 = time.perf_counter()
+    error = None
+    try:
+        rc = pipeline.build(root, quiet=True)
+    except Exception as err:  # noqa: BLE001 - reported, not raised
+        rc, error = 2, f"{type(err).__name__}: {err}"
+    total = time.perf_counter() - t0
+    tr._close()
+    version = pipeline.read_version(root)
+    stages = tr.stats
+    return {
+        "rc": rc, "error": error, "seconds": total, "baseline_rss": baseline, "memory_mode": tr.peak.mode,
+        "stages": stages, "peak_rss": max(s["peak_rss"] for s in stages.values()),
+        "peak_rss_with_workers": max(s["peak_rss"] + s.get("workers_rss", 0) for s in stages.values()),
+        "tables": table_sizes(root / "dataset" / version) if rc == 0 else {}, "version": version,
+    }
+
+
+def run_frictionless(mode: str, descriptor: Path) -> dict:
+    # the libraries are imported before timing, by every mode alike (the build has them all loaded)
+    import frictionless
+    import pyarrow.compute  # noqa: F401
+    import pyarrow.csv  # noqa: F401
+
+    from cartel_campaign import validate
+
+    baseline = _status("VmRSS")
+    peak, workers = Peak(), Workers()
+    t0 = time.perf_counter()
+    if mode == "stock":
+        valid = frictionless.validate(str(descriptor)).valid
+    else:
+        if mode == "fast-1proc":
+            validate.FRICTIONLESS_PARALLEL_BYTES = float("inf")
+        valid = validate.check_frictionless(descriptor) == []
+    return {"mode": mode, "valid": valid, "seconds": time.perf_counter() - t0, "baseline_rss": baseline,
+            "peak_rss": peak.read(), "workers_rss": workers.take()}
+
+
+def _stock_problems(descriptor: Path) -> list[str]:
+    """What check_frictionless returned before it had a fast path (stock Frictionless, same format)."""
+    import frictionless
+
+    report = frictionless.validate(str(descriptor))
+    problems = [f"{descriptor.name}: {e.message}" for e in report.errors]
+    for task in report.tasks:
+        for e in task.errors:
+            row = getattr(e, "row_number", None)
+            problems.append(f"{task.name}{f' row {row}' if row else ''}: {e.message}")
+    return problems
+
+
+def run_equivalence(release: Path) -> dict:
+    import csv
+    import hashlib
+    import shutil
+    import tempfile
+
+    from cartel_campaign import validate
+
+    def edit(folder: Path, table: str, change, update_descriptor: bool = True):
+        path = folder / f"{table}.csv"
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+        change(rows[0], rows[1:], rows)
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            csv.writer(f, lineterminator="\n").writerows(rows)
+        if update_descriptor:  # keep bytes and hash right: only the injected problem remains
+            desc = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+            data = path.read_bytes()
+            for res in desc["resources"]:
+                if res["name"] == table:
+                    res["bytes"], res["hash"] = len(data), "sha256:" + hashlib.sha256(data).hexdigest()
+            (folder / "datapackage.json").write_text(json.dumps(desc, indent=2, ensure_ascii=False), encoding="utf-8")
+
+    def setcell(table, column, value, row=0):
+        def change(header, body, rows):
+            body[row][header.index(column)] = value(header, body) if callable(value) else value
+        return lambda folder: edit(folder, table, change)
+
+    def other_alias(header, body):  # an alias that exists, but belongs to another actor
+        i, j = header.index("actor_id"), header.index("alias")
+        return next(r[j] for r in body if r[i] != body[0][i])
+
+    def duplicate(table):
+        return lambda folder: edit(folder, table, lambda header, body, rows: rows.append(list(body[0])))
+
+    def declare_dialect(folder):  # a declared CSV dialect: the foreign keys are checked during the Frictionless pass
+        desc = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        for res in desc["resources"]:
+            if res["name"] in ("actor_mentions", "actors", "articles", "actor_aliases"):
+                res["dialect"] = {"csv": {"delimiter": ","}}
+        (folder / "datapackage.json").write_text(json.dumps(desc, indent=2, ensure_ascii=False), encoding="utf-8")
+
+    def copy_alias(folder):
+        def change(header, body, rows):
+            body[1][header.index("alias")] = body[0][header.index("alias")]
+        edit(folder, "actor_aliases", change)
+
+    cases = {
+        "valid release (unchanged)": lambda folder: None,
+        "foreign key: actor_mentions.actor_id unknown": setcell("actor_mentions", "actor_id", "no-such-actor"),
+        "composite foreign key: actor_mentions (actor_id, alias) pair unknown": lambda folder: edit(
+            folder, "actor_mentions", lambda h, b, r: b[0].__setitem__(h.index("alias"), other_alias(
+                h, [row for row in b]))),
+        "self-reference: actors.affiliation_actor_id unknown": setcell("actors", "affiliation_actor_id", "no-such-actor"),
+        "self-reference: events.same_event_as unknown": setcell("events", "same_event_as", "000-no-such-event"),
+        "foreign key: quotes.speaker_actor_id unknown": setcell("quotes", "speaker_actor_id", "no-such-actor"),
+        "declared CSV dialect (foreign keys collected in the Frictionless pass), valid": declare_dialect,
+        "declared CSV dialect, foreign key: actor_mentions.actor_id unknown": lambda folder: (
+            setcell("actor_mentions", "actor_id", "no-such-actor")(folder), declare_dialect(folder)),
+        "primary key: evidence row duplicated": duplicate("evidence"),
+        "unique: actor_aliases.alias repeated": copy_alias,
+        "type: quotes.char_start not an integer": setcell("quotes", "char_start", "x"),
+        "enum: events.event_type unknown": setcell("events", "event_type", "picnic"),
+        "missing file: designations.csv": lambda folder: (folder / "designations.csv").unlink(),
+        "hash: a CSV changed after the descriptor": lambda folder: edit(folder, "actors", lambda h, b, r: b[0].__setitem__(
+            h.index("name"), b[0][h.index("name")] + " (edited)"), update_descriptor=False),
+    }
+    out = []
+    tmp = Path(tempfile.mkdtemp(prefix="cc-equiv-"))
+    try:
+        for name, breaker in cases.items():
+            folder = tmp / "release"
+            shutil.rmtree(folder, ignore_errors=True)
+            shutil.copytree(release, folder)
+            breaker(folder)
+            descriptor = folder / "datapackage.json"
+            stock = _stock_problems(descriptor)
+            row = {"case": name, "stock_problems": len(stock), "example": stock[0] if stock else ""}
+            for mode, limit in (("1proc", float("inf")), ("parallel", 0)):
+                validate.FRICTIONLESS_PARALLEL_BYTES = limit
+                try:
+                    fast_verdict = validate._frictionless_fast(descriptor)
+                except Exception as err:  # noqa: BLE001 - the fast path gave up: the stock validator answers
+                    fast_verdict = f"gave up ({type(err).__name__})"
+                row[f"fast_{mode}"] = fast_verdict
+                row[f"same_{mode}"] = validate.check_frictionless(descriptor) == stock
+            out.append(row)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {"cases": out}
+
+
+def main(argv: list[str]) -> int:
+    if argv[0] == "build":
+        out = run_build(Path(argv[1]).resolve())
+    elif argv[0] == "frictionless":
+        out = run_frictionless(argv[1], Path(argv[2]).resolve())
+    elif argv[0] == "equivalence":
+        out = run_equivalence(Path(argv[1]).resolve())
+    else:
+        raise SystemExit(__doc__)
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
