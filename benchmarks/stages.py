@@ -245,15 +245,9 @@ def run_frictionless(mode: str, descriptor: Path) -> dict:
 
 def _stock_problems(descriptor: Path) -> list[str]:
     """What check_frictionless returned before it had a fast path (stock Frictionless, same format)."""
-    import frictionless
+    from cartel_campaign.validate import check_frictionless_stock
 
-    report = frictionless.validate(str(descriptor))
-    problems = [f"{descriptor.name}: {e.message}" for e in report.errors]
-    for task in report.tasks:
-        for e in task.errors:
-            row = getattr(e, "row_number", None)
-            problems.append(f"{task.name}{f' row {row}' if row else ''}: {e.message}")
-    return problems
+    return check_frictionless_stock(descriptor)
 
 
 def run_equivalence(release: Path) -> dict:

@@ -158,14 +158,20 @@ def check_frictionless(descriptor: Path) -> list[str]:
     Frictionless passes the release too. If anything at all is found, or the fast path
     cannot run, stock Frictionless runs: problems are always its own messages, in its order.
     """
-    import frictionless
-
     descriptor = Path(descriptor)
     try:
         if _frictionless_fast(descriptor):
             return []
     except Exception:  # noqa: BLE001 - any surprise: let stock Frictionless say what it is
         pass
+    return check_frictionless_stock(descriptor)
+
+
+def check_frictionless_stock(descriptor: Path) -> list[str]:
+    """Stock `frictionless.validate` on the package, its problems in its order (one string each)."""
+    import frictionless
+
+    descriptor = Path(descriptor)
     report = frictionless.validate(str(descriptor))
     problems = [f"{descriptor.name}: {e.message}" for e in report.errors]
     for task in report.tasks:
