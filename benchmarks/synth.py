@@ -225,6 +225,17 @@ class Writer:
                 return t
 
 
+def evidence_spans(w, first: str, n_extra: int, make) -> list[str]:
+    """Write `first` and n_extra more sentences from make() into the article; all are evidence spans."""
+    out = [first]
+    w.add(w.opener(first))
+    for _ in range(n_extra):
+        more = make()
+        w.add(w.opener(more))
+        out.append(more)
+    return out
+
+
 def span(article: str, text: str) -> dict | str:
     """An evidence entry for text: the text alone when unique, else its first occurrence."""
     n = len(positions(article, text))
@@ -327,12 +338,8 @@ def build_article(a: int, article_id: str, shape: dict, actors: list[dict], loca
             body += f" {w.words(3)}, with around {n} deaths so far"
             ev.update(fatalities_cumulative=n, fatalities_qualifier="approximate")
         body += f" {w.words(5)}"
-        w.add(w.opener(body))
-        spans_ = [body]
-        for k in range(share(ev_extra_total, counts["events"], j) if counts["events"] else 0):
-            more = f"{w.words(3)} {short(agent)} {w.words(5)}"
-            w.add(w.opener(more))
-            spans_.append(more)
+        spans_ = evidence_spans(w, body, share(ev_extra_total, counts["events"], j) if counts["events"] else 0,
+                                lambda: f"{w.words(3)} {short(agent)} {w.words(5)}")
         if j % 14 == 0:
             ev["date"] = dict(start=f"2025-{1 + (a + j) % 12:02d}-{1 + j % 28:02d}", precision="day", inferred=True,
                               basis="Synthetic: the text states the day and month; the year is taken as 2025.")
@@ -357,12 +364,8 @@ def build_article(a: int, article_id: str, shape: dict, actors: list[dict], loca
     for j in range(counts["designations"]):
         target, authority = crim[j % len(crim)], authorities[j % len(authorities)]
         body = f"{authority['aliases'][0]} designated {target['aliases'][0]} {w.words(5)}"
-        w.add(w.opener(body))
-        spans_ = [body]
-        for k in range(share(d_extra_total, counts["designations"], j) if counts["designations"] else 0):
-            more = f"{w.words(2)} {short(target)} {w.words(6)}"
-            w.add(w.opener(more))
-            spans_.append(more)
+        spans_ = evidence_spans(w, body, share(d_extra_total, counts["designations"], j) if counts["designations"] else 0,
+                                lambda: f"{w.words(2)} {short(target)} {w.words(6)}")
         d = dict(id=f"{nnn}-d{j}", target=target["id"], authority=authority["id"],
                  type="foreign_terrorist_organization" if j % 2 == 0 else "sanctions", status="in_effect" if j % 3 else "announced", ev=spans_)
         if j % 4 == 1:

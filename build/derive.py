@@ -64,14 +64,6 @@ def _cover(covered: dict, mark: tuple[int, int], what: str, article: "Article", 
     covered[mark] = (what, line)
 
 
-def _span(article: Article, item, key: str, what: str):
-    node = item
-    text = node[key] if key else node
-    occurrence = node.get("occurrence") if hasattr(node, "get") and key else None
-    line = node.line_of(key) if key else None
-    return spans.resolve(article.text, text, occurrence, article.file, line, what)
-
-
 def _evidence_rows(article: Article, record_table: str, record_id: str, item) -> list[dict]:
     rows = []
     evidence = item.get("evidence") or []

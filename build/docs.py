@@ -76,7 +76,7 @@ def changelog(root: Path, staged: Path, releases: list) -> str:
         if rel.get("breaking"):
             lines += [f"**Breaking:** {rel['breaking'].strip()}", ""]
         if i == 0:
-            counts = {r["name"]: _rows(folders[0] / f"{r['name']}.parquet") for r in _resources(folders[0])}
+            counts = {r["name"]: _schema.row_count(folders[0] / f"{r['name']}.parquet") for r in _resources(folders[0])}
             lines += ["Tables: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".", ""]
         else:
             prev = releases[i - 1]["version"]
@@ -87,12 +87,6 @@ def changelog(root: Path, staged: Path, releases: list) -> str:
 
 def _resources(folder: Path) -> list:
     return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["resources"]
-
-
-def _rows(path: Path) -> int:
-    import pyarrow.parquet as pq
-
-    return pq.ParquetFile(path).metadata.num_rows
 
 
 def _cell(value) -> str:

@@ -62,3 +62,10 @@ def read_parquet(path: Path):
     import pyarrow.parquet as pq
 
     return _to_pandas(pq.read_table(path))
+
+
+def row_count(path: Path) -> int:
+    """Rows of a Parquet file, from its footer (no data read)."""
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).metadata.num_rows

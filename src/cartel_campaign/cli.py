@@ -37,13 +37,10 @@ def cmd_build(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from . import versions
+    from . import data_root, versions
     from .validate import check_frictionless, validate_release
 
-    root = Path(args.root).resolve() if args.root else None
-    from . import data_root
-
-    root = root or data_root()
+    root = Path(args.root).resolve() if args.root else data_root()
     chosen = [args.version] if args.version else versions(root)
     if not chosen:
         print("error: no published release found", file=sys.stderr)
@@ -75,11 +72,11 @@ def cmd_info(args) -> int:
     print(f"cartel-campaign-data {__version__} (data in {root})")
     print(f"versions: {', '.join(versions())}")
     desc = json.loads((root / "dataset" / (args.version or __version__) / "datapackage.json").read_text(encoding="utf-8"))
-    import pyarrow.parquet as pq
+    from ._schema import row_count
 
     print(f"tables in {desc['version']}:")
     for res in desc["resources"]:
-        n = pq.ParquetFile(root / "dataset" / desc["version"] / res["parquet_path"]).metadata.num_rows
+        n = row_count(root / "dataset" / desc["version"] / res["parquet_path"])
         print(f"  {res['name']:<18} {n:>6} rows  {res['title'] if res['title'] != res['name'] else ''}{res['description'][:70]}")
     print("sources:")
     for s in desc["sources"]:

@@ -123,10 +123,8 @@ def summary(a, b):
     ra = _resources(fa)
     rows = []
     for table, changes in diff(fa, fb).items():
-        import pyarrow.parquet as pq
-
-        before = pq.ParquetFile(fa / f"{table}.parquet").metadata.num_rows if table in ra else 0
-        after = pq.ParquetFile(fb / f"{table}.parquet").metadata.num_rows
+        before = _schema.row_count(fa / f"{table}.parquet") if table in ra else 0
+        after = _schema.row_count(fb / f"{table}.parquet")
         counts = changes["change"].value_counts()
         rows.append(dict(table=table, rows_before=before, rows_after=after, added=int(counts.get("added", 0)),
                          removed=int(counts.get("removed", 0)), changed=int(counts.get("changed", 0))))
