@@ -30,8 +30,7 @@ import shutil
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "build"))
-from spans import positions  # noqa: E402  (the build's own counting of occurrences)
+from cartel_campaign.build.spans import positions  # the build's own counting of occurrences
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent

@@ -1,4 +1,4 @@
-"""Shared fixtures: the repository root, the build scripts on sys.path, throwaway project copies."""
+"""Shared fixtures: the repository root, throwaway project copies, running the build."""
 from __future__ import annotations
 
 import shutil
@@ -9,9 +9,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-BUILD = ROOT / "build"
-if str(BUILD) not in sys.path:
-    sys.path.insert(0, str(BUILD))
 
 _IGNORE = shutil.ignore_patterns(".venv", ".git", ".build-tmp", "__pycache__", ".pytest_cache", "dist", "*.egg-info", ".build.lock", ".build-cache.json")
 
@@ -28,7 +25,7 @@ def project(tmp_path) -> Path:
 
 
 def run_build(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(root / "build" / "pipeline.py"), "--root", str(root), "-q", *args],
+    return subprocess.run([sys.executable, "-m", "cartel_campaign.build.pipeline", "--root", str(root), "-q", *args],
                           capture_output=True, text=True, timeout=600)
 
 

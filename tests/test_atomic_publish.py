@@ -27,7 +27,7 @@ import pytest
 from conftest import copy_project, tree_bytes
 
 import cartel_campaign as cc
-import publish
+from cartel_campaign.build import publish
 from cartel_campaign.validate import check_frictionless, validate_release
 
 NEW = "99.0.0"

@@ -6,7 +6,7 @@ import shutil
 
 from conftest import ROOT, copy_project, run_build, tree_bytes
 
-import pipeline
+from cartel_campaign.build import pipeline
 
 
 def test_committed_release_is_what_the_seeds_build():

@@ -24,7 +24,7 @@ import cartel_campaign as cc
 from cartel_campaign import cli
 from cartel_campaign.validate import sha256_file
 
-import publish
+from cartel_campaign.build import publish
 
 NEWEST = cc.versions(ROOT)[-1]
 
@@ -203,14 +203,12 @@ def _(folder):
 
 @fault("mention-row-deleted-consistently")
 def _(folder):
-    """A derived row gone (nothing refers to mentions by key): the derived counts no longer add up."""
+    """A derived row gone (nothing refers to mentions by key): recomputing the mentions from the articles shows it."""
     table = pq.read_table(folder / "actor_mentions.parquet")
-    actor = table.column("actor_id")[0].as_py()
     write_table(folder, "actor_mentions", drop_row(table, 0))
     rewrite_descriptor_stats(folder, "actor_mentions")
     rewrite_manifest(folder)
-    n = pq.read_table(folder / "actor_mentions.parquet").column("actor_id").to_pylist().count(actor)
-    return [f"actor_summary: actor_id {actor!r}: n_mentions is {n + 1}, but the release has {n} rows in actor_mentions"]
+    return [f"actor_mentions: the release has {table.num_rows - 1} rows, recomputing them from the other tables and the articles gives {table.num_rows}"]
 
 
 @fault("quote-span-moved-consistently")

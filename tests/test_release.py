@@ -12,7 +12,7 @@ import yaml
 from conftest import ROOT
 
 import cartel_campaign as cc
-import pipeline
+from cartel_campaign.build import pipeline
 from cartel_campaign import diff as ccdiff
 from cartel_campaign.validate import check_manifest
 

@@ -69,8 +69,8 @@ def test_pandera_schema_agrees_with_table_schema():
                 assert stats.get("Checkgreater_than_or_equal_to") == {"min_value": c["minimum"]}
 
 
-def test_pandera_rejects_a_bad_frame():
-    """The derived checks bite: an unknown enum value, a negative count, start after end."""
+def test_pandera_and_the_row_rules_reject_a_bad_frame():
+    """The derived checks bite: an unknown enum value, a negative count (pandera), start after end (a row rule)."""
     frames = cc.load_all()
     events = frames["events"].copy()
     events.loc[0, "event_type"] = "picnic"
@@ -81,4 +81,8 @@ def test_pandera_rejects_a_bad_frame():
     text = "\n".join(problems)
     assert "isin" in text and "picnic" in text
     assert "greater_than_or_equal_to" in text
-    assert "date_start <= date_end" in text
+    # rules across columns are the named rules of cartel_campaign.rules, run on the rows
+    import pyarrow as pa
+
+    rule_text = "\n".join(validate.row_rule_problems({"events": pa.Table.from_pandas(events, preserve_index=False)}))
+    assert "rule 'date_start <= date_end'" in rule_text and "row 1 (event_id" in rule_text

@@ -10,29 +10,11 @@ import sys
 from pathlib import Path
 
 
-def _is_checkout(path: Path) -> bool:
-    return (path / "build" / "pipeline.py").is_file() and (path / "seeds").is_dir()
-
-
-def _checkout_root() -> Path | None:
-    """The repository checkout to build in: the current directory or a parent of it, else this package's checkout."""
-    for c in [Path.cwd(), *Path.cwd().parents, Path(__file__).resolve().parents[2]]:
-        if _is_checkout(c):
-            return c
-    return None
-
-
 def cmd_build(args) -> int:
-    root = args.root.resolve() if args.root else _checkout_root()
-    if root is None or not _is_checkout(root):
-        where = root or Path.cwd()
-        print(f"error: `cartel-campaign build` runs in a checkout of the repository; no build/pipeline.py and seeds/ in {where}", file=sys.stderr)
-        return 2
-    sys.path.insert(0, str(root / "build"))
-    import pipeline  # the build scripts live in the checkout's build/
+    from .build import pipeline  # the build needs the `build` extra (PyYAML, matplotlib)
 
     argv = [*(["--check"] if args.check else []), *(["--replace"] if args.replace else []), *(["--force"] if args.force else []),
-            *(["-q"] if args.quiet else []), "--root", str(root)]
+            *(["-q"] if args.quiet else []), *(["--root", str(args.root)] if args.root else [])]
     return pipeline.main(argv)
 
 
@@ -72,7 +54,7 @@ def cmd_info(args) -> int:
     print(f"cartel-campaign-data {__version__} (data in {root})")
     print(f"versions: {', '.join(versions())}")
     desc = json.loads((root / "dataset" / (args.version or __version__) / "datapackage.json").read_text(encoding="utf-8"))
-    from ._schema import row_count
+    from .release import row_count
 
     print(f"tables in {desc['version']}:")
     for res in desc["resources"]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import _schema
+from . import release
 
 # A type change is widening (compatible) when every value of the old type is a value of the new one.
 _WIDENS = {("integer", "number"), ("integer", "string"), ("number", "string"), ("date", "string"), ("boolean", "string")}
@@ -93,8 +93,8 @@ def diff(a, b) -> dict:
     out = {}
     for table, res in rb.items():
         pk = res["schema"].get("primaryKey") or []
-        new = _schema.read_parquet(fb / f"{table}.parquet")
-        old = _schema.read_parquet(fa / f"{table}.parquet") if table in ra else new.iloc[0:0]
+        new = release.to_pandas(release.read_parquet(fb / f"{table}.parquet"))
+        old = release.to_pandas(release.read_parquet(fa / f"{table}.parquet")) if table in ra else new.iloc[0:0]
         if not pk:
             continue
         if isinstance(pk, str):
@@ -123,8 +123,8 @@ def summary(a, b):
     ra = _resources(fa)
     rows = []
     for table, changes in diff(fa, fb).items():
-        before = _schema.row_count(fa / f"{table}.parquet") if table in ra else 0
-        after = _schema.row_count(fb / f"{table}.parquet")
+        before = release.row_count(fa / f"{table}.parquet") if table in ra else 0
+        after = release.row_count(fb / f"{table}.parquet")
         counts = changes["change"].value_counts()
         rows.append(dict(table=table, rows_before=before, rows_after=after, added=int(counts.get("added", 0)),
                          removed=int(counts.get("removed", 0)), changed=int(counts.get("changed", 0))))

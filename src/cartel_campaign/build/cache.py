@@ -14,7 +14,9 @@ from importlib import metadata
 from pathlib import Path
 
 CACHE = ".build-cache.json"
-INPUTS = ("seeds/*", "schemas/*.json", "build/*.py", "src/cartel_campaign/*.py", "requirements/lock.txt")
+INPUTS = ("seeds/*", "schemas/*.json", "requirements/lock.txt")
+#: The code that builds: this package, wherever it is installed from.
+CODE = Path(__file__).resolve().parents[1]
 LIBRARIES = ("pandas", "pyarrow", "numpy", "pandera", "frictionless", "matplotlib", "pyyaml")
 
 
@@ -33,6 +35,8 @@ def inputs_digest(root: Path) -> str:
         for path in sorted(root.glob(pattern)):
             if path.is_file():
                 h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(CODE.rglob("*.py")):
+        h.update(str(path.relative_to(CODE)).encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 

@@ -16,14 +16,8 @@ import signal
 import subprocess
 from pathlib import Path
 
-import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
-
-from cartel_campaign import _schema
-from cartel_campaign.validate import MANIFEST, manifest_entries, sha256_file
-from errors import BuildError
+from ..release import json_text, sha256_file, write_manifest, write_table
+from .errors import BuildError
 
 
 #: Test hook, used only by tests/test_atomic_publish.py: with CARTEL_CAMPAIGN_TEST_KILL_AT=<point>
@@ -36,25 +30,6 @@ def kill_point(name: str) -> None:
     """Test hook (see KILL_AT): die here if asked to; does nothing otherwise."""
     if os.environ.get(KILL_AT) == name:
         os.kill(os.getpid(), signal.SIGKILL)
-
-
-def to_arrow(rows: list[dict], table_schema: dict) -> pa.Table:
-    """Rows -> Arrow table typed by the schema, carrying pandas metadata (so Int64 loads as Int64)."""
-    names = _schema.field_names(table_schema)
-    df = pd.DataFrame.from_records(rows, columns=names)
-    for field in table_schema["fields"]:
-        name = field["name"]
-        if field["type"] == "integer":
-            df[name] = df[name].astype("Int64")
-        elif field["type"] == "boolean":
-            df[name] = df[name].astype(bool)
-        elif field["type"] == "string":
-            df[name] = df[name].astype(object).where(df[name].notna(), None)
-    return pa.Table.from_pandas(df, schema=_schema.arrow_schema(table_schema), preserve_index=False)
-
-
-def json_text(obj) -> str:
-    return json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
 
 
 def descriptor(meta: dict, schemas: dict, version: str, sources: list[dict], stats: dict, prefix: str = "") -> dict:
@@ -87,19 +62,14 @@ def descriptor(meta: dict, schemas: dict, version: str, sources: list[dict], sta
 
 
 def write_release(folder: Path, tables: dict, schemas: dict, meta: dict, version: str, sources: list[dict]) -> None:
+    """Write every table (Parquet + CSV), the release's datapackage.json and its manifest."""
     folder.mkdir(parents=True)
     stats = {}
     for name in meta["tables"]:
-        table = to_arrow(tables[name], schemas[name])
-        pq.write_table(table, folder / f"{name}.parquet", compression="zstd")
-        pacsv.write_csv(table, folder / f"{name}.csv", pacsv.WriteOptions(quoting_style="needed"))
+        write_table(tables[name], folder, name)
         stats[name] = {"bytes": (folder / f"{name}.csv").stat().st_size, "sha256": sha256_file(folder / f"{name}.csv")}
     (folder / "datapackage.json").write_text(json_text(descriptor(meta, schemas, version, sources, stats)), encoding="utf-8")
     write_manifest(folder, version)
-
-
-def write_manifest(folder: Path, version: str) -> None:
-    (folder / MANIFEST).write_text(json_text({"version": version, "files": manifest_entries(folder)}), encoding="utf-8")
 
 
 def root_descriptor(release: Path, version: str) -> dict:
@@ -169,7 +139,7 @@ def publish(root: Path, staged: Path, version: str, generated: dict[str, bytes],
             raise BuildError(
                 target, None,
                 f"release {version} is already published and the rebuild differs ({', '.join(diff[:5])}); a published "
-                "version is never edited: bump the version in src/cartel_campaign/_version.py"
+                "version is never edited: add a new version to seeds/releases.yaml"
                 + ("" if replace else " (or, for a version not yet committed, rerun with --replace)"),
             )
     if state != "unchanged":

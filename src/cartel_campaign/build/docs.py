@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from cartel_campaign import _schema
-from cartel_campaign import diff as ccdiff
+from ..release import read_parquet, row_count, to_pandas
+from .. import diff as ccdiff
 
 
 def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, releases: list) -> dict[str, bytes]:
     """{path relative to the repository root: bytes} of every generated file."""
-    frames = {name: _schema.read_parquet(staged / f"{name}.parquet") for name in meta["tables"]}
+    frames = {name: to_pandas(read_parquet(staged / f"{name}.parquet")) for name in meta["tables"]}
     newest = releases[-1]
     return {
         "src/cartel_campaign/_version.py": version_file(version).encode(),
@@ -76,7 +76,7 @@ def changelog(root: Path, staged: Path, releases: list) -> str:
         if rel.get("breaking"):
             lines += [f"**Breaking:** {rel['breaking'].strip()}", ""]
         if i == 0:
-            counts = {r["name"]: _schema.row_count(folders[0] / f"{r['name']}.parquet") for r in _resources(folders[0])}
+            counts = {r["name"]: row_count(folders[0] / f"{r['name']}.parquet") for r in _resources(folders[0])}
             lines += ["Tables: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".", ""]
         else:
             prev = releases[i - 1]["version"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 
-from errors import BuildError
 
 # Characters that look alike; used only to suggest a fix, never to match.
 _LOOKALIKE = str.maketrans(
@@ -48,23 +47,24 @@ def _hint(article: str, text: str) -> str:
     return f"; closest passage in the article: {article[max(0, start - 10) : start + len(text) + 10]!r}"
 
 
-def resolve(article: str, text: str, occurrence: int | None, file: str, line: int, what: str) -> tuple[int, int]:
-    """(char_start, char_end) of text in article, or a BuildError naming file and line."""
+def resolve(article: str, text: str, occurrence: int | None, doc, path: tuple, what: str) -> tuple[int, int]:
+    """(char_start, char_end) of text in article, or a BuildError at the annotation line of `path` in `doc`."""
     if text != text.strip():
-        raise BuildError(file, line, f"{what}: text has leading or trailing spaces: {text!r}; expected the passage without them")
+        raise doc.error(path, f"{what}: text has leading or trailing spaces: {text!r}; expected the passage without them")
     found = positions(article, text)
     if not found:
-        raise BuildError(file, line, f"{what}: text not found in the article: {text!r}{_hint(article, text)}")
+        raise doc.error(path, f"{what}: text not found in the article: {text!r}{_hint(article, text)}")
     if occurrence is None:
         if len(found) > 1:
-            raise BuildError(
-                file, line,
+            raise doc.error(
+                path,
                 f"{what}: text occurs {len(found)} times in the article (at offsets {', '.join(map(str, found))}): "
                 f"{text!r}; add 'occurrence: N' (1 = first) to say which, or quote a longer passage",
             )
         start = found[0]
     else:
         if occurrence > len(found):
-            raise BuildError(file, line, f"{what}: occurrence {occurrence} asked for, but the text occurs {len(found)} time(s): {text!r}")
+            raise doc.error(path, f"{what}: occurrence {occurrence} asked for, but the text occurs {len(found)} time(s): {text!r}")
         start = found[occurrence - 1]
     return start, start + len(text)
+

@@ -1,0 +1,226 @@
+"""Step 2: checked annotations -> rows of the release tables, one article at a time.
+
+Each function turns one kind of record into rows: it resolves texts to offsets (spans.resolve),
+fills the computed columns, runs the named rules of cartel_campaign.rules on the row and sends
+it to the sink. A failed rule is reported at the annotation line of the key that filled the
+failing column. References between tables are checked once every row exists (check_references).
+"""
+from __future__ import annotations
+
+import difflib
+
+from .. import checks, rules, shapes
+from .annotations import Annotation, Checker, check_items, evidence_items
+from .errors import BuildError
+from .provenance import key_path
+from .spans import resolve
+from .yamlio import Doc
+
+
+class Ids:
+    """Ids seen so far, per table, with where they were defined (duplicates are refused)."""
+
+    def __init__(self):
+        self.where: dict = {}
+
+    def add(self, table: str, rid: str, doc: Doc, path: tuple) -> None:
+        if (table, rid) in self.where:
+            other, other_path = self.where[(table, rid)]
+            raise doc.error(path, f"duplicate {table} id {rid!r} (already defined at {other.file}:{other.line(*other_path)})")
+        self.where[(table, rid)] = (doc, path)
+
+
+def apply_row_rules(table: str, row: dict, doc: Doc, path: tuple, shape: shapes.Shape, label: str) -> None:
+    """Run the table's row rules; the first failure is an error at the failing column's key."""
+    for _, column, message in rules.check_row(table, row):
+        raise doc.error(path + key_path(shape, column), f"{label}: {message}" if label else message)
+
+
+def actor_rows(doc: Doc, actors: list[dict], sink) -> dict[str, str]:
+    """actors and actor_aliases rows; returns alias -> actor id (an alias names one actor)."""
+    owner: dict[str, tuple] = {}
+    for i, row in enumerate(actors):
+        sink.add("actors", row)
+        for j, alias in enumerate(doc.data[i]["aliases"]):
+            if alias in owner:
+                first_actor, first_path = owner[alias]
+                raise doc.error((i, "aliases", j), f"alias {alias!r} of {row['actor_id']!r} already belongs to {first_actor!r} "
+                                f"(line {doc.line(*first_path)}); an alias must name one actor")
+            owner[alias] = (row["actor_id"], (i, "aliases", j))
+            sink.add("actor_aliases", {"actor_id": row["actor_id"], "alias": alias})
+    return {alias: aid for alias, (aid, _) in owner.items()}
+
+
+def evidence_rows(checker: Checker, ann: Annotation, path: tuple, table: str, record_id: str) -> list[dict]:
+    rows = []
+    for i, (text, occurrence, text_path) in enumerate(evidence_items(checker, ann.doc, path + ("evidence",), f"{path[0]}[{path[1]}]")):
+        start, end = resolve(ann.text, text, occurrence, ann.doc, text_path, f"{record_id}: evidence #{i + 1}")
+        rows.append({"record_table": table, "record_id": record_id, "article_id": ann.article_id,
+                     "char_start": start, "char_end": end, "text": ann.text[start:end], "basis": "annotated"})
+    return rows
+
+
+def article_row(ann: Annotation, sink) -> None:
+    row = dict(ann.row, article_id=ann.article_id, seed_file=f"seeds/{ann.data['article']}", n_chars=len(ann.text))
+    problem = rules.title_rule(ann.text, row["title"]) if row["title"] is not None else None
+    if row["title"] is not None:
+        resolve(ann.text, row["title"], None, ann.doc, ("title",), "title")
+    if problem:
+        raise ann.doc.error(("title",), problem)
+    apply_row_rules("articles", row, ann.doc, (), shapes.ANNOTATION, "")
+    sink.add("articles", row)
+
+
+def _record_id(ann: Annotation, path: tuple, rid: str, what: str, ids: Ids, table: str) -> None:
+    problem = rules.id_prefix_rule(rid, ann.article_id)
+    if problem:
+        raise ann.doc.error(path + ("id",), f"{what} {problem}")
+    ids.add(table, rid, ann.doc, path + ("id",))
+
+
+def quote_rows(checker: Checker, ann: Annotation, ids: Ids, sink, summary) -> list[tuple]:
+    """quotes (+ their evidence); returns (kind, start, end, path) for the quotation-mark rule."""
+    marks = []
+    for i, row, node in check_items(checker, ann, "quotes", shapes.QUOTE):
+        path, qid = ("quotes", i), row["quote_id"]
+        _record_id(ann, path, qid, "quote", ids, "quotes")
+        start, end = resolve(ann.text, row["text"], node.get("occurrence"), ann.doc, path + ("text",), qid)
+        row.update(article_id=ann.article_id, char_start=start, char_end=end, n_words=len(row["text"].split()))
+        apply_row_rules("quotes", row, ann.doc, path, shapes.QUOTE, qid)
+        marks.append(("quote", start, end, path + ("text",), qid))
+        sink.add("quotes", row)
+        summary.add("quotes", row)
+        sink.add("evidence", {"record_table": "quotes", "record_id": qid, "article_id": ann.article_id,
+                              "char_start": start, "char_end": end, "text": row["text"], "basis": "quote_span"})
+        for ev in evidence_rows(checker, ann, path, "quotes", qid):
+            sink.add("evidence", ev)
+    return marks
+
+
+def exclusion_rows(checker: Checker, ann: Annotation, sink) -> list[tuple]:
+    marks = []
+    for i, row, node in check_items(checker, ann, "exclusions", shapes.EXCLUSION):
+        path = ("exclusions", i)
+        start, end = resolve(ann.text, row["text"], node.get("occurrence"), ann.doc, path + ("text",), f"exclusions[{i}]")
+        row.update(article_id=ann.article_id, char_start=start, char_end=end)
+        marks.append(("exclusion", start, end, path + ("text",), f"exclusions[{i}]"))
+        sink.add("quote_exclusions", row)
+    return marks
+
+
+def check_quotation_marks(ann: Annotation, marks: list[tuple]) -> None:
+    """Rule: every pair of quotation marks is one quote or one exclusion (and a quote fills its marks)."""
+    for i, message, other in rules.quotation_mark_rule(ann.text, ann.row["annotation_status"], [m[:3] for m in marks]):
+        if i is None:
+            raise ann.doc.error(("status",), message)
+        label = marks[i][4]
+        if other is not None:
+            message = message.replace("{other}", f"{marks[other][4]} ({ann.doc.file}:{ann.doc.line(*marks[other][3])})")
+        raise ann.doc.error(marks[i][3], f"{label}: {message}")
+
+
+def event_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], sink, summary) -> None:
+    for i, row, node in check_items(checker, ann, "events", shapes.EVENT):
+        path, eid = ("events", i), row["event_id"]
+        _record_id(ann, path, eid, "event", ids, "events")
+        row["article_id"] = ann.article_id
+        if row["date_precision"] == "day" and row["date_end"] is None:
+            row["date_end"] = row["date_start"]  # a day: start alone
+        apply_row_rules("events", row, ann.doc, path, shapes.EVENT, eid)
+        evidence = evidence_rows(checker, ann, path, "events", eid)
+        for col, message in rules.fatalities_rule(row, [e["text"] for e in evidence]):
+            raise ann.doc.error(path + (col,), f"{eid}: {message}")
+        sink.add("events", row)
+        for ev in evidence:
+            sink.add("evidence", ev)
+        for x in role_rows(ann, path, eid, node["actors"], roles):
+            sink.add("event_actors", x)
+            summary.add("event_actors", x)
+
+
+def role_rows(ann: Annotation, path: tuple, eid: str, actors_map: dict, roles: list[str]):
+    """event_actors rows of one event: its `actors:` mapping, role -> actor ids."""
+    for role, value in actors_map.items():
+        if role not in roles:
+            raise ann.doc.error(path + ("actors", role), f"{eid}: actor role must be one of {', '.join(roles)}; found {role!r}")
+        for k, aid in enumerate(value if isinstance(value, list) else [value]):
+            if not isinstance(aid, str):
+                raise ann.doc.error(path + ("actors", role) + ((k,) if isinstance(value, list) else ()), f"{eid}: {role} must list actor ids, found {aid!r}")
+            yield {"event_id": eid, "actor_id": aid, "role": role}
+
+
+def designation_rows(checker: Checker, ann: Annotation, ids: Ids, sink, summary) -> None:
+    for i, row, _ in check_items(checker, ann, "designations", shapes.DESIGNATION):
+        path, did = ("designations", i), row["designation_id"]
+        _record_id(ann, path, did, "designation", ids, "designations")
+        row["article_id"] = ann.article_id
+        apply_row_rules("designations", row, ann.doc, path, shapes.DESIGNATION, did)
+        evidence = evidence_rows(checker, ann, path, "designations", did)
+        sink.add("designations", row)
+        summary.add("designations", row)
+        for ev in evidence:
+            sink.add("evidence", ev)
+
+
+def article_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], sink, summary) -> None:
+    """Every row one article's annotation gives (articles, quotes, exclusions, events, designations, evidence)."""
+    article_row(ann, sink)
+    marks = quote_rows(checker, ann, ids, sink, summary) + exclusion_rows(checker, ann, sink)
+    check_quotation_marks(ann, marks)
+    event_rows(checker, ann, ids, roles, sink, summary)
+    designation_rows(checker, ann, ids, sink, summary)
+
+
+def mention_rows(article_id: str, text: str, pattern, owner: dict, sink, summary, first: list) -> None:
+    """actor_mentions of one article (derived), counted for actor_summary; first mentions kept for evidence."""
+    rows = list(rules.mentions(article_id, text, pattern, owner))
+    for m in rows:
+        sink.add("actor_mentions", m)
+        summary.add("actor_mentions", m)
+    first.extend(rules.first_mention_evidence(rows))
+
+
+def check_aliases_found(doc: Doc, owner: dict, found_aliases: set, mentioned: set, actor_ids: list[str]) -> None:
+    for i, aid in enumerate(actor_ids):
+        for j, alias in enumerate(doc.data[i]["aliases"]):
+            if alias not in found_aliases:
+                raise doc.error((i, "aliases", j), f"alias {alias!r} of {aid!r} is never found as a mention: it does not occur as a whole word "
+                                "in any article, or only inside a longer alias (list only forms that stand on their own)")
+    for i, aid in enumerate(actor_ids):
+        if aid not in mentioned:
+            raise doc.error((i,), f"actor {aid!r} is never mentioned on its own (its aliases only occur inside longer aliases of other actors); it would have no evidence")
+
+
+# ----------------------------------------------------------- references ----
+
+
+def check_references(tables: dict, schemas: dict, locate) -> None:
+    """Foreign keys of every table (declared in its schema, checked by cartel_campaign.checks);
+    the first broken one is an error at the annotation line behind it (`locate(table, row, column)`)."""
+    for name, cols, ref, _, row, _ in checks.foreign_key_failures(tables, schemas):
+        col = cols[0]
+        known = tables[ref][_ref_col(schemas, name, col)].to_pylist() if len(cols) == 1 else []
+        close = difflib.get_close_matches(str(row[col]), known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        where = locate(name, row, col) or (None, None)
+        raise BuildError(where[0], where[1], f"{_label(name, row, col)}: unknown {ref} id {row[col]!r}{hint}")
+
+
+def _ref_col(schemas: dict, table: str, column: str) -> str:
+    fk = next(fk for fk in schemas[table]["foreignKeys"] if fk["fields"] == [column])
+    return fk["reference"]["fields"][0]
+
+
+def _label(table: str, row: dict, column: str) -> str:
+    """How a failing reference is named in messages: '<record id>: <annotation key>'."""
+    if table == "event_actors":
+        return f"{row['event_id']}: {row['role']}"
+    if table == "actors":
+        return f"actor {row['actor_id']!r}: {key_name(shapes.ACTOR, column)}"
+    shape = {"quotes": shapes.QUOTE, "events": shapes.EVENT, "designations": shapes.DESIGNATION}.get(table)
+    rid = next((v for k, v in row.items() if k.endswith("_id")), "")
+    return f"{rid}: {key_name(shape, column) if shape else column}"
+
+
+def key_name(shape, column: str) -> str:
+    return ".".join(key_path(shape, column)) or column

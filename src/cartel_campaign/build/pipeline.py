@@ -1,0 +1,227 @@
+"""Build the dataset: seeds/ -> checked rows -> Arrow tables -> validated release -> dataset/<version>/.
+
+    cartel-campaign build            # build and publish the newest version in seeds/releases.yaml
+    cartel-campaign build --check    # rebuild into a temporary folder; fail if anything generated differs
+
+Steps, each a short function: read (releases, schemas, actor registry) -> rows (one article at a
+time: annotations -> derive, into per-table Arrow builders) -> check (constraints and foreign
+keys on the Arrow tables) -> write (Parquet, CSV, descriptor, manifest) -> validate the written
+files -> docs -> publish (one rename).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import checks, rules
+from . import annotations, cache, derive, docs, publish
+from .errors import BuildError
+from .provenance import Provenance
+from .tables import Sink
+
+
+def read_json(root: Path, rel: str, what: str):
+    try:
+        return json.loads((root / rel).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BuildError(rel, None, f"missing; expected {what}") from None
+    except json.JSONDecodeError as err:
+        raise BuildError(rel, err.lineno, f"not valid JSON: {err.msg} (column {err.colno}); expected {what}") from None
+
+
+def load_schemas(root: Path) -> tuple[dict, dict]:
+    """schemas/package.json (package metadata, table order) and every table's Table Schema."""
+    meta = read_json(root, "schemas/package.json", "the package metadata")
+    names = [*meta["tables"], "releases"]
+    return meta, {name: read_json(root, f"schemas/{name}.schema.json", "a Table Schema") for name in names}
+
+
+def read_releases(root: Path) -> list:
+    _, schemas = load_schemas(root)
+    return annotations.load_releases(root / "seeds" / "releases.yaml", "seeds/releases.yaml", annotations.Checker(schemas))
+
+
+def read_version(root: Path) -> str:
+    """The version to build: the newest entry of seeds/releases.yaml (the one place it is written)."""
+    return read_releases(root)[-1]["version"]
+
+
+class Stages:
+    """Times each stage and reports progress on stderr."""
+
+    def __init__(self, quiet: bool = False):
+        self.quiet, self.times, self._t = quiet, {}, None
+
+    def __call__(self, name: str):
+        now = time.perf_counter()
+        if self._t is not None:
+            self.times[self._t[0]] = now - self._t[1]
+        self._t = (name, now) if name else None
+        if name and not self.quiet:
+            print(f"[build] {name}…", file=sys.stderr, flush=True)
+
+
+@dataclass
+class Inputs:
+    root: Path
+    meta: dict
+    schemas: dict
+    releases: list
+    checker: annotations.Checker
+
+
+def annotation_files(seeds: Path) -> list[Path]:
+    """The annotation files, in article order; every article has one."""
+    for txt in sorted(seeds.glob("[0-9][0-9][0-9]_*.txt")):
+        if not txt.with_suffix(".yaml").is_file():
+            raise BuildError(f"seeds/{txt.name}", None, f"article {txt.name} has no annotation file (expected seeds/{txt.stem}.yaml)")
+    files = sorted(seeds.glob("[0-9][0-9][0-9]_*.yaml"))
+    if not files:
+        raise BuildError("seeds/", None, "no annotation files found (expected seeds/NNN_<hash>.yaml)")
+    return files
+
+
+def derive_tables(inp: Inputs) -> tuple[dict, list[dict]]:
+    """Every row of every table, one article at a time, into Arrow tables; returns (tables, sources)."""
+    seeds = inp.root / "seeds"
+    sink, summary, ids, first = Sink(inp.schemas, inp.meta["tables"]), rules.SummaryCounter(), derive.Ids(), []
+    actors_doc, actors = annotations.load_actors(seeds / "actors.yaml", "seeds/actors.yaml", inp.checker)
+    owner = derive.actor_rows(actors_doc, actors, sink)
+    pattern = rules.AliasFinder(owner)
+    roles = inp.checker.enum("event_actors", "role")
+    sources = []
+    for path in annotation_files(seeds):
+        ann = annotations.load_annotation(path, f"seeds/{path.name}", seeds, inp.checker)
+        derive.mention_rows(ann.article_id, ann.text, pattern, owner, sink, summary, first)
+        derive.article_rows(inp.checker, ann, ids, roles, sink, summary)
+        sources.append({"title": f"Article {ann.article_id}", "path": f"seeds/{ann.data['article']}", "sha256": ann.sha256})
+    found_aliases, mentioned = summary.aliases, set(summary.n_mentions)
+    actor_ids = [a["actor_id"] for a in actors]
+    derive.check_aliases_found(actors_doc, owner, found_aliases, mentioned, actor_ids)
+    for row in first:
+        sink.add("evidence", row)
+    for row in summary.rows(actor_ids):
+        sink.add("actor_summary", row)
+    return sink.finish(), sources
+
+
+def check_tables(inp: Inputs, tables: dict) -> None:
+    """Foreign keys (reported at the annotation line) and every schema constraint, on the Arrow tables."""
+    where = Provenance(inp.root / "seeds")
+    derive.check_references(tables, inp.schemas, lambda t, row, col: where.locate(t, row, col, tables))
+    problems = [p for name in inp.meta["tables"] for p in checks.constraint_problems(name, tables[name], inp.schemas[name])]
+    if problems:
+        raise BuildError("build", None, "the derived tables break their schemas:\n  " + "\n  ".join(problems))
+
+
+def stage_release(root: Path, work: Path, version: str, stages: Stages) -> tuple[Path, dict]:
+    """Build everything into `work`; returns the staged release folder and generated files {relpath: bytes}."""
+    from ..validate import validate_written
+
+    meta, schemas = load_schemas(root)
+    checker = annotations.Checker(schemas)
+    stages("reading and checking annotations")
+    releases = annotations.load_releases(root / "seeds" / "releases.yaml", "seeds/releases.yaml", checker)
+    for rel in releases[:-1]:
+        if not (root / "dataset" / rel["version"] / "datapackage.json").is_file():
+            raise BuildError("seeds/releases.yaml", rel["line"], f"release {rel['version']} is listed but dataset/{rel['version']}/ is not published")
+    inp = Inputs(root, meta, schemas, releases, checker)
+    tables, sources = derive_tables(inp)
+    stages("checking keys and constraints")
+    check_tables(inp, tables)
+    stages("writing Parquet and CSV")
+    staged = work / "dataset" / version
+    publish.write_release(staged, tables, schemas, meta, version, sources)
+    publish.kill_point("staged")
+    stages("validating the written release")
+    problems = validate_written(staged, tables, schemas)
+    if problems:
+        raise BuildError(f"dataset/{version}", None, "the build is invalid; nothing was published:\n  " + "\n  ".join(problems))
+    publish.kill_point("validated")
+    del tables
+    stages("generating docs")
+    generated = {"datapackage.json": publish.json_text(publish.root_descriptor(staged, version)).encode()}
+    generated.update(docs.generate(root, staged, version, meta, schemas, releases))
+    stages("")
+    return staged, generated
+
+
+def check(root: Path, version: str, stages: Stages) -> list[str]:
+    """Differences between a fresh rebuild and what is committed (release + generated files)."""
+    with tempfile.TemporaryDirectory(prefix="cc-check-") as tmp:
+        staged, generated = stage_release(root, Path(tmp), version, stages)
+        target = root / "dataset" / version
+        diffs = [f"dataset/{version}/{n}" for n in publish.same_tree(staged, target)] if target.exists() else [f"dataset/{version}/ (not published)"]
+        diffs += [rel for rel, data in generated.items() if not (root / rel).is_file() or (root / rel).read_bytes() != data]
+        return diffs
+
+
+def build(root: Path, *, check_only: bool = False, replace: bool = False, quiet: bool = False, force: bool = False) -> int:
+    stages = Stages(quiet)
+    version = read_version(root)
+    if check_only:
+        diffs = check(root, version, stages)
+        for d in diffs:
+            print(f"out of date: {d}", file=sys.stderr)
+        if diffs:
+            print(f"build --check: {len(diffs)} generated file(s) differ from a rebuild of seeds/; run the build "
+                  "(and add a new version to seeds/releases.yaml if data changed)", file=sys.stderr)
+            return 1
+        print(f"build --check: release {version} and generated files are up to date", file=sys.stderr)
+        return 0
+    work_root = root / ".build-tmp"
+    work_root.mkdir(exist_ok=True)
+    with publish.build_lock(root):
+        if not force and not replace and cache.is_fresh(root, version):
+            if not quiet:
+                print(f"[build] release {version}: unchanged (inputs and outputs identical to the last build; --force rebuilds)", file=sys.stderr)
+            return 0
+        for stale in work_root.iterdir():  # left by a killed build (the lock says none is running)
+            shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=work_root))
+        try:
+            staged, generated = stage_release(root, work, version, stages)
+            state = publish.publish(root, staged, version, generated, replace=replace)
+            cache.record(root, version, list(generated))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    if not quiet:
+        times = ", ".join(f"{k} {v:.2f}s" for k, v in stages.times.items())
+        print(f"[build] release {version}: {state} ({times})", file=sys.stderr)
+    return 0
+
+
+def find_root(start: Path | None = None) -> Path | None:
+    """The checkout to build: the current directory or a parent of it holding seeds/ and schemas/."""
+    here = (start or Path.cwd()).resolve()
+    return next((c for c in [here, *here.parents] if (c / "seeds" / "releases.yaml").is_file() and (c / "schemas").is_dir()), None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="cartel-campaign build", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="rebuild into a temporary folder and fail if any generated file differs")
+    parser.add_argument("--replace", action="store_true", help="replace the current version's release if it is not yet published")
+    parser.add_argument("--root", type=Path, help="repository root (default: found from the current directory)")
+    parser.add_argument("--force", action="store_true", help="rebuild even if inputs and outputs are unchanged since the last build")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    args = parser.parse_args(argv)
+    root = args.root.resolve() if args.root else find_root()
+    if root is None:
+        print(f"error: `cartel-campaign build` runs in a checkout of the repository; no seeds/releases.yaml and schemas/ in {Path.cwd()} or above", file=sys.stderr)
+        return 2
+    try:
+        return build(root, check_only=args.check, replace=args.replace, quiet=args.quiet, force=args.force)
+    except BuildError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

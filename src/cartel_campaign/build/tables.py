@@ -1,0 +1,57 @@
+"""Rows -> Arrow tables, streaming: one builder per table collects rows column by column and turns
+every BATCH rows into an Arrow record batch, so the build never holds more than one batch of
+Python rows per table. A row must fill exactly its schema's columns: a missing or unknown column
+is an error, never dropped or filled in.
+"""
+from __future__ import annotations
+
+import pyarrow as pa
+
+from .. import release
+from .errors import BuildError
+
+BATCH = 50_000
+
+
+class TableBuilder:
+    def __init__(self, name: str, table_schema: dict):
+        self.name, self.schema = name, release.arrow_schema(table_schema)
+        self.columns = [f.name for f in self.schema]
+        self._names = set(self.columns)
+        self._cols = {c: [] for c in self.columns}
+        self._batches: list = []
+        self.n = 0
+
+    def add(self, row: dict) -> None:
+        if row.keys() != self._names:
+            missing = [c for c in self.columns if c not in row]
+            unknown = [c for c in row if c not in self._cols]
+            raise BuildError(None, None, f"{self.name}: a row must fill exactly the schema's columns; missing {missing}, unknown {unknown}")
+        for c, values in self._cols.items():
+            values.append(row[c])
+        self.n += 1
+        if len(values) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        arrays = [pa.array(self._cols[f.name], type=f.type) for f in self.schema]
+        self._batches.append(pa.RecordBatch.from_arrays(arrays, schema=self.schema))
+        self._cols = {c: [] for c in self.columns}
+
+    def finish(self) -> pa.Table:
+        if self._cols[self.columns[0]] or not self._batches:
+            self._flush()
+        return pa.Table.from_batches(self._batches, schema=self.schema)
+
+
+class Sink:
+    """One builder per table of the release."""
+
+    def __init__(self, schemas: dict, names: list[str]):
+        self.builders = {name: TableBuilder(name, schemas[name]) for name in names}
+
+    def add(self, table: str, row: dict) -> None:
+        self.builders[table].add(row)
+
+    def finish(self) -> dict:
+        return {name: b.finish() for name, b in self.builders.items()}

@@ -1,0 +1,171 @@
+"""The release format, said once: Table Schema -> Arrow types, the CSV dialect, how a table is
+written to and read from Parquet and CSV, and the manifest.
+
+The build writes with these functions and every reader (loader, validation, diff, docs, the
+Frictionless key check) reads with them. pyarrow is imported inside functions, so importing
+this module costs nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Frictionless field type -> (pyarrow type factory name, pandas dtype after loading, numpy_type in pandas metadata)
+TYPES = {
+    "string": ("string", "str", "object"),
+    "integer": ("int64", "Int64", "Int64"),
+    "date": ("date32", "datetime64[ms]", "object"),
+    "boolean": ("bool_", "bool", "bool"),
+}
+_PANDAS_TYPE = {"string": "unicode", "integer": "int64", "date": "date", "boolean": "bool"}
+#: Versions of the libraries recorded in the pandas metadata of the Parquet files (see pandas_metadata).
+PARQUET_COMPRESSION = "zstd"
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How every CSV file of a release is written and read (one object for every writer and reader).
+
+    UTF-8, comma-separated, a header row, fields quoted only when needed with '"' (a quote inside
+    is doubled), LF line ends, an empty cell for a missing value (never for an empty string:
+    text is never empty), booleans as true/false, dates as YYYY-MM-DD.
+    """
+
+    delimiter: str = ","
+    quote_char: str = '"'
+    double_quote: bool = True
+    line_terminator: str = "\n"
+    header: bool = True
+    null: str = ""
+    true: str = "true"
+    false: str = "false"
+    encoding: str = "utf-8"
+
+    def descriptor(self) -> dict:
+        """The Frictionless CSV Dialect of these files (for a resource's `dialect`)."""
+        return {"delimiter": self.delimiter, "quoteChar": self.quote_char, "doubleQuote": self.double_quote,
+                "lineTerminator": self.line_terminator, "header": self.header}
+
+    def write_options(self):
+        import pyarrow.csv as pacsv
+
+        return pacsv.WriteOptions(include_header=self.header, delimiter=self.delimiter, quoting_style="needed")
+
+    def read_options(self, **kw):
+        import pyarrow.csv as pacsv
+
+        return pacsv.ReadOptions(autogenerate_column_names=not self.header, **kw)
+
+    def parse_options(self):
+        import pyarrow.csv as pacsv
+
+        return pacsv.ParseOptions(delimiter=self.delimiter, quote_char=self.quote_char, double_quote=self.double_quote,
+                                  newlines_in_values=True)
+
+    def convert_options(self, column_types: dict, include_columns: list | None = None):
+        import pyarrow.csv as pacsv
+
+        return pacsv.ConvertOptions(
+            column_types=column_types, include_columns=include_columns or [], null_values=[self.null],
+            strings_can_be_null=True, quoted_strings_can_be_null=True, true_values=[self.true], false_values=[self.false],
+        )
+
+
+CSV = Dialect()
+
+
+def field_names(table_schema: dict) -> list[str]:
+    return [f["name"] for f in table_schema["fields"]]
+
+
+def is_required(field: dict) -> bool:
+    return bool(field.get("constraints", {}).get("required", False))
+
+
+def pandas_metadata(table_schema: dict) -> bytes:
+    """The pandas metadata stored in every Parquet file (so integers load as nullable Int64).
+
+    It is what `pyarrow.Table.from_pandas` writes for the frame the schema describes, written here
+    from the schema alone so that no pandas frame is ever built on the way to the file.
+    """
+    import pandas
+    import pyarrow
+
+    columns = [{"name": f["name"], "field_name": f["name"], "pandas_type": _PANDAS_TYPE[f["type"]],
+                "numpy_type": TYPES[f["type"]][2], "metadata": None} for f in table_schema["fields"]]
+    meta = {"index_columns": [], "column_indexes": [], "columns": columns, "attributes": {},
+            "creator": {"library": "pyarrow", "version": pyarrow.__version__}, "pandas_version": pandas.__version__}
+    return json.dumps(meta).encode()
+
+
+def arrow_schema(table_schema: dict, *, with_pandas: bool = True):
+    """The Arrow schema of a table: its types, nullability from `required`, and the pandas metadata."""
+    import pyarrow as pa
+
+    schema = pa.schema([pa.field(f["name"], getattr(pa, TYPES[f["type"]][0])(), nullable=not is_required(f)) for f in table_schema["fields"]])
+    return schema.with_metadata({b"pandas": pandas_metadata(table_schema)}) if with_pandas else schema
+
+
+def write_table(table, folder: Path, name: str) -> None:
+    """Write one table as folder/name.parquet and folder/name.csv."""
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    pq.write_table(table, folder / f"{name}.parquet", compression=PARQUET_COMPRESSION)
+    pacsv.write_csv(table, folder / f"{name}.csv", CSV.write_options())
+
+
+def read_parquet(path: Path):
+    """A release's Parquet file as an Arrow table."""
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path)
+
+
+def read_csv(path: Path, table_schema: dict):
+    """A release's CSV file as an Arrow table typed by its Table Schema."""
+    import pyarrow.csv as pacsv
+
+    schema = arrow_schema(table_schema, with_pandas=False)
+    return pacsv.read_csv(path, read_options=CSV.read_options(), parse_options=CSV.parse_options(),
+                          convert_options=CSV.convert_options({f.name: f.type for f in schema}))
+
+
+def to_pandas(table):
+    """Arrow -> pandas as the loader gives it: dates datetime64, integers Int64, text str."""
+    import pandas as pd
+    import pyarrow as pa
+
+    return table.to_pandas(date_as_object=False, types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+
+
+def row_count(path: Path) -> int:
+    """Rows of a Parquet file, from its footer (no data read)."""
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).metadata.num_rows
+
+
+def json_text(obj) -> str:
+    """JSON as every generated JSON file of the project is written."""
+    return json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def manifest_entries(folder: Path) -> list[dict]:
+    return [{"path": p.name, "bytes": p.stat().st_size, "sha256": sha256_file(p)}
+            for p in sorted(folder.iterdir()) if p.is_file() and p.name != MANIFEST]
+
+
+def write_manifest(folder: Path, version: str) -> None:
+    (folder / MANIFEST).write_text(json_text({"version": version, "files": manifest_entries(folder)}), encoding="utf-8")

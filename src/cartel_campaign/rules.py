@@ -1,0 +1,352 @@
+"""Every rule of the dataset, said once, with a name; and the derived tables, computed once.
+
+The build runs these rules on each row it derives (and reports a failure at the annotation
+FILE:LINE that produced the value); `cartel_campaign.validate` runs the same rules on the rows of
+a published release (and reports table, row and id). Three kinds:
+
+* row rules    `ROW_RULES[table]`: within one row (dates in order, a basis for inferred dates …);
+* text rules   functions taking the article text: spans equal their article slice, fatality
+               numbers in the event's evidence, quotes fill their quotation marks, titles;
+* derived      `mentions`, `first_mention_evidence`, `actor_summary`: computed from the other
+               tables by the build, and recomputed by `validate` to compare.
+
+Only the standard library is imported here (the loader never imports this module).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Callable
+
+# ------------------------------------------------------------------ registry ----
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str  # what it checks, as shown in messages
+    table: str
+    column: str  # the column a failure points at (its annotation key gives the line)
+    check: Callable[[dict], str | tuple | None]  # the row -> None, what is wrong, or (column to point at, what is wrong)
+
+
+ROW_RULES: dict[str, list[Rule]] = defaultdict(list)
+
+
+def row_rule(table: str | tuple, name: str, column: str):
+    """Register a row rule for one table (or several)."""
+
+    def register(fn):
+        for t in (table if isinstance(table, tuple) else (table,)):
+            ROW_RULES[t].append(Rule(name, t, column, fn))
+        return fn
+
+    return register
+
+
+def check_row(table: str, row: dict) -> list[tuple[Rule, str, str]]:
+    """(rule, column at fault, message) for every row rule the row breaks."""
+    out = []
+    for rule in ROW_RULES.get(table, ()):
+        found = rule.check(row)
+        if found:
+            column, message = found if isinstance(found, tuple) else (rule.column, found)
+            out.append((rule, column, message))
+    return out
+
+
+# ------------------------------------------------------------------ row rules ----
+
+
+@row_rule("articles", "published_earliest <= published_latest", "published_latest")
+def _(r):
+    if r["published_earliest"] > r["published_latest"]:
+        return f"published: earliest {r['published_earliest']} is after latest {r['published_latest']}"
+
+
+@row_rule("events", "dates given unless date_precision is unknown", "date_precision")
+def _(r):
+    start, end, precision = r["date_start"], r["date_end"], r["date_precision"]
+    if precision == "unknown" and (start or end):
+        return "date precision is unknown but a date is given; drop start/end or set the precision"
+    if precision != "unknown" and (start is None or end is None):
+        return f"date precision {precision!r} needs start and end (day: start alone)"
+
+
+@row_rule("events", "date_start <= date_end", "date_end")
+def _(r):
+    if r["date_start"] and r["date_end"] and r["date_start"] > r["date_end"]:
+        return f"date start {r['date_start']} is after end {r['date_end']}"
+
+
+@row_rule("events", "date_basis given when date_inferred", "date_inferred")
+def _(r):
+    if r["date_inferred"] and not r["date_basis"]:
+        return "inferred dates need a basis saying what was inferred and why"
+
+
+@row_rule("events", "fatalities_qualifier given iff a fatality number is", "fatalities_qualifier")
+def _(r):
+    numbers = [n for n in ("fatalities", "fatalities_cumulative") if r[n] is not None]
+    if r["fatalities_qualifier"] is not None and not numbers:
+        return (f"fatalities_qualifier {r['fatalities_qualifier']!r} goes with a fatality number "
+                "(fatalities or fatalities_cumulative); found none")
+    if numbers and r["fatalities_qualifier"] is None:
+        return numbers[0], f"{numbers[0]} {r[numbers[0]]} needs fatalities_qualifier (exact or approximate); found none"
+
+
+@row_rule("events", "fatalities_cumulative only on strike_series rows", "fatalities_cumulative")
+def _(r):
+    if r["fatalities_cumulative"] is not None and r["event_type"] != "strike_series":
+        return "fatalities_cumulative is only for strike_series events"
+
+
+@row_rule("events", "source_actor_id given for claimed rows", "attribution")
+def _(r):
+    if r["attribution"] == "claimed" and not r["source_actor_id"]:
+        return "a claimed event needs 'source' (who claims it)"
+
+
+@row_rule("events", "same_event_as is not the row itself", "same_event_as")
+def _(r):
+    if r["same_event_as"] is not None and r["same_event_as"] == r["event_id"]:
+        return "same_event_as points at the event itself"
+
+
+@row_rule("designations", "announced_date <= effective_date", "effective_date")
+def _(r):
+    if r["announced_date"] and r["effective_date"] and r["announced_date"] > r["effective_date"]:
+        return f"announced_date {r['announced_date']} is after effective_date {r['effective_date']}"
+
+
+@row_rule("designations", "date_basis given when date_inferred", "date_inferred")
+def _(r):
+    if r["date_inferred"] and not r["date_basis"]:
+        return "inferred dates need a date_basis"
+
+
+SPAN_TABLES = {"quotes": "text", "evidence": "text", "quote_exclusions": "text", "actor_mentions": "alias"}
+
+
+@row_rule(tuple(SPAN_TABLES), "char_start < char_end", "char_end")
+def _(r):
+    if not r["char_start"] < r["char_end"]:
+        return f"char_start {r['char_start']} is not before char_end {r['char_end']}"
+
+
+@row_rule(("quotes", "evidence", "quote_exclusions"), "char_end - char_start == len(text)", "text")
+def _(r):
+    if r["char_end"] - r["char_start"] != len(r["text"]):
+        return f"char_end - char_start is {r['char_end'] - r['char_start']} but the text has {len(r['text'])} characters"
+
+
+@row_rule("actor_mentions", "char_end - char_start == len(alias)", "alias")
+def _(r):
+    if r["char_end"] - r["char_start"] != len(r["alias"]):
+        return f"char_end - char_start is {r['char_end'] - r['char_start']} but the alias has {len(r['alias'])} characters"
+
+
+# ------------------------------------------------------------------ text rules ----
+
+# Quotation-mark spans: an opening mark (curly, straight, or a closing curly mark used
+# as an opener), text without quotation marks or line breaks, a closing mark.
+QUOTE_MARKS = re.compile(r"[\u201c\u201d\"]([^\u201c\u201d\"\n]+)[\u201d\"]")
+# What a quote row may leave out of its quotation marks: a leading '>' (a quoted tweet's
+# marker) and spaces; a trailing comma that belongs to the reporting sentence.
+_LEAD_OK = re.compile(r"[>\s]*")
+_TRAIL_OK = re.compile(r"[,\s]*")
+
+
+def quote_mark_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the text inside each pair of quotation marks."""
+    return [m.span(1) for m in QUOTE_MARKS.finditer(text)]
+
+
+def span_text_rule(article: str, start: int, end: int, text: str) -> str | None:
+    """Rule 'span text is the article's text at its offsets'."""
+    found = article[start:end]
+    if found != text:
+        return f"article[{start}:{end}] is {found!r}, expected {text!r}"
+    return None
+
+
+def fits_marks(text: str, start: int, end: int, marks: list[tuple[int, int]]):
+    """The quotation-mark span that (start, end) fills, allowing only the permitted leftovers."""
+    for ms, me in marks:
+        if ms <= start and end <= me and _LEAD_OK.fullmatch(text[ms:start]) and _TRAIL_OK.fullmatch(text[end:me]):
+            return ms, me
+    return None
+
+
+def where_in_marks(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> str:
+    """Where a span that does not fill its quotation marks lies, for messages."""
+    for ms, me in marks:
+        if ms <= start and end <= me:
+            return f"found {text[start:end]!r} inside the marks around {text[ms:me]!r}"
+    for ms, me in marks:
+        if start < me and ms < end:
+            return f"found {text[start:end]!r}, which straddles the quotation marks around {text[ms:me]!r}"
+    return f"found {text[start:end]!r} outside any quotation marks"
+
+
+def quotation_mark_rule(article: str, status: str, spans: list[tuple[str, int, int]]) -> list[tuple[int | None, str, int | None]]:
+    """Rule 'every pair of quotation marks is one quote or one exclusion'.
+
+    `spans`: (kind, start, end) of each quote (kind 'quote') and exclusion ('exclusion') of one
+    article, in annotation order. Returns (index into spans or None for the whole article,
+    message, index of the span that already covers the same marks or None); a message about
+    such a clash contains '{other}', for the caller to name that span.
+    """
+    marks = quote_mark_spans(article)
+    covered: dict = {}
+    problems = []
+    for i, (kind, start, end) in enumerate(spans):
+        mark = fits_marks(article, start, end, marks)
+        if mark is None:
+            if kind == "quote":
+                problems.append((i, "a quote must be the whole text inside one pair of quotation marks "
+                                    f"(less only a leading '>' or a trailing comma); {where_in_marks(article, start, end, marks)}", None))
+            else:
+                problems.append((i, f"text must be the whole text inside one pair of quotation marks; {where_in_marks(article, start, end, marks)}", None))
+        elif mark in covered:
+            problems.append((i, f"the quotation marks around {article[mark[0]:mark[1]]!r} (chars {mark[0]}-{mark[1]}) are already covered by "
+                                "{other}; a passage in quotation marks is one quote or one exclusion", covered[mark]))
+        else:
+            covered[mark] = i
+    if status == "complete":
+        missing = [(s, e) for s, e in marks if (s, e) not in covered]
+        if missing:
+            problems.append((None, f"status is complete but {len(missing)} quotation-mark span(s) have no quote or exclusion: "
+                                   + "; ".join(f"{article[s:e]!r} (chars {s}-{e})" for s, e in missing) + "; add a quote or an exclusion for each", None))
+    return problems
+
+
+_WORDS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+
+
+def number_word(n: int) -> str:
+    return _WORDS[n] if n < len(_WORDS) else str(n)
+
+
+def number_in_text(n: int, text: str) -> bool:
+    """The number stands in the text as digits or as a number word."""
+    return bool(re.search(rf"(?<!\d){n}(?!\d)", text)) or number_word(n) in text.lower()
+
+
+def fatalities_rule(event: dict, evidence_texts: list[str]) -> list[tuple[str, str]]:
+    """Rule 'fatality numbers appear in the event's evidence': (column, message) per failure."""
+    out = []
+    for col in ("fatalities", "fatalities_cumulative"):
+        n = event[col]
+        if n is not None and not any(number_in_text(n, t) for t in evidence_texts):
+            out.append((col, f"{col} {n} does not appear in the event's evidence text (as digits or a number word)"))
+    return out
+
+
+def title_rule(article: str, title: str | None) -> str | None:
+    """Rule 'a title is the headline at the start of the article'."""
+    if title is not None and not article.startswith(title):
+        at = article.find(title)
+        return f"title must be the headline at the start of the article text; found it at char {at}" if at > 0 else f"title {title!r} is not the start of the article text"
+    return None
+
+
+def id_prefix_rule(record_id: str, article_id: str) -> str | None:
+    """Rule 'record ids start with their article's number'."""
+    prefix = article_id[:3] + "-"
+    if not record_id.startswith(prefix):
+        return f"id must start with the article number {prefix!r}, found {record_id!r}"
+    return None
+
+
+# ------------------------------------------------------------------ derived tables ----
+
+
+class AliasFinder:
+    """Whole-word, case-sensitive, leftmost-longest matches of any alias in a text.
+
+    The same matches as the regex (?<!\\w)(?:a1|a2|…)(?!\\w) with the aliases longest first, found
+    without compiling that regex: an alias that starts with a word character can only start
+    where a whole word of the text starts, and that word must equal the alias's first word; so
+    each word of the text is looked up once and only the aliases with that first word (longest
+    first) are tried. Linear in the text, and building it is linear in the aliases.
+    """
+
+    WORD = re.compile(r"\w+")
+    WORD_CHAR = re.compile(r"\w")
+
+    def __init__(self, aliases):
+        self.by_first: dict[str, list[str]] = defaultdict(list)
+        other = []
+        for alias in aliases:
+            m = self.WORD.match(alias)
+            (self.by_first[m.group()] if m else other).append(alias)
+        for candidates in self.by_first.values():
+            candidates.sort(key=lambda a: (-len(a), a))
+        # aliases starting with a non-word character (none in the articles): the plain regex, for all
+        self.regex = (re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in sorted(aliases, key=lambda a: (-len(a), a))) + r")(?!\w)")
+                      if other else None)
+
+    def finditer(self, text: str):
+        """(start, end, alias) of every match, left to right, not overlapping."""
+        if self.regex is not None:
+            for m in self.regex.finditer(text):
+                yield m.start(), m.end(), m.group()
+            return
+        end_of_last = 0
+        for word in self.WORD.finditer(text):
+            start = word.start()
+            if start < end_of_last:
+                continue
+            for alias in self.by_first.get(word.group(), ()):
+                end = start + len(alias)
+                if text.startswith(alias, start) and not self.WORD_CHAR.match(text, end):
+                    yield start, end, alias
+                    end_of_last = end
+                    break
+
+
+def mentions(article_id: str, text: str, finder: AliasFinder, owner: dict[str, str]):
+    """actor_mentions rows of one article: every alias found (owner: alias -> actor id)."""
+    for start, end, alias in finder.finditer(text):
+        yield {"article_id": article_id, "char_start": start, "char_end": end, "actor_id": owner[alias], "alias": alias}
+
+
+def first_mention_evidence(mention_rows):
+    """evidence rows (basis first_mention): each actor's first mention in each article, in order of first appearance."""
+    first: dict = {}
+    for m in mention_rows:
+        first.setdefault((m["actor_id"], m["article_id"]), m)
+    for (aid, article_id), m in first.items():
+        yield {"record_table": "actors", "record_id": aid, "article_id": article_id, "char_start": m["char_start"],
+               "char_end": m["char_end"], "text": m["alias"], "basis": "first_mention"}
+
+
+class SummaryCounter:
+    """actor_summary, counted in one pass over each table (fed row by row, then `rows(actor_ids)`)."""
+
+    def __init__(self):
+        self.n_mentions, self.articles = Counter(), defaultdict(set)
+        self.n_quotes, self.events, self.n_targets = Counter(), defaultdict(set), Counter()
+        self.aliases: set = set()  # aliases found at least once
+
+    def add(self, table: str, row: dict) -> None:
+        if table == "actor_mentions":
+            self.n_mentions[row["actor_id"]] += 1
+            self.articles[row["actor_id"]].add(row["article_id"])
+            self.aliases.add(row["alias"])
+        elif table == "quotes":
+            self.n_quotes[row["speaker_actor_id"]] += 1
+        elif table == "event_actors":
+            self.events[row["actor_id"]].add(row["event_id"])
+        elif table == "designations":
+            self.n_targets[row["target_actor_id"]] += 1
+
+    FED_BY = ("actor_mentions", "quotes", "event_actors", "designations")
+
+    def rows(self, actor_ids):
+        for aid in actor_ids:
+            arts = self.articles.get(aid, ())
+            yield {"actor_id": aid, "n_mentions": self.n_mentions[aid], "n_articles": len(arts), "n_quotes": self.n_quotes[aid],
+                   "n_events": len(self.events.get(aid, ())), "n_designations_as_target": self.n_targets[aid],
+                   "first_article_id": min(arts, default=None)}
