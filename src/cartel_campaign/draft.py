@@ -468,11 +468,11 @@ def reported_by(ctx: Context, sentence: tuple[int, int], speaker: str | None) ->
     s, e = sentence
     text = ctx.text
     candidates = []
-    for m in re.finditer(r"\b(?:as\s+)?reported\b[^.;“”\"\n]{0,60}?\bby\s+", text[s:e]):
+    for m in re.finditer(r"\b(?:as\s+)?reported\b[^.;“”\"\n]{0,60}?\bby\s+(?:the\s+)?", text[s:e]):
         ref = ctx.ref_starting_at(s + m.end())
         if ref is not None:
             candidates.append((ref, (s + m.start(), ref.end)))
-    for m in re.finditer(r"\b(?:[Aa]ccording to|told|in an interview with)\s+", text[s:e]):
+    for m in re.finditer(r"\b(?:[Aa]ccording to|told|in an interview with)\s+(?:the\s+)?", text[s:e]):
         ref = ctx.ref_starting_at(s + m.end())
         if ref is not None and ctx.reg.types.get(ref.actor_id) == "media":
             candidates.append((ref, (s + m.start(), ref.end)))
@@ -561,7 +561,7 @@ def propose_quote(ctx: Context, match: re.Match) -> QuoteProposal:
                         "scare quotes or a term? if someone said it, make it a quote")
     _attribute(ctx, q, finding, sentence)
     if is_term_like(words) and finding is not None:
-        q.checks.append("short phrase without a verb: someone's words, or a term the article puts in quotes (then an exclusion)?")
+        q.checks.append("short phrase: someone's words, or a term the article puts in quotes (then an exclusion)?")
     if is_title_like(words):
         q.checks.append("title-like words: a quote, or a title (then an exclusion)?")
     return q
@@ -781,8 +781,17 @@ def yaml_str(value: str) -> str:
     return out
 
 
+# Characters a YAML comment cannot hold: line breaks (YAML also breaks lines at U+0085, U+2028, U+2029) and non-printables.
+_NOT_IN_COMMENT = re.compile("[^\t\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")
+
+
+def _one_line(text: str) -> str:
+    """Article text made safe for a comment: one line, printable characters only."""
+    return _NOT_IN_COMMENT.sub(" ", text)
+
+
 def _comment(checks: list[str]) -> str:
-    return f"  # check: {'; '.join(checks)}" if checks else ""
+    return f"  # check: {_one_line('; '.join(checks))}" if checks else ""
 
 
 def _slug(words: str) -> str:
@@ -805,9 +814,8 @@ def _occurrence(text: str, start: int, end: int) -> int | None:
 
 
 def _context(text: str, start: int, end: int, width: int = 40) -> str:
-    left = text[max(0, start - width):start].replace("\n", " ")
-    right = text[end:end + width].replace("\n", " ")
-    return f"…{left}[{text[start:end]}]{right}…"
+    left, right = text[max(0, start - width):start], text[end:end + width]
+    return _one_line(f"…{left}[{text[start:end]}]{right}…")
 
 
 def _span_lines(text: str, span: tuple[int, int], indent: str) -> list[str]:
@@ -863,7 +871,7 @@ def render(p: Proposal) -> str:
     if p.dates:
         out.append("  # Dates the text states (GUIDE.md \"Dates\": a date the article looks forward to bounds it from above,")
         out.append("  # a dated event it reports bounds it from below):")
-        out += [f"  #   {t[s:e]}  {_context(t, s, e)}" for s, e in p.dates]
+        out += [f"  #   {_one_line(t[s:e])}  {_context(t, s, e)}" for s, e in p.dates]
     else:
         out.append("  # The text states no date.")
     out += [
@@ -875,9 +883,9 @@ def render(p: Proposal) -> str:
         "",
         "# Registry actors (seeds/actors.yaml) the article mentions: id, first alias found, mentions.",
     ]
-    out += [f"#   {aid}: {alias} ({n}×)" for aid, (alias, n) in p.mentioned.items()] or ["#   none"]
+    out += [f"#   {aid}: {_one_line(alias)} ({n}×)" for aid, (alias, n) in p.mentioned.items()] or ["#   none"]
     out.append("# Capitalized names not in seeds/actors.yaml (possible new actors; add those that are actors, with every alias):")
-    out += [f"#   {name} ({n}×)" for name, n in p.new_names.items()] or ["#   none"]
+    out += [f"#   {_one_line(name)} ({n}×)" for name, n in p.new_names.items()] or ["#   none"]
     out += ["", *_quotes_block(p), "", *_events_block(p), "designations: []", "", *_exclusions_block(p)]
     return "\n".join(out) + "\n"
 
