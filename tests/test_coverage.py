@@ -59,3 +59,24 @@ def test_main_prints_one_article_and_rejects_unknown_ones(capsys):
     assert "unknown article '999'" in capsys.readouterr().err
     assert cov.main(["--version", "9.9.9"]) == 2
     assert "unknown dataset version" in capsys.readouterr().err
+
+
+def test_annotation_file_before_the_build(tmp_path):
+    (tmp_path / "005_0123456789abcdef.txt").write_text(TEXT, encoding="utf-8")
+    ann = tmp_path / "005_0123456789abcdef.yaml"
+    ann.write_text("article: 005_0123456789abcdef.txt\n"
+                   "quotes:\n  - {id: 005-q, text: we are ready, evidence: [The mayor said]}\n"
+                   "exclusions:\n  - {text: quiet, reason: a term}\n", encoding="utf-8")
+    result = cov.annotation_coverage(ann)
+    assert (result["article_id"], result["n_covered"], result["uncovered_marks"]) == ("005_0123456789abcdef", 1, [])
+    ann.write_text("article: 005_0123456789abcdef.txt\nquotes:\n  - {id: 005-q, text: we are not ready}\n", encoding="utf-8")
+    assert cov.main(["--annotation", str(ann)]) == 2
+
+
+def test_annotation_files_agree_with_the_release():
+    from conftest import ROOT
+
+    release = cov.release_coverage().set_index("article_id")  # the newest release, built from these seeds (build --check)
+    for article_id in release.index:
+        result = cov.annotation_coverage(ROOT / "seeds" / f"{article_id}.yaml")
+        assert (result["n_covered"], result["uncovered"]) == (release.n_covered[article_id], release.uncovered[article_id]), article_id

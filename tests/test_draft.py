@@ -204,6 +204,12 @@ def test_registry_actors_and_unknown_names_are_listed(tmp_path):
         assert f"#   {word} (" not in names
 
 
+def test_an_alias_only_inside_a_longer_name_is_flagged(tmp_path):
+    out, _ = drafted(tmp_path, "The Harbor Council Press Office was closed. Cole stayed home.\n")
+    assert "#   harbor-council: Harbor Council (1×)  # check: only inside longer names" in out
+    assert "#   ben-cole: Cole (1×)\n" in out
+
+
 # ----------------------------------------------------------------------- events ----
 def test_event_candidates_are_commented_skeletons_with_numbers_and_dates(tmp_path):
     text = ("On March 3, navy ships struck a boat near Ruritania and killed 12 people. "

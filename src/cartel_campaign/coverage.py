@@ -1,6 +1,7 @@
 """Evidence coverage: how much of an article the annotation's evidence spans touch.
 
     cartel-campaign coverage [ARTICLE_ID] [--version VERSION]
+    cartel-campaign coverage --annotation seeds/NNN_<hash>.yaml      # an annotation not yet built
 
 For each article: the share of its sentences that carry at least one evidence span (any overlap;
 the actors' first-mention evidence, added by the build, does not count),
@@ -68,6 +69,47 @@ def release_coverage(version: str | None = None, first_mentions: bool = False):
     return pd.DataFrame(rows, columns=["article_id", "n_sentences", "n_covered", "share", "uncovered", "uncovered_marks"])
 
 
+def _positions(text: str, piece: str) -> list[int]:
+    found, i = [], text.find(piece)
+    while i != -1:
+        found.append(i)
+        i = text.find(piece, i + 1)
+    return found
+
+
+def _resolve(text: str, item, file: str) -> tuple[int, int]:
+    """(start, end) of an annotated text (a string, or a mapping with text and occurrence), as the build finds it."""
+    piece, occurrence = (item, 1) if isinstance(item, str) else (item.get("text"), item.get("occurrence") or 1)
+    found = _positions(text, piece) if isinstance(piece, str) and piece else []
+    if len(found) < occurrence:
+        raise ValueError(f"{file}: {piece!r} (occurrence {occurrence}) is not in the article; run `cartel-campaign build --check` for details")
+    return found[occurrence - 1], found[occurrence - 1] + len(piece)
+
+
+def annotation_coverage(path) -> dict:
+    """Coverage of one annotation file (seeds/NNN_<hash>.yaml) before it is built: its quotes, evidence
+    and exclusions resolved in the article next to it (seeds/<article>)."""
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(path)
+    try:
+        ann = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = (path.parent / ann["article"]).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, TypeError, KeyError) as err:
+        raise ValueError(f"{path}: cannot read the annotation or its article ({err})") from None
+    spans, excluded = [], []
+    for key in ("quotes", "events", "designations"):
+        for item in ann.get(key) or []:
+            if key == "quotes":
+                spans.append(_resolve(text, {"text": item.get("text"), "occurrence": item.get("occurrence")}, str(path)))
+            spans += [_resolve(text, ev, str(path)) for ev in item.get("evidence") or []]
+    for item in ann.get("exclusions") or []:
+        excluded.append(_resolve(text, item, str(path)))
+    return dict(article_id=path.stem, **coverage(text, spans, excluded))
+
+
 def _shorten(text: str, width: int = 100) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
@@ -90,9 +132,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("article_id", nargs="?", help="one article (its id, e.g. 004_a369d1b0aa72c426, or its number, 004); default: all")
     parser.add_argument("--version", help="release (default: the newest)")
     parser.add_argument("--first-mentions", action="store_true", help="count the actors' first-mention evidence too")
+    parser.add_argument("--annotation", help="an annotation file (seeds/NNN_<hash>.yaml) to measure before it is built")
     args = parser.parse_args(argv)
     try:
-        table = release_coverage(args.version, first_mentions=args.first_mentions)
+        if args.annotation:
+            import pandas as pd
+
+            table = pd.DataFrame([annotation_coverage(args.annotation)])
+        else:
+            table = release_coverage(args.version, first_mentions=args.first_mentions)
     except (ValueError, FileNotFoundError, ImportError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

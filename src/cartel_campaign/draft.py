@@ -216,7 +216,7 @@ class Proposal:
     title: str | None
     dates: list  # (start, end)
     quotes: list  # QuoteProposal
-    mentioned: dict  # actor id -> (first alias, count)
+    mentioned: dict  # actor id -> (first alias, mentions, mentions inside a longer capitalized name)
     new_names: dict  # name -> count
     events: list  # EventCandidate
 
@@ -496,18 +496,20 @@ def speaker_checks(ctx: Context, finding: Finding) -> list[str]:
     """Why a proposed speaker needs a look, if it does."""
     ref, checks = finding.ref, []
     if ref.how == "pronoun":
-        checks.append(f"“{ref.surface}” taken as {ref.via or '?'}, the last {'person' if ref.surface.lower() in PERSON_PRONOUNS else 'non-person actor'} named before it"
-                      + ("" if ref.actor_id or not ref.via else ", who is not in seeds/actors.yaml: add the actor, then put its id here"))
+        kind = "person" if ref.surface.lower() in PERSON_PRONOUNS else "non-person actor"
+        if not ref.via:
+            checks.append(f"“{ref.surface}”: no {kind} named before it")
+        else:
+            checks.append(f"“{ref.surface}” taken as {ref.via}, the last {kind} named before it"
+                          + ("" if ref.actor_id else ", who is not in seeds/actors.yaml: add the actor, then put its id here"))
     elif ref.how == "generic":
-        checks.append(f"“{ref.surface}” taken as {ref.actor_id} ({ref.via})" if ref.actor_id else f"“{ref.surface}”: no registry actor found")
+        checks.append(f"“{ref.surface}” taken as {ref.actor_id} ({ref.via})" if ref.actor_id else f"“{ref.surface}”: no registry actor found for it")
     elif ref.how == "possessive":
         checks.append(f"“{ref.surface}” taken as the actor with the alias “{ref.via}”")
     elif ref.how == "name":
         checks.append(f"attributed to “{ref.surface}”, who is not in seeds/actors.yaml: add the actor, then put its id here")
     elif ref.how == "anonymous":
         checks.append(f"unnamed source “{ref.surface}”: add an anonymous_source actor (id starting with the article number) to seeds/actors.yaml")
-    if ref.how in ("pronoun", "generic") and ref.actor_id is None and not ref.via:
-        checks.append("nothing found to resolve it to")
     if finding.head_of:
         checks.append(f"speaker taken as the head of “{finding.head_of}”")
     rule = {"subject": "no speech verb with a subject next to the quote; the speaker is the subject of the sentence",
@@ -761,10 +763,10 @@ def propose(text: str, article: str, actors: list[dict]) -> Proposal:
     """Everything the draft proposes for one article (render() writes it as YAML)."""
     ctx = Context(text, Registry.from_actors(actors))
     title = headline(text)
-    mentioned: dict[str, tuple[str, int]] = {}
-    for _, _, aid, alias in ctx.mentions:
-        first, n = mentioned.get(aid, (alias, 0))
-        mentioned[aid] = (first, n + 1)
+    mentioned: dict[str, tuple[str, int, int]] = {}
+    for s, e, aid, alias in ctx.mentions:
+        first, n, inside = mentioned.get(aid, (alias, 0, 0))
+        mentioned[aid] = (first, n + 1, inside + inside_longer_name(text, s, e))
     quotes = [propose_quote(ctx, m) for m in QUOTE_MARKS.finditer(text)]
     quote_ids(quotes, text, article, ctx.reg)
     return Proposal(article=article, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), text=text, title=title,
@@ -883,7 +885,8 @@ def render(p: Proposal) -> str:
         "",
         "# Registry actors (seeds/actors.yaml) the article mentions: id, first alias found, mentions.",
     ]
-    out += [f"#   {aid}: {_one_line(alias)} ({n}×)" for aid, (alias, n) in p.mentioned.items()] or ["#   none"]
+    out += [f"#   {aid}: {_one_line(alias)} ({n}×)" + ("  # check: only inside longer names; is it this actor?" if inside == n else "")
+            for aid, (alias, n, inside) in p.mentioned.items()] or ["#   none"]
     out.append("# Capitalized names not in seeds/actors.yaml (possible new actors; add those that are actors, with every alias):")
     out += [f"#   {_one_line(name)} ({n}×)" for name, n in p.new_names.items()] or ["#   none"]
     out += ["", *_quotes_block(p), "", *_events_block(p), "designations: []", "", *_exclusions_block(p)]
