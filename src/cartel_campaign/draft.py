@@ -585,7 +585,7 @@ def _attribute(ctx: Context, q: QuoteProposal, finding: Finding | None, sentence
     ref = finding.ref
     q.speaker = ref.actor_id
     q.speaker_checks += speaker_checks(ctx, finding)
-    q.evidence += finding.evidence
+    q.evidence += [span for span in finding.evidence if span[0] < span[1]]
     by, by_span = reported_by(ctx, sentence, q.speaker)
     anonymous = ref.how == "anonymous" or ctx.reg.types.get(ref.actor_id) == "anonymous_source"
     if by is not None:
