@@ -92,9 +92,21 @@ def cmd_diff(args) -> int:
     return 0
 
 
+#: Subcommands with their own argument parser: `cartel-campaign NAME ARGS` is `python -m cartel_campaign.NAME ARGS`.
+DELEGATED = {"draft": "draft a new article's annotation for a person to check (needs the `annotate` extra)",
+             "coverage": "share of each article's sentences that carry evidence; sentences and quotation marks left out"}
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in DELEGATED:
+        import importlib
+
+        return importlib.import_module(f"cartel_campaign.{argv[0]}").main(argv[1:])
     parser = argparse.ArgumentParser(prog="cartel-campaign", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
+    for name, text in DELEGATED.items():
+        sub.add_parser(name, help=text, add_help=False)  # listed in --help; handled above
     p = sub.add_parser("build", help="build the dataset from seeds/ and publish the current version (checkout only)")
     p.add_argument("--check", action="store_true", help="rebuild into a temporary folder; exit 1 if any generated file differs")
     p.add_argument("--replace", action="store_true", help="replace the current version if it is not committed yet")

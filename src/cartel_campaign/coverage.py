@@ -1,0 +1,158 @@
+"""Evidence coverage: how much of an article the annotation's evidence spans touch.
+
+    cartel-campaign coverage [ARTICLE_ID] [--version VERSION]
+    cartel-campaign coverage --annotation seeds/NNN_<hash>.yaml      # an annotation not yet built
+
+For each article: the share of its sentences that carry at least one evidence span (any overlap;
+the actors' first-mention evidence, added by the build, does not count),
+the sentences that carry none (with character offsets), and the pairs of quotation marks that no
+evidence span (or quote exclusion) covers. Sentences come from cartel_campaign.sentences (pysbd),
+the same splitting as cartel_campaign.draft.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .sentences import quote_mark_spans, sentence_spans
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def coverage(text: str, spans: list[tuple[int, int]], excluded: list[tuple[int, int]] = ()) -> dict:
+    """Coverage of text by evidence spans (char_start, char_end; end exclusive).
+
+    Returns n_sentences, n_covered, share (n_covered / n_sentences; None for a text without
+    sentences), uncovered (sentences with no span: dicts start, end, text) and uncovered_marks
+    (quotation-mark pairs, text inside the marks, overlapped by no span and no excluded span).
+    """
+    sentences = sentence_spans(text)
+    uncovered = [dict(start=s, end=e, text=text[s:e]) for s, e in sentences if not _overlaps(s, e, spans)]
+    marks = [dict(start=s, end=e, text=text[s:e]) for s, e in quote_mark_spans(text)
+             if not _overlaps(s, e, spans) and not _overlaps(s, e, list(excluded))]
+    n_covered = len(sentences) - len(uncovered)
+    return dict(n_sentences=len(sentences), n_covered=n_covered, share=n_covered / len(sentences) if sentences else None,
+                uncovered=uncovered, uncovered_marks=marks)
+
+
+def _spans(frame, article_id: str) -> list[tuple[int, int]]:
+    rows = frame[frame.article_id == article_id]
+    return list(zip(rows.char_start.astype(int), rows.char_end.astype(int)))
+
+
+def release_coverage(version: str | None = None, first_mentions: bool = False):
+    """Coverage of every article of a release, as a DataFrame (one row per article): article_id,
+    n_sentences, n_covered, share, uncovered (list of dicts start/end/text), uncovered_marks (same).
+
+    The evidence is what the annotators marked (quote spans and annotated passages); the actors'
+    first-mention evidence, which the build adds automatically, counts only with first_mentions=True.
+    """
+    import pandas as pd
+
+    from . import data_root, load
+
+    root = data_root()
+    evidence, exclusions = load("evidence", version), load("quote_exclusions", version)
+    if not first_mentions:
+        evidence = evidence[evidence.basis != "first_mention"]
+    rows = []
+    for article in load("articles", version).itertuples():
+        path = root / article.seed_file
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as err:
+            raise FileNotFoundError(f"article {article.article_id}: text not found at {path} ({err.strerror or err})") from None
+        result = coverage(text, _spans(evidence, article.article_id), _spans(exclusions, article.article_id))
+        rows.append(dict(article_id=article.article_id, **result))
+    return pd.DataFrame(rows, columns=["article_id", "n_sentences", "n_covered", "share", "uncovered", "uncovered_marks"])
+
+
+def _positions(text: str, piece: str) -> list[int]:
+    found, i = [], text.find(piece)
+    while i != -1:
+        found.append(i)
+        i = text.find(piece, i + 1)
+    return found
+
+
+def _resolve(text: str, item, file: str) -> tuple[int, int]:
+    """(start, end) of an annotated text (a string, or a mapping with text and occurrence), as the build finds it."""
+    piece, occurrence = (item, 1) if isinstance(item, str) else (item.get("text"), item.get("occurrence") or 1)
+    found = _positions(text, piece) if isinstance(piece, str) and piece else []
+    if len(found) < occurrence:
+        raise ValueError(f"{file}: {piece!r} (occurrence {occurrence}) is not in the article; run `cartel-campaign build --check` for details")
+    return found[occurrence - 1], found[occurrence - 1] + len(piece)
+
+
+def annotation_coverage(path) -> dict:
+    """Coverage of one annotation file (seeds/NNN_<hash>.yaml) before it is built: its quotes, evidence
+    and exclusions resolved in the article next to it (seeds/<article>)."""
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(path)
+    try:
+        ann = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = (path.parent / ann["article"]).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, TypeError, KeyError) as err:
+        raise ValueError(f"{path}: cannot read the annotation or its article ({err})") from None
+    spans, excluded = [], []
+    for key in ("quotes", "events", "designations"):
+        for item in ann.get(key) or []:
+            if key == "quotes":
+                spans.append(_resolve(text, {"text": item.get("text"), "occurrence": item.get("occurrence")}, str(path)))
+            spans += [_resolve(text, ev, str(path)) for ev in item.get("evidence") or []]
+    for item in ann.get("exclusions") or []:
+        excluded.append(_resolve(text, item, str(path)))
+    return dict(article_id=path.stem, **coverage(text, spans, excluded))
+
+
+def _shorten(text: str, width: int = 100) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def report(row) -> str:
+    """One article's coverage as text: the share, the uncovered sentences, the uncovered quotation marks."""
+    share = "–" if row.share is None or row.share != row.share else f"{row.share:.0%}"
+    lines = [f"{row.article_id}: {row.n_covered} of {row.n_sentences} sentences carry evidence ({share})"]
+    if row.uncovered:
+        lines.append("  sentences without evidence:")
+        lines += [f"    chars {u['start']}-{u['end']}: {_shorten(u['text'])}" for u in row.uncovered]
+    if row.uncovered_marks:
+        lines.append("  quotation marks without a quote or an exclusion:")
+        lines += [f"    chars {u['start']}-{u['end']}: {_shorten(u['text'])}" for u in row.uncovered_marks]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="cartel-campaign coverage", description=__doc__.split("\n\n")[0])
+    parser.add_argument("article_id", nargs="?", help="one article (its id, e.g. 004_a369d1b0aa72c426, or its number, 004); default: all")
+    parser.add_argument("--version", help="release (default: the newest)")
+    parser.add_argument("--first-mentions", action="store_true", help="count the actors' first-mention evidence too")
+    parser.add_argument("--annotation", help="an annotation file (seeds/NNN_<hash>.yaml) to measure before it is built")
+    args = parser.parse_args(argv)
+    try:
+        if args.annotation:
+            import pandas as pd
+
+            table = pd.DataFrame([annotation_coverage(args.annotation)])
+        else:
+            table = release_coverage(args.version, first_mentions=args.first_mentions)
+    except (ValueError, FileNotFoundError, ImportError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if args.article_id:
+        chosen = table[(table.article_id == args.article_id) | (table.article_id.str[:3] == args.article_id)]
+        if chosen.empty:
+            print(f"error: unknown article {args.article_id!r}; articles: {', '.join(table.article_id)}", file=sys.stderr)
+            return 2
+        table = chosen
+    print("\n\n".join(report(row) for row in table.itertuples()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

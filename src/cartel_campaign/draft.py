@@ -1,0 +1,1015 @@
+"""Draft the annotation of a new article, for a person to check and complete.
+
+    python -m cartel_campaign.draft seeds/005_<hash>.txt [-o seeds/005_<hash>.yaml] [--actors seeds/actors.yaml]
+
+The draft has the shape of seeds/NNN_*.yaml (see seeds/GUIDE.md) with ``status: draft``:
+article and sha256 filled in; the publication bounds left empty (the build rejects the file
+until they are filled) with every date the text states listed; one entry for every pair of
+quotation marks, as a quote (speaker, attribution and evidence proposed from the nearest
+attribution) or as an exclusion (titles, names, terms); the registry actors the text mentions
+and the capitalized names it does not know; candidate events as commented-out skeletons.
+Every proposal the heuristics are unsure of carries a ``# check: <why>`` comment.
+
+The YAML is written as text (so that the comments stay); PyYAML only reads the actor registry.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .sentences import QUOTE_MARKS, sentence_spans
+
+# ------------------------------------------------------------------ word lists ----
+# Verbs and nouns that introduce someone's words ("Rubio stated", "Trump's response").
+SPEECH_VERBS = (
+    "said says say saying stated states stating told tells telling noted notes noting added adds adding "
+    "remarked warned warns warning described describes describe describing called calls calling "
+    "labeled labelled labels labeling labelling characterized characterised characterizes characterizing "
+    "confirmed confirms confirming stressed stresses stressing emphasized emphasised emphasizes emphasizing "
+    "explained explains explaining argued argues arguing claimed claims claiming insisted insists declared declares "
+    "announced announces announcing wrote writes tweeted posted identified identifies suggested suggests suggesting "
+    "indicated indicates indicating asserted asserts vowed vows promised pledged replied replies responded responds "
+    "responding answered acknowledged admitted predicted urged expressed expresses reiterated reiterates hinted hints "
+    "rejected rejects condemned denounced accused accusing dismissed quoted cited asked asks termed terms praised "
+    "criticized touted highlighted underscored mentioned observed commented conceded complained recounted boasted lamented"
+).split()
+SPEECH_NOUNS = "statement response remarks remark words reply answer comments comment message tweet post speech announcement testimony".split()
+# Verbs that may come before the speaker: "said Rubio", "added the president".
+INVERTED_VERBS = "said says added adds asked wrote writes continued explained noted stated told warned replied insisted".split()
+SPEECH = re.compile(r"\b(?:[Aa]ccording to|" + "|".join(SPEECH_VERBS + SPEECH_NOUNS) + r")\b")
+AFTER_SPEECH = re.compile(r"(?:\s+(?:has|have|had|also|then|later|again|just|\w+ly))*\s+(?:" + "|".join(SPEECH_VERBS) + r")\b")
+INVERTED = re.compile(r"(?:" + "|".join(INVERTED_VERBS) + r")\s+")
+# Words that may stand between a subject and its speech verb: "NBC report suggesting", "Rubio had characterized".
+FILLERS_AT_END = re.compile(r"(?:\s+(?:has|have|had|is|was|were|will|would|also|then|later|again|once|previously|just|now|"
+                            r"reportedly|report|reports|statement|spokesperson|office|\w+ly))*\s*$")
+# "the administration identified" -> an actor whose alias contains the noun.
+GENERIC = re.compile(r"\b[Tt]he (administration|government|regime|ministry|department|agency|military|army|report|newspaper|outlet|network|broadcaster|secretary|minister|spokesperson|spokesman|spokeswoman)\b")
+REPORT_NOUNS = {"report", "newspaper", "outlet", "network", "broadcaster"}
+# "Nicolás Maduro's government" -> the actor with the alias "Maduro government".
+POSSESSIVE_NOUN = re.compile(r"['’]s\s+(government|administration|regime|ministry|cabinet|party|army|military|forces|office)\b")
+PRONOUN = re.compile(r"\b(he|she|it|they|He|She|It|They)\b")
+PERSON_PRONOUNS = {"he", "she"}
+# Unnamed sources: "a source close to ...", "an official", "officials".
+ANONYMOUS = re.compile(r"\b(?:[Aa]n?|[Tt]he|[Tt]wo|[Tt]hree|[Ss]everal)?\s*(?:[\w-]+\s+){0,3}?(?:source|sources|official|officials|spokesperson|aide|aides|diplomat|diplomats)$")
+# Words that introduce a name or a term, not someone's words.
+NAMING_CUE = re.compile(r"(?:so-called|dubbed|titled|entitled|nicknamed|known as|headlined|the (?:term|word|phrase|slogan|hashtag|label|name|headline|title))\s*$", re.IGNORECASE)
+WEAK_NAMING_CUE = re.compile(r"\b(?:called|named)\s*$")
+# Verbs (and subjects) that make a quoted passage a statement rather than a term.
+VERB_HINTS = set("is are was were be been being am will would shall should can could may might must do does did has have had "
+                 "not i we you they he she it going".split())
+SMALL_WORDS = set("a an the of and or for to in on at by de del la los las y with from as".split())
+FUNCTION_WORDS = set(
+    "a an the this that these those it its he she they we i you his her their our my your him them us who whom which what "
+    "when where while why how if as at by for from in into of on onto to with without within despite after before during "
+    "since until upon over under between among against about around across through toward towards and or but nor so yet "
+    "also then there here thus however meanwhile moreover furthermore nevertheless together certain some many most more "
+    "multiple several various other another each every both either neither such no not all any according anything "
+    "everything something nothing anyone everyone someone nobody".split())
+TITLE_WORDS = set("president secretary minister deputy press general attorney mayor senator governor director chief spokesperson "
+                  "leader vice prime former acting u.s. us".split())
+MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+DATES = [
+    re.compile(MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?\b"),
+    re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+" + MONTH + r"(?:,?\s+\d{4})?\b"),
+    re.compile(r"\b(?:January|February|March|April|June|July|August|September|October|November|December)(?:\s+\d{4})?\b"),
+    re.compile(r"\b(?:(?:since|in|by|until|before|after|from|of|early|mid|late)[\s-]+)?(?:19|20)\d{2}\b"),
+    re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
+    re.compile(r"\b(?:yesterday|today|tonight|tomorrow|(?:earlier |later )?(?:this|last|next) (?:week|month|year)|the (?:first|past|last) \d+ (?:days|weeks|months|years))\b", re.IGNORECASE),
+]
+NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen "
+                "nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand thousands dozen dozens").split()
+NUMBER = re.compile(r"(?<![-\w])\$?\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th)?(?:\s+(?:million|billion|thousand|hundred))?\b|\b(?:" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
+# Words that suggest an event (GUIDE.md "Events") and the event type they suggest.
+EVENT_CUES = [
+    (re.compile(r"\b(?:air)?strik(?:e|es|ing)\b|\bstruck\b|\bbomb(?:s|ed|ing)\b", re.IGNORECASE), "strike"),
+    (re.compile(r"\bdeploy(?:s|ed|ing|ment|ments)?\b", re.IGNORECASE), "deployment"),
+    (re.compile(r"\bdesignat(?:e|es|ed|ing)\b", re.IGNORECASE), "designation"),
+    (re.compile(r"\bsanction(?:ed|ing)\b|\b(?:impose[sd]?|new)\s+sanctions\b", re.IGNORECASE), "sanction"),
+    (re.compile(r"\b(?:kill(?:s|ed|ing)?|assassinat(?:e|ed|ion)|murder(?:s|ed)?|deaths?)\b", re.IGNORECASE), "killing"),
+    (re.compile(r"\b(?:seiz(?:e|es|ed|ing|ure|ures)|captur(?:e|es|ed|ing)|arrest(?:s|ed|ing)?|raid(?:s|ed)?|launch(?:es|ed|ing)?)\b", re.IGNORECASE), "military_operation"),
+    (re.compile(r"\bmobiliz(?:e|es|ed|ing|ation)\b", re.IGNORECASE), "mobilization"),
+    (re.compile(r"\bextradit(?:e|es|ed|ion)\b", re.IGNORECASE), "extradition"),
+    (re.compile(r"\b(?:reward|bounty)\b", re.IGNORECASE), "reward"),
+    (re.compile(r"\b(?:authoriz(?:e|es|ed|ing|ation)|approv(?:e|es|ed|ing|al))\b", re.IGNORECASE), "authorization"),
+]
+# A capitalized name ending where a speech verb starts: "Defense Minister Vladimir Padrino", "Center for Strategic and International Studies".
+NAME_AT_END = re.compile(r"[A-Z][\w’'.-]*(?:(?:\s+(?:of|for|and|de|del|la|los|las|y))?\s+[A-Z][\w’'.-]*)*$")
+# Between the head of a phrase and a name that completes it: "Ryan Berg of the CSIS", "a source close to the White House".
+HEAD_GAP = re.compile(r"\s+(?:of|at|from|with|close to|familiar with|near)(?:\s+the)?\s+$")
+WORD = re.compile(r"[^\W_][\w\-’'.]*[^\W_]|[^\W_]")
+NAME_GAP = re.compile(r"[ \t]+(?:(?:of|for|and|de|del|da|do|van|von|y|al|el)[ \t]+|de[ \t]+l[ao]s?[ \t]+)?")
+
+
+class DraftError(Exception):
+    """Bad input (file, line, what was expected, what was found): exit code 2, no traceback."""
+
+
+# ------------------------------------------------------------------- registry ----
+def load_actors(path: Path) -> list[dict]:
+    """seeds/actors.yaml as a list of {id, aliases, type, name}; DraftError with file and line when malformed."""
+    import yaml
+
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise DraftError(f"{path}: cannot read the actor registry ({err})") from None
+    try:
+        node = yaml.compose(source)
+        actors = yaml.safe_load(source)
+    except yaml.YAMLError as err:
+        line = getattr(getattr(err, "problem_mark", None), "line", None)
+        raise DraftError(f"{path}:{'' if line is None else line + 1}: not valid YAML ({getattr(err, 'problem', err)})") from None
+    if not isinstance(actors, list):
+        raise DraftError(f"{path}:1: expected a list of actors, found {type(actors).__name__}")
+    for i, actor in enumerate(actors):
+        line = node.value[i].start_mark.line + 1
+        if not isinstance(actor, dict) or not isinstance(actor.get("id"), str):
+            raise DraftError(f"{path}:{line}: actor #{i + 1}: expected a mapping with an id, found {actor!r}"[:300])
+        aliases = actor.get("aliases")
+        if not isinstance(aliases, list) or not aliases or not all(isinstance(a, str) and a.strip() for a in aliases):
+            raise DraftError(f"{path}:{line}: actor {actor['id']!r}: aliases must be a non-empty list of names, found {aliases!r}"[:300])
+    return actors
+
+
+@dataclass
+class Registry:
+    owner: dict  # alias -> actor id
+    types: dict  # actor id -> type
+    names: dict  # actor id -> name
+    pattern: re.Pattern
+
+    @classmethod
+    def from_actors(cls, actors: list[dict]) -> "Registry":
+        owner = {alias: a["id"] for a in actors for alias in a["aliases"]}
+        aliases = sorted(owner, key=lambda s: (-len(s), s))  # leftmost-longest, as the build matches them
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, aliases)) + r")(?!\w)") if aliases else re.compile(r"(?!)")
+        return cls(owner, {a["id"]: a.get("type") for a in actors}, {a["id"]: a.get("name") or a["id"] for a in actors}, pattern)
+
+    def is_person(self, actor_id) -> bool:
+        return self.types.get(actor_id) == "person"
+
+    def ids_named_by_noun(self, noun: str) -> list[str]:
+        """Actors with an alias ending in noun ("Trump administration" for "administration"); anonymous sources left out."""
+        return sorted({aid for alias, aid in self.owner.items()
+                       if alias.split()[-1].lower() == noun and self.types.get(aid) != "anonymous_source"})
+
+
+# ------------------------------------------------------------------- analysis ----
+@dataclass
+class Ref:
+    """A stretch of text that names (or points to) an actor: an alias, a pronoun, "the administration"."""
+
+    start: int
+    end: int
+    actor_id: str | None
+    surface: str
+    how: str  # alias | possessive | pronoun | generic | name | anonymous
+    via: str = ""  # for pronouns and generic phrases: the alias they were resolved to
+    via_start: int | None = None  # where that alias stands
+
+
+@dataclass
+class Finding:
+    ref: Ref
+    evidence: list  # (start, end) of each attribution passage
+    rule: str  # after | verb | according | noun | subject | previous | next
+    head_of: str = ""  # "Ryan Berg of the CSIS": the longer phrase the speaker was taken from
+
+
+@dataclass
+class QuoteProposal:
+    mark: tuple[int, int]  # the text inside the quotation marks
+    start: int
+    end: int
+    kind: str  # quote | exclusion
+    speaker: str | None = None
+    attribution: str | None = None
+    reported_by: str | None = None
+    evidence: list = field(default_factory=list)
+    reason: str | None = None
+    qid: str | None = None
+    checks: list = field(default_factory=list)
+    speaker_checks: list = field(default_factory=list)
+
+
+@dataclass
+class EventCandidate:
+    sentence: tuple[int, int]
+    types: list
+    cues: list
+    numbers: list
+    dates: list
+    actors: list
+
+
+@dataclass
+class Proposal:
+    article: str
+    sha256: str
+    text: str
+    title: str | None
+    dates: list  # (start, end)
+    quotes: list  # QuoteProposal
+    mentioned: dict  # actor id -> (first alias, mentions, mentions inside a longer capitalized name)
+    new_names: dict  # name -> count
+    events: list  # EventCandidate
+
+
+class Context:
+    """The article with its sentences, quotation marks and references to actors."""
+
+    def __init__(self, text: str, registry: Registry):
+        self.text, self.reg = text, registry
+        self.sentences = sentence_spans(text)
+        self.marks = [(m.start(), m.end()) for m in QUOTE_MARKS.finditer(text)]  # with the marks
+        self.mentions = [(m.start(), m.end(), registry.owner[m.group()], m.group()) for m in registry.pattern.finditer(text)]
+        self.names = name_spans(text, self.mentions, self.sentences, self.marks)
+        self.refs = self._refs()
+
+    def in_quotes(self, start: int, end: int | None = None) -> bool:
+        end = start + 1 if end is None else end
+        return any(s < end and start < e for s, e in self.marks)
+
+    def in_mention(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e, _, _ in self.mentions)
+
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        for s, e in self.sentences:
+            if s <= pos < e:
+                return s, e
+        return pos, pos
+
+    def line_end(self, pos: int) -> int:
+        end = self.text.find("\n", pos)
+        return len(self.text) if end == -1 else end
+
+    # -- references
+    def _refs(self) -> list[Ref]:
+        refs = [self._possessive(s, e, aid, alias) for s, e, aid, alias in self.mentions
+                if not self.in_quotes(s, e) and not inside_longer_name(self.text, s, e)]
+        refs += [Ref(s, e, None, self.text[s:e], "name") for s, e in self.names if not self.in_quotes(s, e)]
+        taken = [(r.start, r.end) for r in refs]
+        for m in GENERIC.finditer(self.text):
+            if not self.in_quotes(m.start(), m.end()) and not any(s < m.end() and m.start() < e for s, e in taken):
+                refs.append(Ref(m.start(), m.end(), None, m.group(), "generic"))
+        for m in PRONOUN.finditer(self.text):
+            if not self.in_quotes(m.start()) and not any(s <= m.start() < e for s, e in taken):
+                refs.append(Ref(m.start(), m.end(), None, m.group(), "pronoun"))
+        refs.sort(key=lambda r: r.start)
+        for r in refs:  # in text order, so that each resolves against the references before it
+            if r.how == "generic":
+                self._resolve_generic(r, refs)
+            elif r.how == "pronoun":
+                self._resolve_pronoun(r, refs)
+        return refs
+
+    def _possessive(self, start: int, end: int, actor_id: str, alias: str) -> Ref:
+        """"Nicolás Maduro's government" names the actor with the alias "Maduro government", if there is one."""
+        m = POSSESSIVE_NOUN.match(self.text, end)
+        if m:
+            for candidate in (f"{alias} {m.group(1)}", f"{alias.split()[-1]} {m.group(1)}"):
+                if candidate in self.reg.owner:
+                    return Ref(start, m.end(), self.reg.owner[candidate], self.text[start:m.end()], "possessive", candidate)
+        return Ref(start, end, actor_id, alias, "alias")
+
+    def _resolve_pronoun(self, ref: Ref, refs: list[Ref]) -> None:
+        """he/she: the last person named before; it/they: the last organization, state or other non-person.
+        A name not in the registry counts when its words say what it is ("Ministry of Defense", "John Smith")."""
+        want_person = ref.surface.lower() in PERSON_PRONOUNS
+        for r in reversed([r for r in refs if r.end <= ref.start and r.how in ("alias", "possessive", "name")]):
+            if (r.how == "name" and _name_kind(r.surface) == ("person" if want_person else "organization")) or (
+                    r.actor_id and self.reg.is_person(r.actor_id) == want_person):
+                ref.actor_id, ref.via, ref.via_start = r.actor_id, r.surface, r.start
+                return
+
+    def _resolve_generic(self, ref: Ref, refs: list[Ref]) -> None:
+        noun = ref.surface.split()[-1].lower()
+        word = re.compile(rf"\b{noun}\b", re.IGNORECASE)
+        earlier = [r for r in refs if r.end <= ref.start and r.actor_id and r.how in ("alias", "possessive")
+                   and self.reg.types.get(r.actor_id) != "anonymous_source"]
+        for r in reversed(earlier):
+            if word.search(r.via or r.surface):
+                ref.actor_id, ref.via, ref.via_start = r.actor_id, r.surface, r.start
+                return
+        if noun in REPORT_NOUNS:
+            for r in reversed(earlier):
+                if self.reg.types.get(r.actor_id) == "media":
+                    ref.actor_id, ref.via = r.actor_id, r.surface
+                    return
+        ids = self.reg.ids_named_by_noun(noun)
+        if len(ids) == 1:
+            ref.actor_id, ref.via = ids[0], f"the only registry actor with “{noun}” in an alias"
+
+    def ref_ending_at(self, pos: int) -> Ref | None:
+        found = [r for r in self.refs if r.end == pos]
+        return min(found, key=lambda r: r.start) if found else None
+
+    def ref_starting_at(self, pos: int) -> Ref | None:
+        found = [r for r in self.refs if r.start == pos]
+        return max(found, key=lambda r: r.end) if found else None
+
+    def name_ending_at(self, pos: int, floor: int) -> Ref | None:
+        """A capitalized name not in the registry ("John Smith") or an unnamed source ("a senior official") ending at pos."""
+        before = self.text[floor:pos]
+        m = NAME_AT_END.search(before)
+        if m and not self.in_quotes(floor + m.start()):
+            words = m.group().split()
+            while words and words[0].lower() in FUNCTION_WORDS:
+                words.pop(0)
+            if words:
+                start = pos - len(" ".join(words))
+                return Ref(start, pos, None, self.text[start:pos], "name")
+        m = ANONYMOUS.search(before)
+        if m and not self.in_quotes(floor + m.start()):
+            phrase = m.group().strip()
+            return Ref(pos - len(phrase), pos, None, phrase, "anonymous")
+        return None
+
+    def subject_before(self, pos: int, floor: int) -> tuple[Ref | None, str]:
+        """The subject of the speech verb at pos: the reference just before it, past auxiliaries and adverbs."""
+        m = FILLERS_AT_END.search(self.text, floor, pos)
+        end = m.start() if m else pos
+        ref = self.ref_ending_at(end) or self.name_ending_at(end, floor)
+        if ref is None:
+            return None, ""
+        return self.head_of_phrase(ref)
+
+    def head_of_phrase(self, ref: Ref) -> tuple[Ref, str]:
+        """"Ryan Berg of the Center for Strategic and International Studies": the head is Ryan Berg;
+        "a source close to the White House": the head is the unnamed source."""
+        longer, floor = "", self.sentence_of(ref.start)[0]
+        while True:
+            gap = HEAD_GAP.search(self.text, floor, ref.start)
+            prev = (self.ref_ending_at(gap.start()) or self.name_ending_at(gap.start(), floor)) if gap else None
+            if prev is None or prev.how not in ("alias", "name", "anonymous"):
+                return ref, longer
+            longer = self.text[prev.start:ref.end]
+            ref = prev
+
+    def sentence_subject(self, start: int, end: int) -> Ref | None:
+        """The first reference of the sentence, or the last one in its run of capitalized words
+        ("US Secretary of State Marco Rubio" -> Marco Rubio)."""
+        refs = [r for r in self.refs if start <= r.start and r.end <= end]
+        if not refs:
+            return None
+        first = refs[0]
+        run = re.match(r"(?:[\s]+(?:of\s+)?[A-Z][\w’'.-]*)*", self.text[first.end:end])
+        run_end = first.end + (run.end() if run else 0)
+        return [r for r in refs if r.start < run_end][-1]
+
+
+# ----------------------------------------------------------------- speakers ----
+def speaker_after(ctx: Context, close: int) -> Finding | None:
+    """“…,” Trump told reporters / “…,” he said / “…,” said Rubio."""
+    text = ctx.text
+    pos = close + len(re.match(r"[\s,—–]*", text[close:ctx.line_end(close)]).group())
+    if close > 0 and ctx.sentence_of(pos) != ctx.sentence_of(close - 1):
+        return None  # the quote ends its sentence: what follows is a new sentence (speaker_nearby may still use it)
+    ref = ctx.ref_starting_at(pos)
+    if ref is not None:
+        m = AFTER_SPEECH.match(text, ref.end)
+        if m:
+            head, longer = ctx.head_of_phrase(ref)
+            end = pos + len(re.match(r"[^,.;:!?“”\"\n]*", text[pos:]).group())
+            return Finding(head, [_trim(ctx, pos, end)], "after", longer)
+        return None
+    m = INVERTED.match(text, pos)
+    if m:
+        ref = ctx.ref_starting_at(m.end())
+        if ref is not None:
+            return Finding(ref, [(pos, ref.end)], "after")
+    return None
+
+
+def speaker_before(ctx: Context, open_: int, floor: int) -> Finding | None:
+    """Rubio stated that … “…” / which Rubio described as “…” / according to Rubio, … “…”."""
+    cues = [m for m in SPEECH.finditer(ctx.text, floor, open_) if not ctx.in_quotes(m.start()) and not ctx.in_mention(m.start())]
+    for cue in reversed(cues):
+        word = cue.group().lower()
+        if word == "according to":
+            ref = ctx.ref_starting_at(cue.end() + len(re.match(r"\s*", ctx.text[cue.end():]).group()))
+            if ref is not None and ctx.reg.types.get(ref.actor_id) != "media":
+                return Finding(ref, _evidence_spans(ctx, cue.start(), ref.end, open_), "according")
+            continue
+        if word in SPEECH_NOUNS:
+            m = re.search(r"['’]s(?:\s+[\w-]+){0,2}\s+$", ctx.text[floor:cue.start()])
+            ref = ctx.ref_ending_at(floor + m.start()) if m else None
+            if ref is not None:
+                return Finding(ref, [(ref.start, cue.end())], "noun")
+            continue
+        ref, longer = ctx.subject_before(cue.start(), floor)
+        if ref is not None:  # the evidence starts at the pronoun's antecedent when it is in the same sentence
+            start = ref.via_start if ref.via_start is not None and ref.via_start >= floor else ref.start
+            return Finding(ref, _evidence_spans(ctx, start, cue.end(), open_), "verb", longer)
+    if cues:
+        ref = ctx.sentence_subject(floor, open_)
+        if ref is not None:
+            return Finding(ref, _evidence_spans(ctx, ref.start, ref.end, open_), "subject")
+    return None
+
+
+def speaker_nearby(ctx: Context, sentence: tuple[int, int]) -> Finding | None:
+    """The previous sentence ends with its speaker ("Rubio said:") or the next one starts with it ("He added …")."""
+    i = ctx.sentences.index(sentence) if sentence in ctx.sentences else -1
+    if i > 0:
+        s, e = ctx.sentences[i - 1]
+        if not ctx.in_quotes(s, e):
+            cues = [m for m in SPEECH.finditer(ctx.text, s, e) if m.group().lower() in SPEECH_VERBS]
+            for cue in reversed(cues):
+                ref, longer = ctx.subject_before(cue.start(), s)
+                if ref is not None:
+                    return Finding(ref, [(ref.start, cue.end())], "previous", longer)
+    if 0 <= i < len(ctx.sentences) - 1:
+        s, e = ctx.sentences[i + 1]
+        ref = ctx.ref_starting_at(s)
+        m = AFTER_SPEECH.match(ctx.text, ref.end) if ref else None
+        if m:
+            return Finding(ref, [(s, m.end())], "next")
+    return None
+
+
+EVIDENCE_MAX = 160  # characters; a longer attribution passage is split (speaker and verb; the clause before the quote)
+
+
+def _trim(ctx: Context, start: int, end: int) -> tuple[int, int]:
+    """(start, end) without trailing spaces and dashes."""
+    return start, start + len(ctx.text[start:end].rstrip(" \t—–-"))
+
+
+def _clause_before(ctx: Context, open_: int, floor: int) -> tuple[int, int] | None:
+    """The clause just before an opening mark: "indicating the US is now", "with the statement,"."""
+    end = _trim(ctx, floor, open_)[1]
+    body = ctx.text[floor:end].rstrip(",")
+    cut = max((i for i, ch in enumerate(body) if ch in ",;:—–“”\"("), default=-1)
+    start = floor + cut + 1
+    start += len(ctx.text[start:end]) - len(ctx.text[start:end].lstrip())
+    return (start, end) if start < end else None
+
+
+def _evidence_spans(ctx: Context, start: int, head_end: int, open_: int) -> list[tuple[int, int]]:
+    """The attribution passage from the speaker up to the quote; when that is long or holds other
+    quotation marks: the speaker with the speech verb, and the clause just before the quote."""
+    whole = _trim(ctx, start, open_)
+    if whole[1] - whole[0] <= EVIDENCE_MAX and not any(start < s < open_ for s, _ in ctx.marks):
+        return [whole]
+    head = _trim(ctx, start, head_end)
+    clause = _clause_before(ctx, open_, head_end)
+    return [head] + ([clause] if clause and clause != head else [])
+
+
+def reported_by(ctx: Context, sentence: tuple[int, int], speaker: str | None) -> tuple[Ref | None, tuple[int, int] | None]:
+    """Who the article has the words from: "as reported in a tweet by X", "CNN cited …", "according to CNN", "told Fox News"."""
+    s, e = sentence
+    text = ctx.text
+    candidates = []
+    for m in re.finditer(r"\b(?:as\s+)?reported\b[^.;“”\"\n]{0,60}?\bby\s+(?:the\s+)?", text[s:e]):
+        ref = ctx.ref_starting_at(s + m.end())
+        if ref is not None:
+            candidates.append((ref, (s + m.start(), ref.end)))
+    for m in re.finditer(r"\b(?:[Aa]ccording to|told|in an interview with)\s+(?:the\s+)?", text[s:e]):
+        ref = ctx.ref_starting_at(s + m.end())
+        if ref is not None and ctx.reg.types.get(ref.actor_id) == "media":
+            candidates.append((ref, (s + m.start(), ref.end)))
+    for ref in ctx.refs:
+        if s <= ref.start < e and ctx.reg.types.get(ref.actor_id) == "media":
+            m = re.match(r"\s+(?:cited|quoted|citing|quoting)\b", text[ref.end:e])
+            if m:
+                candidates.append((ref, (ref.start, ref.end + m.end())))
+    for ref, span in candidates:
+        if (ref.actor_id or ref.how == "name") and (ref.actor_id is None or ref.actor_id != speaker) and not ctx.in_quotes(*span):
+            return ref, span
+    return None, None
+
+
+def find_speaker(ctx: Context, open_: int, close: int) -> Finding | None:
+    sentence = ctx.sentence_of(open_)
+    return speaker_after(ctx, close) or speaker_before(ctx, open_, sentence[0]) or speaker_nearby(ctx, sentence)
+
+
+def speaker_checks(ctx: Context, finding: Finding) -> list[str]:
+    """Why a proposed speaker needs a look, if it does."""
+    ref, checks = finding.ref, []
+    if ref.how == "pronoun":
+        kind = "person" if ref.surface.lower() in PERSON_PRONOUNS else "non-person actor"
+        if not ref.via:
+            checks.append(f"“{ref.surface}”: no {kind} named before it")
+        else:
+            checks.append(f"“{ref.surface}” taken as {ref.via}, the last {kind} named before it"
+                          + ("" if ref.actor_id else ", who is not in seeds/actors.yaml: add the actor, then put its id here"))
+    elif ref.how == "generic":
+        checks.append(f"“{ref.surface}” taken as {ref.actor_id} ({ref.via})" if ref.actor_id else f"“{ref.surface}”: no registry actor found for it")
+    elif ref.how == "possessive":
+        checks.append(f"“{ref.surface}” taken as the actor with the alias “{ref.via}”")
+    elif ref.how == "name":
+        checks.append(f"attributed to “{ref.surface}”, who is not in seeds/actors.yaml: add the actor, then put its id here")
+    elif ref.how == "anonymous":
+        checks.append(f"unnamed source “{ref.surface}”: add an anonymous_source actor (id starting with the article number) to seeds/actors.yaml")
+    if finding.head_of:
+        checks.append(f"speaker taken as the head of “{finding.head_of}”")
+    rule = {"subject": "no speech verb with a subject next to the quote; the speaker is the subject of the sentence",
+            "previous": "attribution taken from the previous sentence", "next": "attribution taken from the next sentence"}.get(finding.rule)
+    if rule:
+        checks.append(rule)
+    if ref.actor_id and ctx.reg.types.get(ref.actor_id) == "anonymous_source":
+        checks.append("anonymous sources are one actor per article and description; is this the same source?")
+    return checks
+
+
+# ------------------------------------------------------------------- quotes ----
+def quote_text_span(text: str, ms: int, me: int) -> tuple[int, int]:
+    """The quote's text inside the marks, less a leading '>' and a trailing comma (GUIDE.md "Quotes")."""
+    lead = re.match(r"[>\s]*", text[ms:me]).end()
+    trail = re.search(r"[,\s]*$", text[ms + lead:me]).start()
+    return ms + lead, ms + lead + trail
+
+
+def is_title_like(words: list[str]) -> bool:
+    content = [w for w in words if w.lower() not in SMALL_WORDS]
+    return len(content) >= 2 and all(w[0].isupper() for w in content) and words[0].lower() not in VERB_HINTS and not words[-1].endswith((".", "!", "?"))
+
+
+def is_term_like(words: list[str]) -> bool:
+    """Short and without a verb: "historic", "paradigm shift" (a term or a scare quote, unless someone said it)."""
+    plain = [re.sub(r"[^\w’'-]", "", w).lower() for w in words]
+    return len(words) <= 3 and not any(w in VERB_HINTS or w.endswith(("n’t", "n't", "’s", "'s", "’re", "'re", "’ll", "'ll")) for w in plain)
+
+
+def propose_quote(ctx: Context, match: re.Match) -> QuoteProposal:
+    ms, me = match.span(1)
+    start, end = quote_text_span(ctx.text, ms, me)
+    q = QuoteProposal((ms, me), start, end, "quote")
+    if start == end:  # nothing but '>', commas or spaces inside the marks
+        q.start, q.end = ms + len(ctx.text[ms:me]) - len(ctx.text[ms:me].lstrip()), me - len(ctx.text[ms:me]) + len(ctx.text[ms:me].rstrip())
+        return _exclude(q, "no words inside the quotation marks", "what are these marks for?")
+    words = ctx.text[start:end].split()
+    sentence = ctx.sentence_of(match.start())
+    before = ctx.text[sentence[0]:match.start()]
+    finding = find_speaker(ctx, match.start(), match.end())
+    if NAMING_CUE.search(before) or (WEAK_NAMING_CUE.search(before) and (finding is None or finding.rule in ("subject", "previous", "next"))):
+        cue = (NAMING_CUE.search(before) or WEAK_NAMING_CUE.search(before)).group().strip()
+        return _exclude(q, f"a name or term the article introduces with “{cue}”, not someone's words", None)
+    strong = finding is not None and finding.rule in ("after", "verb", "according", "noun")
+    if is_title_like(words) and not strong:
+        return _exclude(q, "a title or name in quotation marks (capitalized words, no verb), not someone's words",
+                        "title-like; if someone is quoted, make it a quote")
+    if finding is None and is_term_like(words):
+        return _exclude(q, "a term the article puts in quotation marks (short, no verb, no speaker named nearby)",
+                        "scare quotes or a term? if someone said it, make it a quote")
+    _attribute(ctx, q, finding, sentence)
+    if is_term_like(words) and finding is not None:
+        q.checks.append("short phrase: someone's words, or a term the article puts in quotes (then an exclusion)?")
+    if is_title_like(words):
+        q.checks.append("title-like words: a quote, or a title (then an exclusion)?")
+    return q
+
+
+def _exclude(q: QuoteProposal, reason: str, check: str | None) -> QuoteProposal:
+    q.kind, q.reason = "exclusion", reason
+    if check:
+        q.checks.append(check)
+    return q
+
+
+def _attribute(ctx: Context, q: QuoteProposal, finding: Finding | None, sentence: tuple[int, int]) -> None:
+    if finding is None:
+        q.speaker_checks.append("no attribution found in this or the neighbouring sentences: whose words are these?")
+        q.attribution = "direct"
+        q.checks.append("attribution depends on the speaker")
+        return
+    ref = finding.ref
+    q.speaker = ref.actor_id
+    q.speaker_checks += speaker_checks(ctx, finding)
+    q.evidence += [span for span in finding.evidence if span[0] < span[1]]
+    by, by_span = reported_by(ctx, sentence, q.speaker)
+    anonymous = ref.how == "anonymous" or ctx.reg.types.get(ref.actor_id) == "anonymous_source"
+    if by is not None:
+        q.reported_by = by.actor_id
+        if by.actor_id is None:
+            q.checks.append(f"reported by “{by.surface}”, who is not in seeds/actors.yaml: add the actor and set reported_by")
+        if by_span not in q.evidence:
+            q.evidence.append(by_span)
+    q.attribution = "anonymous" if anonymous else "reported_by_third_party" if by is not None else "direct"
+
+
+# ------------------------------------------------------------ other proposals ----
+def date_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Every stated date or year ("November 24", "since 2019", "this year"), longest first where they overlap."""
+    end = len(text) if end is None else end
+    found = sorted({m.span() for p in DATES for m in p.finditer(text, start, end)}, key=lambda s: (s[0], -s[1]))
+    kept: list[tuple[int, int]] = []
+    for s, e in found:
+        if not kept or s >= kept[-1][1]:
+            kept.append((s, e))
+    return kept
+
+
+def number_spans(text: str, start: int, end: int, dates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    return [m.span() for m in NUMBER.finditer(text, start, end) if not any(s < m.end() and m.start() < e for s, e in dates)]
+
+
+def inside_longer_name(text: str, start: int, end: int) -> bool:
+    """An alias that is part of a longer name the registry does not know ("Defense" in "Ministry of Defense",
+    "White House" in "White House Press Secretary Anna Kelly") names something else: not a speaker."""
+    if not text[start:end].endswith(".") and re.match(r" [A-Z]", text[end:end + 2]):
+        return True
+    m = re.search(r"([A-Z][\w’'-]*) of (?:the )?$", text[max(0, start - 40):start])
+    return bool(m) and m.group(1).lower() not in TITLE_WORDS
+
+
+def name_spans(text: str, mentions: list, sentences: list, marks: list) -> list[tuple[int, int]]:
+    """Where the text names something with capitalized words that are not a registry alias.
+    Headings (title-case lines) are left out: their capitals do not mark names."""
+    masked = list(text)
+    for s, e in [(s, e) for s, e, _, _ in mentions if not inside_longer_name(text, s, e)] + heading_spans(text):
+        masked[s:e] = "\0" * (e - s)
+    aliases = {alias for _, _, _, alias in mentions}
+    masked = "".join(masked)
+    starts = {s for s, _ in sentences} | {s + 1 for s, _ in marks} | {m.end() for m in re.finditer(r"[.!?:;]\s+", text)}
+    lower_words = {w.lower() for w in re.findall(r"\b[a-z][\w’'-]*", text)}
+    inside_sentences = {_bare(m.group()) for m in WORD.finditer(masked) if m.group()[0].isupper() and m.start() not in starts}
+    spans = []
+    for run in _capitalized_runs(masked):
+        if len(run) == 1 and run[0][0] in starts and _bare(run[0][1]) not in inside_sentences:
+            continue  # one capitalized word at a sentence start, never capitalized elsewhere: an ordinary word
+        for words in _name_segments(text, run, run[0][0] in starts, lower_words):
+            start = words[0][0]
+            name = _bare(text[start:words[-1][0] + len(words[-1][1])])
+            if len(name) > 1 and name not in aliases and not re.fullmatch(MONTH + r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday", name):
+                spans.append((start, start + len(name)))
+    return spans
+
+
+def new_names(ctx: Context) -> dict[str, int]:
+    """Capitalized names that are not registry aliases, with counts, in order of appearance."""
+    counts: dict[str, int] = {}
+    for s, e in ctx.names:
+        counts[ctx.text[s:e]] = counts.get(ctx.text[s:e], 0) + 1
+    return counts
+
+
+ORG_WORDS = set("ministry department agency office council party army navy force forces court bank company group cartel gang "
+                "news times post journal center centre institute university committee government administration police "
+                "guard command embassy commission foundation network television radio".split())
+PLACE_WORDS = set("america hemisphere sea ocean river city island islands republic province state states gulf caribbean pacific "
+                  "atlantic coast county region valley mountains".split())
+
+
+def _name_kind(name: str) -> str:
+    """What an unregistered name probably is: organization (an organization word), person (two or three words), or unknown."""
+    words = [w.lower() for w in name.split()]
+    if ORG_WORDS & set(words):
+        return "organization"
+    if 2 <= len(words) <= 3 and not PLACE_WORDS & set(words) and all(w[0].isupper() for w in name.split()):
+        return "person"
+    return "unknown"
+
+
+def _name_segments(text: str, run: list, at_sentence_start: bool, lower_words: set) -> list[list]:
+    """The names in a run of capitalized words: without a sentence-initial ordinary word ("Despite"),
+    function words, and titles, which separate names ("Deputy White House Press Secretary Anna Kelly"
+    -> White House, Anna Kelly; "Secretary of State Marco Rubio" -> Marco Rubio)."""
+    words = list(run)
+    first = _bare(words[0][1]).lower()
+    if at_sentence_start and (first in FUNCTION_WORDS or first in lower_words or first.endswith("ly")):
+        words = words[1:]
+    segments, current, i = [], [], 0
+    while i < len(words):
+        word = _bare(words[i][1]).lower()
+        if word in TITLE_WORDS:
+            segments.append(current)
+            current = []
+            gap = text[words[i][0] + len(words[i][1]):words[i + 1][0]] if i + 1 < len(words) else ""
+            i += 2 if re.fullmatch(r"\s+of\s+", gap) else 1  # "Secretary of State": the title's complement goes too
+            continue
+        if current or word not in FUNCTION_WORDS:
+            current.append(words[i])
+        i += 1
+    segments.append(current)
+    return [seg for seg in segments if seg]
+
+
+def is_heading(line: str) -> bool:
+    """A headline or subheading: no final punctuation, not long, most words capitalized."""
+    words = line.split()
+    if not words or len(words) > 25 or re.search(r"[.!?:;,\"”’]$", line.strip()):
+        return False
+    content = [w for w in words if w.lower() not in SMALL_WORDS]
+    return sum(w[0].isupper() for w in content) >= 0.6 * len(content)
+
+
+def heading_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for line in text.split("\n"):
+        if is_heading(line):
+            spans.append((start, start + len(line)))
+        start += len(line) + 1
+    return spans
+
+
+def _bare(word: str) -> str:
+    """A word or name without a possessive or contracted ending ("Trump’s", "We’re") or a trailing period."""
+    return re.sub(r"(?:['’](?:s|re|ll|ve|d|m)|n['’]t|[.,;:])$", "", word)
+
+
+def _capitalized_runs(masked: str):
+    """Lists of (start, word) for runs of capitalized words joined by spaces or a connector ("of", "de los")."""
+    run: list = []
+    for m in WORD.finditer(masked):
+        word = m.group()
+        if not word[0].isupper():
+            continue
+        if run:
+            prev_start, prev = run[-1]
+            gap = masked[prev_start + len(prev):m.start()]
+            if NAME_GAP.fullmatch(gap) and not prev.endswith((".", ",")) or (prev.endswith(".") and len(prev) <= 4 and NAME_GAP.fullmatch(gap)):
+                run.append((m.start(), word))
+                continue
+            yield run
+        run = [(m.start(), word)]
+    if run:
+        yield run
+
+
+def event_candidates(ctx: Context) -> list[EventCandidate]:
+    found = []
+    for s, e in ctx.sentences:
+        plain = ctx.text[:e]
+        for ms, me in ctx.marks:  # remarks inside quotation marks are quotes, not events
+            if s <= ms < e:
+                plain = plain[:ms] + " " * (me - ms) + plain[me:]
+        cues = [(m.group(), kind) for pattern, kind in EVENT_CUES for m in pattern.finditer(plain, s, e)]
+        if not cues:
+            continue
+        dates = date_spans(ctx.text, s, e)
+        actors = list(dict.fromkeys(aid for ms, me, aid, _ in ctx.mentions if s <= ms < e))
+        found.append(EventCandidate((s, e), list(dict.fromkeys(k for _, k in cues)), list(dict.fromkeys(c for c, _ in cues)),
+                                    [ctx.text[a:b] for a, b in number_spans(ctx.text, s, e, dates)], [ctx.text[a:b] for a, b in dates], actors))
+    return found
+
+
+def headline(text: str) -> str | None:
+    """The first line, if it is a heading with more text below (GUIDE.md: `title` only if the article starts with a headline)."""
+    first, _, rest = text.partition("\n")
+    return first if first == first.strip() and rest.strip() and is_heading(first) else None
+
+
+def propose(text: str, article: str, actors: list[dict]) -> Proposal:
+    """Everything the draft proposes for one article (render() writes it as YAML)."""
+    ctx = Context(text, Registry.from_actors(actors))
+    title = headline(text)
+    mentioned: dict[str, tuple[str, int, int]] = {}
+    for s, e, aid, alias in ctx.mentions:
+        first, n, inside = mentioned.get(aid, (alias, 0, 0))
+        mentioned[aid] = (first, n + 1, inside + inside_longer_name(text, s, e))
+    quotes = [propose_quote(ctx, m) for m in QUOTE_MARKS.finditer(text)]
+    quote_ids(quotes, text, article, ctx.reg)
+    return Proposal(article=article, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), text=text, title=title,
+                    dates=date_spans(text), quotes=quotes,
+                    mentioned=mentioned, new_names=new_names(ctx), events=event_candidates(ctx))
+
+
+# ------------------------------------------------------------------- writing ----
+def yaml_str(value: str) -> str:
+    """A YAML double-quoted scalar (JSON escapes, plus the characters YAML reads as line breaks)."""
+    out = json.dumps(value, ensure_ascii=False)
+    for ch in "\u0085\u2028\u2029\ufeff":
+        out = out.replace(ch, f"\\u{ord(ch):04x}")
+    return out
+
+
+# Characters a YAML comment cannot hold: line breaks (YAML also breaks lines at U+0085, U+2028, U+2029) and non-printables.
+_NOT_IN_COMMENT = re.compile("[^\t\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")
+
+
+def _one_line(text: str) -> str:
+    """Article text made safe for a comment: one line, printable characters only."""
+    return _NOT_IN_COMMENT.sub(" ", text)
+
+
+def _comment(checks: list[str]) -> str:
+    return f"  # check: {_one_line('; '.join(checks))}" if checks else ""
+
+
+def _slug(words: str) -> str:
+    ascii_ = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", re.sub(r"['’]", "", ascii_)).strip("-")
+
+
+def _positions(text: str, piece: str) -> list[int]:
+    found, i = [], text.find(piece)
+    while i != -1:
+        found.append(i)
+        i = text.find(piece, i + 1)
+    return found
+
+
+def _occurrence(text: str, start: int, end: int) -> int | None:
+    """1-based occurrence of text[start:end] when it occurs more than once (the build's `occurrence:`)."""
+    found = _positions(text, text[start:end])
+    return found.index(start) + 1 if len(found) > 1 else None
+
+
+def _context(text: str, start: int, end: int, width: int = 40) -> str:
+    left, right = text[max(0, start - width):start], text[end:end + width]
+    return _one_line(f"…{left}[{text[start:end]}]{right}…")
+
+
+def _span_lines(text: str, span: tuple[int, int], indent: str) -> list[str]:
+    s, e = span
+    occ = _occurrence(text, s, e)
+    if occ is None:
+        return [f"{indent}- {yaml_str(text[s:e])}"]
+    return [f"{indent}- text: {yaml_str(text[s:e])}", f"{indent}  occurrence: {occ}"]
+
+
+def _speaker_slug(actor_id: str | None, names: dict, types: dict) -> str:
+    """"rubio" for marco-rubio (a person's last name); otherwise the id's first two parts: "trump-administration"."""
+    if actor_id is None:
+        return "unknown"
+    if types.get(actor_id) == "person" and names.get(actor_id):
+        return _slug(names[actor_id].split()[-1])
+    return "-".join(re.sub(r"^\d{3}-", "", actor_id).split("-")[:2])
+
+
+def quote_ids(quotes: list[QuoteProposal], text: str, article: str, reg: Registry) -> None:
+    """Readable unique ids: NNN-<speaker>-<first words>."""
+    taken: set = set()
+    for q in quotes:
+        if q.kind == "quote":
+            q.qid = _quote_id(q, text, article, reg, taken)
+
+
+def _quote_id(q: QuoteProposal, text: str, article: str, reg: Registry, taken: set) -> str:
+    who = _speaker_slug(q.speaker, reg.names, reg.types)
+    words = "-".join(_slug(text[q.start:q.end]).split("-")[:4]) or "quote"
+    base = f"{article[:3]}-{who}-{words}"
+    qid, n = base, 2
+    while qid in taken:
+        qid, n = f"{base}-{n}", n + 1
+    taken.add(qid)
+    return qid
+
+
+def render(p: Proposal) -> str:
+    """The draft annotation as YAML text with comments."""
+    t = p.text
+    out = [
+        f"# Draft annotation of {p.article}, made by `python -m cartel_campaign.draft`. Guide: seeds/GUIDE.md",
+        "# Check every proposal (the '# check:' comments say where the draft is unsure), complete published,",
+        "# events and designations, then set status: complete and run `cartel-campaign build --check`.",
+        f"article: {p.article}",
+        f"sha256: {p.sha256}",
+        "status: draft  # the build refuses a draft: set to complete when every proposal is checked",
+    ]
+    if p.title:
+        out.append(f"title: {yaml_str(p.title)}  # check: the first line looks like a headline; delete this line if it is not")
+    out.append("published:")
+    if p.dates:
+        out.append("  # Dates the text states (GUIDE.md \"Dates\": a date the article looks forward to bounds it from above,")
+        out.append("  # a dated event it reports bounds it from below):")
+        out += [f"  #   {_one_line(t[s:e])}  {_context(t, s, e)}" for s, e in p.dates]
+    else:
+        out.append("  # The text states no date.")
+    out += [
+        "  # earliest, latest and basis are left empty (~) on purpose: the build stops with",
+        "  # \"published: missing required key\" until you fill them in (YYYY-MM-DD, and the basis citing the text).",
+        "  earliest: ~",
+        "  latest: ~",
+        "  basis: ~",
+        "",
+        "# Registry actors (seeds/actors.yaml) the article mentions: id, first alias found, mentions.",
+    ]
+    out += [f"#   {aid}: {_one_line(alias)} ({n}×)" + ("  # check: only inside longer names; is it this actor?" if inside == n else "")
+            for aid, (alias, n, inside) in p.mentioned.items()] or ["#   none"]
+    out.append("# Capitalized names not in seeds/actors.yaml (possible new actors; add those that are actors, with every alias):")
+    out += [f"#   {_one_line(name)} ({n}×)" for name, n in p.new_names.items()] or ["#   none"]
+    out += ["", *_quotes_block(p), "", *_events_block(p), "designations: []", "", *_exclusions_block(p)]
+    return "\n".join(out) + "\n"
+
+
+def _quotes_block(p: Proposal) -> list[str]:
+    quotes = [q for q in p.quotes if q.kind == "quote"]
+    if not quotes:
+        return ["quotes: []"]
+    out = ["quotes:"]
+    for q in quotes:
+        occ = _occurrence(p.text, q.start, q.end)
+        out.append(f"  - id: {q.qid}")
+        out.append(f"    speaker: {q.speaker or '~'}{_comment(q.speaker_checks)}")
+        out.append(f"    text: {yaml_str(p.text[q.start:q.end])}")
+        if occ:
+            out.append(f"    occurrence: {occ}")
+        out.append(f"    attribution: {q.attribution}{_comment(q.checks)}")
+        if q.reported_by:
+            out.append(f"    reported_by: {q.reported_by}")
+        if q.evidence:
+            out.append("    evidence:")
+            for span in q.evidence:
+                out += _span_lines(p.text, span, "      ")
+        out.append("")
+    return out[:-1]
+
+
+def _events_block(p: Proposal) -> list[str]:
+    out = ["events: []"]
+    if not p.events:
+        return out + [""]
+    out += [
+        "# Candidate events: sentences with strike/deploy/designate/seize/kill/... words. Uncomment and complete each",
+        "# one that reports an event (GUIDE.md \"Events\": one event per report; claims stay claims); delete the rest.",
+    ]
+    for n, ev in enumerate(p.events, 1):
+        s, e = ev.sentence
+        out += [
+            f"#  - id: {p.article[:3]}-event-{n}",
+            f"#    type: {ev.types[0]}  # from: {', '.join(ev.cues)}" + (f"; also possible: {', '.join(ev.types[1:])}" if ev.types[1:] else ""),
+            "#    summary: ~  # one sentence, claims attributed",
+            "#    status: occurred  # occurred | ongoing | scheduled",
+            f"#    date: {{precision: unknown}}  # dates in the sentence: {', '.join(ev.dates) or 'none'}",
+            f"#    fatalities: ~  # numbers in the sentence: {', '.join(ev.numbers) or 'none'} (only a number the text states for this event)",
+            "#    attribution: reported  # reported | attributed | claimed (then source: actor id)",
+            f"#    actors: {{agent: [], target: []}}  # registry actors in the sentence: {', '.join(ev.actors) or 'none'}",
+            "#    evidence:",
+            *["#" + line for line in _span_lines(p.text, (s, e), "      ")],
+        ]
+    return out + [""]
+
+
+def _exclusions_block(p: Proposal) -> list[str]:
+    excl = [q for q in p.quotes if q.kind == "exclusion"]
+    if not excl:
+        return ["exclusions: []"]
+    out = ["exclusions:"]
+    for q in excl:
+        out.append(f"  - text: {yaml_str(p.text[q.start:q.end])}")
+        occ = _occurrence(p.text, q.start, q.end)
+        if occ:
+            out.append(f"    occurrence: {occ}")
+        out.append(f"    reason: {yaml_str(q.reason)}{_comment(q.checks)}")
+    return out
+
+
+# ---------------------------------------------------------------------- API ----
+def read_article(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise DraftError(f"{path}: cannot read the article ({err.strerror or err})") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[:err.start].count(b"\n") + 1
+        raise DraftError(f"{path}:{line}: the article is not valid UTF-8 ({err.reason})") from None
+
+
+def draft(article_path: Path, actors: list[dict]) -> str:
+    """The draft annotation (YAML text with comments) of the article at article_path."""
+    article_path = Path(article_path)
+    text = read_article(article_path)
+    proposal = propose(text, article_path.name, actors)
+    proposal.sha256 = hashlib.sha256(article_path.read_bytes()).hexdigest()
+    return render(proposal)
+
+
+def default_actors(article_path: Path) -> Path | None:
+    """seeds/actors.yaml of the checkout that holds the article, else of the current directory's checkout."""
+    for folder in [*Path(article_path).resolve().parents, Path.cwd(), *Path.cwd().parents]:
+        if (folder / "seeds" / "actors.yaml").is_file():
+            return folder / "seeds" / "actors.yaml"
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="cartel-campaign draft", description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("article", type=Path, help="the article text (seeds/NNN_<hash>.txt)")
+    parser.add_argument("-o", "--out", type=Path, help="write the draft here (default: standard output)")
+    parser.add_argument("--actors", type=Path, help="the actor registry (default: seeds/actors.yaml of the checkout)")
+    parser.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    args = parser.parse_args(argv)
+    try:
+        actors_path = args.actors or default_actors(args.article)
+        if actors_path is None:
+            raise DraftError(f"no seeds/actors.yaml found above {args.article} or the current directory; pass --actors FILE")
+        text = draft(args.article, load_actors(actors_path))
+        if args.out is None:
+            sys.stdout.write(text)
+        elif args.out.exists() and not args.force:
+            raise DraftError(f"{args.out} exists; not overwriting an annotation (pass --force to replace it)")
+        else:
+            args.out.write_text(text, encoding="utf-8")
+            print(f"wrote {args.out}", file=sys.stderr)
+    except (DraftError, ImportError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,326 @@
+"""cartel_campaign.draft on small made-up articles: quotes, speakers, exclusions, names, events, YAML."""
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+
+import pytest
+import yaml
+
+from conftest import ROOT
+from cartel_campaign import draft as d
+from cartel_campaign import rules
+from cartel_campaign.sentences import QUOTE_MARKS, sentence_spans
+
+ACTORS = [
+    {"id": "alma-ortiz", "name": "Alma Ortiz", "type": "person", "aliases": ["Mayor Alma Ortiz", "Alma Ortiz", "Ortiz"]},
+    {"id": "ben-cole", "name": "Ben Cole", "type": "person", "aliases": ["Ben Cole", "Cole"]},
+    {"id": "harbor-council", "name": "Harbor Council", "type": "government_agency", "aliases": ["Harbor Council"]},
+    {"id": "daily-bugle", "name": "Daily Bugle", "type": "media", "aliases": ["Daily Bugle"]},
+    {"id": "ruritania", "name": "Ruritania", "type": "state", "aliases": ["Ruritania"]},
+    {"id": "ortiz-administration", "name": "Ortiz administration", "type": "government", "aliases": ["Ortiz administration"]},
+]
+
+
+def write(tmp_path, text: str, name: str = "005_0123456789abcdef.txt"):
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def drafted(tmp_path, text: str, actors=ACTORS) -> tuple[str, dict]:
+    out = d.draft(write(tmp_path, text), actors)
+    return out, yaml.safe_load(out)
+
+
+def quote(data: dict, text: str) -> dict:
+    found = [q for q in data["quotes"] if q["text"] == text]
+    assert len(found) == 1, (text, data["quotes"])
+    return found[0]
+
+
+def line_of(out: str, needle: str) -> str:
+    return next(line for line in out.splitlines() if needle in line)
+
+
+# ------------------------------------------------------------- quotation marks ----
+def test_quote_marks_are_the_builds():
+    assert QUOTE_MARKS is rules.QUOTE_MARKS
+
+
+def test_curly_straight_and_closing_mark_as_opener(tmp_path):
+    text = ("Ortiz said “the port will reopen in spring” at the meeting. "
+            'Cole said "the budget is too small" on the radio. '
+            "Ortiz’s answer—”we will find the money”—ended the debate.\n")
+    _, data = drafted(tmp_path, text)
+    assert [q["text"] for q in data["quotes"]] == ["the port will reopen in spring", "the budget is too small", "we will find the money"]
+
+
+def test_trailing_comma_and_leading_tweet_marker_are_left_out(tmp_path):
+    text = "“We will win the vote,” Ortiz told reporters. Cole wrote, \"> Prices will fall,\" in a post.\n"
+    _, data = drafted(tmp_path, text)
+    texts = [q["text"] for q in data["quotes"]]
+    assert texts == ["We will win the vote", "Prices will fall"]
+    marks = rules.quote_mark_spans(text)
+    for q in data["quotes"]:  # the build's own rule: the text fills one pair of marks, less '>' and a trailing comma
+        start = text.index(q["text"])
+        assert rules.fits_marks(text, start, start + len(q["text"]), marks)
+
+
+def test_final_period_inside_the_marks_is_kept(tmp_path):
+    _, data = drafted(tmp_path, "Ortiz called the plan “a disgrace.”\n")
+    assert data["quotes"][0]["text"] == "a disgrace."
+
+
+def test_repeated_text_gets_its_occurrence(tmp_path):
+    text = "“We are ready,” Ortiz said. Cole answered, “We are ready,” and left.\n"
+    _, data = drafted(tmp_path, text)
+    assert [(q["text"], q.get("occurrence")) for q in data["quotes"]] == [("We are ready", 1), ("We are ready", 2)]
+    assert [q["speaker"] for q in data["quotes"]] == ["alma-ortiz", "ben-cole"]
+
+
+def test_every_text_in_the_draft_is_in_the_article(tmp_path):
+    text = ("Mayor Alma Ortiz said on Monday that the “harbor plan” is dead. “It is over,” she said, adding that "
+            "the Harbor Council had “failed the city.” Cole, who leads the opposition, called it “a sad day.”\n")
+    _, data = drafted(tmp_path, text)
+    for q in data["quotes"]:
+        assert q["text"] in text
+        for ev in q.get("evidence") or []:
+            assert (ev if isinstance(ev, str) else ev["text"]) in text
+    for x in data["exclusions"]:
+        assert x["text"] in text
+    assert len(data["quotes"]) + len(data["exclusions"]) == len(QUOTE_MARKS.findall(text))
+
+
+# --------------------------------------------------------------------- speakers ----
+@pytest.mark.parametrize("text, quoted, speaker", [
+    ("“Taxes will fall next year,” said Ortiz.\n", "Taxes will fall next year", "alma-ortiz"),
+    ("“We will build the bridge,” Cole told reporters on Friday.\n", "We will build the bridge", "ben-cole"),
+    ("According to Ortiz, the plan is “a turning point for the region.”\n", "a turning point for the region.", "alma-ortiz"),
+    ("Cole stated that the budget was “out of control” and left.\n", "out of control", "ben-cole"),
+    ("The Harbor Council described the vote as “a mistake we will fix.”\n", "a mistake we will fix.", "harbor-council"),
+    ("Ben Cole of the Harbor Council described it as “a mistake we will fix.”\n", "a mistake we will fix.", "ben-cole"),
+    ("Mayor Alma Ortiz has publicly defended the budget, stating, “It balances the books.”\n", "It balances the books.", "alma-ortiz"),
+    ("Ortiz’s reply—”Nobody asked me”—surprised the room.\n", "Nobody asked me", "alma-ortiz"),
+])
+def test_attribution_patterns(tmp_path, text, quoted, speaker):
+    _, data = drafted(tmp_path, text)
+    q = quote(data, quoted)
+    assert (q["speaker"], q["attribution"]) == (speaker, "direct")
+    assert q["evidence"]
+
+
+def test_pronoun_resolves_to_the_last_person_named(tmp_path):
+    text = "Ben Cole spoke after the Harbor Council met in Ruritania. “We need more time,” he said.\n"
+    out, data = drafted(tmp_path, text)
+    assert quote(data, "We need more time")["speaker"] == "ben-cole"
+    assert "# check: “he” taken as Ben Cole" in line_of(out, "speaker: ben-cole")
+
+
+def test_it_resolves_to_the_last_organization_named(tmp_path):
+    text = "Ortiz met the Harbor Council, which rejected what it calls “a reckless plan.”\n"
+    _, data = drafted(tmp_path, text)
+    assert quote(data, "a reckless plan.")["speaker"] == "harbor-council"
+
+
+def test_neighbouring_sentence_gives_the_speaker_with_a_check(tmp_path):
+    text = "Cole described the plan in detail on Monday.\n“It is far too expensive.”\n"
+    out, data = drafted(tmp_path, text)
+    assert quote(data, "It is far too expensive.")["speaker"] == "ben-cole"
+    assert "previous sentence" in line_of(out, "speaker: ben-cole")
+
+
+def test_generic_noun_resolves_through_the_registry(tmp_path):
+    text = "Critics attacked what the administration called “a necessary sacrifice.”\n"
+    out, data = drafted(tmp_path, text)
+    assert quote(data, "a necessary sacrifice.")["speaker"] == "ortiz-administration"
+    assert "# check: “the administration” taken as ortiz-administration" in line_of(out, "speaker:")
+
+
+def test_third_party_report(tmp_path):
+    text = "“Prices will fall,” Cole said, as reported by the Daily Bugle.\n"
+    _, data = drafted(tmp_path, text)
+    q = quote(data, "Prices will fall")
+    assert (q["speaker"], q["attribution"], q["reported_by"]) == ("ben-cole", "reported_by_third_party", "daily-bugle")
+    assert "as reported by the Daily Bugle" in q["evidence"]
+
+
+def test_unnamed_source_is_anonymous_and_flagged(tmp_path):
+    text = "The Daily Bugle cited a senior port official saying that talks had “collapsed entirely.”\n"
+    out, data = drafted(tmp_path, text)
+    q = quote(data, "collapsed entirely.")
+    assert (q["speaker"], q["attribution"], q["reported_by"]) == (None, "anonymous", "daily-bugle")
+    assert "unnamed source" in line_of(out, "speaker: ~")
+
+
+def test_unknown_speaker_is_named_in_a_check_and_left_empty(tmp_path):
+    text = "Greta Lind told reporters that the harbor was “a lost cause.”\n"
+    out, data = drafted(tmp_path, text)
+    assert quote(data, "a lost cause.")["speaker"] is None
+    assert "attributed to “Greta Lind”, who is not in seeds/actors.yaml" in line_of(out, "speaker: ~")
+
+
+def test_no_attribution_leaves_the_speaker_empty_with_a_check(tmp_path):
+    text = "The fog lifted at noon.\nThe sign on the gate read “Harbor closed until further notice, we apologize.”\n"
+    out, data = drafted(tmp_path, text)
+    assert quote(data, "Harbor closed until further notice, we apologize.")["speaker"] is None
+    assert "no attribution found" in line_of(out, "speaker: ~")
+
+
+# ------------------------------------------------------------------- exclusions ----
+@pytest.mark.parametrize("text, term", [
+    ("The council launched a campaign called “Safe Streets Now” in May.\n", "Safe Streets Now"),
+    ("The so-called “peace dividend” never came.\n", "peace dividend"),
+    ("The “experts” disagreed about the tides.\n", "experts"),
+    ("Residents watched “Harbor Lights At Dawn” on television.\n", "Harbor Lights At Dawn"),
+])
+def test_titles_names_and_scare_quotes_are_proposed_as_exclusions(tmp_path, text, term):
+    _, data = drafted(tmp_path, text)
+    assert data["quotes"] == []
+    assert [x["text"] for x in data["exclusions"]] == [term]
+    assert data["exclusions"][0]["reason"]
+
+
+def test_short_phrase_with_a_speaker_stays_a_quote_with_a_check(tmp_path):
+    out, data = drafted(tmp_path, "Cole called the deal “historic.”\n")
+    assert quote(data, "historic.")["speaker"] == "ben-cole"
+    assert "# check: short phrase:" in line_of(out, "attribution: direct")
+
+
+# ---------------------------------------------------------- actors and new names ----
+def test_registry_actors_and_unknown_names_are_listed(tmp_path):
+    text = ("Mayor Alma Ortiz met Greta Lind, a lawyer from Oslo, and the Harbor Council. "
+            "Later Ortiz and Lind visited the Northern Fisheries Institute.\n")
+    out, _ = drafted(tmp_path, text)
+    registry = out.split("# Registry actors")[1].split("# Capitalized names")[0]
+    assert "#   alma-ortiz: Mayor Alma Ortiz (2×)" in registry
+    assert "#   harbor-council: Harbor Council (1×)" in registry
+    assert "ben-cole" not in registry
+    names = out.split("# Capitalized names")[1].split("\nquotes")[0]
+    for name in ("Greta Lind (1×)", "Oslo (1×)", "Lind (1×)", "Northern Fisheries Institute (1×)"):
+        assert f"#   {name}" in names
+    for word in ("Later", "Mayor", "Alma Ortiz", "Harbor Council"):
+        assert f"#   {word} (" not in names
+
+
+def test_an_alias_only_inside_a_longer_name_is_flagged(tmp_path):
+    out, _ = drafted(tmp_path, "The Harbor Council Press Office was closed. Cole stayed home.\n")
+    assert "#   harbor-council: Harbor Council (1×)  # check: only inside longer names" in out
+    assert "#   ben-cole: Cole (1×)\n" in out
+
+
+# ----------------------------------------------------------------------- events ----
+def test_event_candidates_are_commented_skeletons_with_numbers_and_dates(tmp_path):
+    text = ("On March 3, navy ships struck a boat near Ruritania and killed 12 people. "
+            "Ortiz deployed 300 police officers on Friday. The weather was calm.\n")
+    out, data = drafted(tmp_path, text)
+    assert data["events"] == []
+    skeletons = [line for line in out.splitlines() if line.startswith("#  - id: 005-event-")]
+    assert len(skeletons) == 2
+    assert "#    type: strike  # from: struck, killed; also possible: killing" in out
+    assert "dates in the sentence: March 3" in out and "numbers in the sentence: 12" in out
+    assert "#    type: deployment" in out and "dates in the sentence: Friday" in out and "numbers in the sentence: 300" in out
+    assert not any(re.match(r"\s+(type|summary):", line) for line in out.splitlines())
+    block = out.split("events: []\n")[1].split("designations:")[0]
+    uncommented = "\n".join(line[1:] for line in block.splitlines() if line.startswith("#  "))
+    events = yaml.safe_load("events:\n" + uncommented)["events"]  # the skeletons are valid YAML once uncommented
+    assert events[0]["evidence"] == ["On March 3, navy ships struck a boat near Ruritania and killed 12 people."]
+
+
+# ------------------------------------------------------------- the file as a whole ----
+def test_header_sha256_status_and_published_left_empty(tmp_path):
+    text = "Ortiz said the port reopens on June 4, 2025, a year after it closed in 2024.\n"
+    out, data = drafted(tmp_path, text)
+    assert data["article"] == "005_0123456789abcdef.txt"
+    assert data["sha256"] == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    assert data["status"] == "draft"
+    assert data["published"] == {"earliest": None, "latest": None, "basis": None}
+    published = out.split("published:")[1].split("earliest:")[0]
+    assert "#   June 4, 2025" in published and "#   in 2024" in published
+    assert "title" not in data
+
+
+def test_headline_becomes_title_with_a_check(tmp_path):
+    out, data = drafted(tmp_path, "Harbor Council Approves New Budget\nThe council approved the budget on Monday.\n")
+    assert data["title"] == "Harbor Council Approves New Budget"
+    assert "# check:" in line_of(out, "title:")
+
+
+def test_special_characters_survive_the_yaml(tmp_path):
+    text = 'Cole said: “a \\ back\u00a0slash, a # hash: and a \u2028 separator” tonight in Oslo\u2028Norway.\n'
+    out, data = drafted(tmp_path, text)
+    assert data["quotes"][0]["text"] == "a \\ back\u00a0slash, a # hash: and a \u2028 separator"
+    assert "\u2028" not in out
+
+
+def test_a_draft_completed_by_hand_passes_the_builds_checks(tmp_path):
+    """Fill in what the draft leaves to the annotator; the build's reader and derive accept the rest."""
+    from cartel_campaign.build import pipeline
+
+    text = ("Harbor Council Approves New Budget\n"
+            "Mayor Alma Ortiz said the budget was “a fair deal,” while Ben Cole called it “a disgrace.” "
+            "“We will appeal,” Cole told the Daily Bugle. The so-called “harbor tax” stays.\n")
+    root = tmp_path / "project"
+    (root / "seeds").mkdir(parents=True)
+    shutil.copytree(ROOT / "schemas", root / "schemas")
+    article = write(root / "seeds", text)
+    (root / "seeds" / "actors.yaml").write_text(
+        "- id: alma-ortiz\n  name: Alma Ortiz\n  type: person\n  aliases: [Mayor Alma Ortiz]\n"  # the build wants each alias found on its own
+        "- id: ben-cole\n  name: Ben Cole\n  type: person\n  aliases: [Ben Cole, Cole]\n"
+        "- id: harbor-council\n  name: Harbor Council\n  type: government_agency\n  aliases: [Harbor Council]\n"
+        "- id: daily-bugle\n  name: Daily Bugle\n  type: media\n  aliases: [Daily Bugle]\n", encoding="utf-8")
+    out = d.draft(article, d.load_actors(root / "seeds" / "actors.yaml"))
+    out = out.replace("status: draft", "status: complete").replace("earliest: ~", "earliest: 2025-01-01") \
+             .replace("latest: ~", "latest: 2025-12-31").replace("basis: ~", "basis: Made-up article for a test.")
+    article.with_suffix(".yaml").write_text(out, encoding="utf-8")
+    (root / "seeds" / "releases.yaml").write_text("- version: 0.1.0\n  date: 2026-01-01\n  notes: A made-up release.\n", encoding="utf-8")
+    meta, schemas = pipeline.load_schemas(root)
+    inp = pipeline.Inputs(root, meta, schemas, [], pipeline.annotations.Checker(schemas))
+    tables, _ = pipeline.derive_tables(inp)
+    pipeline.check_tables(inp, tables)
+    tables = {name: t.to_pylist() for name, t in tables.items()}
+    assert sorted((q["speaker_actor_id"], q["text"]) for q in tables["quotes"]) == [
+        ("alma-ortiz", "a fair deal"), ("ben-cole", "We will appeal"), ("ben-cole", "a disgrace.")]
+    assert [x["text"] for x in tables["quote_exclusions"]] == ["harbor tax"]
+    assert tables["articles"][0]["title"] == "Harbor Council Approves New Budget"
+
+
+# ------------------------------------------------------------ command line, errors ----
+def test_main_finds_the_registry_and_refuses_to_overwrite(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "actors.yaml").write_text("- id: ben-cole\n  name: Ben Cole\n  type: person\n  aliases: [Ben Cole, Cole]\n", encoding="utf-8")
+    article = write(tmp_path / "seeds", "“We will appeal,” Cole said.\n")
+    out = tmp_path / "seeds" / "005_0123456789abcdef.yaml"
+    assert d.main([str(article), "-o", str(out)]) == 0
+    assert yaml.safe_load(out.read_text(encoding="utf-8"))["quotes"][0]["speaker"] == "ben-cole"
+    assert d.main([str(article), "-o", str(out)]) == 2
+    assert "exists" in capsys.readouterr().err
+    assert d.main([str(article), "-o", str(out), "--force"]) == 0
+
+
+def test_bad_inputs_are_clear_errors(tmp_path, capsys):
+    assert d.main([str(tmp_path / "missing.txt"), "--actors", str(tmp_path / "a.yaml")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+    bad = tmp_path / "actors.yaml"
+    bad.write_text("- id: x\n  aliases: [A\n", encoding="utf-8")
+    article = write(tmp_path, "Text.\n")
+    assert d.main([str(article), "--actors", str(bad)]) == 2
+    assert f"{bad}:3: not valid YAML" in capsys.readouterr().err
+    bad.write_text("- id: x\n  aliases: []\n- id: y\n  aliases: [Y]\n", encoding="utf-8")
+    assert d.main([str(article), "--actors", str(bad)]) == 2
+    assert f"{bad}:1: actor 'x': aliases must be a non-empty list" in capsys.readouterr().err
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("Line one.\nCaf\xe9 two.\n".encode("latin-1"))
+    assert d.main([str(latin1), "--actors", str(tmp_path / "none.yaml")]) == 2
+    assert "cannot read the actor registry" in capsys.readouterr().err
+    bad.write_text("- id: y\n  aliases: [Y]\n", encoding="utf-8")
+    assert d.main([str(latin1), "--actors", str(bad)]) == 2
+    assert f"{latin1}:2: the article is not valid UTF-8" in capsys.readouterr().err
+
+
+def test_sentences_cover_the_text_and_lines_end_them():
+    text = "First line without stop\nDr. Smith arrived at 5 p.m. on Monday. He left.  \n\nLast one?"
+    spans = sentence_spans(text)
+    assert [text[s:e] for s, e in spans] == ["First line without stop", "Dr. Smith arrived at 5 p.m. on Monday.", "He left.", "Last one?"]
