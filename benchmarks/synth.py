@@ -30,7 +30,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from cartel_campaign.build.spans import positions  # the build's own counting of occurrences
+from cartel_campaign.rules import positions  # the build's own counting of occurrences
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent

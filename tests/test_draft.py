@@ -11,7 +11,8 @@ import yaml
 from conftest import ROOT
 from cartel_campaign import draft as d
 from cartel_campaign import rules
-from cartel_campaign.sentences import QUOTE_MARKS, sentence_spans
+from cartel_campaign.rules import QUOTE_MARKS
+from cartel_campaign.sentences import sentence_spans
 
 ACTORS = [
     {"id": "alma-ortiz", "name": "Alma Ortiz", "type": "person", "aliases": ["Mayor Alma Ortiz", "Alma Ortiz", "Ortiz"]},
@@ -45,10 +46,6 @@ def line_of(out: str, needle: str) -> str:
 
 
 # ------------------------------------------------------------- quotation marks ----
-def test_quote_marks_are_the_builds():
-    assert QUOTE_MARKS is rules.QUOTE_MARKS
-
-
 def test_curly_straight_and_closing_mark_as_opener(tmp_path):
     text = ("Ortiz said “the port will reopen in spring” at the meeting. "
             'Cole said "the budget is too small" on the radio. '

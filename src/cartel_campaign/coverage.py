@@ -14,7 +14,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .sentences import quote_mark_spans, sentence_spans
+from .rules import positions, quote_mark_spans
+from .sentences import sentence_spans
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
@@ -69,18 +70,10 @@ def release_coverage(version: str | None = None, first_mentions: bool = False):
     return pd.DataFrame(rows, columns=["article_id", "n_sentences", "n_covered", "share", "uncovered", "uncovered_marks"])
 
 
-def _positions(text: str, piece: str) -> list[int]:
-    found, i = [], text.find(piece)
-    while i != -1:
-        found.append(i)
-        i = text.find(piece, i + 1)
-    return found
-
-
 def _resolve(text: str, item, file: str) -> tuple[int, int]:
     """(start, end) of an annotated text (a string, or a mapping with text and occurrence), as the build finds it."""
     piece, occurrence = (item, 1) if isinstance(item, str) else (item.get("text"), item.get("occurrence") or 1)
-    found = _positions(text, piece) if isinstance(piece, str) and piece else []
+    found = positions(text, piece) if isinstance(piece, str) and piece else []
     if len(found) < occurrence:
         raise ValueError(f"{file}: {piece!r} (occurrence {occurrence}) is not in the article; run `cartel-campaign build --check` for details")
     return found[occurrence - 1], found[occurrence - 1] + len(piece)

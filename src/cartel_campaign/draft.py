@@ -23,7 +23,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .sentences import QUOTE_MARKS, sentence_spans
+from .rules import QUOTE_MARKS, positions
+from .sentences import sentence_spans
 
 # ------------------------------------------------------------------ word lists ----
 # Verbs and nouns that introduce someone's words ("Rubio stated", "Trump's response").
@@ -801,17 +802,9 @@ def _slug(words: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", re.sub(r"['’]", "", ascii_)).strip("-")
 
 
-def _positions(text: str, piece: str) -> list[int]:
-    found, i = [], text.find(piece)
-    while i != -1:
-        found.append(i)
-        i = text.find(piece, i + 1)
-    return found
-
-
 def _occurrence(text: str, start: int, end: int) -> int | None:
     """1-based occurrence of text[start:end] when it occurs more than once (the build's `occurrence:`)."""
-    found = _positions(text, text[start:end])
+    found = positions(text, text[start:end])
     return found.index(start) + 1 if len(found) > 1 else None
 
 

@@ -79,7 +79,7 @@ def _(r):
         return f"date start {r['date_start']} is after end {r['date_end']}"
 
 
-@row_rule("events", "date_basis given when date_inferred", "date_inferred")
+@row_rule(("events", "designations"), "date_basis given when date_inferred", "date_inferred")
 def _(r):
     if r["date_inferred"] and not r["date_basis"]:
         return "inferred dates need a basis saying what was inferred and why"
@@ -119,12 +119,6 @@ def _(r):
         return f"announced_date {r['announced_date']} is after effective_date {r['effective_date']}"
 
 
-@row_rule("designations", "date_basis given when date_inferred", "date_inferred")
-def _(r):
-    if r["date_inferred"] and not r["date_basis"]:
-        return "inferred dates need a date_basis"
-
-
 SPAN_TABLES = {"quotes": "text", "evidence": "text", "quote_exclusions": "text", "actor_mentions": "alias"}
 
 
@@ -160,6 +154,15 @@ _TRAIL_OK = re.compile(r"[,\s]*")
 def quote_mark_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of the text inside each pair of quotation marks."""
     return [m.span(1) for m in QUOTE_MARKS.finditer(text)]
+
+
+def positions(article: str, text: str) -> list[int]:
+    """Every start offset of text in article (overlapping occurrences included): what `occurrence: N` counts."""
+    found, i = [], article.find(text)
+    while i != -1:
+        found.append(i)
+        i = article.find(text, i + 1)
+    return found
 
 
 def span_text_rule(article: str, start: int, end: int, text: str) -> str | None:

@@ -1,4 +1,4 @@
-"""Sentences and quotation marks of an article as character spans (Python str indices, end exclusive).
+"""The sentences of an article as character spans (Python str indices, end exclusive).
 
 Shared by ``cartel_campaign.draft`` and ``cartel_campaign.coverage``. Sentence boundaries come
 from pysbd (install the ``annotate`` extra); it is imported only when sentences are asked for.
@@ -6,8 +6,6 @@ from pysbd (install the ``annotate`` extra); it is imported only when sentences 
 from __future__ import annotations
 
 from functools import lru_cache
-
-from .rules import QUOTE_MARKS, quote_mark_spans  # noqa: F401 - the one quotation-mark rule, shared with the build
 
 
 @lru_cache(maxsize=1)

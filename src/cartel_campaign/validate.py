@@ -33,7 +33,7 @@ def pandera_schema(table: str, table_schema: dict):
         if "enum" in c:
             col_checks.append(pa.Check.isin(c["enum"]))
         if "pattern" in c:  # a Table Schema pattern matches the whole value; fullmatch refuses a trailing newline too
-            col_checks.append(pa.Check.str_matches("^(?:" + c["pattern"].removeprefix("^").removesuffix("$") + r")\Z"))
+            col_checks.append(pa.Check.str_matches("^(?:" + checks.pattern_body(c["pattern"]) + r")\Z"))
         if "minLength" in c:
             col_checks.append(pa.Check.str_length(min_value=c["minLength"]))
         if "minimum" in c:
@@ -119,7 +119,7 @@ def text_rule_problems(tables: dict, texts: dict[str, str]) -> list[str]:
     if "articles" in tables:
         marks: dict = {}
         for name, kind in (("quotes", "quote"), ("quote_exclusions", "exclusion")):
-            for row in _rows(tables.get(name, _empty())):
+            for row in _rows(tables[name]) if name in tables else ():
                 marks.setdefault(row["article_id"], []).append((kind, row["char_start"], row["char_end"]))
         for row in _rows(tables["articles"]):
             article = texts.get(row["article_id"])
@@ -139,12 +139,6 @@ def text_rule_problems(tables: dict, texts: dict[str, str]) -> list[str]:
             for _, message in rules.fatalities_rule(row, evidence.get(row["event_id"], [])):
                 problems.append(f"events: {row['event_id']}: {message}")
     return problems
-
-
-def _empty():
-    import pyarrow as pa
-
-    return pa.table({})
 
 
 def evidence_coverage_problems(tables: dict) -> list[str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import shapes
+from ..checks import pattern_body
 from ..shapes import Aid, Key, Nested, Rows, Shape
 from . import yamlio
 from .errors import BuildError
@@ -125,8 +126,9 @@ class Checker:
             expected = shapes.PATTERN_HELP.get(c.get("pattern"), f"text matching {c.get('pattern')}") if "pattern" in c else "non-empty text"
             if not isinstance(value, str) or not value.strip():
                 bad(expected)
-            if "pattern" in c and not re.fullmatch(c["pattern"].removeprefix("^").removesuffix("$"), value):
-                self._normalization(doc, path, key, value, lambda v: bool(re.fullmatch(c["pattern"].removeprefix("^").removesuffix("$"), v)), what)
+            matches = (lambda v: re.fullmatch(pattern_body(c["pattern"]), v) is not None) if "pattern" in c else (lambda v: True)
+            if not matches(value):
+                self._normalization(doc, path, key, value, matches, what)
                 bad(expected)
             if not kind.verbatim:
                 problem = text_problem(value)
@@ -136,8 +138,8 @@ class Checker:
                 bad(f"text of at least {c['minLength']} characters")
             return value
         if typ == "integer":
-            if isinstance(value, bool) or not isinstance(value, int) or value < c.get("minimum", value if isinstance(value, int) else 0):
-                bad(f"a whole number ≥ {c.get('minimum', 0)}")
+            if isinstance(value, bool) or not isinstance(value, int) or ("minimum" in c and value < c["minimum"]):
+                bad("a whole number" + (f" ≥ {c['minimum']}" if "minimum" in c else ""))
             return value
         if typ == "boolean":
             if not isinstance(value, bool):

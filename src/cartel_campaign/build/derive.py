@@ -12,7 +12,7 @@ import difflib
 from .. import checks, rules, shapes
 from .annotations import Annotation, Checker, check_items, evidence_items
 from .errors import BuildError
-from .provenance import key_path
+from .provenance import RECORDS, key_path
 from .spans import resolve
 from .yamlio import Doc
 
@@ -62,11 +62,11 @@ def evidence_rows(checker: Checker, ann: Annotation, path: tuple, table: str, re
 
 def article_row(ann: Annotation, sink) -> None:
     row = dict(ann.row, article_id=ann.article_id, seed_file=f"seeds/{ann.data['article']}", n_chars=len(ann.text))
-    problem = rules.title_rule(ann.text, row["title"]) if row["title"] is not None else None
     if row["title"] is not None:
-        resolve(ann.text, row["title"], None, ann.doc, ("title",), "title")
-    if problem:
-        raise ann.doc.error(("title",), problem)
+        resolve(ann.text, row["title"], None, ann.doc, ("title",), "title")  # in the article, once
+        problem = rules.title_rule(ann.text, row["title"])
+        if problem:
+            raise ann.doc.error(("title",), problem)
     apply_row_rules("articles", row, ann.doc, (), shapes.ANNOTATION, "")
     sink.add("articles", row)
 
@@ -217,9 +217,10 @@ def _label(table: str, row: dict, column: str) -> str:
         return f"{row['event_id']}: {row['role']}"
     if table == "actors":
         return f"actor {row['actor_id']!r}: {key_name(shapes.ACTOR, column)}"
-    shape = {"quotes": shapes.QUOTE, "events": shapes.EVENT, "designations": shapes.DESIGNATION}.get(table)
-    rid = next((v for k, v in row.items() if k.endswith("_id")), "")
-    return f"{rid}: {key_name(shape, column) if shape else column}"
+    if table in RECORDS:
+        _, id_col, shape = RECORDS[table]
+        return f"{row[id_col]}: {key_name(shape, column)}"
+    return f"{next((v for k, v in row.items() if k.endswith('_id')), '')}: {column}"
 
 
 def key_name(shape, column: str) -> str:

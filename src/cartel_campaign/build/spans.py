@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import difflib
 
+from ..rules import positions
+
 
 # Characters that look alike; used only to suggest a fix, never to match.
 _LOOKALIKE = str.maketrans(
@@ -19,15 +21,6 @@ _LOOKALIKE = str.maketrans(
         "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ",
     }
 )
-
-
-def positions(article: str, text: str) -> list[int]:
-    """Every start offset of text in article (overlapping occurrences included)."""
-    found, i = [], article.find(text)
-    while i != -1:
-        found.append(i)
-        i = article.find(text, i + 1)
-    return found
 
 
 def _hint(article: str, text: str) -> str:

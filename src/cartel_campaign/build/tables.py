@@ -20,7 +20,6 @@ class TableBuilder:
         self._names = set(self.columns)
         self._cols = {c: [] for c in self.columns}
         self._batches: list = []
-        self.n = 0
 
     def add(self, row: dict) -> None:
         if row.keys() != self._names:
@@ -29,7 +28,6 @@ class TableBuilder:
             raise BuildError(None, None, f"{self.name}: a row must fill exactly the schema's columns; missing {missing}, unknown {unknown}")
         for c, values in self._cols.items():
             values.append(row[c])
-        self.n += 1
         if len(values) >= BATCH:
             self._flush()
 

@@ -57,7 +57,7 @@ class Doc:
         for step in path:
             child = None
             if isinstance(node, yaml.MappingNode):
-                child = next((v for k, v in node.value if k.value == step or (isinstance(step, str) and k.value == str(step))), None)
+                child = next((v for k, v in node.value if k.value == step), None)
             elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
                 child = node.value[step]
             if child is None:
