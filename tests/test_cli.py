@@ -41,6 +41,15 @@ def test_build_outside_a_checkout_is_a_usage_error(tmp_path):
     assert "error:" in r.stderr
 
 
+def test_missing_optional_library_is_one_line_and_exit_2(tmp_path):
+    """As from a wheel without the `build` extra: no PyYAML."""
+    code = "import sys; sys.modules['yaml'] = None; from cartel_campaign import cli; sys.exit(cli.main(['build']))"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip().splitlines() == ["error: `cartel-campaign build` needs yaml, which is not installed; "
+                                             "install it with: pip install 'cartel-campaign-data[build]'"]
+
+
 def test_unknown_version_is_a_usage_error():
     r = run("validate", "--version", "3.2.1")
     assert r.returncode == 2 and "unknown version '3.2.1'" in r.stderr

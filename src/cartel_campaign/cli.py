@@ -97,8 +97,26 @@ DELEGATED = {"draft": "draft a new article's annotation for a person to check (n
              "coverage": "share of each article's sentences that carry evidence; sentences and quotation marks left out"}
 
 
+#: Libraries that only some commands need -> the extra that installs them.
+OPTIONAL = {"yaml": "build", "matplotlib": "build", "pandera": "validate", "frictionless": "validate", "pysbd": "annotate"}
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; a missing optional library is one line and exit 2, never a traceback."""
     argv = sys.argv[1:] if argv is None else argv
+    try:
+        return run(argv)
+    except ModuleNotFoundError as err:
+        top = (err.name or "").split(".")[0]
+        if top not in OPTIONAL:
+            raise
+        command = argv[0] if argv else "cartel-campaign"
+        print(f"error: `cartel-campaign {command}` needs {top}, which is not installed; "
+              f"install it with: pip install 'cartel-campaign-data[{OPTIONAL[top]}]'", file=sys.stderr)
+        return 2
+
+
+def run(argv: list[str]) -> int:
     if argv and argv[0] in DELEGATED:
         import importlib
 
