@@ -1,4 +1,4 @@
-"""The build's entry as a script: `python build/pipeline.py [--check] [--replace] [--force]`
+"""The build's entry as a script: `python build/pipeline.py [--check] [--force]`
 does what `cartel-campaign build` does. The build's code is the subpackage
 src/cartel_campaign/build/ (it depends on the package, never the other way round)."""
 import sys

@@ -60,7 +60,8 @@ def base(tmp_path_factory):
     """A project copy with a new release to publish."""
     root = copy_project(tmp_path_factory.mktemp("atomic") / "base")
     releases = root / "seeds" / "releases.yaml"
-    releases.write_text(releases.read_text(encoding="utf-8") + f"\n- version: {NEW}\n  date: 2099-01-01\n  notes: A release for the kill-point tests.\n", encoding="utf-8")
+    released = releases.read_text(encoding="utf-8").replace("status: draft", "status: published")
+    releases.write_text(released + f"\n- version: {NEW}\n  date: 2099-01-01\n  status: draft\n  notes: A release for the kill-point tests.\n", encoding="utf-8")
     ann = root / "seeds" / "004_a369d1b0aa72c426.yaml"
     text = ann.read_text(encoding="utf-8")
     old = "note: The article does not give the date of the announcement."

@@ -633,40 +633,45 @@ def _(s):
 
 
 # ------------------------------------------------------------------ releases ----
-@case("release-listed-but-not-published", "{RELEASES}:{line}: release 1.1.0 is listed but dataset/1.1.0/ is not published")
+def released(s) -> str:
+    """seeds/releases.yaml with its draft (if any) marked published, ready for a new entry."""
+    return s.read(RELEASES).replace("status: draft", "status: published")
+
+
+@case("release-listed-but-not-published", "{RELEASES}:{line}: release 98.0.0 is listed but dataset/98.0.0/ is not published")
 def _(s):
-    text = s.read(RELEASES)
-    s.write(RELEASES, text + "\n- version: 1.1.0\n  date: 2026-12-01\n  notes: Never built.\n\n- version: 1.2.0\n  date: 2026-12-02\n  notes: Built on 1.1.0.\n")
+    text = released(s)
+    s.write(RELEASES, text + "\n- version: 98.0.0\n  date: 2099-12-01\n  status: published\n  notes: Never built.\n\n- version: 99.0.0\n  date: 2099-12-02\n  status: draft\n  notes: Built on 98.0.0.\n")
     return {"line": len(text.splitlines()) + 2}
 
 
 @case("versions-not-increasing", "{RELEASES}:{line}: versions must increase: 0.9.0 comes after {newest}")
 def _(s):
-    text = s.read(RELEASES)
+    text = released(s)
     newest = pipeline.read_version(s.root)
-    s.write(RELEASES, text + "\n- version: 0.9.0\n  date: 2026-12-01\n  notes: Out of order.\n")
+    s.write(RELEASES, text + "\n- version: 0.9.0\n  date: 2026-12-01\n  status: draft\n  notes: Out of order.\n")
     return {"line": len(text.splitlines()) + 2, "newest": newest}
 
 
 @case("version-not-quoted-semver", "{RELEASES}:{line}: release #{n}: version must be a quoted version 'MAJOR.MINOR.PATCH' (e.g. '1.0.0'), found 1.1")
 def _(s):
-    text = s.read(RELEASES)
-    s.write(RELEASES, text + "\n- version: 1.1\n  date: 2026-12-01\n  notes: Bad version.\n")
+    text = released(s)
+    s.write(RELEASES, text + "\n- version: 1.1\n  date: 2026-12-01\n  status: draft\n  notes: Bad version.\n")
     return {"line": len(text.splitlines()) + 2, "n": text.count("- version:") + 1}
 
 
 @case("release-date-goes-back", "{RELEASES}:{line}: release date 2026-01-01 is before the previous release's {previous}")
 def _(s):
-    text = s.read(RELEASES)
+    text = released(s)
     previous = pipeline.read_releases(s.root)[-1]["date"]
-    s.write(RELEASES, text + "\n- version: 99.0.0\n  date: 2026-01-01\n  notes: Back in time.\n")
+    s.write(RELEASES, text + "\n- version: 99.0.0\n  date: 2026-01-01\n  status: draft\n  notes: Back in time.\n")
     return {"line": len(text.splitlines()) + 3, "previous": previous}
 
 
 @case("release-without-notes", "{RELEASES}:{line}: release #{n}: missing required key 'notes'")
 def _(s):
-    text = s.read(RELEASES)
-    s.write(RELEASES, text + "\n- version: 99.0.0\n  date: 2026-12-01\n")
+    text = released(s)
+    s.write(RELEASES, text + "\n- version: 99.0.0\n  date: 2026-12-01\n  status: draft\n")
     return {"line": len(text.splitlines()) + 2, "n": text.count("- version:") + 1}
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 from conftest import ROOT, copy_project, run_build, tree_bytes
@@ -40,20 +41,45 @@ def test_csv_is_utf8_with_lf_and_iso_dates():
     assert "2025-11-24" in events
 
 
-def test_published_release_is_never_overwritten(project):
-    """Changing an annotation without a new version is refused for a git-tracked release."""
-    import subprocess
+def set_newest_status(project, status: str) -> None:
+    path = project / "seeds" / "releases.yaml"
+    text = path.read_text(encoding="utf-8")
+    head, sep, last = text.rpartition("\n- version: ")
+    path.write_text(head + sep + re.sub(r"status: \w+", f"status: {status}", last, count=1), encoding="utf-8")
 
-    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
-    subprocess.run(["git", "add", "dataset"], cwd=project, check=True)
-    version = pipeline.read_version(project)
-    before = tree_bytes(project / "dataset")
+
+def edit_an_actor(project) -> None:
     actors = project / "seeds" / "actors.yaml"
     actors.write_text(actors.read_text(encoding="utf-8").replace("description: US Secretary of State", "description: Secretary of State of the US"), encoding="utf-8")
-    result = run_build(project, "--replace")
+
+
+def test_published_release_is_never_overwritten(project):
+    """Changing an annotation without a new version is refused once seeds/releases.yaml says published (no git involved)."""
+    set_newest_status(project, "published")
+    version = pipeline.read_version(project)
+    before = tree_bytes(project / "dataset")
+    edit_an_actor(project)
+    result = run_build(project)
     assert result.returncode == 2
     assert f"release {version} is already published and the rebuild differs" in result.stderr
     assert tree_bytes(project / "dataset") == before
+
+
+def test_a_draft_release_is_rebuilt_in_place(project):
+    set_newest_status(project, "draft")
+    version = pipeline.read_version(project)
+    edit_an_actor(project)
+    result = run_build(project)
+    assert result.returncode == 0, result.stderr
+    assert b"Secretary of State of the US" in (project / "dataset" / version / "actors.csv").read_bytes()
+
+
+def test_only_the_newest_release_may_be_a_draft(project):
+    path = project / "seeds" / "releases.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("\n  status: published", "\n  status: draft", 1), encoding="utf-8")
+    result = run_build(project)
+    assert result.returncode == 2
+    assert "seeds/releases.yaml:" in result.stderr and "only the newest release may be a draft" in result.stderr
 
 
 def test_check_detects_a_stale_release(project):
@@ -78,6 +104,7 @@ def test_root_datapackage_describes_newest_release():
 
 
 def test_unchanged_rebuild_is_skipped_and_any_change_rebuilds(project):
+    set_newest_status(project, "published")
     version = pipeline.read_version(project)
     shutil.rmtree(project / "dataset" / version)
     first = run_build(project)

@@ -271,7 +271,7 @@ def test_a_draft_completed_by_hand_passes_the_builds_checks(tmp_path):
     out = out.replace("status: draft", "status: complete").replace("earliest: ~", "earliest: 2025-01-01") \
              .replace("latest: ~", "latest: 2025-12-31").replace("basis: ~", "basis: Made-up article for a test.")
     article.with_suffix(".yaml").write_text(out, encoding="utf-8")
-    (root / "seeds" / "releases.yaml").write_text("- version: 0.1.0\n  date: 2026-01-01\n  notes: A made-up release.\n", encoding="utf-8")
+    (root / "seeds" / "releases.yaml").write_text("- version: 0.1.0\n  date: 2026-01-01\n  status: draft\n  notes: A made-up release.\n", encoding="utf-8")
     meta, schemas = pipeline.load_schemas(root)
     inp = pipeline.Inputs(root, meta, schemas, [], pipeline.annotations.Checker(schemas))
     tables, _ = pipeline.derive_tables(inp)

@@ -13,7 +13,7 @@ from pathlib import Path
 def cmd_build(args) -> int:
     from .build import pipeline  # the build needs the `build` extra (PyYAML, matplotlib)
 
-    argv = [*(["--check"] if args.check else []), *(["--replace"] if args.replace else []), *(["--force"] if args.force else []),
+    argv = [*(["--check"] if args.check else []), *(["--force"] if args.force else []),
             *(["-q"] if args.quiet else []), *(["--root", str(args.root)] if args.root else [])]
     return pipeline.main(argv)
 
@@ -127,7 +127,6 @@ def run(argv: list[str]) -> int:
         sub.add_parser(name, help=text, add_help=False)  # listed in --help; handled above
     p = sub.add_parser("build", help="build the dataset from seeds/ and publish the current version (checkout only)")
     p.add_argument("--check", action="store_true", help="rebuild into a temporary folder; exit 1 if any generated file differs")
-    p.add_argument("--replace", action="store_true", help="replace the current version if it is not committed yet")
     p.add_argument("--force", action="store_true", help="rebuild even if nothing changed since the last build")
     p.add_argument("--root", type=Path, help="repository root (default: found from the current directory)")
     p.add_argument("-q", "--quiet", action="store_true")

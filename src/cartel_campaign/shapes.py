@@ -104,7 +104,7 @@ ANNOTATION = Shape("annotation", "articles", {
 }, computed=("article_id", "seed_file", "n_chars"))
 
 RELEASE = Shape("release", "releases", {
-    "version": Key("version"), "date": Key("date"), "notes": Key("notes"), "breaking": Key("breaking"),
+    "version": Key("version"), "date": Key("date"), "status": Key("status"), "notes": Key("notes"), "breaking": Key("breaking"),
 })
 
 #: The shape of the items of each Rows key, by table.

@@ -229,6 +229,9 @@ def load_releases(path: Path, display: str, checker: Checker) -> list[dict]:
         previous = (key, rel["version"], rel["date"])
         rel["line"] = doc.line(i, "version")
         releases.append(rel)
+    for i, rel in enumerate(releases[:-1]):
+        if rel["status"] == "draft":
+            raise doc.error((i, "status"), f"only the newest release may be a draft; {rel['version']} is followed by {releases[i + 1]['version']}: set it to published")
     return releases
 
 

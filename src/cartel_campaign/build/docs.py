@@ -72,7 +72,8 @@ def changelog(root: Path, staged: Path, releases: list) -> str:
     folders = [root / "dataset" / r["version"] for r in releases[:-1]] + [staged]
     entries = []
     for i, rel in enumerate(releases):
-        lines = [f"## {rel['version']} — {rel['date'].isoformat()}", "", rel["notes"].strip(), ""]
+        draft = " (draft, not yet published)" if rel["status"] == "draft" else ""
+        lines = [f"## {rel['version']} — {rel['date'].isoformat()}{draft}", "", rel["notes"].strip(), ""]
         if rel.get("breaking"):
             lines += [f"**Breaking:** {rel['breaking'].strip()}", ""]
         if i == 0:

@@ -129,7 +129,7 @@ def stage_release(root: Path, work: Path, version: str, stages: Stages) -> tuple
     checker = annotations.Checker(schemas)
     stages("reading and checking annotations")
     releases = annotations.load_releases(root / "seeds" / "releases.yaml", "seeds/releases.yaml", checker)
-    for rel in releases[:-1]:
+    for rel in releases[:-1]:  # published (only the newest may be a draft)
         if not (root / "dataset" / rel["version"] / "datapackage.json").is_file():
             raise BuildError("seeds/releases.yaml", rel["line"], f"release {rel['version']} is listed but dataset/{rel['version']}/ is not published")
     inp = Inputs(root, meta, schemas, releases, checker)
@@ -163,9 +163,10 @@ def check(root: Path, version: str, stages: Stages) -> list[str]:
         return diffs
 
 
-def build(root: Path, *, check_only: bool = False, replace: bool = False, quiet: bool = False, force: bool = False) -> int:
+def build(root: Path, *, check_only: bool = False, quiet: bool = False, force: bool = False) -> int:
     stages = Stages(quiet)
-    version = read_version(root)
+    newest = read_releases(root)[-1]
+    version, draft = newest["version"], newest["status"] == "draft"
     if check_only:
         diffs = check(root, version, stages)
         for d in diffs:
@@ -179,7 +180,7 @@ def build(root: Path, *, check_only: bool = False, replace: bool = False, quiet:
     work_root = root / ".build-tmp"
     work_root.mkdir(exist_ok=True)
     with publish.build_lock(root):
-        if not force and not replace and cache.is_fresh(root, version):
+        if not force and cache.is_fresh(root, version):
             if not quiet:
                 print(f"[build] release {version}: unchanged (inputs and outputs identical to the last build; --force rebuilds)", file=sys.stderr)
             return 0
@@ -188,13 +189,13 @@ def build(root: Path, *, check_only: bool = False, replace: bool = False, quiet:
         work = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=work_root))
         try:
             staged, generated = stage_release(root, work, version, stages)
-            state = publish.publish(root, staged, version, generated, replace=replace)
+            state = publish.publish(root, staged, version, generated, draft=draft)
             cache.record(root, version, list(generated))
         finally:
             shutil.rmtree(work, ignore_errors=True)
     if not quiet:
         times = ", ".join(f"{k} {v:.2f}s" for k, v in stages.times.items())
-        print(f"[build] release {version}: {state} ({times})", file=sys.stderr)
+        print(f"[build] release {version} ({'draft' if draft else 'published'}): {state} ({times})", file=sys.stderr)
     return 0
 
 
@@ -207,7 +208,6 @@ def find_root(start: Path | None = None) -> Path | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cartel-campaign build", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="rebuild into a temporary folder and fail if any generated file differs")
-    parser.add_argument("--replace", action="store_true", help="replace the current version's release if it is not yet published")
     parser.add_argument("--root", type=Path, help="repository root (default: found from the current directory)")
     parser.add_argument("--force", action="store_true", help="rebuild even if inputs and outputs are unchanged since the last build")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress output")
@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: `cartel-campaign build` runs in a checkout of the repository; no seeds/releases.yaml and schemas/ in {Path.cwd()} or above", file=sys.stderr)
         return 2
     try:
-        return build(root, check_only=args.check, replace=args.replace, quiet=args.quiet, force=args.force)
+        return build(root, check_only=args.check, quiet=args.quiet, force=args.force)
     except BuildError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -2,7 +2,8 @@
 
 A release is written to a temporary folder, validated there, and only then moved
 into dataset/<version>/ with one rename; the root datapackage.json is replaced with
-os.replace. A published (git-tracked) version is never overwritten.
+os.replace. A release whose entry in seeds/releases.yaml says `status: published` is never
+overwritten (decided from that file alone, never from git); a draft is replaced.
 """
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 from pathlib import Path
 
 from ..release import json_text, sha256_file, write_manifest, write_table
@@ -88,15 +88,6 @@ def same_tree(a: Path, b: Path) -> list[str]:
     return sorted(str(n) for n in names if not (a / n).is_file() or not (b / n).is_file() or (a / n).read_bytes() != (b / n).read_bytes())
 
 
-def is_tracked(root: Path, path: Path) -> bool:
-    """True when git tracks files under path (a published release); False outside git."""
-    try:
-        out = subprocess.run(["git", "ls-files", "--", str(path.relative_to(root))], cwd=root, capture_output=True, text=True, check=True)
-    except (OSError, subprocess.CalledProcessError):
-        return False
-    return bool(out.stdout.strip())
-
-
 @contextlib.contextmanager
 def build_lock(root: Path):
     """One build at a time per checkout: a second one is refused, not queued."""
@@ -119,10 +110,10 @@ def atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def publish(root: Path, staged: Path, version: str, generated: dict[str, bytes], *, replace: bool = False) -> str:
+def publish(root: Path, staged: Path, version: str, generated: dict[str, bytes], *, draft: bool) -> str:
     """Move a validated release into dataset/<version>/ and write the generated files.
 
-    Returns 'published', 'unchanged' or 'replaced'. Refuses to change a git-tracked release.
+    Returns 'published', 'unchanged' or 'replaced' (a draft only). Refuses to change a published release.
     """
     target = root / "dataset" / version
     state = "published"
@@ -130,7 +121,7 @@ def publish(root: Path, staged: Path, version: str, generated: dict[str, bytes],
         diff = same_tree(staged, target)
         if not diff:
             state = "unchanged"
-        elif replace and not is_tracked(root, target):
+        elif draft:
             old = target.with_name(f".{version}.old-{os.getpid()}")
             os.rename(target, old)
             shutil.rmtree(old)
@@ -139,8 +130,7 @@ def publish(root: Path, staged: Path, version: str, generated: dict[str, bytes],
             raise BuildError(
                 target, None,
                 f"release {version} is already published and the rebuild differs ({', '.join(diff[:5])}); a published "
-                "version is never edited: add a new version to seeds/releases.yaml"
-                + ("" if replace else " (or, for a version not yet committed, rerun with --replace)"),
+                "version is never edited: add a new version to seeds/releases.yaml (status: draft)",
             )
     if state != "unchanged":
         target.parent.mkdir(exist_ok=True)
