@@ -1,15 +1,20 @@
-"""The README's "Load in R" snippet runs as printed and reads every CSV with the types from datapackage.json."""
+"""The R package in r/ installs, the README's "Load in R" snippet runs as printed, every table of
+every release reads with its schema's types and the same values as the Parquet files, and the
+package's own testthat tests pass."""
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
+from cartel_campaign import versions
 from conftest import ROOT
 
 R_CLASS = {"string": "character", "integer": "integer", "date": "Date", "boolean": "logical"}
@@ -26,50 +31,119 @@ def readme_snippet() -> str:
     return m.group(1)
 
 
-def rscript() -> str:
-    exe = shutil.which("Rscript")
+def r_executable(name: str) -> str:
+    exe = shutil.which(name)
     if exe is None:
         if os.environ.get("CI"):
-            pytest.fail("Rscript is not installed, but CI is set: R must be available in CI")
-        pytest.skip("Rscript not found on PATH (install r-base-core, r-cran-readr, r-cran-jsonlite); CI would fail here")
+            pytest.fail(f"{name} is not installed, but CI is set: R must be available in CI")
+        pytest.skip(f"{name} not found on PATH (install r-base-core, r-cran-readr, r-cran-jsonlite, r-cran-testthat); CI would fail here")
     return exe
 
 
 @pytest.fixture(scope="module")
-def r_output(tmp_path_factory) -> str:
-    exe = rscript()
-    script = tmp_path_factory.mktemp("r") / "snippet.R"
-    script.write_text(readme_snippet(), encoding="utf-8")
-    proc = subprocess.run([exe, "--vanilla", str(script)], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, f"R snippet failed (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+def r_env(tmp_path_factory) -> dict:
+    """Environment whose R library holds cartelcampaign, installed from r/ with R CMD INSTALL."""
+    library = tmp_path_factory.mktemp("rlib")
+    proc = subprocess.run([r_executable("R"), "CMD", "INSTALL", f"--library={library}", str(ROOT / "r")],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, f"R CMD INSTALL r/ failed (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+    env = {k: v for k, v in os.environ.items() if k != "CARTEL_CAMPAIGN_DATA"}
+    env["R_LIBS"] = str(library)
+    return env
+
+
+def run_r(script: str, env: dict, tmp_path: Path, *args: str) -> str:
+    path = tmp_path / "script.R"
+    path.write_text(script, encoding="utf-8")
+    proc = subprocess.run([r_executable("Rscript"), "--vanilla", str(path), *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, f"R script failed (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
     return proc.stdout
 
 
-def parse_tables(out: str) -> dict[str, tuple[int, dict[str, str]]]:
+@pytest.fixture(scope="module")
+def r_output(r_env, tmp_path_factory) -> str:
+    return run_r(readme_snippet(), r_env, tmp_path_factory.mktemp("snippet"))
+
+
+def releases() -> list[tuple[str, dict]]:
+    found = [(v, json.loads((ROOT / "dataset" / v / "datapackage.json").read_text(encoding="utf-8"))) for v in versions(ROOT)]
+    assert found, "no release under dataset/"
+    return found
+
+
+def parse_tables(out: str) -> dict[tuple[str, str], tuple[int, dict[str, str]]]:
     tables = {}
-    for m in re.finditer(r"^TABLE (\S+) rows=(\d+) classes=(\S*)$", out, flags=re.M):
-        classes = dict(item.split(":", 1) for item in m.group(3).split(",") if item)
-        tables[m.group(1)] = (int(m.group(2)), classes)
+    for m in re.finditer(r"^TABLE (\S+) (\S+) rows=(\d+) classes=(\S*)$", out, flags=re.M):
+        classes = dict(item.split(":", 1) for item in m.group(4).split(",") if item)
+        tables[(m.group(1), m.group(2))] = (int(m.group(3)), classes)
     return tables
 
 
-def test_r_reads_every_table_with_schema_types(r_output):
-    package = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+def test_r_reads_every_table_of_every_release_with_schema_types(r_output):
     tables = parse_tables(r_output)
-    assert list(tables) == [res["name"] for res in package["resources"]], r_output
-    for res in package["resources"]:
-        rows, classes = tables[res["name"]]
-        parquet = ROOT / res.get("parquet_path", res["path"].removesuffix(".csv") + ".parquet")
-        assert rows == pq.read_metadata(parquet).num_rows, (res["name"], rows)
-        fields = res["schema"]["fields"]
-        assert list(classes) == [f["name"] for f in fields], res["name"]
-        for f in fields:
-            assert classes[f["name"]] == R_CLASS[f.get("type", "string")], (res["name"], f["name"], classes[f["name"]])
-            if f["name"].endswith("_id"):
-                assert classes[f["name"]] == "character", (res["name"], f["name"])
+    expected = [(v, res["name"]) for v, package in releases() for res in package["resources"]]
+    assert list(tables) == expected, r_output
+    for version, package in releases():
+        for res in package["resources"]:
+            rows, classes = tables[(version, res["name"])]
+            parquet = ROOT / "dataset" / version / res.get("parquet_path", res["path"].removesuffix(".csv") + ".parquet")
+            assert rows == pq.read_metadata(parquet).num_rows, (version, res["name"], rows)
+            fields = res["schema"]["fields"]
+            assert list(classes) == [f["name"] for f in fields], (version, res["name"])
+            for f in fields:
+                assert classes[f["name"]] == R_CLASS[f.get("type", "string")], (version, res["name"], f["name"], classes[f["name"]])
+                if f["name"].endswith("_id"):
+                    assert classes[f["name"]] == "character", (version, res["name"], f["name"])
 
 
-def test_r_foreign_keys_resolve(r_output):
-    m = re.search(r"^FK_PROBLEMS (\d+)$", r_output, flags=re.M)
-    assert m, r_output
-    assert int(m.group(1)) == 0, r_output
+def test_r_foreign_keys_resolve_in_every_release(r_output):
+    found = dict(re.findall(r"^FK_PROBLEMS (\S+) (\d+)$", r_output, flags=re.M))
+    assert found == {v: "0" for v, _ in releases()}, r_output
+
+
+DUMP_TABLES = """
+library(cartelcampaign)
+out <- commandArgs(trailingOnly = TRUE)[1]
+for (version in cc_versions(".")) {
+  for (name in cc_tables(version, ".")) {
+    df <- cc_read(name, version, ".")
+    df[] <- lapply(df, function(col) if (inherits(col, "Date")) format(col, "%Y-%m-%d") else col)
+    jsonlite::write_json(as.list(df), file.path(out, paste0(version, "_", name, ".json")), na = "null", digits = NA)
+  }
+}
+"""
+
+
+def as_json_value(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def test_r_values_equal_the_parquet_files(r_env, tmp_path):
+    """Every cell R reads from the CSV (missing values included) equals the Parquet file's."""
+    run_r(DUMP_TABLES, r_env, tmp_path, str(tmp_path))
+    for version, package in releases():
+        for res in package["resources"]:
+            from_r = json.loads((tmp_path / f"{version}_{res['name']}.json").read_text(encoding="utf-8"))
+            parquet = ROOT / "dataset" / version / res.get("parquet_path", res["path"].removesuffix(".csv") + ".parquet")
+            columns = pq.read_table(parquet).to_pydict()
+            expected = {name: [as_json_value(v) for v in values] for name, values in columns.items()}
+            assert from_r == expected, (version, res["name"])
+
+
+TESTTHAT = """
+library(cartelcampaign)
+results <- as.data.frame(testthat::test_dir("r/tests/testthat", package = "cartelcampaign",
+                                            load_package = "installed", stop_on_failure = FALSE))
+cat(sprintf("TESTTHAT failed=%d errors=%d skipped=%d warnings=%d passed=%d\\n", sum(results$failed),
+            sum(results$error), sum(results$skipped), sum(results$warning), sum(results$passed)))
+"""
+
+
+def test_r_package_testthat_tests_pass(r_env, tmp_path):
+    out = run_r(TESTTHAT, r_env | {"CARTEL_CAMPAIGN_DATA": str(ROOT)}, tmp_path)
+    m = re.search(r"^TESTTHAT failed=(\d+) errors=(\d+) skipped=(\d+) warnings=(\d+) passed=(\d+)$", out, flags=re.M)
+    assert m, out
+    failed, errors, skipped, warnings, passed = map(int, m.groups())
+    assert (failed, errors, skipped, warnings) == (0, 0, 0, 0), out
+    assert passed > 0, out

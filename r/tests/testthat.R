@@ -1,0 +1,4 @@
+library(testthat)
+library(cartelcampaign)
+
+test_check("cartelcampaign")

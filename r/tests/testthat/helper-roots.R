@@ -1,0 +1,34 @@
+# The repository's data root, and small throwaway roots written for one test.
+
+# CARTEL_CAMPAIGN_DATA, else the checkout holding r/ (when the tests run from r/tests/testthat).
+data_root_or_skip <- function() {
+  root <- Sys.getenv("CARTEL_CAMPAIGN_DATA")
+  if (nzchar(root)) return(root)
+  checkout <- normalizePath(test_path("..", "..", ".."), mustWork = FALSE)
+  if (file.exists(file.path(checkout, "datapackage.json"))) return(checkout)
+  skip("no dataset: set CARTEL_CAMPAIGN_DATA to the folder holding datapackage.json and dataset/")
+}
+
+field <- function(name, type = "string", ...) list(name = name, type = type, ...)
+
+resource <- function(name, fields, csv, ...) {
+  list(name = name, path = paste0(name, ".csv"), schema = list(fields = fields, ...), csv = csv)
+}
+
+# A root with one release; each resource's `csv` text is written byte for byte, and
+# `dialect` / `encoding` (when given) go into the resource.
+make_root <- function(resources, version = "9.9.9", root = tempfile("ccroot")) {
+  dir <- file.path(root, "dataset", version)
+  dir.create(dir, recursive = TRUE)
+  for (res in resources) writeBin(charToRaw(enc2utf8(res$csv)), file.path(dir, res$path))
+  descriptor <- list(name = "test", version = version,
+                     resources = lapply(resources, function(res) { res$csv <- NULL; res }))
+  jsonlite::write_json(descriptor, file.path(dir, "datapackage.json"), auto_unbox = TRUE, null = "null")
+  root
+}
+
+one_table_root <- function(fields, csv, dialect = NULL, ...) {
+  res <- resource("t", fields, csv, ...)
+  if (!is.null(dialect)) res$dialect <- dialect
+  make_root(list(res))
+}
