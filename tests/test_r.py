@@ -147,3 +147,13 @@ def test_r_package_testthat_tests_pass(r_env, tmp_path):
     failed, errors, skipped, warnings, passed = map(int, m.groups())
     assert (failed, errors, skipped, warnings) == (0, 0, 0, 0), out
     assert passed > 0, out
+
+
+def test_r_package_names_no_placeholder_contact():
+    """No invented e-mail address or URL in the package's metadata or help (placeholders are forbidden)."""
+    files = [ROOT / "r" / "DESCRIPTION", ROOT / "r" / "LICENSE", *sorted((ROOT / "r" / "man").glob("*.Rd"))]
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for placeholder in ("example.invalid", "example.com", "example.org", "@example", "TODO", "FIXME"):
+            assert placeholder not in text, f"{path.relative_to(ROOT)} contains the placeholder {placeholder!r}"
+    assert re.search(r"^Maintainer: ORPHANED$", (ROOT / "r" / "DESCRIPTION").read_text(encoding="utf-8"), re.M)
