@@ -271,10 +271,15 @@ def require_chromium():
 def newest_release(tmp_path_factory):
     require_chromium()
     version = versions(ROOT)[-1]
-    release = ROOT / "dataset" / version
-    html_path = tmp_path_factory.mktemp("explorer") / f"{version}.html"
-    html_path.write_text(render(release, ROOT / "seeds"), encoding="utf-8")
-    return release, html_path
+    return ROOT / "dataset" / version, ROOT / "docs" / "explorer" / f"{version}.html"  # the page the build generated
+
+
+def test_build_generates_the_explorer_page_of_every_release():
+    pages = sorted(p.stem for p in (ROOT / "docs" / "explorer").glob("*.html"))
+    assert pages == versions(ROOT)
+    for version in pages:
+        page = (ROOT / "docs" / "explorer" / f"{version}.html").read_text(encoding="utf-8")
+        assert page == render(ROOT / "dataset" / version, ROOT / "seeds"), f"docs/explorer/{version}.html is out of date: rebuild"
 
 
 def test_chromium_shows_every_span_and_record_with_working_links(newest_release):

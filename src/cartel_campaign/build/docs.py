@@ -5,6 +5,7 @@
     CHANGELOG.md                      release notes + data and schema changes computed by diff
     docs/CODEBOOK.md                  every table and column: type, constraints, description, values
     docs/timeline.png                 events and designations over time, inferred dates marked
+    docs/explorer/<version>.html      evidence explorer of every release (cartel_campaign.explorer)
 
 All are byte-deterministic for the same inputs and pinned library versions; `build --check`
 compares them with the committed files.
@@ -20,6 +21,8 @@ import pandas as pd
 
 from ..release import read_parquet, row_count, to_pandas
 from .. import diff as ccdiff
+from .. import explorer
+from .errors import BuildError
 
 
 def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, releases: list) -> dict[str, bytes]:
@@ -32,7 +35,20 @@ def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, 
         "CHANGELOG.md": changelog(root, staged, releases).encode(),
         "docs/CODEBOOK.md": codebook(meta, schemas, frames, version).encode(),
         "docs/timeline.png": timeline(frames, version),
+        **explorer_pages(root, staged, releases),
     }
+
+
+def explorer_pages(root: Path, staged: Path, releases: list) -> dict[str, bytes]:
+    """docs/explorer/<version>.html for every release (the newest from the staged folder)."""
+    folders = [root / "dataset" / r["version"] for r in releases[:-1]] + [staged]
+    pages = {}
+    for rel, folder in zip(releases, folders):
+        try:
+            pages[f"docs/explorer/{rel['version']}.html"] = explorer.render(folder, root / "seeds").encode()
+        except explorer.ExplorerError as err:
+            raise BuildError(f"docs/explorer/{rel['version']}.html", None, str(err)) from None
+    return pages
 
 
 def version_file(version: str) -> str:
