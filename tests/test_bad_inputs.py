@@ -575,6 +575,20 @@ def _(s):
     return {"line": s.replace(A4, "status: complete", "status: metadata_only")}
 
 
+@case("outlet-not-in-the-text", "{A4}:{line}: outlet must be copied from the article text (leave it out where the text does not state it); "
+      "'Reuters' is not in 004_a369d1b0aa72c426.txt")
+def _(s):
+    return {"line": s.replace(A4, "outlet: ~", "outlet: Reuters")}
+
+
+@case("draft-annotation-in-a-published-release", "{A4}:{line}: status is draft, but release {version} is published in seeds/releases.yaml; "
+      "finish the annotation (status: complete) or keep the release a draft")
+def _(s):
+    s.write(RELEASES, released(s))
+    version = [line.split(":", 1)[1].strip() for line in s.read(RELEASES).splitlines() if line.startswith("- version:")][-1]
+    return {"line": s.replace(A4, "status: complete", "status: draft"), "version": version}
+
+
 @case("schema-enum-narrowed", "{A1}:{line}: events[4]: type must be one of {allowed}; found 'strike' (did you mean 'strike_series'?)")
 def _(s):
     s.replace(EVENTS_SCHEMA, '          "strike",\n', "")

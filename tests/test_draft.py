@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 import yaml
@@ -251,8 +252,9 @@ def test_special_characters_survive_the_yaml(tmp_path):
     assert "\u2028" not in out
 
 
-def test_a_draft_completed_by_hand_passes_the_builds_checks(tmp_path):
-    """Fill in what the draft leaves to the annotator; the build's reader and derive accept the rest."""
+def made_up_project(tmp_path, status: str) -> tuple[Path, dict]:
+    """A project with one made-up article whose draft has `published` filled in and the given status;
+    returns (root, the derived tables as lists of rows)."""
     from cartel_campaign.build import pipeline
 
     text = ("Harbor Council Approves New Budget\n"
@@ -268,19 +270,46 @@ def test_a_draft_completed_by_hand_passes_the_builds_checks(tmp_path):
         "- id: harbor-council\n  name: Harbor Council\n  type: government_agency\n  aliases: [Harbor Council]\n"
         "- id: daily-bugle\n  name: Daily Bugle\n  type: media\n  aliases: [Daily Bugle]\n", encoding="utf-8")
     out = d.draft(article, d.load_actors(root / "seeds" / "actors.yaml"))
-    out = out.replace("status: draft", "status: complete").replace("earliest: ~", "earliest: 2025-01-01") \
+    out = out.replace("status: draft", f"status: {status}").replace("earliest: ~", "earliest: 2025-01-01") \
              .replace("latest: ~", "latest: 2025-12-31").replace("basis: ~", "basis: Made-up article for a test.")
     article.with_suffix(".yaml").write_text(out, encoding="utf-8")
     (root / "seeds" / "releases.yaml").write_text("- version: 0.1.0\n  date: 2026-01-01\n  status: draft\n  notes: A made-up release.\n", encoding="utf-8")
     meta, schemas = pipeline.load_schemas(root)
-    inp = pipeline.Inputs(root, meta, schemas, [], pipeline.annotations.Checker(schemas))
+    inp = pipeline.Inputs(root, meta, schemas, pipeline.read_releases(root), pipeline.annotations.Checker(schemas))
     tables, _ = pipeline.derive_tables(inp)
     pipeline.check_tables(inp, tables)
-    tables = {name: t.to_pylist() for name, t in tables.items()}
+    return root, {name: t.to_pylist() for name, t in tables.items()}
+
+
+def test_a_draft_completed_by_hand_passes_the_builds_checks(tmp_path):
+    """Fill in what the draft leaves to the annotator; the build's reader and derive accept the rest."""
+    _, tables = made_up_project(tmp_path, "complete")
     assert sorted((q["speaker_actor_id"], q["text"]) for q in tables["quotes"]) == [
         ("alma-ortiz", "a fair deal"), ("ben-cole", "We will appeal"), ("ben-cole", "a disgrace.")]
     assert [x["text"] for x in tables["quote_exclusions"]] == ["harbor tax"]
     assert tables["articles"][0]["title"] == "Harbor Council Approves New Budget"
+
+
+def test_a_draft_left_as_draft_publishes_only_its_article_row(tmp_path):
+    """status: draft builds into a draft release, but none of the draft's proposals become rows."""
+    root, tables = made_up_project(tmp_path, "draft")
+    assert [(a["annotation_status"], a["title"]) for a in tables["articles"]] == [("draft", "Harbor Council Approves New Budget")]
+    for name in ("quotes", "quote_exclusions", "events", "event_actors", "designations"):
+        assert tables[name] == [], name
+    assert tables["actor_mentions"], "mentions are derived from the text itself"
+    assert {e["basis"] for e in tables["evidence"]} == {"first_mention"}
+    assert {e["record_table"] for e in tables["evidence"]} == {"actors"}
+
+
+def test_the_build_refuses_to_publish_a_release_holding_a_draft(tmp_path, capsys):
+    from cartel_campaign.build import pipeline
+
+    root, _ = made_up_project(tmp_path, "draft")
+    releases = root / "seeds" / "releases.yaml"
+    releases.write_text(releases.read_text(encoding="utf-8").replace("status: draft", "status: published"), encoding="utf-8")
+    assert pipeline.main(["--root", str(root), "-q"]) == 2
+    assert ": status is draft, but release 0.1.0 is published in seeds/releases.yaml" in capsys.readouterr().err
+    assert not (root / "dataset").exists()
 
 
 # ------------------------------------------------------------ command line, errors ----

@@ -858,7 +858,7 @@ def render(p: Proposal) -> str:
         "# events and designations, then set status: complete and run `cartel-campaign build --check`.",
         f"article: {p.article}",
         f"sha256: {p.sha256}",
-        "status: draft  # the build refuses a draft: set to complete when every proposal is checked",
+        "status: draft  # a draft release gets only this article's row; set to complete when every proposal is checked",
     ]
     if p.title:
         out.append(f"title: {yaml_str(p.title)}  # check: the first line looks like a headline; delete this line if it is not")

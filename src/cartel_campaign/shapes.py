@@ -99,6 +99,7 @@ EXCLUSION = Shape("exclusion", "quote_exclusions", {"text": Key("text", verbatim
 
 ANNOTATION = Shape("annotation", "articles", {
     "article": Aid("article"), "sha256": Key("sha256"), "status": Key("annotation_status"), "title": Key("title", verbatim=True),
+    "outlet": Key("outlet", verbatim=True), "byline": Key("byline", verbatim=True),
     "published": Nested(PUBLISHED, required=True),
     "quotes": Rows("quotes"), "events": Rows("events"), "designations": Rows("designations"), "exclusions": Rows("quote_exclusions"),
 }, computed=("article_id", "seed_file", "n_chars"))

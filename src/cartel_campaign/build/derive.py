@@ -67,6 +67,10 @@ def article_row(ann: Annotation, sink) -> None:
         problem = rules.title_rule(ann.text, row["title"])
         if problem:
             raise ann.doc.error(("title",), problem)
+    for key in ("outlet", "byline"):
+        if row[key] is not None and row[key] not in ann.text:
+            raise ann.doc.error((key,), f"{key} must be copied from the article text (leave it out where the text does not state it); "
+                                f"{row[key]!r} is not in {ann.data['article']}")
     apply_row_rules("articles", row, ann.doc, (), shapes.ANNOTATION, "")
     sink.add("articles", row)
 
@@ -163,8 +167,11 @@ def designation_rows(checker: Checker, ann: Annotation, ids: Ids, sink, summary)
 
 
 def article_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], sink, summary) -> None:
-    """Every row one article's annotation gives (articles, quotes, exclusions, events, designations, evidence)."""
+    """Every row one article's annotation gives (articles, quotes, exclusions, events, designations, evidence).
+    A draft gives its articles row only: nothing it proposes is published before it is checked."""
     article_row(ann, sink)
+    if ann.row["annotation_status"] == "draft":
+        return
     marks = quote_rows(checker, ann, ids, sink, summary) + exclusion_rows(checker, ann, sink)
     check_quotation_marks(ann, marks)
     event_rows(checker, ann, ids, roles, sink, summary)

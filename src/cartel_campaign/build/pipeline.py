@@ -88,6 +88,13 @@ def annotation_files(seeds: Path) -> list[Path]:
     return files
 
 
+def check_draft_allowed(ann: annotations.Annotation, newest: dict) -> None:
+    """A draft annotation may only be part of a draft release: a published release holds no draft."""
+    if ann.row["annotation_status"] == "draft" and newest["status"] != "draft":
+        raise ann.doc.error(("status",), f"status is draft, but release {newest['version']} is published in seeds/releases.yaml; "
+                            "finish the annotation (status: complete) or keep the release a draft")
+
+
 def derive_tables(inp: Inputs) -> tuple[dict, list[dict]]:
     """Every row of every table, one article at a time, into Arrow tables; returns (tables, sources)."""
     seeds = inp.root / "seeds"
@@ -99,6 +106,7 @@ def derive_tables(inp: Inputs) -> tuple[dict, list[dict]]:
     sources = []
     for path in annotation_files(seeds):
         ann = annotations.load_annotation(path, f"seeds/{path.name}", seeds, inp.checker)
+        check_draft_allowed(ann, inp.releases[-1])
         derive.mention_rows(ann.article_id, ann.text, pattern, owner, sink, summary, first)
         derive.article_rows(inp.checker, ann, ids, roles, sink, summary)
         sources.append({"title": f"Article {ann.article_id}", "path": f"seeds/{ann.data['article']}", "sha256": ann.sha256})
