@@ -14,10 +14,10 @@ from importlib import metadata
 from pathlib import Path
 
 CACHE = ".build-cache.json"
-INPUTS = ("seeds/*", "schemas/*.json", "requirements/lock.txt")
+INPUTS = ("seeds/*", "schemas/*.json", "docs/card.md", "requirements/lock.txt")
 #: The code that builds: this package, wherever it is installed from.
 CODE = Path(__file__).resolve().parents[1]
-LIBRARIES = ("pandas", "pyarrow", "numpy", "pandera", "frictionless", "matplotlib", "pyyaml")
+LIBRARIES = ("pandas", "pyarrow", "numpy", "pandera", "frictionless", "matplotlib", "pyyaml", "pysbd")
 
 
 def _sha(path: Path) -> str:

@@ -3,7 +3,8 @@
     src/cartel_campaign/_version.py   the version (from the newest entry of seeds/releases.yaml)
     CITATION.cff                      CFF 1.2.0, version and release date
     CHANGELOG.md                      release notes + data and schema changes computed by diff
-    docs/CODEBOOK.md                  every table and column: type, constraints, description, values
+    docs/CODEBOOK.md                  every table and column: type, constraints, description, values;
+                                      then the dataset card (build/card.py, from docs/card.md)
     docs/timeline.png                 events and designations over time, inferred dates marked
     docs/explorer/<version>.html      evidence explorer of every release (cartel_campaign.explorer)
 
@@ -22,6 +23,7 @@ import pandas as pd
 from ..release import read_parquet, row_count, to_pandas
 from .. import diff as ccdiff
 from .. import explorer
+from . import card
 from .errors import BuildError
 
 
@@ -33,7 +35,7 @@ def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, 
         "src/cartel_campaign/_version.py": version_file(version).encode(),
         "CITATION.cff": citation(meta, version, newest["date"]).encode(),
         "CHANGELOG.md": changelog(root, staged, releases).encode(),
-        "docs/CODEBOOK.md": codebook(meta, schemas, frames, version).encode(),
+        "docs/CODEBOOK.md": (codebook(meta, schemas, frames, version) + "\n" + card.section(root, staged, meta, frames, releases)).encode(),
         "docs/timeline.png": timeline(frames, version),
         **explorer_pages(root, staged, releases),
     }

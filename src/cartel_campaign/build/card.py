@@ -1,0 +1,126 @@
+"""The "Dataset card" section of docs/CODEBOOK.md: the text of docs/card.md, with each
+`<!-- insert: NAME -->` line replaced by a block computed from the release (sources, evidence
+coverage per article and release, named people, licence, citation). Deterministic for the same
+inputs, like every generated file.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .. import coverage
+from ..release import read_parquet, to_pandas
+from .errors import BuildError
+
+SOURCE = "docs/card.md"
+INSERT = re.compile(r"^<!-- insert: (\S+) -->$", re.M)
+LEADING_COMMENT = re.compile(r"\A<!--.*?-->\n", re.S)
+
+
+def section(root: Path, staged: Path, meta: dict, frames: dict, releases: list) -> str:
+    """The dataset card as Markdown, ready to append to the codebook."""
+    try:
+        text = (root / SOURCE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BuildError(SOURCE, None, "missing; expected the text of the codebook's dataset card") from None
+    blocks = {
+        "sources": lambda: sources(frames["articles"]),
+        "coverage": lambda: coverage_table(root, staged, releases),
+        "persons": lambda: persons(frames["actors"]),
+        "licence": lambda: licence(meta),
+        "citation": lambda: citation(meta, releases),
+    }
+    for m in INSERT.finditer(text):
+        if m.group(1) not in blocks:
+            raise BuildError(SOURCE, text[:m.start()].count("\n") + 1,
+                             f"unknown insert {m.group(1)!r}; expected one of {', '.join(blocks)}")
+    body = INSERT.sub(lambda m: blocks[m.group(1)]().rstrip("\n"), text)
+    return LEADING_COMMENT.sub("", body, count=1)
+
+
+def _cell(value) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def _day(value) -> str:
+    return value.date().isoformat()
+
+
+def sources(articles) -> str:
+    """One row per article: headline, outlet and byline as the text states them (else unknown)."""
+    out = ["| article | headline | outlet | byline | published (inferred window) | annotation |", "|---|---|---|---|---|---|"]
+    for a in articles.itertuples():
+        headline = _cell(a.title) if isinstance(a.title, str) else "none in the text"
+        outlet = _cell(a.outlet) if isinstance(a.outlet, str) else "unknown (not stated in the text)"
+        byline = _cell(a.byline) if isinstance(a.byline, str) else "unknown (none in the text)"
+        out.append(f"| `{a.article_id}` | {headline} | {outlet} | {byline} | "
+                   f"{_day(a.published_earliest)} – {_day(a.published_latest)} | {a.annotation_status} |")
+    return "\n".join(out)
+
+
+def release_coverage(root: Path, folder: Path) -> dict[str, dict]:
+    """{article_id: coverage result} of the release in folder (annotated evidence only, as `cartel-campaign coverage`)."""
+    def frame(name):
+        return to_pandas(read_parquet(folder / f"{name}.parquet"))
+
+    evidence, exclusions = frame("evidence"), frame("quote_exclusions")
+    evidence = evidence[evidence.basis != "first_mention"]
+    out = {}
+    for a in frame("articles").itertuples():
+        text = (root / a.seed_file).read_text(encoding="utf-8")
+        out[a.article_id] = coverage.coverage(text, _spans(evidence, a.article_id), _spans(exclusions, a.article_id))
+    return out
+
+
+def _spans(frame, article_id: str) -> list[tuple[int, int]]:
+    rows = frame[frame.article_id == article_id]
+    return list(zip(rows.char_start.astype(int), rows.char_end.astype(int)))
+
+
+def coverage_table(root: Path, staged: Path, releases: list) -> str:
+    """Sentences with evidence / all sentences, per article (rows) and release (columns)."""
+    folders = [root / "dataset" / r["version"] for r in releases[:-1]] + [staged]
+    results = {r["version"]: release_coverage(root, f) for r, f in zip(releases, folders)}
+    articles = sorted({a for res in results.values() for a in res})
+    heads = [r["version"] + (" (draft)" if r["status"] == "draft" else "") for r in releases]
+    out = ["| article | " + " | ".join(heads) + " |", "|---|" + "---:|" * len(heads)]
+    for article in articles:
+        cells = []
+        for r in releases:
+            c = results[r["version"]].get(article)
+            cells.append("–" if c is None or not c["n_sentences"] else f"{c['n_covered']}/{c['n_sentences']} ({c['share']:.0%})")
+        out.append(f"| `{article}` | " + " | ".join(cells) + " |")
+    newest = results[releases[-1]["version"]]
+    marks = sum(len(c["uncovered_marks"]) for c in newest.values())
+    out += ["", f"Quotation marks with no quote or exclusion in {releases[-1]['version']}: {marks}. "
+            "The uncovered sentences of one article: `cartel-campaign coverage NNN`."]
+    return "\n".join(out)
+
+
+def persons(actors) -> str:
+    people = actors[actors.actor_type == "person"]
+    anonymous = actors[actors.actor_type == "anonymous_source"]
+    names = ", ".join(sorted(people["name"]))
+    return (f"The actor registry names {len(people)} real people (`actor_type` = `person`): {names}. "
+            f"It also holds {len(anonymous)} anonymous sources (`anonymous_source`), each specific to one article.")
+
+
+def licence(meta: dict) -> str:
+    lines = [f"- Tables and annotations: {lic['name']}, {lic['path']} (`LICENSE-DATA`)." for lic in meta["licenses"]]
+    lines += ["- Code: MIT (`LICENSE`).", f"- {meta['source_rights']}"]
+    return "\n".join(lines)
+
+
+def citation(meta: dict, releases: list) -> str:
+    author = meta["contributors"][0]["title"]
+    dates = ", ".join(f"{r['version']} ({r['date'].isoformat()}{', draft' if r['status'] == 'draft' else ''})" for r in releases)
+    newest = releases[-1]
+    example = next((r for r in reversed(releases) if r["status"] == "published"), newest)
+    return "\n".join([
+        "Cite the version you used, with the year of its release date, e.g.:",
+        "",
+        f"> {author} ({example['date'].year}). *{meta['title']}* (Version {example['version']}) [Data set].",
+        "",
+        f"Releases and their dates: {dates}. A draft may still change: cite a published version. "
+        "`CITATION.cff` holds the same for the newest version.",
+    ])
