@@ -293,7 +293,8 @@ def test_a_draft_completed_by_hand_passes_the_builds_checks(tmp_path):
 def test_a_draft_left_as_draft_publishes_only_its_article_row(tmp_path):
     """status: draft builds into a draft release, but none of the draft's proposals become rows."""
     root, tables = made_up_project(tmp_path, "draft")
-    assert [(a["annotation_status"], a["title"]) for a in tables["articles"]] == [("draft", "Harbor Council Approves New Budget")]
+    assert [(a["annotation_status"], a["title"], a["outlet"], a["byline"]) for a in tables["articles"]] == [
+        ("draft", "Harbor Council Approves New Budget", None, None)]  # the Daily Bugle is quoted, not the publisher
     for name in ("quotes", "quote_exclusions", "events", "event_actors", "designations"):
         assert tables[name] == [], name
     assert tables["actor_mentions"], "mentions are derived from the text itself"

@@ -862,6 +862,8 @@ def render(p: Proposal) -> str:
     ]
     if p.title:
         out.append(f"title: {yaml_str(p.title)}  # check: the first line looks like a headline; delete this line if it is not")
+    out += ["outlet: ~  # the publisher, copied from the text, only if the text states it (not an outlet it cites)",
+            "byline: ~  # the author byline, copied from the text, only if the text carries one"]
     out.append("published:")
     if p.dates:
         out.append("  # Dates the text states (GUIDE.md \"Dates\": a date the article looks forward to bounds it from above,")
