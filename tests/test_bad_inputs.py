@@ -349,7 +349,7 @@ def _(s):
 
 
 @case("unknown-event-role",
-      "{A4}:{line}: 004-cartel-de-los-soles-fto-announced: actor role must be one of agent, target, authorizer, announcer, subject, victim, participant; found 'killer'")
+      "{A4}:{line}: 004-cartel-de-los-soles-fto-announced: actor role must be one of agent, target, authorizer, announcer, subject, victim, participant, facilitator; found 'killer'")
 def _(s):
     return {"line": s.replace(A4, "      announcer: [marco-rubio]\n      agent: [us-department-of-state]\n      target: [cartel-de-los-soles]",
                               "      announcer: [marco-rubio]\n      killer: [us-department-of-state]\n      target: [cartel-de-los-soles]") + 1}
@@ -378,9 +378,9 @@ def _(s):
     return {"line": s.replace(A4, "    event: 004-cartel-de-los-soles-fto-announced", "    event: 004-cartel-de-los-soles-fto-announce")}
 
 
-@case("dangling-same-event-as", "{A4}:{line}: 004-us-non-recognition-of-maduro-government: same_event_as: unknown events id '000-us-non-recognition' (did you mean '000-us-non-recognition-of-maduro-regime'?)")
+@case("dangling-same-event-as", "{A3}:{line}: 003-us-bounty-maduro: same_event_as: unknown events id '002-reward-for-maduro' (did you mean '002-reward-for-maduro-arrest'?)")
 def _(s):
-    return {"line": s.replace(A4, "same_event_as: 000-us-non-recognition-of-maduro-regime", "same_event_as: 000-us-non-recognition")}
+    return {"line": s.replace(A3, "same_event_as: 002-reward-for-maduro-arrest", "same_event_as: 002-reward-for-maduro")}
 
 
 @case("dangling-affiliation", "{ACTORS}:{line}: actor 'marco-rubio': affiliation: unknown actors id 'us-state-department' (did you mean 'us-department-of-state'?)")
@@ -457,10 +457,16 @@ def _(s):
     return {"line": s.replace(A4, "    effective_date: 2025-11-24", "    effective_date: 20251124")}
 
 
-@case("event-date-start-after-end", "{A4}:{line}: 004-us-non-recognition-of-maduro-government: date start 2020-01-01 is after end 2019-12-31")
+@case("event-date-start-after-end", "{A4}:{line}: 004-cartel-de-los-soles-fto-takes-effect: date start 2025-11-24 is after end 2025-11-23")
 def _(s):
-    s.replace(A4, "      start: 2019-01-01\n", "      start: 2020-01-01\n")
-    return {"line": s.line(A4, "      end: 2019-12-31")}
+    s.replace(A4, "      start: 2025-11-24\n", "      start: 2025-11-24\n      end: 2025-11-23\n")
+    return {"line": s.line(A4, "      end: 2025-11-23")}
+
+
+@case("ongoing-event-with-an-end-date", "{A4}:{line}: 004-us-non-recognition-of-maduro-government: an ongoing event has no end date (found 2025-11-01): its date says when it began (start, with the precision of that start)")
+def _(s):
+    s.replace(A4, "      start: 2019-01-01\n", "      start: 2019-01-01\n      end: 2025-11-01\n")
+    return {"line": s.line(A4, "      end: 2025-11-01")}
 
 
 @case("published-earliest-after-latest", "{A4}:{line}: published: earliest 2025-12-01 is after latest 2025-11-23")
@@ -469,7 +475,7 @@ def _(s):
     return {"line": s.line(A4, "  latest: 2025-11-23")}
 
 
-@case("date-precision-day-without-start", "{A4}:{line}: 004-cartel-de-los-soles-fto-takes-effect: date precision 'day' needs start and end (day: start alone)")
+@case("date-precision-day-without-start", "{A4}:{line}: 004-cartel-de-los-soles-fto-takes-effect: date precision 'day' needs a start date")
 def _(s):
     line = s.line(A4, "      start: 2025-11-24\n")
     s.replace(A4, "      start: 2025-11-24\n", "")

@@ -45,7 +45,7 @@ SCHEMA_BY_ACTOR_TYPE = {
     "government_agency": "PublicBody",
     "military": "PublicBody",
 }
-PROGRAM = {"foreign_terrorist_organization": "Foreign Terrorist Organization", "sanctions": "Sanctions"}
+PROGRAM = {"foreign_terrorist_organization": "Foreign Terrorist Organization", "other_terrorist_designation": "Terrorist designation", "sanctions": "Sanctions"}
 STATUS = {"in_effect": "in effect", "announced": "announced"}
 
 

@@ -69,8 +69,17 @@ def _(r):
     start, end, precision = r["date_start"], r["date_end"], r["date_precision"]
     if precision == "unknown" and (start or end):
         return "date precision is unknown but a date is given; drop start/end or set the precision"
-    if precision != "unknown" and (start is None or end is None):
+    if precision != "unknown" and start is None:
+        return f"date precision {precision!r} needs a start date"
+    if precision != "unknown" and end is None and r["status"] != "ongoing":
         return f"date precision {precision!r} needs start and end (day: start alone)"
+
+
+@row_rule("events", "an ongoing event has no end date", "date_end")
+def _(r):
+    if r["status"] == "ongoing" and r["date_end"] is not None:
+        return (f"an ongoing event has no end date (found {r['date_end']}): its date says when it began "
+                "(start, with the precision of that start)")
 
 
 @row_rule("events", "date_start <= date_end", "date_end")

@@ -124,7 +124,7 @@ def event_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], si
         path, eid = ("events", i), row["event_id"]
         _record_id(ann, path, eid, "event", ids, "events")
         row["article_id"] = ann.article_id
-        if row["date_precision"] == "day" and row["date_end"] is None:
+        if row["date_precision"] == "day" and row["date_end"] is None and row["status"] != "ongoing":
             row["date_end"] = row["date_start"]  # a day: start alone
         apply_row_rules("events", row, ann.doc, path, shapes.EVENT, eid)
         evidence = evidence_rows(checker, ann, path, "events", eid)
