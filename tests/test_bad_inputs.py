@@ -568,7 +568,7 @@ def _(s):
     return {"line": s.replace(A4, "our country\n    attribution: direct\n", "our country\n    attribution: directly\n") + 1}
 
 
-@case("claimed-without-source", "{A4}:{line}: 004-cartel-de-los-soles-treasury-sanctions: a claimed event needs 'source' (who claims it)")
+@case("claimed-event", "{A4}:{line}: events[2]: attribution must be one of reported, attributed; found 'claimed'")
 def _(s):
     text = s.read(A4)
     i = text.index("  - id: 004-cartel-de-los-soles-treasury-sanctions")
@@ -672,6 +672,35 @@ def _(s):
     text = s.read(A4)
     start = text.index("  - id: 004-american-officials-cartel-is-narcoterrorist-organization")
     return {"line": text[:text.index("    evidence:", start)].count("\n") + 2}  # the evidence list
+
+
+# ------------------------------------------------------------------ the text's words (issue 14.2) ----
+@case("target-resting-on-an-allegation", "{A3}:{line}: 003-us-strike-caribbean-vessel: target tren-de-aragua: the evidence names the target only inside an allegation or a label ('a recent US military strike in the Caribbean that killed 11 individuals aboard a vessel allegedly linked to the Venezuelan' …): record the allegation as a claim, not a role")
+def _(s):
+    return {"line": s.replace(A3, "      agent: [us-military]\n      announcer: [donald-trump]\n", "      agent: [us-military]\n      announcer: [donald-trump]\n      target: [tren-de-aragua]\n") + 2}
+
+
+@case("appeal-typed-as-mobilization", "{A3}:{line}: 003-maduro-militia-call: type mobilization, but no evidence passage says anyone was mobilized (mobilized, called up, activated) (the evidence is an appeal: type statement)")
+def _(s):
+    text = s.read(A3)
+    at = text.index("    type: statement", text.index("  - id: 003-maduro-militia-call"))
+    s.write(A3, text[:at] + "    type: mobilization" + text[at + len("    type: statement"):])
+    return {"line": text[:at].count("\n") + 1}
+
+
+@case("footage-typed-as-statement", "{A3}:{line}: 003-us-strike-footage-released: type statement, but the evidence is about released material (footage, video, documents): type disclosure")
+def _(s):
+    return {"line": s.replace(A3, "    type: disclosure", "    type: statement")}
+
+
+@case("entity-typed-as-fto", "{A3}:{line}: 003-tren-de-aragua-fto: type foreign_terrorist_organization, but no evidence passage says 'Foreign Terrorist Organization' or 'FTO' (another terrorist designation is other_terrorist_designation)")
+def _(s):
+    return {"line": s.replace(A3, "    type: other_terrorist_designation", "    type: foreign_terrorist_organization")}
+
+
+@case("facilitator-as-agent", "{A2}:{line}: 002-extradition-of-29-cartel-members: agent donald-trump: the text says 'Trump facilitated': someone who facilitated it is its facilitator, not its agent")
+def _(s):
+    return {"line": s.replace(A2, "      facilitator: [donald-trump]", "      agent: [donald-trump]")}
 
 
 # ------------------------------------------------------------------ releases ----

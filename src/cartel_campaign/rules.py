@@ -344,6 +344,64 @@ def claim_is_not_an_event_rule(claim_spans: set, about_event: str | None, event_
     return None
 
 
+# Rules that a record's type and roles are the article's words (issue 14.2; from 1.1.0 on:
+# releases before it were published without them).
+WORD_RULES_SINCE = "1.1.0"
+HEDGE = re.compile(
+    r"\b(?:allegedly|alleged|accus\w*|suspected|reportedly|so-called|deemed|"
+    r"(?:identified|described|describe|describes|labell?ed|called|considered) as|"
+    r"what [^.]{0,80}\b(?:calls?|called|identified|described|describes|labell?ed|considers?|deems?))\b", re.I)
+FACILITATION = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:facilitat\w*|help(?:ed|s)?|enabl\w*|assist\w*)\b", re.I)
+MOBILIZED = re.compile(r"mobili[sz]|called up|call-up|activat", re.I)
+APPEAL = re.compile(r"\bcall(?:s|ed)? on\b|\burg(?:ed|es|ing)\b|\bappeal", re.I)
+MATERIAL = re.compile(r"\b(?:footage|video|images?|photos?|documents?|recordings?)\b", re.I)
+FTO = re.compile(r"foreign terrorist organi[sz]ations?|\bFTO\b", re.I)
+
+
+def event_type_words_rule(event_type: str, evidence_texts: list[str]) -> str | None:
+    """Rule 'an event's type is the text's word': a mobilization mobilizes; a statement is words."""
+    text = " ".join(evidence_texts)
+    if event_type == "mobilization" and not MOBILIZED.search(text):
+        hint = " (the evidence is an appeal: type statement)" if APPEAL.search(text) else ""
+        return f"type mobilization, but no evidence passage says anyone was mobilized (mobilized, called up, activated){hint}"
+    if event_type == "statement" and MATERIAL.search(text):
+        return "type statement, but the evidence is about released material (footage, video, documents): type disclosure"
+    return None
+
+
+def designation_type_words_rule(designation_type: str, evidence_texts: list[str]) -> str | None:
+    """Rule 'a designation's type is the text's word' (FTO only where the text says so)."""
+    text = " ".join(evidence_texts)
+    if designation_type == "foreign_terrorist_organization" and not FTO.search(text):
+        return ("type foreign_terrorist_organization, but no evidence passage says 'Foreign Terrorist Organization' or 'FTO' "
+                "(another terrorist designation is other_terrorist_designation)")
+    if designation_type == "other_terrorist_designation" and (FTO.search(text) or not re.search(r"terror", text, re.I)):
+        return "type other_terrorist_designation needs 'terror…' and no FTO wording in its evidence"
+    if designation_type == "sanctions" and not re.search(r"sanction", text, re.I):
+        return "type sanctions, but no evidence passage says 'sanction…'"
+    return None
+
+
+def _named_at(forms: list[str], passage: str) -> list[tuple[int, int]]:
+    return [m.span() for f in forms for m in re.finditer(r"(?<!\w)" + re.escape(f) + r"(?!\w)", passage)]
+
+
+def role_words_rule(role: str, forms: list[str], evidence_texts: list[str]) -> str | None:
+    """Rule 'a role rests on the article's own voice': a target named in the evidence only inside an
+    allegation or label ("allegedly linked to", "what the administration identified as") gets no
+    role; an actor the text says facilitated something is not its agent. `forms`: the actor's aliases."""
+    spans = [(p, s, e) for p in evidence_texts for s, e in _named_at(forms, p)]
+    if role == "target" and spans and all(HEDGE.search(re.split(r"[.;]", p[:s])[-1]) for p, s, _ in spans):
+        return ("the evidence names the target only inside an allegation or a label "
+                f"({spans[0][0][:spans[0][1]].split('.')[-1].strip()!r} …): record the allegation as a claim, not a role")
+    if role == "agent":
+        for p, s, e in spans:
+            m = FACILITATION.search(p[e:])
+            if m:
+                return f"the text says {p[s:e + m.end()]!r}: someone who facilitated it is its facilitator, not its agent"
+    return None
+
+
 def title_rule(article: str, title: str | None) -> str | None:
     """Rule 'a title is the headline at the start of the article'."""
     if title is not None and not article.startswith(title):

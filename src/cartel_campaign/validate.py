@@ -202,6 +202,34 @@ def claim_problems(tables: dict) -> list[str]:
     return problems
 
 
+def word_rule_problems(tables: dict, version: str | None) -> list[str]:
+    """The rules that a record's type and roles are the article's words (rules.WORD_RULES_SINCE on)."""
+    if version is not None and rules.version_key(version) < rules.version_key(rules.WORD_RULES_SINCE):
+        return []
+    texts: dict = {}
+    for row in _rows(tables["evidence"].select(["record_table", "record_id", "text"])):
+        texts.setdefault((row["record_table"], row["record_id"]), []).append(row["text"])
+    forms: dict = {}
+    for row in _rows(tables["actor_aliases"]):
+        forms.setdefault(row["actor_id"], []).append(row["alias"])
+    problems = []
+    types = {}
+    for row in _rows(tables["events"].select(["event_id", "event_type"])):
+        types[row["event_id"]] = row["event_type"]
+        message = rules.event_type_words_rule(row["event_type"], texts.get(("events", row["event_id"]), []))
+        if message:
+            problems.append(f"events: {row['event_id']}: {message}")
+    for row in _rows(tables["event_actors"]):
+        message = rules.role_words_rule(row["role"], forms.get(row["actor_id"], []), texts.get(("events", row["event_id"]), []))
+        if message:
+            problems.append(f"event_actors: {row['event_id']} {row['role']} {row['actor_id']}: {message}")
+    for row in _rows(tables["designations"].select(["designation_id", "designation_type"])):
+        message = rules.designation_type_words_rule(row["designation_type"], texts.get(("designations", row["designation_id"]), []))
+        if message:
+            problems.append(f"designations: {row['designation_id']}: {message}")
+    return problems
+
+
 def derived_problems(tables: dict, texts: dict[str, str]) -> list[str]:
     """actor_mentions, first-mention evidence and actor_summary, recomputed from the other tables and the articles."""
     need = ("actors", "actor_aliases", "articles", "actor_mentions", "actor_summary", "quotes", "event_actors", "designations", "evidence")
@@ -552,6 +580,8 @@ def content_problems(tables: dict, schemas: dict, root: Path, where=None, versio
     problems += row_rule_problems(tables, where, version)
     problems += evidence_coverage_problems(tables)
     problems += claim_problems(tables)
+    if {"events", "event_actors", "designations", "evidence", "actor_aliases"} <= tables.keys():
+        problems += word_rule_problems(tables, version)
     if "articles" in tables:
         texts, text_problems = article_texts(root, tables["articles"])
         problems += text_problems + text_rule_problems(tables, texts) + derived_problems(tables, texts)

@@ -119,7 +119,7 @@ def check_quotation_marks(ann: Annotation, marks: list[tuple]) -> None:
         raise ann.doc.error(marks[i][3], f"{label}: {message}")
 
 
-def event_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], sink, summary) -> dict[str, list]:
+def event_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], sink, summary, forms: dict) -> dict[str, list]:
     """events, event_actors (+ evidence); returns event id -> its evidence spans (start, end)."""
     spans = {}
     for i, row, node in check_items(checker, ann, "events", shapes.EVENT):
@@ -130,12 +130,19 @@ def event_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], si
             row["date_end"] = row["date_start"]  # a day: start alone
         apply_row_rules("events", row, ann.doc, path, shapes.EVENT, eid)
         evidence = evidence_rows(checker, ann, path, "events", eid)
-        for col, message in rules.fatalities_rule(row, [e["text"] for e in evidence]):
+        texts = [e["text"] for e in evidence]
+        for col, message in rules.fatalities_rule(row, texts):
             raise ann.doc.error(path + (col,), f"{eid}: {message}")
+        problem = rules.event_type_words_rule(row["event_type"], texts)
+        if problem:
+            raise ann.doc.error(path + ("type",), f"{eid}: {problem}")
         sink.add("events", row)
         for ev in evidence:
             sink.add("evidence", ev)
         for x in role_rows(ann, path, eid, node["actors"], roles):
+            problem = rules.role_words_rule(x["role"], forms.get(x["actor_id"], []), texts)
+            if problem:
+                raise ann.doc.error(path + ("actors", x["role"]), f"{eid}: {x['role']} {x['actor_id']}: {problem}")
             sink.add("event_actors", x)
             summary.add("event_actors", x)
         spans[eid] = [(e["char_start"], e["char_end"]) for e in evidence]
@@ -160,6 +167,9 @@ def designation_rows(checker: Checker, ann: Annotation, ids: Ids, sink, summary)
         row["article_id"] = ann.article_id
         apply_row_rules("designations", row, ann.doc, path, shapes.DESIGNATION, did)
         evidence = evidence_rows(checker, ann, path, "designations", did)
+        problem = rules.designation_type_words_rule(row["designation_type"], [e["text"] for e in evidence])
+        if problem:
+            raise ann.doc.error(path + ("type",), f"{did}: {problem}")
         sink.add("designations", row)
         summary.add("designations", row)
         for ev in evidence:
@@ -224,12 +234,12 @@ def check_events_in_own_voice(ann: Annotation, event_spans: dict, claimed_quotes
             raise ann.doc.error(("events", i, "evidence"), f"{eid}: {problem}")
 
 
-def article_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], sink, summary) -> None:
+def article_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], sink, summary, forms: dict) -> None:
     """Every row one article's annotation gives (articles, quotes, exclusions, events, designations, claims, evidence)."""
     article_row(ann, sink)
     marks = quote_rows(checker, ann, ids, sink, summary) + exclusion_rows(checker, ann, sink)
     check_quotation_marks(ann, marks)
-    event_spans = event_rows(checker, ann, ids, roles, sink, summary)
+    event_spans = event_rows(checker, ann, ids, roles, sink, summary, forms)
     designation_rows(checker, ann, ids, sink, summary)
     linked = claim_rows(checker, ann, ids, sink, event_spans)
     check_claim_links(ann, linked)
