@@ -568,7 +568,7 @@ def _(s):
     return {"line": s.replace(A4, "our country\n    attribution: direct\n", "our country\n    attribution: directly\n") + 1}
 
 
-@case("claimed-event", "{A4}:{line}: events[2]: attribution must be one of reported, attributed; found 'claimed'")
+@case("claimed-event", "{A4}:{line}: 004-cartel-de-los-soles-treasury-sanctions: attribution claimed: what an actor claims and the article does not confirm is that actor's claim; record it under claims, not as an event")
 def _(s):
     text = s.read(A4)
     i = text.index("  - id: 004-cartel-de-los-soles-treasury-sanctions")

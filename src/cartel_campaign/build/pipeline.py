@@ -112,6 +112,7 @@ def derive_tables(inp: Inputs) -> tuple[dict, list[dict]]:
         sink.add("evidence", row)
     for row in summary.rows(actor_ids):
         sink.add("actor_summary", row)
+    derive.crosswalk_rows(inp.root / "schemas" / "crosswalk.json", "schemas/crosswalk.json", inp.checker, sink)
     return sink.finish(), sources
 
 
