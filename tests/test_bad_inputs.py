@@ -703,6 +703,21 @@ def _(s):
     return {"line": s.replace(A2, "      facilitator: [donald-trump]", "      agent: [donald-trump]")}
 
 
+# ------------------------------------------------------------------ corrections ----
+@case("correction-without-an-entry", "seeds/corrections.yaml: release 1.1.0 corrects 1 record(s) of 1.0.0 without saying what and why; add an entry "
+      "(version, table, record_id, what, why) for each:\n  actors 'marco-rubio' (changed description)")
+def _(s):
+    s.replace(ACTORS, "  description: US Secretary of State\n", "  description: Secretary of State of the US\n")
+    return {}
+
+
+@case("correction-entry-for-an-unchanged-record", "seeds/corrections.yaml:{line}: events '001-us-strikes-on-vessels': listed as corrected in 1.1.0, but the record is the same as in 1.0.0 (or new)")
+def _(s):
+    text = s.read("seeds/corrections.yaml")
+    s.write("seeds/corrections.yaml", text + "\n- version: 1.1.0\n  table: events\n  record_id: 001-us-strikes-on-vessels\n  what: Nothing at all, really.\n  why: A test of the corrections rule.\n")
+    return {"line": len(text.splitlines()) + 4}
+
+
 # ------------------------------------------------------------------ releases ----
 def released(s) -> str:
     """seeds/releases.yaml with its draft (if any) marked published, ready for a new entry."""

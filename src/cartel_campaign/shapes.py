@@ -124,6 +124,10 @@ RELEASE = Shape("release", "releases", {
     "version": Key("version"), "date": Key("date"), "status": Key("status"), "notes": Key("notes"), "breaking": Key("breaking"),
 })
 
+CORRECTION = Shape("correction", "corrections", {
+    "version": Key("version"), "table": Key("table"), "record_id": Key("record_id"), "what": Key("what"), "why": Key("why"),
+})
+
 #: The shape of the items of each Rows key, by table.
 ITEM = {"quotes": QUOTE, "events": EVENT, "designations": DESIGNATION, "claims": CLAIM, "quote_exclusions": EXCLUSION, "evidence": SPAN}
 
