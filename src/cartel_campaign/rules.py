@@ -356,11 +356,12 @@ def event_in_own_voice_rule(evidence: list[tuple[int, int]], claimed_quotes: lis
     return None
 
 
-def claim_is_not_an_event_rule(claim_spans: set, about_event: str | None, event_spans: dict) -> str | None:
+def claim_is_not_an_event_rule(claim_spans: set, about_event: str | None, event_spans: dict, event_types: dict) -> str | None:
     """Rule 'a claim is never also an event': no event rests on exactly the evidence of a claim
-    (the same statement recorded twice) unless the claim says it is about that event."""
+    (the same statement recorded twice) unless the claim says it is about that event and the
+    event is not itself a statement."""
     for eid, spans in event_spans.items():
-        if claim_spans and set(spans) == claim_spans and eid != about_event:
+        if claim_spans and set(spans) == claim_spans and (eid != about_event or event_types.get(eid) == "statement"):
             return (f"the claim has exactly the evidence of event {eid!r}: a statement is recorded once, as a claim "
                     "(a threat is a claim; what is done is an event); remove the event, or, if the claim is about it, say so with about_event")
     return None

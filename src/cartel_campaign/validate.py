@@ -184,7 +184,9 @@ def claim_problems(tables: dict) -> list[str]:
         if q["quote_id"] in linked:
             claimed_quotes.setdefault(q["article_id"], []).append((q["char_start"], q["char_end"]))
     event_spans: dict = {}
-    for row in _rows(tables["events"].select(["event_id", "article_id"])):
+    event_types: dict = {}
+    for row in _rows(tables["events"].select(["event_id", "article_id", "event_type"])):
+        event_types[row["event_id"]] = row["event_type"]
         own = [(e["char_start"], e["char_end"]) for e in spans.get(("events", row["event_id"]), [])]
         event_spans.setdefault(row["article_id"], {})[row["event_id"]] = own
         message = rules.event_in_own_voice_rule(own, claimed_quotes.get(row["article_id"], []))
@@ -196,7 +198,7 @@ def claim_problems(tables: dict) -> list[str]:
             problems.append(f"claims: {cid}: speech is {row['speech']!r} but {len(quote_ids)} quote(s) carry it (claim_quotes)")
         message = None if quote_ids else rules.reporting_verb_rule([e["text"] for e in evidence])
         message = message or rules.claim_is_not_an_event_rule({(e["char_start"], e["char_end"]) for e in evidence},
-                                                              row["about_event_id"], event_spans.get(row["article_id"], {}))
+                                                              row["about_event_id"], event_spans.get(row["article_id"], {}), event_types)
         if message:
             problems.append(f"claims: {cid}: {message}")
     return problems

@@ -197,7 +197,8 @@ def claim_rows(checker: Checker, ann: Annotation, ids: Ids, sink, event_spans: d
             problem = rules.reporting_verb_rule([e["text"] for e in evidence])
             if problem:
                 raise ann.doc.error(path + ("evidence",), f"{cid}: {problem}")
-        problem = rules.claim_is_not_an_event_rule({(e["char_start"], e["char_end"]) for e in evidence}, row["about_event_id"], event_spans)
+        problem = rules.claim_is_not_an_event_rule({(e["char_start"], e["char_end"]) for e in evidence}, row["about_event_id"],
+                                                   event_spans, ann.event_types)
         if problem:
             raise ann.doc.error(path + ("evidence",), f"{cid}: {problem}")
         sink.add("claims", row)
