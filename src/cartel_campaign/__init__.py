@@ -125,9 +125,10 @@ def path(table: str, version: str | None = None, format: str = "parquet") -> Pat
 def load(table: str, version: str | None = None, backend: str = "pandas"):
     """Load one table of a release (default: the newest) as a pandas DataFrame, an Arrow table or a polars DataFrame.
 
-    Tables: articles, actors, actor_aliases, events, event_actors, designations, quotes,
-    quote_exclusions, evidence, actor_mentions, actor_summary (``tables(version)`` lists a release's own;
-    ``describe(table)`` gives each column's type, description and allowed values).
+    Tables: articles, actors, actor_aliases, events, event_actors, designations, quotes, claims,
+    claim_quotes, quote_exclusions, evidence, actor_mentions, actor_summary, crosswalk
+    (``tables(version)`` lists a release's own; ``describe(table)`` gives each column's type,
+    description and allowed values).
 
     backend: "pandas" (dates datetime64, integers nullable Int64, text and ids strings), "arrow"
     (a pyarrow.Table with the release's Arrow schema) or "polars" (needs polars: the `polars` extra).
