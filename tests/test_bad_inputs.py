@@ -716,6 +716,14 @@ def _(s):
     return {"line": s.replace(A2, "      facilitator: [donald-trump]", "      agent: [donald-trump]")}
 
 
+@case("same-event-of-another-type", "{A3}:{line}: 003-us-bounty-maduro: same_event_as '002-reward-for-maduro-arrest': the types differ (sanction vs reward); the texts do not report the same event")
+def _(s):
+    text = s.read(A3)
+    at = text.index("    type: reward", text.index("  - id: 003-us-bounty-maduro"))
+    s.write(A3, text[:at] + "    type: sanction" + text[at + len("    type: reward"):])
+    return {"line": s.line(A3, "    same_event_as: 002-reward-for-maduro-arrest")}
+
+
 # ------------------------------------------------------------------ corrections ----
 @case("correction-without-an-entry", "seeds/corrections.yaml: release 1.1.0 corrects 1 record(s) of 1.0.0 without saying what and why; add an entry "
       "(version, table, record_id, what, why) for each:\n  actors 'marco-rubio' (changed description)")

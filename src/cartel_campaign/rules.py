@@ -425,6 +425,24 @@ def role_words_rule(role: str, forms: list[str], evidence_texts: list[str]) -> s
     return None
 
 
+def same_event_rule(event: dict, other: dict) -> str | None:
+    """Rule 'same_event_as links events the texts agree on': same type, and overlapping dates where both are dated
+    (an ongoing event's date is when it began: only its start counts)."""
+    if event["event_type"] != other["event_type"]:
+        return f"same_event_as {other['event_id']!r}: the types differ ({event['event_type']} vs {other['event_type']}); the texts do not report the same event"
+    a, b = _date_span(event), _date_span(other)
+    if a and b and (a[1] < b[0] or b[1] < a[0]):
+        return (f"same_event_as {other['event_id']!r}: the dates do not overlap ({a[0]}..{a[1]} vs {b[0]}..{b[1]}); "
+                "the texts disagree on when it happened: keep two unlinked rows and say why in a note")
+    return None
+
+
+def _date_span(event: dict):
+    if event["date_start"] is None:
+        return None
+    return event["date_start"], event["date_end"] or event["date_start"]
+
+
 def title_rule(article: str, title: str | None) -> str | None:
     """Rule 'a title is the headline at the start of the article'."""
     if title is not None and not article.startswith(title):

@@ -257,6 +257,20 @@ def export_problems(folder: Path, tables: dict) -> list[str]:
     return problems
 
 
+def same_event_problems(tables: dict) -> list[str]:
+    """The same_event_as rule of the build on a release's events."""
+    if "events" not in tables:
+        return []
+    rows = {r["event_id"]: r for r in _rows(tables["events"])}
+    problems = []
+    for row in rows.values():
+        other = rows.get(row["same_event_as"]) if row["same_event_as"] else None
+        message = other and rules.same_event_rule(row, other)
+        if message:
+            problems.append(f"events: {row['event_id']}: {message}")
+    return problems
+
+
 def derived_problems(tables: dict, texts: dict[str, str]) -> list[str]:
     """actor_mentions, first-mention evidence and actor_summary, recomputed from the other tables and the articles."""
     need = ("actors", "actor_aliases", "articles", "actor_mentions", "actor_summary", "quotes", "event_actors", "designations", "evidence")
@@ -607,6 +621,7 @@ def content_problems(tables: dict, schemas: dict, root: Path, where=None, versio
     problems += row_rule_problems(tables, where, version)
     problems += evidence_coverage_problems(tables)
     problems += claim_problems(tables)
+    problems += same_event_problems(tables)
     if {"events", "event_actors", "designations", "evidence", "actor_aliases"} <= tables.keys():
         problems += word_rule_problems(tables, version)
     if "articles" in tables:

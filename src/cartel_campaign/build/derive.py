@@ -297,6 +297,17 @@ def check_references(tables: dict, schemas: dict, locate) -> None:
         raise BuildError(where[0], where[1], f"{_label(name, row, col)}: unknown {ref} id {row[col]!r}{hint}")
 
 
+def check_same_events(events, locate) -> None:
+    """Rule 'same_event_as links events the texts agree on', at the annotation line of the link."""
+    rows = {r["event_id"]: r for r in events.to_pylist()}
+    for row in rows.values():
+        other = rows.get(row["same_event_as"]) if row["same_event_as"] else None
+        problem = other and rules.same_event_rule(row, other)
+        if problem:
+            where = locate("events", row, "same_event_as") or (None, None)
+            raise BuildError(where[0], where[1], f"{row['event_id']}: {problem}")
+
+
 def _ref_col(schemas: dict, table: str, column: str) -> str:
     fk = next(fk for fk in schemas[table]["foreignKeys"] if fk["fields"] == [column])
     return fk["reference"]["fields"][0]
