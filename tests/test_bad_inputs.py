@@ -568,7 +568,7 @@ def _(s):
     return {"line": s.replace(A4, "our country\n    attribution: direct\n", "our country\n    attribution: directly\n") + 1}
 
 
-@case("claimed-without-source", "{A4}:{line}: 004-cartel-de-los-soles-treasury-sanctions: a claimed event needs 'source' (who claims it)")
+@case("claimed-event", "{A4}:{line}: 004-cartel-de-los-soles-treasury-sanctions: attribution claimed: what an actor claims and the article does not confirm is that actor's claim; record it under claims, not as an event")
 def _(s):
     text = s.read(A4)
     i = text.index("  - id: 004-cartel-de-los-soles-treasury-sanctions")
@@ -686,6 +686,71 @@ def _(s):
     text = s.read(A4)
     start = text.index("  - id: 004-american-officials-cartel-is-narcoterrorist-organization")
     return {"line": text[:text.index("    evidence:", start)].count("\n") + 2}  # the evidence list
+
+
+# ------------------------------------------------------------------ the text's words (issue 14.2) ----
+@case("target-resting-on-an-allegation", "{A3}:{line}: 003-us-strike-caribbean-vessel: target tren-de-aragua: the evidence names the target only inside an allegation or a label ('a recent US military strike in the Caribbean that killed 11 individuals aboard a vessel allegedly linked to the Venezuelan' …): record the allegation as a claim, not a role")
+def _(s):
+    return {"line": s.replace(A3, "      agent: [us-military]\n      announcer: [donald-trump]\n", "      agent: [us-military]\n      announcer: [donald-trump]\n      target: [tren-de-aragua]\n") + 2}
+
+
+@case("deployment-typed-as-mobilization", "{A3}:{line}: 003-us-warships-caribbean: type mobilization, but no evidence passage says anyone was mobilized (mobilized, called up, activated)")
+def _(s):
+    text = s.read(A3)
+    at = text.index("    type: deployment", text.index("  - id: 003-us-warships-caribbean"))
+    s.write(A3, text[:at] + "    type: mobilization" + text[at + len("    type: deployment"):])
+    return {"line": text[:at].count("\n") + 1}
+
+
+@case("appeal-recorded-as-a-statement-event-and-a-claim", "{A3}:{line}: 003-maduro-calls-venezuelans-to-join-militia: the claim has exactly the evidence of event '003-maduro-call': "
+      "a statement is recorded once, as a claim (a threat is a claim; what is done is an event); remove the event, or, if the claim is about it, say so with about_event")
+def _(s):
+    text = s.read(A3)
+    at = text.index("designations:\n")
+    s.write(A3, text[:at] + "  - id: 003-maduro-call\n    type: statement\n    summary: Maduro has called on Venezuelans to join the militia.\n"
+            "    status: occurred\n    attribution: reported\n    actors:\n      agent: [nicolas-maduro]\n    evidence:\n"
+            "      - Maduro has called on Venezuelans to join the militia to defend the country against potential aggression\n\n" + text[at:])
+    text = s.read(A3)
+    start = text.index("  - id: 003-maduro-calls-venezuelans-to-join-militia")
+    return {"line": text[:text.index("    evidence:", start)].count("\n") + 2}
+
+
+@case("footage-typed-as-statement", "{A3}:{line}: 003-us-strike-footage-released: type statement, but the evidence is about released material (footage, video, documents): type disclosure")
+def _(s):
+    return {"line": s.replace(A3, "    type: disclosure", "    type: statement")}
+
+
+@case("entity-typed-as-fto", "{A3}:{line}: 003-tren-de-aragua-fto: type foreign_terrorist_organization, but no evidence passage says 'Foreign Terrorist Organization' or 'FTO' (another terrorist designation is other_terrorist_designation)")
+def _(s):
+    return {"line": s.replace(A3, "    type: other_terrorist_designation", "    type: foreign_terrorist_organization")}
+
+
+@case("facilitator-as-agent", "{A2}:{line}: 002-extradition-of-29-cartel-members: agent donald-trump: the text says 'Trump facilitated': someone who facilitated it is its facilitator, not its agent")
+def _(s):
+    return {"line": s.replace(A2, "      facilitator: [donald-trump]", "      agent: [donald-trump]")}
+
+
+@case("same-event-of-another-type", "{A3}:{line}: 003-us-bounty-maduro: same_event_as '002-reward-for-maduro-arrest': the types differ (sanction vs reward); the texts do not report the same event")
+def _(s):
+    text = s.read(A3)
+    at = text.index("    type: reward", text.index("  - id: 003-us-bounty-maduro"))
+    s.write(A3, text[:at] + "    type: sanction" + text[at + len("    type: reward"):])
+    return {"line": s.line(A3, "    same_event_as: 002-reward-for-maduro-arrest")}
+
+
+# ------------------------------------------------------------------ corrections ----
+@case("correction-without-an-entry", "seeds/corrections.yaml: release 1.1.0 corrects 1 record(s) of 1.0.0 without saying what and why; add an entry "
+      "(version, table, record_id, what, why) for each:\n  actors 'marco-rubio' (changed description)")
+def _(s):
+    s.replace(ACTORS, "  description: US Secretary of State\n", "  description: Secretary of State of the US\n")
+    return {}
+
+
+@case("correction-entry-for-an-unchanged-record", "seeds/corrections.yaml:{line}: events '001-us-strikes-on-vessels': listed as corrected in 1.1.0, but the record is the same as in 1.0.0 (or new)")
+def _(s):
+    text = s.read("seeds/corrections.yaml")
+    s.write("seeds/corrections.yaml", text + "\n- version: 1.1.0\n  table: events\n  record_id: 001-us-strikes-on-vessels\n  what: Nothing at all, really.\n  why: A test of the corrections rule.\n")
+    return {"line": len(text.splitlines()) + 4}
 
 
 # ------------------------------------------------------------------ releases ----

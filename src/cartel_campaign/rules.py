@@ -19,6 +19,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
+from . import crosswalk
+
 # ------------------------------------------------------------------ registry ----
 
 
@@ -118,6 +120,12 @@ def _(r):
         return "fatalities_cumulative is only for strike_series events"
 
 
+@row_rule("events", "no event is claimed (a claim is a claims row)", "attribution", since="1.1.0")
+def _(r):
+    if r["attribution"] == "claimed":
+        return "attribution claimed: what an actor claims and the article does not confirm is that actor's claim; record it under claims, not as an event"
+
+
 @row_rule("events", "source_actor_id given for claimed rows", "attribution")
 def _(r):
     if r["attribution"] == "claimed" and not r["source_actor_id"]:
@@ -158,6 +166,20 @@ def _(r):
 def claim_speech(quote_ids: list[str]) -> str:
     """A claim's speech: direct when quotes carry it, indirect otherwise (the build computes it, validate recomputes)."""
     return "direct" if quote_ids else "indirect"
+
+
+@row_rule("events", "time_precision is derived from the date", "time_precision", since="1.1.0")
+def _(r):
+    expected = crosswalk.time_precision(r["date_precision"], r["date_start"], r["date_end"])
+    if r.get("time_precision") != expected:
+        return f"time_precision is {r.get('time_precision')!r}, but the date ({r['date_precision']}) gives {expected!r}"
+
+
+@row_rule("events", "geo_precision is derived from location and country", "geo_precision", since="1.1.0")
+def _(r):
+    expected = crosswalk.geo_precision(r["location"], r["country"])
+    if r.get("geo_precision") != expected:
+        return f"geo_precision is {r.get('geo_precision')!r}, but location {r['location']!r} gives {expected!r}"
 
 
 SPAN_TABLES = {"quotes": "text", "evidence": "text", "quote_exclusions": "text", "actor_mentions": "alias"}
@@ -334,14 +356,91 @@ def event_in_own_voice_rule(evidence: list[tuple[int, int]], claimed_quotes: lis
     return None
 
 
-def claim_is_not_an_event_rule(claim_spans: set, about_event: str | None, event_spans: dict) -> str | None:
+def claim_is_not_an_event_rule(claim_spans: set, about_event: str | None, event_spans: dict, event_types: dict) -> str | None:
     """Rule 'a claim is never also an event': no event rests on exactly the evidence of a claim
-    (the same statement recorded twice) unless the claim says it is about that event."""
+    (the same statement recorded twice) unless the claim says it is about that event and the
+    event is not itself a statement."""
     for eid, spans in event_spans.items():
-        if claim_spans and set(spans) == claim_spans and eid != about_event:
+        if claim_spans and set(spans) == claim_spans and (eid != about_event or event_types.get(eid) == "statement"):
             return (f"the claim has exactly the evidence of event {eid!r}: a statement is recorded once, as a claim "
                     "(a threat is a claim; what is done is an event); remove the event, or, if the claim is about it, say so with about_event")
     return None
+
+
+# Rules that a record's type and roles are the article's words (issue 14.2; from 1.1.0 on:
+# releases before it were published without them).
+WORD_RULES_SINCE = "1.1.0"
+HEDGE = re.compile(
+    r"\b(?:allegedly|alleged|accus\w*|suspected|reportedly|so-called|deemed|"
+    r"(?:identified|described|describe|describes|labell?ed|called|considered) as|"
+    r"what [^.]{0,80}\b(?:calls?|called|identified|described|describes|labell?ed|considers?|deems?))\b", re.I)
+FACILITATION = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:facilitat\w*|help(?:ed|s)?|enabl\w*|assist\w*)\b", re.I)
+MOBILIZED = re.compile(r"mobili[sz]|called up|call-up|activat", re.I)
+APPEAL = re.compile(r"\bcall(?:s|ed)? on\b|\burg(?:ed|es|ing)\b|\bappeal", re.I)
+MATERIAL = re.compile(r"\b(?:footage|video|images?|photos?|documents?|recordings?)\b", re.I)
+FTO = re.compile(r"foreign terrorist organi[sz]ations?|\bFTO\b", re.I)
+
+
+def event_type_words_rule(event_type: str, evidence_texts: list[str]) -> str | None:
+    """Rule 'an event's type is the text's word': a mobilization mobilizes; a statement is words."""
+    text = " ".join(evidence_texts)
+    if event_type == "mobilization" and not MOBILIZED.search(text):
+        hint = " (the evidence is an appeal: type statement)" if APPEAL.search(text) else ""
+        return f"type mobilization, but no evidence passage says anyone was mobilized (mobilized, called up, activated){hint}"
+    if event_type == "statement" and MATERIAL.search(text):
+        return "type statement, but the evidence is about released material (footage, video, documents): type disclosure"
+    return None
+
+
+def designation_type_words_rule(designation_type: str, evidence_texts: list[str]) -> str | None:
+    """Rule 'a designation's type is the text's word' (FTO only where the text says so)."""
+    text = " ".join(evidence_texts)
+    if designation_type == "foreign_terrorist_organization" and not FTO.search(text):
+        return ("type foreign_terrorist_organization, but no evidence passage says 'Foreign Terrorist Organization' or 'FTO' "
+                "(another terrorist designation is other_terrorist_designation)")
+    if designation_type == "other_terrorist_designation" and (FTO.search(text) or not re.search(r"terror", text, re.I)):
+        return "type other_terrorist_designation needs 'terror…' and no FTO wording in its evidence"
+    if designation_type == "sanctions" and not re.search(r"sanction", text, re.I):
+        return "type sanctions, but no evidence passage says 'sanction…'"
+    return None
+
+
+def _named_at(forms: list[str], passage: str) -> list[tuple[int, int]]:
+    return [m.span() for f in forms for m in re.finditer(r"(?<!\w)" + re.escape(f) + r"(?!\w)", passage)]
+
+
+def role_words_rule(role: str, forms: list[str], evidence_texts: list[str]) -> str | None:
+    """Rule 'a role rests on the article's own voice': a target named in the evidence only inside an
+    allegation or label ("allegedly linked to", "what the administration identified as") gets no
+    role; an actor the text says facilitated something is not its agent. `forms`: the actor's aliases."""
+    spans = [(p, s, e) for p in evidence_texts for s, e in _named_at(forms, p)]
+    if role == "target" and spans and all(HEDGE.search(re.split(r"[.;]", p[:s])[-1]) for p, s, _ in spans):
+        return ("the evidence names the target only inside an allegation or a label "
+                f"({spans[0][0][:spans[0][1]].split('.')[-1].strip()!r} …): record the allegation as a claim, not a role")
+    if role == "agent":
+        for p, s, e in spans:
+            m = FACILITATION.search(p[e:])
+            if m:
+                return f"the text says {p[s:e + m.end()]!r}: someone who facilitated it is its facilitator, not its agent"
+    return None
+
+
+def same_event_rule(event: dict, other: dict) -> str | None:
+    """Rule 'same_event_as links events the texts agree on': same type, and overlapping dates where both are dated
+    (an ongoing event's date is when it began: only its start counts)."""
+    if event["event_type"] != other["event_type"]:
+        return f"same_event_as {other['event_id']!r}: the types differ ({event['event_type']} vs {other['event_type']}); the texts do not report the same event"
+    a, b = _date_span(event), _date_span(other)
+    if a and b and (a[1] < b[0] or b[1] < a[0]):
+        return (f"same_event_as {other['event_id']!r}: the dates do not overlap ({a[0]}..{a[1]} vs {b[0]}..{b[1]}); "
+                "the texts disagree on when it happened: keep two unlinked rows and say why in a note")
+    return None
+
+
+def _date_span(event: dict):
+    if event["date_start"] is None:
+        return None
+    return event["date_start"], event["date_end"] or event["date_start"]
 
 
 def title_rule(article: str, title: str | None) -> str | None:

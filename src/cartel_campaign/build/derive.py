@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 
-from .. import checks, rules, shapes
+from .. import checks, crosswalk, rules, shapes
 from .annotations import Annotation, Checker, check_items, evidence_items
 from .errors import BuildError
 from .provenance import RECORDS, key_path
@@ -123,7 +123,7 @@ def check_quotation_marks(ann: Annotation, marks: list[tuple]) -> None:
         raise ann.doc.error(marks[i][3], f"{label}: {message}")
 
 
-def event_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], sink, summary) -> dict[str, list]:
+def event_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], sink, summary, forms: dict) -> dict[str, list]:
     """events, event_actors (+ evidence); returns event id -> its evidence spans (start, end)."""
     spans = {}
     for i, row, node in check_items(checker, ann, "events", shapes.EVENT):
@@ -132,14 +132,23 @@ def event_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], si
         row["article_id"] = ann.article_id
         if row["date_precision"] == "day" and row["date_end"] is None and row["status"] != "ongoing":
             row["date_end"] = row["date_start"]  # a day: start alone
+        row["time_precision"] = crosswalk.time_precision(row["date_precision"], row["date_start"], row["date_end"])
+        row["geo_precision"] = crosswalk.geo_precision(row["location"], row["country"])
         apply_row_rules("events", row, ann.doc, path, shapes.EVENT, eid)
         evidence = evidence_rows(checker, ann, path, "events", eid)
-        for col, message in rules.fatalities_rule(row, [e["text"] for e in evidence]):
+        texts = [e["text"] for e in evidence]
+        for col, message in rules.fatalities_rule(row, texts):
             raise ann.doc.error(path + (col,), f"{eid}: {message}")
+        problem = rules.event_type_words_rule(row["event_type"], texts)
+        if problem:
+            raise ann.doc.error(path + ("type",), f"{eid}: {problem}")
         sink.add("events", row)
         for ev in evidence:
             sink.add("evidence", ev)
         for x in role_rows(ann, path, eid, node["actors"], roles):
+            problem = rules.role_words_rule(x["role"], forms.get(x["actor_id"], []), texts)
+            if problem:
+                raise ann.doc.error(path + ("actors", x["role"]), f"{eid}: {x['role']} {x['actor_id']}: {problem}")
             sink.add("event_actors", x)
             summary.add("event_actors", x)
         spans[eid] = [(e["char_start"], e["char_end"]) for e in evidence]
@@ -164,6 +173,9 @@ def designation_rows(checker: Checker, ann: Annotation, ids: Ids, sink, summary)
         row["article_id"] = ann.article_id
         apply_row_rules("designations", row, ann.doc, path, shapes.DESIGNATION, did)
         evidence = evidence_rows(checker, ann, path, "designations", did)
+        problem = rules.designation_type_words_rule(row["designation_type"], [e["text"] for e in evidence])
+        if problem:
+            raise ann.doc.error(path + ("type",), f"{did}: {problem}")
         sink.add("designations", row)
         summary.add("designations", row)
         for ev in evidence:
@@ -189,7 +201,8 @@ def claim_rows(checker: Checker, ann: Annotation, ids: Ids, sink, event_spans: d
             problem = rules.reporting_verb_rule([e["text"] for e in evidence])
             if problem:
                 raise ann.doc.error(path + ("evidence",), f"{cid}: {problem}")
-        problem = rules.claim_is_not_an_event_rule({(e["char_start"], e["char_end"]) for e in evidence}, row["about_event_id"], event_spans)
+        problem = rules.claim_is_not_an_event_rule({(e["char_start"], e["char_end"]) for e in evidence}, row["about_event_id"],
+                                                   event_spans, ann.event_types)
         if problem:
             raise ann.doc.error(path + ("evidence",), f"{cid}: {problem}")
         sink.add("claims", row)
@@ -228,7 +241,7 @@ def check_events_in_own_voice(ann: Annotation, event_spans: dict, claimed_quotes
             raise ann.doc.error(("events", i, "evidence"), f"{eid}: {problem}")
 
 
-def article_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], sink, summary) -> None:
+def article_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], sink, summary, forms: dict) -> None:
     """Every row one article's annotation gives (articles, quotes, exclusions, events, designations, claims, evidence).
     A draft gives its articles row only: nothing it proposes is published before it is checked."""
     article_row(ann, sink)
@@ -236,11 +249,24 @@ def article_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], 
         return
     marks = quote_rows(checker, ann, ids, sink, summary) + exclusion_rows(checker, ann, sink)
     check_quotation_marks(ann, marks)
-    event_spans = event_rows(checker, ann, ids, roles, sink, summary)
+    event_spans = event_rows(checker, ann, ids, roles, sink, summary, forms)
     designation_rows(checker, ann, ids, sink, summary)
     linked = claim_rows(checker, ann, ids, sink, event_spans)
     check_claim_links(ann, linked)
     check_events_in_own_voice(ann, event_spans, [(m[1], m[2]) for m in marks if m[0] == "quote" and m[4] in linked])
+
+
+def crosswalk_rows(path, display: str, checker: Checker, sink) -> None:
+    """The crosswalk table, from schemas/crosswalk.json, checked against the event and claim types."""
+    try:
+        mapping = crosswalk.load_crosswalk(path)
+    except ValueError as err:
+        raise BuildError(display, None, str(err)) from None
+    problems = crosswalk.check_crosswalk(mapping, checker.enum("events", "event_type"), checker.enum("claims", "claim_type"))
+    if problems:
+        raise BuildError(display, None, "the crosswalk does not fit the types:\n  " + "\n  ".join(problems))
+    for row in crosswalk.crosswalk_rows(mapping):
+        sink.add("crosswalk", row)
 
 
 def mention_rows(article_id: str, text: str, pattern, owner: dict, sink, summary, first: list) -> None:
@@ -276,6 +302,17 @@ def check_references(tables: dict, schemas: dict, locate) -> None:
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         where = locate(name, row, col) or (None, None)
         raise BuildError(where[0], where[1], f"{_label(name, row, col)}: unknown {ref} id {row[col]!r}{hint}")
+
+
+def check_same_events(events, locate) -> None:
+    """Rule 'same_event_as links events the texts agree on', at the annotation line of the link."""
+    rows = {r["event_id"]: r for r in events.to_pylist()}
+    for row in rows.values():
+        other = rows.get(row["same_event_as"]) if row["same_event_as"] else None
+        problem = other and rules.same_event_rule(row, other)
+        if problem:
+            where = locate("events", row, "same_event_as") or (None, None)
+            raise BuildError(where[0], where[1], f"{row['event_id']}: {problem}")
 
 
 def _ref_col(schemas: dict, table: str, column: str) -> str:
