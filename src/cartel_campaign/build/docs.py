@@ -166,64 +166,96 @@ def codebook(meta: dict, schemas: dict, frames: dict, version: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def _dated_facts(frames: dict) -> pd.DataFrame:
+    """One row per dated fact: an event reported again (same_event_as) on the same dates is the event
+    it repeats, and a designation's date is dropped when a designation event of the same article is
+    dated that day (the event and its designation are one fact)."""
+    ev = frames["events"]
+    dated = ev[ev["date_start"].notna()].assign(date_end=lambda d: d["date_end"].fillna(d["date_start"]))
+    fact = dated["same_event_as"].where(dated["same_event_as"].isin(ev["event_id"]), dated["event_id"])
+    dated = dated.assign(fact=fact).drop_duplicates(["fact", "date_start", "date_end"])
+    rows = pd.DataFrame({"kind": "event: " + dated["event_type"].str.replace("_", " "), "start": dated["date_start"],
+                         "end": dated["date_end"], "inferred": dated["date_inferred"].astype(bool)})
+    designated = dated[dated["event_type"] == "designation"]
+    on_date = set(zip(designated["article_id"], designated["date_start"]))
+    ds = frames["designations"]
+    parts = [rows]
+    for col, label in (("announced_date", "designation: announced"), ("effective_date", "designation: takes effect")):
+        d = ds[ds[col].notna()]
+        repeated = pd.Series([(a, t) in on_date for a, t in zip(d["article_id"], d[col])], index=d.index, dtype=bool)
+        d = d[~repeated]
+        parts.append(pd.DataFrame({"kind": label, "start": d[col], "end": d[col], "inferred": d["date_inferred"].astype(bool)}))
+    facts = pd.concat(parts, ignore_index=True)
+    return facts.drop_duplicates().sort_values(["kind", "start", "end", "inferred"], ignore_index=True)
+
+
+def _shade(j: int) -> int:
+    """tab20 index of the j-th type: the ten dark colours first, then their light pairs."""
+    return (2 * j) % 20 + (j // 10) % 2
+
+
 def timeline(frames: dict, version: str) -> bytes:
     """Top: dated events and designations over time by type (hollow = year inferred, bars = ranges),
-    with each article's possible publication window. Bottom: every event by type, dated or not."""
+    each fact once, with the articles' possible publication windows on one row. Bottom: every event by
+    type, dated or not. The figure's size and drawing time depend on the number of types and distinct
+    dates, not on the number of articles (identical facts share one marker)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
 
     ev, arts = frames["events"], frames["articles"]
-    rows = [
-        dict(kind=f"event: {r.event_type.replace('_', ' ')}", start=r.date_start, end=r.date_end, inferred=r.date_inferred, precision=r.date_precision)
-        for r in ev.itertuples()
-        if pd.notna(r.date_start)
-    ]
-    for r in frames["designations"].itertuples():
-        for col, label in (("announced_date", "designation: announced"), ("effective_date", "designation: takes effect")):
-            d = getattr(r, col)
-            if pd.notna(d):
-                rows.append(dict(kind=label, start=d, end=d, inferred=r.date_inferred, precision="day"))
-    dated = pd.DataFrame(rows, columns=["kind", "start", "end", "inferred", "precision"])
+    facts = _dated_facts(frames)
     window = (pd.Timestamp("2025-01-01"), pd.Timestamp("2026-01-01"))
-    before = dated[dated["end"] < window[0]]
-    shown = dated[dated["end"] >= window[0]]
+    before = facts[facts["end"] < window[0]]
+    shown = facts[facts["end"] >= window[0]]
     kinds = sorted(shown["kind"].unique())
-    labels = [f"article {a[:3]} published" for a in arts["article_id"]] + kinds
+    labels = [f"articles published ({len(arts)})"] + kinds
     n_types = ev["event_type"].nunique()
-    fig, (ax, bx) = plt.subplots(2, 1, figsize=(10, 3 + 0.42 * (len(labels) + n_types)), dpi=110,
+    fig, (ax, bx) = plt.subplots(2, 1, figsize=(10, 3.6 + 0.42 * (len(labels) + n_types)), dpi=110,
                                  gridspec_kw={"height_ratios": [len(labels) + 1, n_types + 1]})
-    colors = plt.get_cmap("tab10")
-    for i, r in enumerate(arts.itertuples()):
-        ax.plot([r.published_earliest, r.published_latest], [i, i], lw=7, color="#bbbbbb", solid_capstyle="butt")
+    colors = plt.get_cmap("tab20")
+    windows = arts[["published_earliest", "published_latest"]].dropna().drop_duplicates()
+    ax.hlines([0] * len(windows), windows["published_earliest"], windows["published_latest"], lw=7,
+              color="#888888", alpha=min(0.6, 1.5 / max(len(windows), 1)) if len(windows) > 1 else 0.6)
     for j, kind in enumerate(kinds):
-        y, color = len(arts) + j, colors(j % 10)
-        for r in shown[shown["kind"] == kind].itertuples():
-            if r.end > r.start:
-                ax.plot([r.start, r.end], [y, y], lw=6, alpha=0.5, color=color, solid_capstyle="butt")
-            ax.plot([r.start], [y], "o", ms=10, color=color, markerfacecolor="white" if r.inferred else color, markeredgewidth=2)
+        y, color = 1 + j, colors(_shade(j))
+        k = shown[shown["kind"] == kind]
+        spans = k[k["end"] > k["start"]][["start", "end"]].drop_duplicates()
+        ax.hlines([y] * len(spans), spans["start"], spans["end"], lw=6, alpha=0.5, color=color)
+        for inferred, pts in k.groupby("inferred"):
+            starts = pts["start"].drop_duplicates()
+            ax.plot(starts, [y] * len(starts), "o", ms=9, ls="none", color=color, markeredgewidth=2,
+                    markerfacecolor="white" if inferred else color)
     ax.set_yticks(range(len(labels)), labels)
-    ax.invert_yaxis()
+    ax.set_ylim(len(labels) - 0.5, -0.5)
     ax.set_xlim(*window)
     ax.xaxis.set_major_locator(mdates.MonthLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b"))
     ax.set_xlabel("2025")
     ax.grid(axis="x", alpha=0.3)
     ax.set_title(f"cartel-campaign-data {version}: what the articles date, and what they leave undated", loc="left", fontsize=12)
-    note = ("Grey bar: the window in which the article could have been published (inferred; see articles.published_basis). "
-            "Filled marker: date fully stated in the text; hollow marker: year inferred (see date_basis)."
-            + (f" Not shown: {len(before)} event(s) dated before 2025." if len(before) else ""))
+    handles = [Line2D([], [], color="#888888", lw=7, alpha=0.6, label="possible publication window (inferred)"),
+               Line2D([], [], color="#555555", lw=6, alpha=0.5, label="date range (start to end)"),
+               Line2D([], [], marker="o", ls="none", ms=9, color="#555555", label="date stated in the text"),
+               Line2D([], [], marker="o", ls="none", ms=9, color="#555555", markerfacecolor="white", markeredgewidth=2,
+                      label="year inferred (see date_basis)")]
+    handles += [Line2D([], [], marker="o", ls="none", ms=9, color=colors(_shade(j)), label=kind) for j, kind in enumerate(kinds)]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8.5, frameon=False)
+    note = ("Each fact once: an event repeated in another article (same_event_as) and a designation dated like a designation "
+            "event of its article are drawn once; identical facts share one marker."
+            + (f" Not shown: {len(before)} fact(s) dated before 2025." if len(before) else ""))
     counts = ev.assign(dated=ev["date_start"].notna()).groupby(["event_type", "dated"]).size().unstack(fill_value=0)
     counts = counts.reindex(columns=[True, False], fill_value=0).sort_index(ascending=False)
     y = range(len(counts))
     bx.barh(y, counts[True], color="#4c72b0", label="dated in the text")
     bx.barh(y, counts[False], left=counts[True], color="#dddddd", edgecolor="#999999", label="no date in the text")
     bx.set_yticks(y, [t.replace("_", " ") for t in counts.index])
-    bx.set_xlabel("events (all articles)")
+    bx.set_xlabel("events (all articles, each report counted)")
     bx.xaxis.get_major_locator().set_params(integer=True)
-    bx.legend(loc="lower right", fontsize=8.5, frameon=False)
+    bx.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8.5, frameon=False)
     bx.set_title(f"All {len(ev)} events by type: {int(ev['date_start'].isna().sum())} have no date in the text", loc="left", fontsize=11)
     fig.text(0.01, 0.005, textwrap.fill(note, 150), fontsize=8, color="#444", va="bottom")
     fig.tight_layout(rect=(0, 0.04, 1, 1), h_pad=2.5)
