@@ -826,6 +826,24 @@ def _(s):
                               "  - id: 000-us-non-recognition-of-maduro-regime\n    same_event_as: 004-us-non-recognition-of-maduro-government\n    type: policy\n") + 1}
 
 
+@case("same-event-as-on-the-earlier-article", "{A0}:{line}: 000-us-non-recognition-of-maduro-regime: same_event_as: same_event_as is set on the later article's row; '004-us-non-recognition-of-maduro-government' is in the later article 004_a369d1b0aa72c426: set it there, pointing at '000-us-non-recognition-of-maduro-regime'")
+def _(s):
+    s.replace(A4, "    same_event_as: 000-us-non-recognition-of-maduro-regime\n", "")
+    return {"line": s.replace(A0, "  - id: 000-us-non-recognition-of-maduro-regime\n    type: policy\n",
+                              "  - id: 000-us-non-recognition-of-maduro-regime\n    same_event_as: 004-us-non-recognition-of-maduro-government\n    type: policy\n") + 1}
+
+
+@case("designation-event-of-another-article", "{A4}:{line}: 004-cartel-de-los-soles-fto: event: event '003-tren-de-aragua-fto-designation' belongs to article 003_2475ecbfe2fd795f, not to this article 004_a369d1b0aa72c426")
+def _(s):
+    return {"line": s.replace(A4, "    event: 004-cartel-de-los-soles-fto-announced", "    event: 003-tren-de-aragua-fto-designation")}
+
+
+@case("anonymous-speaker-of-another-article", "{A4}:{line}: 004-trump-stopping-drug-dealers: speaker: anonymous source '001-unnamed-defense-department-official' belongs to article 001, not to this article 004")
+def _(s):
+    s.replace(A4, "our country\n    attribution: direct\n", "our country\n    attribution: anonymous\n")
+    return {"line": s.replace(A4, "    speaker: donald-trump\n    text: We’re stopping", "    speaker: 001-unnamed-defense-department-official\n    text: We’re stopping")}
+
+
 # ------------------------------------------------------------------ the test ----
 def _tree(root: Path) -> dict:
     """Every file of the project (bytes), but the build's lock file."""

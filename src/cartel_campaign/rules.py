@@ -338,6 +338,23 @@ def same_event_as_rule(event: dict, other_article_id: str | None) -> str | None:
     if event["same_event_as"] is not None and other_article_id == event["article_id"]:
         return (f"same_event_as {event['same_event_as']!r} is in the same article; one article reports an event once "
                 "(merge the rows instead)")
+    if event["same_event_as"] is not None and other_article_id is not None and other_article_id > event["article_id"]:
+        return (f"same_event_as is set on the later article's row; {event['same_event_as']!r} is in the later article "
+                f"{other_article_id}: set it there, pointing at {event['event_id']!r}")
+    return None
+
+
+def own_article_rule(what: str, ref_id: str, ref_article: str | None, article_id: str) -> str | None:
+    """Rule 'a record refers only to its own article's records' (a designation's event, an anonymous speaker)."""
+    if ref_article is not None and ref_article != article_id:
+        return f"{what} {ref_id!r} belongs to article {ref_article}, not to this article {article_id}"
+    return None
+
+
+def anonymous_article(actor_id: str, actor_type: str | None) -> str | None:
+    """The article an anonymous_source actor belongs to (its id starts with the article number)."""
+    if actor_type == "anonymous_source" and re.match(r"[0-9]{3}-", actor_id):
+        return actor_id[:3]
     return None
 
 
@@ -363,13 +380,26 @@ def cross_row_problems(rows: dict[str, list[dict]]):
         if problem:
             yield "events", e, "date_start", problem
     types = {a["actor_id"]: a["actor_type"] for a in rows.get("actors", [])}
+    for a in rows.get("actors", []):
+        if a["actor_type"] == "anonymous_source" and not re.match(r"[0-9]{3}-", a["actor_id"]):
+            yield "actors", a, "actor_id", "an anonymous_source actor's id starts with its article's number (e.g. '001-unnamed-official')"
     for q in rows.get("quotes", []):
         problem = anonymous_speaker_rule(q, types.get(q["speaker_actor_id"]))
         if problem:
             yield "quotes", q, "speaker_actor_id", problem
+        for col in ("speaker_actor_id", "reported_by_actor_id"):
+            aid = q[col]
+            problem = aid and own_article_rule("anonymous source", aid, anonymous_article(aid, types.get(aid)), q["article_id"][:3])
+            if problem:
+                yield "quotes", q, col, problem
+    for d in rows.get("designations", []):
+        other = events.get(d["event_id"]) if d["event_id"] else None
+        problem = other and own_article_rule("event", d["event_id"], other["article_id"], d["article_id"])
+        if problem:
+            yield "designations", d, "event_id", problem
 
 
-CROSS_TABLES = ("articles", "actors", "events", "quotes")
+CROSS_TABLES = ("articles", "actors", "events", "quotes", "designations")
 
 
 def title_rule(article: str, title: str | None) -> str | None:
