@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import checks, rules
-from . import annotations, cache, derive, docs, publish
+from . import annotations, cache, corrections, derive, docs, publish
 from .errors import BuildError
 from .provenance import Provenance
 from .tables import Sink
@@ -40,7 +40,7 @@ def read_json(root: Path, rel: str, what: str):
 def load_schemas(root: Path) -> tuple[dict, dict]:
     """schemas/package.json (package metadata, table order) and every table's Table Schema."""
     meta = read_json(root, "schemas/package.json", "the package metadata")
-    names = [*meta["tables"], "releases"]
+    names = [*meta["tables"], "releases", "corrections"]
     return meta, {name: read_json(root, f"schemas/{name}.schema.json", "a Table Schema") for name in names}
 
 
@@ -106,11 +106,14 @@ def derive_tables(inp: Inputs) -> tuple[dict, list[dict]]:
     owner = derive.actor_rows(actors_doc, actors, sink)
     pattern = rules.AliasFinder(owner)
     roles = inp.checker.enum("event_actors", "role")
+    forms: dict = {}
+    for alias, aid in owner.items():
+        forms.setdefault(aid, []).append(alias)
     sources = []
     for path in annotation_files(seeds):
         ann = annotations.load_annotation(path, f"seeds/{path.name}", seeds, inp.checker)
         derive.mention_rows(ann.article_id, ann.text, pattern, owner, sink, summary, first)
-        derive.article_rows(inp.checker, ann, ids, roles, sink, summary)
+        derive.article_rows(inp.checker, ann, ids, roles, sink, summary, forms)
         sources.append({"title": f"Article {ann.article_id}", "path": f"seeds/{ann.data['article']}", "sha256": ann.sha256})
     found_aliases, mentioned = summary.aliases, set(summary.n_mentions)
     actor_ids = [a["actor_id"] for a in actors]
@@ -119,6 +122,7 @@ def derive_tables(inp: Inputs) -> tuple[dict, list[dict]]:
         sink.add("evidence", row)
     for row in summary.rows(actor_ids):
         sink.add("actor_summary", row)
+    derive.crosswalk_rows(inp.root / "schemas" / "crosswalk.json", "schemas/crosswalk.json", inp.checker, sink)
     return sink.finish(), sources
 
 
@@ -127,6 +131,7 @@ def check_tables(inp: Inputs, tables: dict) -> None:
     where = Provenance(inp.root / "seeds")
     derive.check_references(tables, inp.schemas, lambda t, row, col: where.locate(t, row, col, tables))
     derive.check_cross_rows(tables, lambda t, row, col: where.locate(t, row, col, tables))
+    derive.check_same_events(tables["events"], lambda t, row, col: where.locate(t, row, col, tables))
     problems = [p for name in inp.meta["tables"] for p in checks.constraint_problems(name, tables[name], inp.schemas[name])]
     if problems:
         raise BuildError("build", None, "the derived tables break their schemas:\n  " + "\n  ".join(problems))
@@ -140,6 +145,7 @@ def stage_release(root: Path, work: Path, version: str, stages: Stages) -> tuple
     checker = annotations.Checker(schemas)
     stages("reading and checking annotations")
     releases = annotations.load_releases(root / "seeds" / "releases.yaml", "seeds/releases.yaml", checker)
+    annotations.load_corrections(root / "seeds" / "corrections.yaml", "seeds/corrections.yaml", checker, releases)
     for rel in releases[:-1]:  # published (only the newest may be a draft)
         if not (root / "dataset" / rel["version"] / "datapackage.json").is_file():
             raise BuildError("seeds/releases.yaml", rel["line"], f"release {rel['version']} is listed but dataset/{rel['version']}/ is not published")
@@ -151,6 +157,8 @@ def stage_release(root: Path, work: Path, version: str, stages: Stages) -> tuple
     staged = work / "dataset" / version
     publish.write_release(staged, tables, schemas, meta, version, sources)
     publish.kill_point("staged")
+    if len(releases) > 1:
+        corrections.check_corrections(root / "dataset" / releases[-2]["version"], staged, releases[-1])
     stages("validating the written release")
     problems = validate_written(staged, tables, schemas)
     if problems:

@@ -17,6 +17,7 @@ import signal
 from pathlib import Path
 
 from ..release import json_text, sha256_file, write_manifest, write_table
+from . import exports
 from .errors import BuildError
 
 
@@ -34,7 +35,7 @@ def kill_point(name: str) -> None:
 
 def descriptor(meta: dict, schemas: dict, version: str, sources: list[dict], stats: dict, prefix: str = "") -> dict:
     """The Data Package descriptor of a release; `prefix` makes paths relative to the repository root."""
-    out = {k: meta[k] for k in ("name", "title", "description", "homepage", "keywords", "licenses", "contributors")}
+    out = {k: meta[k] for k in ("name", "title", "description", "homepage", "keywords", "licenses", "contributors") if k in meta}
     out["version"] = version
     out["source_rights"] = meta["source_rights"]
     out["sources"] = sources
@@ -68,7 +69,9 @@ def write_release(folder: Path, tables: dict, schemas: dict, meta: dict, version
     for name in meta["tables"]:
         write_table(tables[name], folder, name)
         stats[name] = {"bytes": (folder / f"{name}.csv").stat().st_size, "sha256": sha256_file(folder / f"{name}.csv")}
-    (folder / "datapackage.json").write_text(json_text(descriptor(meta, schemas, version, sources, stats)), encoding="utf-8")
+    desc = descriptor(meta, schemas, version, sources, stats)
+    desc["exports"] = exports.write_exports(folder, tables)
+    (folder / "datapackage.json").write_text(json_text(desc), encoding="utf-8")
     write_manifest(folder, version)
 
 
@@ -79,6 +82,8 @@ def root_descriptor(release: Path, version: str) -> dict:
     for res in desc["resources"]:
         res["path"] = prefix + res["path"]
         res["parquet_path"] = prefix + res["parquet_path"]
+    for export in desc.get("exports", []):
+        export["path"] = prefix + export["path"]
     return desc
 
 
