@@ -917,27 +917,27 @@ def _(s):
     return {"line": text[:text.index("  affiliation: us-department-of-state\n", i)].count("\n") + 1}
 
 
-@case("same-event-as-itself", "{A4}:{line}: 004-us-non-recognition-of-maduro-government: same_event_as points at the event itself")
+@case("same-event-as-itself", "{A3}:{line}: 003-us-bounty-maduro: same_event_as points at the event itself")
 def _(s):
-    return {"line": s.replace(A4, "same_event_as: 000-us-non-recognition-of-maduro-regime", "same_event_as: 004-us-non-recognition-of-maduro-government")}
+    return {"line": s.replace(A3, "same_event_as: 002-reward-for-maduro-arrest", "same_event_as: 003-us-bounty-maduro")}
 
 
-@case("same-event-as-within-one-article", "{A4}:{line}: 004-us-non-recognition-of-maduro-government: same_event_as: same_event_as '004-cartel-de-los-soles-fto-announced' is in the same article; one article reports an event once (merge the rows instead)")
+@case("same-event-as-within-one-article", "{A3}:{line}: 003-us-bounty-maduro: same_event_as: same_event_as '003-tren-de-aragua-fto-designation' is in the same article; one article reports an event once (merge the rows instead)")
 def _(s):
-    return {"line": s.replace(A4, "same_event_as: 000-us-non-recognition-of-maduro-regime", "same_event_as: 004-cartel-de-los-soles-fto-announced")}
+    return {"line": s.replace(A3, "same_event_as: 002-reward-for-maduro-arrest", "same_event_as: 003-tren-de-aragua-fto-designation")}
 
 
-@case("same-event-as-cycle", "{A0}:{line}: 000-us-non-recognition-of-maduro-regime: same_event_as: same_event_as forms a cycle: 000-us-non-recognition-of-maduro-regime -> 004-us-non-recognition-of-maduro-government -> 000-us-non-recognition-of-maduro-regime")
+@case("same-event-as-cycle", "{A2}:{line}: 002-reward-for-maduro-arrest: same_event_as: same_event_as forms a cycle: 002-reward-for-maduro-arrest -> 003-us-bounty-maduro -> 002-reward-for-maduro-arrest")
 def _(s):
-    return {"line": s.replace(A0, "  - id: 000-us-non-recognition-of-maduro-regime\n    type: policy\n",
-                              "  - id: 000-us-non-recognition-of-maduro-regime\n    same_event_as: 004-us-non-recognition-of-maduro-government\n    type: policy\n") + 1}
+    return {"line": s.replace(A2, "  - id: 002-reward-for-maduro-arrest\n    type: reward\n",
+                              "  - id: 002-reward-for-maduro-arrest\n    same_event_as: 003-us-bounty-maduro\n    type: reward\n") + 1}
 
 
-@case("same-event-as-on-the-earlier-article", "{A0}:{line}: 000-us-non-recognition-of-maduro-regime: same_event_as: same_event_as is set on the later article's row; '004-us-non-recognition-of-maduro-government' is in the later article 004_a369d1b0aa72c426: set it there, pointing at '000-us-non-recognition-of-maduro-regime'")
+@case("same-event-as-on-the-earlier-article", "{A2}:{line}: 002-reward-for-maduro-arrest: same_event_as: same_event_as is set on the later article's row; '003-us-bounty-maduro' is in the later article 003_2475ecbfe2fd795f: set it there, pointing at '002-reward-for-maduro-arrest'")
 def _(s):
-    s.replace(A4, "    same_event_as: 000-us-non-recognition-of-maduro-regime\n", "")
-    return {"line": s.replace(A0, "  - id: 000-us-non-recognition-of-maduro-regime\n    type: policy\n",
-                              "  - id: 000-us-non-recognition-of-maduro-regime\n    same_event_as: 004-us-non-recognition-of-maduro-government\n    type: policy\n") + 1}
+    s.replace(A3, "    same_event_as: 002-reward-for-maduro-arrest\n", "")
+    return {"line": s.replace(A2, "  - id: 002-reward-for-maduro-arrest\n    type: reward\n",
+                              "  - id: 002-reward-for-maduro-arrest\n    same_event_as: 003-us-bounty-maduro\n    type: reward\n") + 1}
 
 
 @case("designation-event-of-another-article", "{A4}:{line}: 004-cartel-de-los-soles-fto: event: event '003-tren-de-aragua-fto-designation' belongs to article 003_2475ecbfe2fd795f, not to this article 004_a369d1b0aa72c426")
