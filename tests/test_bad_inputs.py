@@ -796,6 +796,175 @@ def _(s):
     return {"line": len(text.splitlines()) + 2, "n": text.count("- version:") + 1}
 
 
+# ------------------------------------------------------------------ bounded input (issue 13.8) ----
+@case("yaml-anchor", "{A4}:{line}: an anchor (&s); expected plain values (anchors and aliases are not used in annotations: write the value out)")
+def _(s):
+    return {"line": s.replace(A4, "status: complete", "status: &s complete")}
+
+
+@case("yaml-alias-bomb", "{A4}:{line}: an anchor (&a); expected plain values (anchors and aliases are not used in annotations: write the value out)")
+def _(s):
+    bomb = "x: &a [1, 1]\n" + "".join(f"x{i}: &a{i} [*a{'' if i == 0 else i - 1}, *a{'' if i == 0 else i - 1}]\n" for i in range(30))
+    s.write(A4, s.read(A4) + bomb)
+    return {"line": s.line(A4, "x: &a [1, 1]")}
+
+
+@case("yaml-nul-byte", "{A4}:{line}: a binary control character U+0000; expected plain text (no NUL or other control bytes)")
+def _(s):
+    return {"line": s.replace(A4, "status: complete", "status: complete\x00")}
+
+
+@case("yaml-binary-content", "{A4}:1: a binary control character U+0001; expected plain text (no NUL or other control bytes)")
+def _(s):
+    (s.root / A4).write_bytes(bytes(range(1, 9)) * 100)
+
+
+@case("yaml-deep-nesting", "{A4}:{line}: nesting deeper than 10 levels; expected the shapes of seeds/GUIDE.md")
+def _(s):
+    return {"line": s.replace(A4, "status: complete", "status: complete\nx: " + "[" * 5000 + "]" * 5000) + 1}
+
+
+@case("yaml-huge-scalar", "{A4}:{line}: a value of 6000 characters; expected at most 5000")
+def _(s):
+    return {"line": s.replace(A4, "status: complete", "status: complete\nx: " + "y" * 6000) + 1}
+
+
+@case("seed-name-upper-case", "seeds/004_A369D1B0AA72C426.yaml: seed file name '004_A369D1B0AA72C426.yaml' does not follow the naming rule; expected NNN_<16 lower-case hex>.txt or .yaml (e.g. 004_a369d1b0aa72c426.yaml)")
+def _(s):
+    (s.root / A4).rename(s.root / "seeds/004_A369D1B0AA72C426.yaml")
+
+
+@case("seed-name-yml", "seeds/004_a369d1b0aa72c426.yml: seed file name '004_a369d1b0aa72c426.yml' does not follow the naming rule; expected NNN_<16 lower-case hex>.txt or .yaml (e.g. 004_a369d1b0aa72c426.yaml)")
+def _(s):
+    (s.root / A4).rename(s.root / "seeds/004_a369d1b0aa72c426.yml")
+
+
+@case("seed-name-width", "seeds/0005_a369d1b0aa72c426.txt: seed file name '0005_a369d1b0aa72c426.txt' does not follow the naming rule; expected NNN_<16 lower-case hex>.txt or .yaml (e.g. 004_a369d1b0aa72c426.yaml)")
+def _(s):
+    s.write("seeds/0005_a369d1b0aa72c426.txt", s.read(T4))
+
+
+# ------------------------------------------------------------------ exact values (issue 13.1) ----
+@case("id-with-trailing-newline", "{ACTORS}:{line}: actor #1: id 'donald-trump\\n' differs from the valid 'donald-trump' only by leading or trailing spaces")
+def _(s):
+    return {"line": s.replace(ACTORS, "- id: donald-trump\n", '- id: "donald-trump\\n"\n')}
+
+
+@case("country-with-zero-width-space", "{ACTORS}:{line}: actor #2: country 'US\\u200b' differs from the valid 'US' only by an invisible or control character U+200B at position 2")
+def _(s):
+    text = s.read(ACTORS)
+    i = text.index("- id: marco-rubio")
+    j = text.index("  country: US\n", i)
+    s.write(ACTORS, text[:j] + '  country: "US\\u200B"\n' + text[j + len("  country: US\n"):])
+    return {"line": text[:j].count("\n") + 1}
+
+
+@case("alias-not-nfc", "{ACTORS}:{line}: actor 'marco-rubio': alias has text that is not in Unicode normal form NFC: 'Rubio\u0301'; expected 'Rubió'")
+def _(s):
+    return {"line": s.replace(ACTORS, "aliases: [Marco Rubio, Secretary Rubio, Rubio]", "aliases: [Marco Rubio, Secretary Rubio, \"Rubio\u0301\"]")}
+
+
+@case("alias-with-bidi-mark", "{ACTORS}:{line}: actor 'marco-rubio': alias has an invisible or control character U+202E at position 0: '\\u202eRubio'; expected 'Rubio'")
+def _(s):
+    return {"line": s.replace(ACTORS, "aliases: [Marco Rubio, Secretary Rubio, Rubio]", "aliases: [Marco Rubio, Secretary Rubio, \"\u202eRubio\"]")}
+
+
+# ------------------------------------------------------------------ numbers and dates (issue 13.5) ----
+@case("fatalities-from-an-ordinal", "{A1}:{line}: 001-us-20th-strike-on-vessels: fatalities 20 does not appear in the event's evidence text (as digits or a number word)")
+def _(s):
+    return {"line": s.replace(A1, "    fatalities: 4\n", "    fatalities: 20\n")}
+
+
+@case("fatalities-from-a-longer-word", "{A1}:{line}: 001-us-20th-strike-on-vessels: fatalities 4 does not appear in the event's evidence text (as digits or a number word)")
+def _(s):
+    s.replace(A1, "the Caribbean and Pacific, killing four people.", "the Caribbean and Pacific, killing fourteen people.")
+    s.replace("seeds/001_2394b04778fce3d8.txt", "the Caribbean and Pacific, killing four people.", "the Caribbean and Pacific, killing fourteen people.")
+    s.replace(A1, s.read(A1).splitlines()[2], f"sha256: {s.sha256('seeds/001_2394b04778fce3d8.txt')}")
+    return {"line": s.line(A1, "    fatalities: 4\n")}
+
+
+@case("occurred-event-after-publication", "{A4}:{line}: 004-cartel-de-los-soles-fto-announced: date.start: an occurred event cannot start (2025-12-01) after the article's latest publication date 2025-11-23; set status scheduled or correct the date")
+def _(s):
+    text = s.read(A4)
+    i = text.index("  - id: 004-cartel-de-los-soles-fto-announced")
+    j = text.index("    date: {precision: unknown}\n", i)
+    s.write(A4, text[:j] + "    date: {start: 2025-12-01, precision: day}\n" + text[j + len("    date: {precision: unknown}\n"):])
+    return {"line": text[:j].count("\n") + 1}
+
+
+@case("date-outside-plausible-window", "{A4}:{line}: published_earliest 1025-01-20 is outside the plausible window 1990-01-01 .. 2030-12-31")
+def _(s):
+    return {"line": s.replace(A4, "  earliest: 2025-01-20", "  earliest: 1025-01-20")}
+
+
+# ------------------------------------------------------------------ guide rules (issue 13.6) ----
+@case("direct-quote-with-reported-by", "{A4}:{line}: 004-trump-stopping-drug-dealers: a direct quote has no reported_by (found 'cnn'); use attribution reported_by_third_party or anonymous, or drop reported_by")
+def _(s):
+    return {"line": s.replace(A4, "our country\n    attribution: direct\n", "our country\n    attribution: direct\n    reported_by: cnn\n") + 2}
+
+
+@case("third-party-quote-without-reported-by", "{A4}:{line}: 004-trump-stopping-drug-dealers: a reported_by_third_party quote needs reported_by (who passed the words on); found none")
+def _(s):
+    return {"line": s.replace(A4, "our country\n    attribution: direct\n", "our country\n    attribution: reported_by_third_party\n") + 1}
+
+
+@case("anonymous-quote-with-named-speaker", "{A4}:{line}: 004-trump-stopping-drug-dealers: speaker: an anonymous quote's speaker must be an anonymous_source actor; 'donald-trump' is a person")
+def _(s):
+    s.replace(A4, "our country\n    attribution: direct\n", "our country\n    attribution: anonymous\n")
+    return {"line": s.line(A4, "    speaker: donald-trump\n    text: We’re stopping")}
+
+
+@case("self-affiliation", "{ACTORS}:{line}: actor 'marco-rubio': affiliation points at the actor itself")
+def _(s):
+    text = s.read(ACTORS)
+    i = text.index("- id: marco-rubio")
+    j = text.index("  affiliation: us-department-of-state\n", i)
+    s.write(ACTORS, text[:j] + "  affiliation: marco-rubio\n" + text[j + len("  affiliation: us-department-of-state\n"):])
+    return {"line": text[:j].count("\n") + 1}
+
+
+@case("affiliation-cycle", "{ACTORS}:{line}: actor 'marco-rubio': affiliation: affiliation forms a cycle: marco-rubio -> us-department-of-state -> marco-rubio")
+def _(s):
+    text = s.read(ACTORS)
+    s.replace(ACTORS, "- id: us-department-of-state\n  name: US Department of State\n", "- id: us-department-of-state\n  name: US Department of State\n  affiliation: marco-rubio\n")
+    i = text.index("- id: marco-rubio")
+    return {"line": text[:text.index("  affiliation: us-department-of-state\n", i)].count("\n") + 1}
+
+
+@case("same-event-as-itself", "{A3}:{line}: 003-us-bounty-maduro: same_event_as points at the event itself")
+def _(s):
+    return {"line": s.replace(A3, "same_event_as: 002-reward-for-maduro-arrest", "same_event_as: 003-us-bounty-maduro")}
+
+
+@case("same-event-as-within-one-article", "{A3}:{line}: 003-us-bounty-maduro: same_event_as: same_event_as '003-tren-de-aragua-fto-designation' is in the same article; one article reports an event once (merge the rows instead)")
+def _(s):
+    return {"line": s.replace(A3, "same_event_as: 002-reward-for-maduro-arrest", "same_event_as: 003-tren-de-aragua-fto-designation")}
+
+
+@case("same-event-as-cycle", "{A2}:{line}: 002-reward-for-maduro-arrest: same_event_as: same_event_as forms a cycle: 002-reward-for-maduro-arrest -> 003-us-bounty-maduro -> 002-reward-for-maduro-arrest")
+def _(s):
+    return {"line": s.replace(A2, "  - id: 002-reward-for-maduro-arrest\n    type: reward\n",
+                              "  - id: 002-reward-for-maduro-arrest\n    same_event_as: 003-us-bounty-maduro\n    type: reward\n") + 1}
+
+
+@case("same-event-as-on-the-earlier-article", "{A2}:{line}: 002-reward-for-maduro-arrest: same_event_as: same_event_as is set on the later article's row; '003-us-bounty-maduro' is in the later article 003_2475ecbfe2fd795f: set it there, pointing at '002-reward-for-maduro-arrest'")
+def _(s):
+    s.replace(A3, "    same_event_as: 002-reward-for-maduro-arrest\n", "")
+    return {"line": s.replace(A2, "  - id: 002-reward-for-maduro-arrest\n    type: reward\n",
+                              "  - id: 002-reward-for-maduro-arrest\n    same_event_as: 003-us-bounty-maduro\n    type: reward\n") + 1}
+
+
+@case("designation-event-of-another-article", "{A4}:{line}: 004-cartel-de-los-soles-fto: event: event '003-tren-de-aragua-fto-designation' belongs to article 003_2475ecbfe2fd795f, not to this article 004_a369d1b0aa72c426")
+def _(s):
+    return {"line": s.replace(A4, "    event: 004-cartel-de-los-soles-fto-announced", "    event: 003-tren-de-aragua-fto-designation")}
+
+
+@case("anonymous-speaker-of-another-article", "{A4}:{line}: 004-trump-stopping-drug-dealers: speaker: anonymous source '001-unnamed-defense-department-official' belongs to article 001, not to this article 004")
+def _(s):
+    s.replace(A4, "our country\n    attribution: direct\n", "our country\n    attribution: anonymous\n")
+    return {"line": s.replace(A4, "    speaker: donald-trump\n    text: We’re stopping", "    speaker: 001-unnamed-defense-department-official\n    text: We’re stopping")}
+
+
 # ------------------------------------------------------------------ the test ----
 def _tree(root: Path) -> dict:
     """Every file of the project (bytes), but the build's lock file."""

@@ -223,6 +223,53 @@ def _(folder):
     return ["quotes: row 0: article["]
 
 
+def _rewrite_cell(folder: Path, name: str, column: str, row: int, value) -> None:
+    """One cell changed in both files, descriptor and manifest rewritten: only the rules can tell."""
+    table = pq.read_table(folder / f"{name}.parquet")
+    write_table(folder, name, set_cell(table, column, row, value))
+    rewrite_descriptor_stats(folder, name)
+    rewrite_manifest(folder)
+
+
+@fault("country-with-trailing-newline-consistently")
+def _(folder):
+    """Issue 13.1: a code that differs from a valid one by a trailing newline (Python's re.match with $ would accept it)."""
+    table = pq.read_table(folder / "actors.parquet")
+    _rewrite_cell(folder, "actors", "country", row_of(table, "actor_id", "marco-rubio"), "US\n")
+    return ["country", "^[A-Z]{2}$"]
+
+
+@fault("affiliation-cycle-consistently")
+def _(folder):
+    """Issue 13.6: an affiliation cycle (the build refuses it; validate finds it in a release)."""
+    table = pq.read_table(folder / "actors.parquet")
+    _rewrite_cell(folder, "actors", "affiliation_actor_id", row_of(table, "actor_id", "us-department-of-state"), "marco-rubio")
+    return ["affiliation forms a cycle: marco-rubio -> us-department-of-state -> marco-rubio"]
+
+
+@fault("direct-quote-reported-by-consistently")
+def _(folder):
+    """Issue 13.6: reported_by on a direct quote."""
+    table = pq.read_table(folder / "quotes.parquet")
+    row = table.column("attribution").to_pylist().index("direct")
+    _rewrite_cell(folder, "quotes", "reported_by_actor_id", row, "cnn")
+    return ["rule 'reported_by not on a direct quote'"]
+
+
+@fault("occurred-event-after-publication-consistently")
+def _(folder):
+    """Issue 13.5: an occurred event dated after its article's latest publication date."""
+    import datetime as dt
+
+    table = pq.read_table(folder / "events.parquet")
+    row = row_of(table, "event_id", "004-cartel-de-los-soles-fto-announced")
+    table = set_cell(set_cell(set_cell(table, "date_start", row, dt.date(2025, 12, 1)), "date_end", row, dt.date(2025, 12, 1)), "date_precision", row, "day")
+    write_table(folder, "events", table)
+    rewrite_descriptor_stats(folder, "events")
+    rewrite_manifest(folder)
+    return ["an occurred event cannot start (2025-12-01) after the article's latest publication date 2025-11-23"]
+
+
 # ------------------------------------------------------------------ tests ----
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory):

@@ -144,6 +144,39 @@ def _(r):
         return f"announced_date {r['announced_date']} is after effective_date {r['effective_date']}"
 
 
+@row_rule("quotes", "reported_by not on a direct quote", "reported_by_actor_id")
+def _(r):
+    if r["attribution"] == "direct" and r["reported_by_actor_id"] is not None:
+        return (f"a direct quote has no reported_by (found {r['reported_by_actor_id']!r}); "
+                "use attribution reported_by_third_party or anonymous, or drop reported_by")
+
+
+@row_rule("quotes", "reported_by given on a reported_by_third_party quote", "attribution")
+def _(r):
+    if r["attribution"] == "reported_by_third_party" and r["reported_by_actor_id"] is None:
+        return "a reported_by_third_party quote needs reported_by (who passed the words on); found none"
+
+
+@row_rule("actors", "affiliation is not the actor itself", "affiliation_actor_id")
+def _(r):
+    if r["affiliation_actor_id"] is not None and r["affiliation_actor_id"] == r["actor_id"]:
+        return "affiliation points at the actor itself"
+
+
+def _plausible(columns):
+    def check(r):
+        for col in columns:
+            problem = plausible_date_rule(r[col], col)
+            if problem:
+                return col, problem
+    return check
+
+
+for _table, _columns in (("articles", ("published_earliest", "published_latest")), ("events", ("date_start", "date_end")),
+                         ("designations", ("announced_date", "effective_date"))):
+    row_rule(_table, "dates in the plausible window", _columns[0])(_plausible(_columns))
+
+
 #: PLOVER 2.0 modes of the claim types that have modes (PLOVER_MANUAL.tex, the modes table of each
 #: type; tests/test_claims.py checks these agree with the vocabularies in schemas/crosswalk.json).
 CLAIM_MODES = {
@@ -294,9 +327,18 @@ def number_word(n: int) -> str:
     return _WORDS[n] if n < len(_WORDS) else str(n)
 
 
+_MONTH_BEFORE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+$")
+
+
 def number_in_text(n: int, text: str) -> bool:
-    """The number stands in the text as digits or as a number word."""
-    return bool(re.search(rf"(?<!\d){n}(?!\d)", text)) or number_word(n) in text.lower()
+    """The number stands in the text as a whole number: digits or a number word.
+
+    Not part of a longer number, a decimal, an ordinal (20th), a date (Nov. 4, 2025-11-04) or a
+    longer word ("one" in "someone", "four" in "fourteen")."""
+    for m in re.finditer(rf"(?<![\d.,/-]){n}(?!\d|(?:st|nd|rd|th)\b|[.,/-]\d)", text):
+        if not _MONTH_BEFORE.search(text, 0, m.start()):
+            return True
+    return bool(re.search(rf"\b{number_word(n)}\b", text, re.IGNORECASE))
 
 
 def fatalities_rule(event: dict, evidence_texts: list[str]) -> list[tuple[str, str]]:
@@ -307,6 +349,120 @@ def fatalities_rule(event: dict, evidence_texts: list[str]) -> list[tuple[str, s
         if n is not None and not any(number_in_text(n, t) for t in evidence_texts):
             out.append((col, f"{col} {n} does not appear in the event's evidence text (as digits or a number word)"))
     return out
+
+
+#: Dates outside this window are not plausible for a late-2025 campaign seen in the articles.
+PLAUSIBLE_DATES = ("1990-01-01", "2030-12-31")
+
+
+def plausible_date_rule(value, column: str) -> str | None:
+    """Rule 'dates lie in the plausible window' (PLAUSIBLE_DATES)."""
+    low, high = PLAUSIBLE_DATES
+    if value is not None and not low <= str(value) <= high:
+        return f"{column} {value} is outside the plausible window {low} .. {high}"
+    return None
+
+
+def after_publication_rule(event: dict, published_latest) -> str | None:
+    """Rule 'an event that occurred is not dated after its article's latest publication date'."""
+    if event["status"] == "occurred" and event["date_start"] is not None and published_latest is not None \
+            and event["date_start"] > published_latest:
+        return (f"an occurred event cannot start ({event['date_start']}) after the article's latest "
+                f"publication date {published_latest}; set status scheduled or correct the date")
+    return None
+
+
+def anonymous_speaker_rule(quote: dict, actor_type: str | None) -> str | None:
+    """Rule 'an anonymous quote's speaker is an anonymous_source actor, and only an anonymous quote's'."""
+    if quote["attribution"] == "anonymous" and actor_type not in (None, "anonymous_source"):
+        return f"an anonymous quote's speaker must be an anonymous_source actor; {quote['speaker_actor_id']!r} is a {actor_type}"
+    if quote["attribution"] != "anonymous" and actor_type == "anonymous_source":
+        return (f"speaker {quote['speaker_actor_id']!r} is an anonymous_source actor, so the quote's attribution must be anonymous; "
+                f"found {quote['attribution']}")
+    return None
+
+
+def reference_chain_rule(links: dict[str, str | None], what: str) -> dict[str, str]:
+    """Rule 'a reference (same_event_as, affiliation) never comes back to where it started':
+    id -> message for each id whose chain of references is a cycle."""
+    out = {}
+    for start in links:
+        seen, node = [start], links.get(start)
+        while node is not None and node not in seen and node in links:
+            seen.append(node)
+            node = links.get(node)
+        if node == start:
+            out[start] = f"{what} forms a cycle: " + " -> ".join(seen + [start])
+    return out
+
+
+def same_event_as_rule(event: dict, other_article_id: str | None) -> str | None:
+    """Rule 'same_event_as points at another article's row' (one event per report per article)."""
+    if event["same_event_as"] is not None and other_article_id == event["article_id"]:
+        return (f"same_event_as {event['same_event_as']!r} is in the same article; one article reports an event once "
+                "(merge the rows instead)")
+    if event["same_event_as"] is not None and other_article_id is not None and other_article_id > event["article_id"]:
+        return (f"same_event_as is set on the later article's row; {event['same_event_as']!r} is in the later article "
+                f"{other_article_id}: set it there, pointing at {event['event_id']!r}")
+    return None
+
+
+def own_article_rule(what: str, ref_id: str, ref_article: str | None, article_id: str) -> str | None:
+    """Rule 'a record refers only to its own article's records' (a designation's event, an anonymous speaker)."""
+    if ref_article is not None and ref_article != article_id:
+        return f"{what} {ref_id!r} belongs to article {ref_article}, not to this article {article_id}"
+    return None
+
+
+def anonymous_article(actor_id: str, actor_type: str | None) -> str | None:
+    """The article an anonymous_source actor belongs to (its id starts with the article number)."""
+    if actor_type == "anonymous_source" and re.match(r"[0-9]{3}-", actor_id):
+        return actor_id[:3]
+    return None
+
+
+def cross_row_problems(rows: dict[str, list[dict]]):
+    """The rules that compare rows with other rows: (table, row, column, message) per failure.
+
+    `rows`: table -> list of row dicts (articles, actors, events, quotes)."""
+    events = {e["event_id"]: e for e in rows.get("events", [])}
+    for cycles, table, id_col, col in (
+            (reference_chain_rule({e["event_id"]: e["same_event_as"] for e in events.values()}, "same_event_as"), "events", "event_id", "same_event_as"),
+            (reference_chain_rule({a["actor_id"]: a["affiliation_actor_id"] for a in rows.get("actors", [])}, "affiliation"), "actors", "actor_id", "affiliation_actor_id")):
+        for row in rows.get(table, []):
+            if row[id_col] in cycles and row[col] != row[id_col]:  # pointing at itself is a row rule
+                yield table, row, col, cycles[row[id_col]]
+    for e in events.values():
+        other = events.get(e["same_event_as"]) if e["same_event_as"] is not None else None
+        problem = same_event_as_rule(e, other["article_id"] if other else None) if other is not e else None
+        if problem:
+            yield "events", e, "same_event_as", problem
+    latest = {a["article_id"]: a["published_latest"] for a in rows.get("articles", [])}
+    for e in events.values():
+        problem = after_publication_rule(e, latest.get(e["article_id"]))
+        if problem:
+            yield "events", e, "date_start", problem
+    types = {a["actor_id"]: a["actor_type"] for a in rows.get("actors", [])}
+    for a in rows.get("actors", []):
+        if a["actor_type"] == "anonymous_source" and not re.match(r"[0-9]{3}-", a["actor_id"]):
+            yield "actors", a, "actor_id", "an anonymous_source actor's id starts with its article's number (e.g. '001-unnamed-official')"
+    for q in rows.get("quotes", []):
+        problem = anonymous_speaker_rule(q, types.get(q["speaker_actor_id"]))
+        if problem:
+            yield "quotes", q, "speaker_actor_id", problem
+        for col in ("speaker_actor_id", "reported_by_actor_id"):
+            aid = q[col]
+            problem = aid and own_article_rule("anonymous source", aid, anonymous_article(aid, types.get(aid)), q["article_id"][:3])
+            if problem:
+                yield "quotes", q, col, problem
+    for d in rows.get("designations", []):
+        other = events.get(d["event_id"]) if d["event_id"] else None
+        problem = other and own_article_rule("event", d["event_id"], other["article_id"], d["article_id"])
+        if problem:
+            yield "designations", d, "event_id", problem
+
+
+CROSS_TABLES = ("articles", "actors", "events", "quotes", "designations")
 
 
 #: Verbs (and phrases) by which an article reports what someone said, for claims with no quote.

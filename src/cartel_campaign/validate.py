@@ -131,6 +131,10 @@ def text_rule_problems(tables: dict, texts: dict[str, str]) -> list[str]:
             message = rules.title_rule(article, row["title"])
             if message:
                 problems.append(f"articles: {row['article_id']}: {message}")
+    if all(t in tables for t in rules.CROSS_TABLES):
+        rows = {t: list(_rows(tables[t])) for t in rules.CROSS_TABLES}
+        for name, row, column, message in rules.cross_row_problems(rows):
+            problems.append(f"{name}:{_id_of(row)}: {column}: {message}")
     if "events" in tables and "evidence" in tables:
         evidence: dict = {}
         for row in _rows(tables["evidence"]):

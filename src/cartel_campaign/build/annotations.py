@@ -209,6 +209,9 @@ def load_actors(path: Path, display: str, checker: Checker) -> tuple[yamlio.Doc,
         for j, alias in enumerate(node["aliases"]):
             if not isinstance(alias, str) or not alias.strip() or alias != alias.strip():
                 raise doc.error((i, "aliases", j), f"actor {row['actor_id']!r}: alias must be non-empty text without surrounding spaces, found {alias!r}")
+            problem = text_problem(alias)
+            if problem:
+                raise doc.error((i, "aliases", j), f"actor {row['actor_id']!r}: alias has {problem}: {alias!r}; expected {cleaned(alias)!r}")
         rows.append(row)
     return doc, rows
 

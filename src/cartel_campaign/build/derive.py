@@ -40,6 +40,7 @@ def actor_rows(doc: Doc, actors: list[dict], sink) -> dict[str, str]:
     """actors and actor_aliases rows; returns alias -> actor id (an alias names one actor)."""
     owner: dict[str, tuple] = {}
     for i, row in enumerate(actors):
+        apply_row_rules("actors", row, doc, (i,), shapes.ACTOR, f"actor {row['actor_id']!r}")
         sink.add("actors", row)
         for j, alias in enumerate(doc.data[i]["aliases"]):
             if alias in owner:
@@ -334,3 +335,12 @@ def _label(table: str, row: dict, column: str) -> str:
 
 def key_name(shape, column: str) -> str:
     return ".".join(key_path(shape, column)) or column
+
+
+def check_cross_rows(tables: dict, locate) -> None:
+    """The rules comparing rows with rows (rules.cross_row_problems); the first failure is an error
+    at the annotation line of the failing column (`locate(table, row, column)`)."""
+    rows = {t: tables[t].to_pylist() for t in rules.CROSS_TABLES}
+    for table, row, column, message in rules.cross_row_problems(rows):
+        where = locate(table, row, column) or (None, None)
+        raise BuildError(where[0], where[1], f"{_label(table, row, column)}: {message}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -77,8 +78,17 @@ class Inputs:
     checker: annotations.Checker
 
 
+SEED_NAME = re.compile(r"[0-9]{3}_[0-9a-f]{16}\.(?:txt|yaml)")
+LOOKS_LIKE_SEED = re.compile(r"[0-9]+_[0-9a-z]+\.(?:txt|ya?ml)", re.IGNORECASE)
+
+
 def annotation_files(seeds: Path) -> list[Path]:
-    """The annotation files, in article order; every article has one."""
+    """The annotation files, in article order; every article has one; a file that looks like an
+    article or annotation but is not named NNN_<16 hex>.txt|.yaml is an error."""
+    for f in sorted(seeds.iterdir()):
+        if LOOKS_LIKE_SEED.fullmatch(f.name) and not SEED_NAME.fullmatch(f.name):
+            raise BuildError(f"seeds/{f.name}", None, f"seed file name {f.name!r} does not follow the naming rule; "
+                             "expected NNN_<16 lower-case hex>.txt or .yaml (e.g. 004_a369d1b0aa72c426.yaml)")
     for txt in sorted(seeds.glob("[0-9][0-9][0-9]_*.txt")):
         if not txt.with_suffix(".yaml").is_file():
             raise BuildError(f"seeds/{txt.name}", None, f"article {txt.name} has no annotation file (expected seeds/{txt.stem}.yaml)")
@@ -128,6 +138,7 @@ def check_tables(inp: Inputs, tables: dict) -> None:
     """Foreign keys (reported at the annotation line) and every schema constraint, on the Arrow tables."""
     where = Provenance(inp.root / "seeds")
     derive.check_references(tables, inp.schemas, lambda t, row, col: where.locate(t, row, col, tables))
+    derive.check_cross_rows(tables, lambda t, row, col: where.locate(t, row, col, tables))
     derive.check_same_events(tables["events"], lambda t, row, col: where.locate(t, row, col, tables))
     problems = [p for name in inp.meta["tables"] for p in checks.constraint_problems(name, tables[name], inp.schemas[name])]
     if problems:

@@ -8,6 +8,7 @@ large file never keeps a line-marked tree in memory.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -15,6 +16,42 @@ import yaml
 from .errors import BuildError
 
 _PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+#: Bounds on what an annotation file may be: the guide needs none of anchors/aliases, little nesting, short texts.
+MAX_BYTES = 2_000_000
+MAX_DEPTH = 10
+MAX_SCALAR = 5_000
+#: Control characters that are never in a text file (tab, LF and CR are allowed).
+BINARY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_OPEN = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)
+_CLOSE = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def check_bounds(text: str, name: str) -> None:
+    """Refuse, before building anything, what would make parsing unbounded or is not annotation text:
+    binary characters, anchors and aliases, nesting deeper than MAX_DEPTH, scalars over MAX_SCALAR characters."""
+    m = BINARY.search(text)
+    if m:
+        raise BuildError(name, text.count("\n", 0, m.start()) + 1,
+                         f"a binary control character U+{ord(m.group()):04X}; expected plain text (no NUL or other control bytes)")
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=_PARSER):
+            line = token.start_mark.line + 1
+            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+                kind = "an anchor" if isinstance(token, yaml.AnchorToken) else "an alias"
+                raise BuildError(name, line, f"{kind} ({'&' if kind == 'an anchor' else '*'}{token.value}); expected plain values "
+                                 "(anchors and aliases are not used in annotations: write the value out)")
+            if isinstance(token, _OPEN):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise BuildError(name, line, f"nesting deeper than {MAX_DEPTH} levels; expected the shapes of seeds/GUIDE.md")
+            elif isinstance(token, _CLOSE):
+                depth -= 1
+            elif isinstance(token, yaml.ScalarToken) and len(token.value) > MAX_SCALAR:
+                raise BuildError(name, line, f"a value of {len(token.value)} characters; expected at most {MAX_SCALAR}")
+    except yaml.MarkedYAMLError:
+        return  # a syntax error: the parser reports it with its own wording
 
 
 class _Loader(_PARSER):
@@ -72,13 +109,17 @@ class Doc:
 def load(path: Path, display: str | None = None) -> Doc:
     """Parse a YAML file; errors name the file and line."""
     name = display or str(path)
-    raw = Path(path).read_bytes()
+    with open(path, "rb") as f:
+        raw = f.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise BuildError(name, None, f"the file is larger than {MAX_BYTES} bytes; expected an annotation")
     if not raw.strip():
         raise BuildError(name, 1, "the file is empty (expected a YAML mapping)")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         raise BuildError(name, raw[: err.start].count(b"\n") + 1, f"not UTF-8 ({err})") from None
+    check_bounds(text, name)
     try:
         try:
             data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
