@@ -1,6 +1,6 @@
 """Run every benchmark side by side and write benchmarks/RESULTS.md (started by benchmarks/run).
 
-    python benchmarks/bench.py [--scales 1,10,100,1000] [--load-runs 15] [--out benchmarks/RESULTS.md]
+    python benchmarks/bench.py [--scales 1,10,100,200] [--load-runs 15] [--skip-frictionless] [--out benchmarks/RESULTS.md]
 
 1. Load: cold processes `import cartel_campaign as cc; cc.load("events")` and
    `import pandas; pandas.read_parquet(<the same file>)`, interleaved, medians and ratio.
@@ -8,10 +8,13 @@
    deleted, built with the build CLI (wall time), rebuilt unchanged (wall time), and built
    once more under stages.py for the time and peak memory of each stage.
 3. Frictionless: check_frictionless against stock Frictionless on broken copies of the release.
-4. Scale: synth.py roots at each scale, built under stages.py (one process per scale), then
-   Frictionless alone on the built release: stock, fast in one process, fast in parallel.
+4. Scale: synth.py roots at each scale (the real corpus copied N times), built under stages.py
+   (one process per scale), then Frictionless alone on the built release: stock, fast in one
+   process, fast in parallel (unless --skip-frictionless).
+5. Agreement: benchmarks/agreement.py against the newest release (its Markdown, as printed).
 Every measurement runs in its own process, one at a time; the CPU time other processes on
-the machine used meanwhile is recorded with each measurement (/proc/stat), since it slows them.
+the machine used meanwhile (/proc/stat) and the load average (/proc/loadavg, as `uptime`
+shows it) are recorded with each measurement, since the machine is shared.
 """
 from __future__ import annotations
 
@@ -30,6 +33,8 @@ import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
+
+from stages import STAGES  # benchmarks/ is the script's own folder
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -54,11 +59,20 @@ def cpu_jiffies() -> tuple[int, int, int]:
     return user + nice + system + irq + softirq, steal, sum(v[:8])
 
 
+def loadavg() -> float:
+    """The 1-minute load average (as `uptime` shows it)."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+
+
 def run_measured(cmd: list[str], **kw) -> dict:
     """Run cmd to completion: wall time, its CPU time and peak RSS (os.wait4: this child and the
     processes it waited for), and the cores the rest of the machine used meanwhile (/proc/stat)."""
     hz = os.sysconf("SC_CLK_TCK")
     busy0, steal0, _ = cpu_jiffies()
+    load0 = loadavg()
     t0 = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, **kw)
@@ -71,7 +85,8 @@ def run_measured(cmd: list[str], **kw) -> dict:
         stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
     own = ru.ru_utime + ru.ru_stime
     return {"wall": wall, "rc": proc.returncode, "stdout": stdout, "stderr": stderr, "cpu": own, "maxrss": ru.ru_maxrss * 1024,
-            "other_cores": max(0.0, (busy1 - busy0) / hz - own) / wall if wall else 0.0, "steal": (steal1 - steal0) / hz}
+            "other_cores": max(0.0, (busy1 - busy0) / hz - own) / wall if wall else 0.0, "steal": (steal1 - steal0) / hz,
+            "load": (load0, loadavg())}
 
 
 def stages_json(args: list[str], what: str) -> tuple[dict, dict]:
@@ -163,11 +178,20 @@ def fresh_copy(dest: Path) -> Path:
 
 
 def cli_build(root: Path) -> dict:
-    m = run_measured([PY, str(root / "build" / "pipeline.py"), "--root", str(root)], cwd=root)
+    m = run_measured([PY, "-m", "cartel_campaign.build.pipeline", "--root", str(root)], cwd=root)
     line = next((x for x in m["stderr"].splitlines() if x.startswith("[build] release")), "")
     if m["rc"] != 0:
         raise SystemExit(f"build of {root} failed:\n{m['stderr'][-3000:]}")
-    return {"wall": m["wall"], "line": line, "maxrss": m["maxrss"], "other_cores": m["other_cores"]}
+    return {"wall": m["wall"], "line": line, "maxrss": m["maxrss"], "other_cores": m["other_cores"], "load": m["load"]}
+
+
+def agreement(version: str) -> dict:
+    """benchmarks/agreement.py against `version` of this checkout: its Markdown and exit code."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "agreement.md"
+        m = run_measured([PY, str(HERE / "agreement.py"), "--version", version, "--out", str(out)], cwd=REPO)
+        text = out.read_text(encoding="utf-8") if out.is_file() else ""
+    return {"version": version, "rc": m["rc"], "markdown": text, "stderr": m["stderr"][-2000:], "wall": m["wall"]}
 
 
 def real_build(tmp: Path, rebuilds: int = 3) -> dict:
@@ -183,7 +207,7 @@ def real_build(tmp: Path, rebuilds: int = 3) -> dict:
 
 
 def _slim(m: dict) -> dict:
-    return {k: m[k] for k in ("wall", "cpu", "maxrss", "other_cores")}
+    return {k: m[k] for k in ("wall", "cpu", "maxrss", "other_cores", "load")}
 
 
 # ----------------------------------------------------------------- scale ----
@@ -215,8 +239,12 @@ def scale_run(tmp: Path, k: int, frictionless: bool) -> dict:
 
 
 # ---------------------------------------------------------------- report ----
-STAGE_ORDER = ["YAML + shape checks", "spans + derive", "write Parquet + CSV", "validate: manifest + read back", "validate: pandera",
-               "validate: spans", "validate: Frictionless", "docs (codebook, changelog, figure)", "publish", "other"]
+STAGE_ORDER = [*STAGES, "other"]
+
+
+def ld(m: dict) -> str:
+    a, b = m.get("load", (None, None))
+    return "–" if a is None else f"{a:.2f} → {b:.2f}"
 
 
 def mb(n) -> str:
@@ -325,13 +353,13 @@ def report(r: dict) -> str:
     add("## Build of the real corpus")
     add("")
     add(f"A copy of the checkout (no .venv, .git) with `dataset/{st['version']}/` deleted. Build CLI "
-        "(`python build/pipeline.py --root COPY`, a cold process):")
+        "(`python -m cartel_campaign.build.pipeline --root COPY`, a cold process; load = 1-minute load average before → after, as `uptime` shows it):")
     add("")
-    add("| run | wall time | peak RSS | the build's own report |")
-    add("|---|---:|---:|---|")
-    add(f"| full build | {sec(real['first']['wall'])} | {mb(real['first']['maxrss'])} | `{real['first']['line']}` |")
+    add("| run | wall time | peak RSS | load | the build's own report |")
+    add("|---|---:|---:|---|---|")
+    add(f"| full build | {sec(real['first']['wall'])} | {mb(real['first']['maxrss'])} | {ld(real['first'])} | `{real['first']['line']}` |")
     for i, x in enumerate(real["again"], 1):
-        add(f"| unchanged rebuild {i} | {sec(x['wall'])} | {mb(x['maxrss'])} | `{x['line']}` |")
+        add(f"| unchanged rebuild {i} | {sec(x['wall'])} | {mb(x['maxrss'])} | {ld(x)} | `{x['line']}` |")
     add("")
     add(f"The same build on another fresh copy, stage by stage (benchmarks/stages.py; in-process time "
         f"{sec(st['seconds'])} after {mb(st['baseline_rss'])} of imported libraries; {rows_of(st):,} rows, Arrow size {mb(arrow_of(st))}):")
@@ -344,14 +372,19 @@ def report(r: dict) -> str:
             add(f"| {name} | {sec(s['seconds'])} | {mb(s['peak_rss'])} |")
     add(f"| **total** | **{sec(st['seconds'])}** | **{mb(st['peak_rss'])}** |")
     add("")
+    add(f"Peak RSS of the whole process (getrusage): {mb(real['stages_proc']['maxrss'])}; load {ld(real['stages_proc'])}. "
+        "The build's own stage times (pipeline.Stages, printed on stderr by the CLI): "
+        + ", ".join(f"{k} {sec(v)}" for k, v in st.get("build_stages", {}).items()) + ".")
+    add("")
 
     # ---- scale
     add("## Scale")
     add("")
-    add("Synthetic project roots from `benchmarks/synth.py`, shaped like the real corpus (per 1×: its articles, characters, "
-        "actors by type, aliases, quotes, events, event actors, designations and evidence spans; mentions and first-mention "
-        "evidence are found by the build), built and validated in one process per scale (`benchmarks/stages.py build`). "
-        "Article ids have three digits, so there are at most 1000 articles: above 200× the articles get longer.")
+    add("Synthetic project roots from `benchmarks/synth.py`: the real corpus copied N times (copy 0 is the real corpus; "
+        "each other copy is every real article with a last line added and its full annotation, record ids renamed, "
+        "no `same_event_as`; anonymous sources copied per article), one draft release, built with `--force` in one "
+        "process per scale (`benchmarks/stages.py build`). Article ids have three digits, so there are at most 1000 "
+        "articles: 200× is the largest scale synth.py makes.")
     add("")
     add("Rows per table:")
     add("")
@@ -387,7 +420,18 @@ def report(r: dict) -> str:
     add("| **total (in process)** | " + " | ".join(f"**{t}**" for t in tot) + "".join(f" | **{k:.2f}**" if k is not None else " | –" for k in ks) + " |")
     add("| generating the root (synth.py) | " + " | ".join(sec(s["generate"]["wall"]) for s in scales) + " |" * (len(exps) + 1))
     add("| other processes' load meanwhile | " + " | ".join(f"{s['build_proc']['other_cores']:.2f} cores" for s in scales) + " |" * (len(exps) + 1))
+    add("| load average (1 min) before → after | " + " | ".join(ld(s["build_proc"]) for s in scales) + " |" * (len(exps) + 1))
     add("")
+    own = sorted({k for s in scales for k in s["build"].get("build_stages", {})}, key=lambda k: min(
+        list(s["build"].get("build_stages", {})).index(k) for s in scales if k in s["build"].get("build_stages", {})))
+    if own:
+        add("The build's own stage times (pipeline.Stages, as the CLI prints them on stderr):")
+        add("")
+        add("| build stage | " + " | ".join(f"{s['scale']}×" for s in scales) + " |")
+        add("|---|" + "---:|" * len(scales))
+        for k in own:
+            add(f"| {k} | " + " | ".join(sec(s["build"].get("build_stages", {}).get(k)) for s in scales) + " |")
+        add("")
     if big:
         lb = big[-1]["build"]
         top = sorted(((n, x["seconds"]) for n, x in lb["stages"].items()), key=lambda x: -x[1])[:3]
@@ -407,6 +451,12 @@ def report(r: dict) -> str:
     add("| Arrow size of the tables | " + " | ".join(mb(arrow_of(s["build"])) for s in scales) + " |")
     add("| peak above baseline ÷ Arrow size (target < 3) | " + " | ".join(
         f"{(s['build']['peak_rss_with_workers'] - s['build']['baseline_rss']) / arrow_of(s['build']):.1f}" if arrow_of(s["build"]) else "–" for s in scales) + " |")
+    add("| peak RSS of the process (getrusage) | " + " | ".join(mb(s["build_proc"]["maxrss"]) for s in scales) + " |")
+    one = next((s for s in scales if s["scale"] == 1), None)
+    if one:
+        add("| (peak at N× − peak at 1×) ÷ Arrow size at N× (getrusage peaks) | " + " | ".join(
+            f"{(s['build_proc']['maxrss'] - one['build_proc']['maxrss']) / arrow_of(s['build']):.1f}" if arrow_of(s["build"]) and s is not one else "–"
+            for s in scales) + " |")
     add(f"| memory measured by | {builds[0]['memory_mode'] if builds else ''} |" + " |" * (len(scales) - 1))
     add("")
     if big:
@@ -432,6 +482,9 @@ def report(r: dict) -> str:
         "key values read with pyarrow; if anything is found it runs stock Frictionless, so the messages are exactly "
         "Frictionless's. Each run is its own process (frictionless and pyarrow imported before the clock starts, as in the build), on the release built at that scale.")
     add("")
+    if not fr:
+        add("Not measured in this run (`--skip-frictionless`, or no scale ≥ 10).")
+        add("")
     if fr:
         add(f"Medians of {FRICTIONLESS_REPEATS} runs each, interleaved (all runs in the raw columns).")
         add("")
@@ -463,12 +516,22 @@ def report(r: dict) -> str:
         add(f"| {c['case']} | {c['stock_problems']} | {fmt(c['fast_1proc'])} | {fmt(c['fast_parallel'])} | "
             f"{'yes' if c['same_1proc'] and c['same_parallel'] else '**NO**'} |")
     add("")
+    ag = r.get("agreement")
+    if ag:
+        add("## Agreement of drafted annotations")
+        add("")
+        add(f"`python benchmarks/agreement.py --version {ag['version']}` (exit {ag['rc']}; {sec(ag['wall'])}); its output, unchanged:")
+        add("")
+        body = "\n".join(x for x in ag["markdown"].splitlines() if not x.startswith("<!--")).strip()
+        add(body if body else f"(no output; stderr: {ag['stderr']})")
+        add("")
     return "\n".join(L) + "\n"
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--scales", default="1,10,100,1000")
+    p.add_argument("--scales", default="1,10,100,200")
+    p.add_argument("--skip-frictionless", action="store_true", help="do not compare Frictionless alone at the scales (slow)")
     p.add_argument("--load-runs", type=int, default=15)
     p.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     p.add_argument("--json", type=Path, default=None, help="also write the raw measurements here")
@@ -489,7 +552,9 @@ def main(argv=None) -> int:
         r["load"] = load_benchmark(args.load_runs)
         log("build of the real corpus")
         r["real"] = real_build(tmp)
-        r["scales"] = [scale_run(tmp, k, k >= FRICTIONLESS_FROM) for k in scales]
+        r["scales"] = [scale_run(tmp, k, k >= FRICTIONLESS_FROM and not args.skip_frictionless) for k in scales]
+        log("agreement")
+        r["agreement"] = agreement(r["real"]["stages"]["version"])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     r["seconds"] = time.perf_counter() - t0

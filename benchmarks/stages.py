@@ -1,8 +1,9 @@
 """One measured run in a fresh process (bench.py starts it; it prints one JSON object).
 
     python benchmarks/stages.py build ROOT
-        Build ROOT with its own build/pipeline.py (pipeline.build: full build, validation,
-        publish, docs) and report, per stage, wall time and peak resident memory.
+        Build ROOT with cartel_campaign.build.pipeline.build(ROOT, force=True) (full build,
+        checks, validation of the written files, docs, publish) and report, per stage, wall
+        time and peak resident memory, and the build's own stage times (pipeline.Stages).
     python benchmarks/stages.py frictionless MODE DESCRIPTOR
         Validate a data package with Frictionless. MODE: stock (frictionless.validate, as the
         `frictionless validate` CLI), fast (cartel_campaign.validate.check_frictionless),
@@ -12,10 +13,11 @@
         enum, missing file, hash) and compare check_frictionless with stock Frictionless.
 
 Stages are found by wrapping the build's own functions (nothing in the build changes):
-YAML = pipeline.collect less derive.derive; derive = derive.derive (span resolution, mentions,
-derived tables); write = publish.write_release; then validate.check_manifest + read_release,
-check_frames (pandera), article_texts + check_integrity (spans), check_frictionless;
-docs.generate; publish.publish; "other" is everything else.
+YAML = annotations.load_annotation + load_actors; rows = pipeline.derive_tables less YAML
+(span resolution, mentions, derived tables into Arrow builders); pipeline.check_tables;
+publish.write_release; corrections.check_corrections; validate.validate_written;
+docs.generate; publish.publish + cache.record; "other" is everything else (releases,
+schemas, the lock).
 
 Peak memory per stage is the process's VmHWM, reset at every stage boundary through
 /proc/self/clear_refs (Linux); where that is not allowed, a 10 ms RSS sampler is used.
@@ -161,6 +163,12 @@ class Tracker:
         setattr(module, attr, wrapped)
 
 
+# Stage names, in build order (bench.py reports them in this order).
+STAGES = ["YAML: annotations + actors", "rows: spans, mentions, derived tables", "check keys + constraints",
+          "write Parquet + CSV", "corrections check", "validate the written release", "docs (codebook, card, explorer, figure)",
+          "publish + cache"]
+
+
 def table_sizes(release: Path) -> dict:
     import pyarrow.parquet as pq
 
@@ -172,42 +180,43 @@ def table_sizes(release: Path) -> dict:
 
 
 def run_build(root: Path) -> dict:
-    sys.path.insert(0, str(root / "build"))
     # everything the build will import, imported first: the baseline is the memory of the libraries
     import frictionless  # noqa: F401
     import matplotlib  # noqa: F401
+    import matplotlib.pyplot  # noqa: F401  (docs draws a figure)
     import pandas  # noqa: F401
     import pandera.pandas  # noqa: F401
     import pyarrow.csv  # noqa: F401
     import pyarrow.parquet  # noqa: F401
     import yaml  # noqa: F401
 
-    import annotations  # noqa: F401
-    import derive
-    import docs
-    import pipeline
-    import publish
     from cartel_campaign import validate
+    from cartel_campaign.build import annotations, cache, corrections, docs, pipeline, publish
 
-    import matplotlib.pyplot  # noqa: F401  (docs draws a figure)
+    captured = []
 
+    class Stages(pipeline.Stages):  # the build's own stage timer, kept to report its times
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            captured.append(self)
+
+    pipeline.Stages = Stages
     baseline = _status("VmRSS")
     tr = Tracker()
-    tr.wrap(pipeline, "collect", "YAML + shape checks")
-    tr.wrap(derive, "derive", "spans + derive")
-    tr.wrap(publish, "write_release", "write Parquet + CSV")
-    tr.wrap(validate, "check_manifest", "validate: manifest + read back")
-    tr.wrap(validate, "read_release", "validate: manifest + read back")
-    tr.wrap(validate, "check_frames", "validate: pandera")
-    tr.wrap(validate, "article_texts", "validate: spans")
-    tr.wrap(validate, "check_integrity", "validate: spans")
-    tr.wrap(validate, "check_frictionless", "validate: Frictionless")
-    tr.wrap(docs, "generate", "docs (codebook, changelog, figure)")
-    tr.wrap(publish, "publish", "publish")
+    tr.wrap(pipeline, "derive_tables", STAGES[1])
+    tr.wrap(annotations, "load_annotation", STAGES[0])
+    tr.wrap(annotations, "load_actors", STAGES[0])
+    tr.wrap(pipeline, "check_tables", STAGES[2])
+    tr.wrap(publish, "write_release", STAGES[3])
+    tr.wrap(corrections, "check_corrections", STAGES[4])
+    tr.wrap(validate, "validate_written", STAGES[5])
+    tr.wrap(docs, "generate", STAGES[6])
+    tr.wrap(publish, "publish", STAGES[7])
+    tr.wrap(cache, "record", STAGES[7])
     t0 = time.perf_counter()
     error = None
     try:
-        rc = pipeline.build(root, quiet=True)
+        rc = pipeline.build(root, quiet=True, force=True)
     except Exception as err:  # noqa: BLE001 - reported, not raised
         rc, error = 2, f"{type(err).__name__}: {err}"
     total = time.perf_counter() - t0
@@ -218,6 +227,7 @@ def run_build(root: Path) -> dict:
         "rc": rc, "error": error, "seconds": total, "baseline_rss": baseline, "memory_mode": tr.peak.mode,
         "stages": stages, "peak_rss": max(s["peak_rss"] for s in stages.values()),
         "peak_rss_with_workers": max(s["peak_rss"] + s.get("workers_rss", 0) for s in stages.values()),
+        "build_stages": captured[0].times if captured else {},
         "tables": table_sizes(root / "dataset" / version) if rc == 0 else {}, "version": version,
     }
 
