@@ -27,7 +27,7 @@ import pytest
 from conftest import copy_project, tree_bytes
 
 import cartel_campaign as cc
-from cartel_campaign.build import publish
+from cartel_campaign.build import pipeline, publish
 from cartel_campaign.validate import check_frictionless, validate_release
 
 NEW = "99.0.0"
@@ -170,3 +170,80 @@ def test_the_lock_refuses_a_second_build(base, tmp_path):
     assert result.returncode == 2
     assert result.stderr == f"error: {root / '.build.lock'}: another build is running in this checkout (lock held); wait for it to finish\n"
     assert snapshot(root) == before
+
+
+# ---------------------------------------------------------------- replacing a draft ----
+# The newest release is a draft that is already in dataset/; a changed annotation makes the build
+# replace its folder. dataset/<draft>/ must be at every moment the old or the new release, whole.
+REPLACE_POINTS = ["validated", "swapped", "wrote datapackage.json"]
+REPLACED_FROM = REPLACE_POINTS.index("swapped")
+
+
+@pytest.fixture(scope="module")
+def draft_base(tmp_path_factory):
+    """A project copy whose newest release is a published-in-place draft with a changed annotation."""
+    root = copy_project(tmp_path_factory.mktemp("replace") / "base")
+    assert "status: draft" in (root / "seeds" / "releases.yaml").read_text(encoding="utf-8")
+    ann = root / "seeds" / "004_a369d1b0aa72c426.yaml"
+    old = "note: The article does not give the date of the announcement."
+    ann.write_text(ann.read_text(encoding="utf-8").replace(old, old[:-1] + " (replace test)."), encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def replaced(draft_base, tmp_path_factory):
+    """The draft's folder after a clean replace (what every recovery must end with)."""
+    root = tmp_path_factory.mktemp("replaced") / "project"
+    shutil.copytree(draft_base, root)
+    assert build(root).returncode == 0
+    return snapshot(root)
+
+
+@pytest.mark.parametrize("point", REPLACE_POINTS)
+def test_a_killed_replace_leaves_the_old_or_the_new_draft(point, draft_base, replaced, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(draft_base, root)
+    draft = cc.versions(root)[-1]
+    before = snapshot(root)
+    result = build(root, point)
+    assert result.returncode == -signal.SIGKILL, f"the build was not killed at {point!r}:\n{result.stderr}"
+    after = snapshot(root)
+    folder = {k: v for k, v in after.items() if k.startswith(f"dataset/{draft}/")}
+    expected = replaced if REPLACE_POINTS.index(point) >= REPLACED_FROM else before
+    assert folder == {k: v for k, v in expected.items() if k.startswith(f"dataset/{draft}/")}
+    assert {k: v for k, v in after.items() if k.startswith("dataset/") and not k.startswith(f"dataset/{draft}/")} == \
+        {k: v for k, v in before.items() if k.startswith("dataset/") and not k.startswith(f"dataset/{draft}/")}
+    assert validate_release(draft, root, use_frictionless=False) == []
+    # the next build recovers to the same bytes as an uninterrupted replace, without debris
+    again = build(root)
+    assert again.returncode == 0, again.stderr
+    assert snapshot(root) == replaced
+    assert list((root / ".build-tmp").iterdir()) == []
+
+
+@pytest.mark.parametrize("point", ["set aside", "replaced"])
+def test_a_replace_without_atomic_exchange_is_recovered(point, draft_base, replaced, tmp_path, monkeypatch):
+    """Where the system cannot swap two folders at once, the old draft is set aside for the two renames; a build
+    that dies in between (simulated in-process: no cleanup of the set-aside folder) is put right by the next one."""
+    root = tmp_path / "project"
+    shutil.copytree(draft_base, root)
+    draft = cc.versions(root)[-1]
+
+    class Killed(BaseException):
+        pass
+
+    def die(name):
+        if name == point:
+            raise Killed
+
+    monkeypatch.setattr(publish, "exchange", lambda a, b: False)
+    monkeypatch.setattr(publish, "kill_point", die)
+    with pytest.raises(Killed):
+        pipeline.main(["--root", str(root), "-q"])
+    assert (root / ".build-tmp" / f"replaced-{draft}").is_dir()
+    assert (root / "dataset" / draft).is_dir() == (point == "replaced")
+    monkeypatch.undo()
+    monkeypatch.setattr(publish, "exchange", lambda a, b: False)
+    assert pipeline.main(["--root", str(root), "-q"]) == 0
+    assert snapshot(root) == replaced
+    assert list((root / ".build-tmp").iterdir()) == []

@@ -11,6 +11,7 @@ files -> docs -> publish (one rename).
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import shutil
@@ -177,15 +178,26 @@ def build(root: Path, *, check_only: bool = False, quiet: bool = False, force: b
             return 1
         print(f"build --check: release {version} and generated files are up to date", file=sys.stderr)
         return 0
-    work_root = root / ".build-tmp"
-    work_root.mkdir(exist_ok=True)
+    try:
+        state = publish_newest(root, version, draft, stages, force)
+    except OSError as err:
+        raise os_error(root, err) from None
+    if state is None:
+        if not quiet:
+            print(f"[build] release {version}: unchanged (inputs and outputs identical to the last build; --force rebuilds)", file=sys.stderr)
+        return 0
+    if not quiet:
+        times = ", ".join(f"{k} {v:.2f}s" for k, v in stages.times.items())
+        print(f"[build] release {version} ({'draft' if draft else 'published'}): {state} ({times})", file=sys.stderr)
+    return 0
+
+
+def publish_newest(root: Path, version: str, draft: bool, stages: Stages, force: bool) -> str | None:
+    """Stage, validate and publish the newest release under the lock; None when the last build is still fresh."""
     with publish.build_lock(root):
+        work_root = publish.work_folder(root)  # also recovers what a killed build left
         if not force and cache.is_fresh(root, version):
-            if not quiet:
-                print(f"[build] release {version}: unchanged (inputs and outputs identical to the last build; --force rebuilds)", file=sys.stderr)
-            return 0
-        for stale in work_root.iterdir():  # left by a killed build (the lock says none is running)
-            shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
+            return None
         work = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=work_root))
         try:
             staged, generated = stage_release(root, work, version, stages)
@@ -193,10 +205,16 @@ def build(root: Path, *, check_only: bool = False, quiet: bool = False, force: b
             cache.record(root, version, list(generated))
         finally:
             shutil.rmtree(work, ignore_errors=True)
-    if not quiet:
-        times = ", ".join(f"{k} {v:.2f}s" for k, v in stages.times.items())
-        print(f"[build] release {version} ({'draft' if draft else 'published'}): {state} ({times})", file=sys.stderr)
-    return 0
+    return state
+
+
+def os_error(root: Path, err: OSError) -> BuildError:
+    """An operating-system fault (disk full, read-only, ...) as one line; the publish steps leave the previous state."""
+    name = errno.errorcode.get(err.errno, "") if err.errno else ""
+    path = Path(err.filename) if err.filename else None
+    where = (path.relative_to(root) if path and path.is_relative_to(root) else path) if path else "build"
+    return BuildError(where, None, f"the operating system refused to write ({err.strerror or err}{f', {name}' if name else ''}); "
+                                   "no file was left half-written; fix this and build again")
 
 
 def find_root(start: Path | None = None) -> Path | None:

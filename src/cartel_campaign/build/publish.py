@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import ctypes
+import errno
 import fcntl
 import json
 import os
@@ -88,10 +90,24 @@ def same_tree(a: Path, b: Path) -> list[str]:
     return sorted(str(n) for n in names if not (a / n).is_file() or not (b / n).is_file() or (a / n).read_bytes() != (b / n).read_bytes())
 
 
+WORK = ".build-tmp"  # the build's own scratch folder in the checkout: staging, and a replaced draft set aside
+ASIDE = "replaced-"  # WORK/replaced-<version>: a draft's previous folder while its new one is moved in
+
+
+def remove(path: Path) -> None:
+    """Remove a leftover path of any kind (file, link or folder)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
 @contextlib.contextmanager
 def build_lock(root: Path):
     """One build at a time per checkout: a second one is refused, not queued."""
     path = root / ".build.lock"
+    if path.is_dir() and not path.is_symlink():
+        raise BuildError(path, None, "expected the build's lock file, found a folder; remove it and build again")
     with open(path, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -103,11 +119,84 @@ def build_lock(root: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def work_folder(root: Path) -> Path:
+    """The scratch folder, emptied of what a killed build left (call with the lock held).
+
+    A draft set aside by a replace that was killed is first put back or dropped (recover)."""
+    work = root / WORK
+    if work.is_symlink() or (work.exists() and not work.is_dir()):
+        work.unlink()
+    work.mkdir(exist_ok=True)
+    recover(root)
+    for stale in work.iterdir():
+        remove(stale)
+    return work
+
+
+def recover(root: Path) -> list[str]:
+    """Finish a draft replace that was killed between its two renames; returns the versions recovered.
+
+    WORK/replaced-<v> is the previous dataset/<v>/. If dataset/<v>/ exists, the new release
+    was moved in (it is complete: it was validated before the move) and the old one is dropped;
+    if not, the build died between the renames and the old release goes back in place.
+    """
+    recovered = []
+    for aside in sorted((root / WORK).glob(f"{ASIDE}*")):
+        target = root / "dataset" / aside.name[len(ASIDE):]
+        if target.exists() or not aside.is_dir():
+            remove(aside)
+        else:
+            os.rename(aside, target)
+            recovered.append(target.name)
+    return recovered
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
-    kill_point(f"writing {path.name}")
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(data)
+        kill_point(f"writing {path.name}")
+        os.replace(tmp, path)
+    except OSError:
+        remove(tmp)
+        raise
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where the system has no such call."""
+    func = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if func is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if func(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def replace_draft(root: Path, staged: Path, target: Path) -> None:
+    """Put a draft's new folder in place of its old one.
+
+    With an atomic exchange, dataset/<v>/ is at every moment the old or the new release; the old
+    one ends in the staging folder, which is removed after the build (or by the next one). Without
+    it, the old folder is set aside in WORK/replaced-<v> for the two renames; a kill in between is
+    put right by the next build (recover)."""
+    if exchange(staged, target):
+        kill_point("swapped")
+        remove(staged)
+        return
+    aside = root / WORK / f"{ASIDE}{target.name}"
+    os.rename(target, aside)
+    kill_point("set aside")
+    try:
+        os.rename(staged, target)
+    except OSError:
+        os.rename(aside, target)
+        raise
+    kill_point("replaced")
+    remove(aside)
 
 
 def publish(root: Path, staged: Path, version: str, generated: dict[str, bytes], *, draft: bool) -> str:
@@ -122,9 +211,7 @@ def publish(root: Path, staged: Path, version: str, generated: dict[str, bytes],
         if not diff:
             state = "unchanged"
         elif draft:
-            old = target.with_name(f".{version}.old-{os.getpid()}")
-            os.rename(target, old)
-            shutil.rmtree(old)
+            replace_draft(root, staged, target)
             state = "replaced"
         else:
             raise BuildError(
@@ -132,14 +219,14 @@ def publish(root: Path, staged: Path, version: str, generated: dict[str, bytes],
                 f"release {version} is already published and the rebuild differs ({', '.join(diff[:5])}); a published "
                 "version is never edited: add a new version to seeds/releases.yaml (status: draft)",
             )
-    if state != "unchanged":
+    if state == "published":
         target.parent.mkdir(exist_ok=True)
         os.rename(staged, target)
     kill_point("moved")
     for rel, data in generated.items():
         path = root / rel
         for stale in path.parent.glob(f".{path.name}.tmp-*"):  # left by a killed build (the lock says none is running)
-            stale.unlink()
+            remove(stale)
         if not path.is_file() or path.read_bytes() != data:
             path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(path, data)
