@@ -15,6 +15,7 @@ and nothing is corrupted.
 """
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import signal
@@ -247,3 +248,127 @@ def test_a_replace_without_atomic_exchange_is_recovered(point, draft_base, repla
     assert pipeline.main(["--root", str(root), "-q"]) == 0
     assert snapshot(root) == replaced
     assert list((root / ".build-tmp").iterdir()) == []
+
+
+# ---------------------------------------------------------------- operating-system faults ----
+# In-process: the fault is injected where the operating system would raise it. Each gives one line
+# `error: ...` and exit 2, leaves the published releases and datapackage.json as they were, and
+# leaves nothing that stops the next build.
+def fault_build(root: Path, capsys) -> tuple[int, str]:
+    capsys.readouterr()
+    code = pipeline.main(["--root", str(root), "-q"])
+    return code, capsys.readouterr().err
+
+
+def assert_one_line_error(code: int, err: str, *words: str) -> None:
+    assert code == 2, err
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err
+    for word in words:
+        assert word in err, err
+
+
+def assert_intact(root: Path, before: dict) -> None:
+    after = snapshot(root)
+    assert {k: v for k, v in after.items() if k.startswith("dataset/")} == {k: v for k, v in before.items() if k.startswith("dataset/")}
+    assert after["datapackage.json"] == before["datapackage.json"]
+    assert [p for p in (root / "dataset").iterdir() if p.name.startswith(".")] == []
+    assert not list(root.rglob(".*.tmp-*")), "temporary files were left behind"
+
+
+def fresh(source: Path, tmp_path: Path) -> tuple[Path, dict]:
+    root = tmp_path / "project"
+    shutil.copytree(source, root)
+    return root, snapshot(root)
+
+
+def raising(code: int, when=lambda *args: True, real=None):
+    def fake(*args, **kw):
+        if when(*args):
+            raise OSError(code, os.strerror(code), str(args[-1]) if args else None)
+        return real(*args, **kw)
+    return fake
+
+
+def test_disk_full_while_staging(base, tmp_path, capsys, monkeypatch):
+    root, before = fresh(base, tmp_path)
+    monkeypatch.setattr(publish, "write_table", raising(errno.ENOSPC))
+    code, err = fault_build(root, capsys)
+    assert_one_line_error(code, err, "No space left on device", "ENOSPC")
+    assert_intact(root, before)
+    assert list((root / ".build-tmp").iterdir()) == []
+    monkeypatch.undo()
+    assert fault_build(root, capsys)[0] == 0
+
+
+def test_disk_full_while_writing_datapackage_json(base, tmp_path, capsys, monkeypatch):
+    root, before = fresh(base, tmp_path)
+    real = Path.write_bytes
+
+    def half_then_full(self, data):
+        if self.name.startswith(".datapackage.json.tmp-"):
+            real(self, data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", half_then_full)
+    code, err = fault_build(root, capsys)
+    assert_one_line_error(code, err, "No space left on device")
+    assert (root / "datapackage.json").read_bytes() == before["datapackage.json"]
+    assert not list(root.glob(".datapackage.json.tmp-*"))
+    assert validate_release(NEW, root, use_frictionless=False) == []  # moved in whole before the fault
+    monkeypatch.undo()
+    assert fault_build(root, capsys)[0] == 0
+    assert (root / "datapackage.json").read_bytes() == publish.json_text(publish.root_descriptor(root / "dataset" / NEW, NEW)).encode()
+
+
+@pytest.mark.parametrize("code", [errno.EROFS, errno.EACCES, errno.EXDEV])
+def test_moving_a_new_release_in_fails(code, base, tmp_path, capsys, monkeypatch):
+    """A read-only dataset/ (root ignores chmod, so the refusal is injected), no permission, another device."""
+    root, before = fresh(base, tmp_path)
+    monkeypatch.setattr(os, "rename", raising(code, lambda a, b: Path(b).name == NEW, os.rename))
+    result, err = fault_build(root, capsys)
+    assert_one_line_error(result, err, os.strerror(code), errno.errorcode[code], f"dataset/{NEW}")
+    assert_intact(root, before)
+    assert not (root / "dataset" / NEW).exists()
+    assert list((root / ".build-tmp").iterdir()) == []
+
+
+@pytest.mark.parametrize("atomic", [True, False])
+def test_replacing_a_draft_across_devices_keeps_the_old_draft(atomic, draft_base, tmp_path, capsys, monkeypatch):
+    root, before = fresh(draft_base, tmp_path)
+    draft = cc.versions(root)[-1]
+    if atomic:
+        monkeypatch.setattr(publish, "exchange", raising(errno.EXDEV))
+    else:
+        monkeypatch.setattr(publish, "exchange", lambda a, b: False)
+        monkeypatch.setattr(os, "rename", raising(errno.EXDEV, lambda a, b: Path(b).name == draft and "replaced-" not in Path(a).name, os.rename))
+    code, err = fault_build(root, capsys)
+    assert_one_line_error(code, err, "Invalid cross-device link")
+    assert_intact(root, before)
+    assert list((root / ".build-tmp").iterdir()) == []
+
+
+def test_a_lock_file_that_is_a_folder(base, tmp_path, capsys):
+    root, before = fresh(base, tmp_path)
+    (root / ".build.lock").mkdir()
+    code, err = fault_build(root, capsys)
+    assert_one_line_error(code, err, ".build.lock: expected the build's lock file, found a folder; remove it and build again")
+    assert_intact(root, before)
+
+
+def test_leftover_temporary_paths_of_the_wrong_kind(base, tmp_path, capsys):
+    """.build-tmp a file, a temporary datapackage.json that is a folder, a set-aside draft that is a file:
+    the build's own leftovers, whatever their kind, are removed and the build goes on."""
+    root, _ = fresh(base, tmp_path)
+    (root / ".build-tmp").write_text("not a folder")
+    (root / f".datapackage.json.tmp-{os.getpid() + 1}").mkdir()
+    (root / f".CHANGELOG.md.tmp-{os.getpid() + 1}").symlink_to(root / "seeds")
+    code, err = fault_build(root, capsys)
+    assert code == 0, err
+    assert not list(root.glob(".*.tmp-*"))
+    (root / ".build-tmp" / "replaced-1.0.0").write_text("not a release")
+    (root / ".build-tmp" / "123-stale").mkdir()
+    assert pipeline.main(["--root", str(root), "-q", "--force"]) == 0
+    assert list((root / ".build-tmp").iterdir()) == []
+    assert validate_release("1.0.0", root, use_frictionless=False) == []
