@@ -138,7 +138,7 @@ def test_designations_are_only_what_the_texts_state(t):
         ("cartel-de-los-soles", "foreign_terrorist_organization"),
         ("cartel-de-los-soles", "sanctions"),
         ("cartel-del-noreste", "foreign_terrorist_organization"),
-        ("tren-de-aragua", "foreign_terrorist_organization"),
+        ("tren-de-aragua", "other_terrorist_designation"),  # the text says "foreign terrorist entity"
     ]
     fto = d[d.designation_id == "004-cartel-de-los-soles-fto"].iloc[0]
     assert fto.effective_date == pd.Timestamp("2025-11-24") and fto.date_inferred

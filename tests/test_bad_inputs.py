@@ -134,7 +134,7 @@ def _(s):
 
 
 # ------------------------------------------------------------------ shape ----
-@case("unknown-key", "{A4}:{line}: quotes[0]: unknown key 'speakr' (did you mean 'speaker'?); expected one of: id, speaker, text, occurrence, attribution, reported_by, note, evidence")
+@case("unknown-key", "{A4}:{line}: quotes[0]: unknown key 'speakr' (did you mean 'speaker'?); expected one of: id, speaker, text, occurrence, attribution, reported_by, note, no_claim, evidence")
 def _(s):
     return {"line": s.replace(A4, "    speaker: donald-trump\n    text: We’re stopping", "    speakr: donald-trump\n    text: We’re stopping")}
 
@@ -243,9 +243,10 @@ def _(s):
       "the article has it with different quote marks, dashes or spaces ('-'→'—'). Paste exactly: 'a symbolic gesture—it potentially opens the door'")
 def _(s):
     anchor = "      - When questioned about whether this designation would allow"
-    line = s.line(A4, anchor)
     text = s.read(A4)
-    end = text.index("\n", text.index(anchor)) + 1
+    at = text.index(anchor, text.index("  - id: 004-trump-it-allows-us\n"))  # the quote's evidence (a claim cites it too)
+    line = text[:at].count("\n") + 1
+    end = text.index("\n", at) + 1
     s.write(A4, text[:end] + "      - a symbolic gesture-it potentially opens the door\n" + text[end:])
     return {"line": line + 1}
 
@@ -315,9 +316,9 @@ def _(s):
       "004-rubio-no-sanctuary ({A4}:{first}); a passage in quotation marks is one quote or one exclusion")
 def _(s):
     first = s.line(A4, "    text: no sanctuary\n")
-    s.replace(A4, "  - id: 004-administration-armed-conflict",
+    s.replace(A4, "  - id: 004-administration-armed-conflict\n",
               "  - id: 004-rubio-no-sanctuary-again\n    speaker: marco-rubio\n    text: no sanctuary\n    attribution: direct\n\n"
-              "  - id: 004-administration-armed-conflict")
+              "  - id: 004-administration-armed-conflict\n")
     article = s.read(T4)
     return {"line": s.line(A4, "  - id: 004-rubio-no-sanctuary-again") + 2, "first": first,
             "start": article.index("no sanctuary"), "end": article.index("no sanctuary") + len("no sanctuary")}
@@ -349,7 +350,7 @@ def _(s):
 
 
 @case("unknown-event-role",
-      "{A4}:{line}: 004-cartel-de-los-soles-fto-announced: actor role must be one of agent, target, authorizer, announcer, subject, victim, participant; found 'killer'")
+      "{A4}:{line}: 004-cartel-de-los-soles-fto-announced: actor role must be one of agent, target, authorizer, announcer, subject, victim, participant, facilitator; found 'killer'")
 def _(s):
     return {"line": s.replace(A4, "      announcer: [marco-rubio]\n      agent: [us-department-of-state]\n      target: [cartel-de-los-soles]",
                               "      announcer: [marco-rubio]\n      killer: [us-department-of-state]\n      target: [cartel-de-los-soles]") + 1}
@@ -378,9 +379,9 @@ def _(s):
     return {"line": s.replace(A4, "    event: 004-cartel-de-los-soles-fto-announced", "    event: 004-cartel-de-los-soles-fto-announce")}
 
 
-@case("dangling-same-event-as", "{A4}:{line}: 004-us-non-recognition-of-maduro-government: same_event_as: unknown events id '000-us-non-recognition' (did you mean '000-us-non-recognition-of-maduro-regime'?)")
+@case("dangling-same-event-as", "{A3}:{line}: 003-us-bounty-maduro: same_event_as: unknown events id '002-reward-for-maduro' (did you mean '002-reward-for-maduro-arrest'?)")
 def _(s):
-    return {"line": s.replace(A4, "same_event_as: 000-us-non-recognition-of-maduro-regime", "same_event_as: 000-us-non-recognition")}
+    return {"line": s.replace(A3, "same_event_as: 002-reward-for-maduro-arrest", "same_event_as: 002-reward-for-maduro")}
 
 
 @case("dangling-affiliation", "{ACTORS}:{line}: actor 'marco-rubio': affiliation: unknown actors id 'us-state-department' (did you mean 'us-department-of-state'?)")
@@ -457,10 +458,16 @@ def _(s):
     return {"line": s.replace(A4, "    effective_date: 2025-11-24", "    effective_date: 20251124")}
 
 
-@case("event-date-start-after-end", "{A4}:{line}: 004-us-non-recognition-of-maduro-government: date start 2020-01-01 is after end 2019-12-31")
+@case("event-date-start-after-end", "{A4}:{line}: 004-cartel-de-los-soles-fto-takes-effect: date start 2025-11-24 is after end 2025-11-23")
 def _(s):
-    s.replace(A4, "      start: 2019-01-01\n", "      start: 2020-01-01\n")
-    return {"line": s.line(A4, "      end: 2019-12-31")}
+    s.replace(A4, "      start: 2025-11-24\n", "      start: 2025-11-24\n      end: 2025-11-23\n")
+    return {"line": s.line(A4, "      end: 2025-11-23")}
+
+
+@case("ongoing-event-with-an-end-date", "{A4}:{line}: 004-us-non-recognition-of-maduro-government: an ongoing event has no end date (found 2025-11-01): its date says when it began (start, with the precision of that start)")
+def _(s):
+    s.replace(A4, "      start: 2019-01-01\n", "      start: 2019-01-01\n      end: 2025-11-01\n")
+    return {"line": s.line(A4, "      end: 2025-11-01")}
 
 
 @case("published-earliest-after-latest", "{A4}:{line}: published: earliest 2025-12-01 is after latest 2025-11-23")
@@ -469,7 +476,7 @@ def _(s):
     return {"line": s.line(A4, "  latest: 2025-11-23")}
 
 
-@case("date-precision-day-without-start", "{A4}:{line}: 004-cartel-de-los-soles-fto-takes-effect: date precision 'day' needs start and end (day: start alone)")
+@case("date-precision-day-without-start", "{A4}:{line}: 004-cartel-de-los-soles-fto-takes-effect: date precision 'day' needs a start date")
 def _(s):
     line = s.line(A4, "      start: 2025-11-24\n")
     s.replace(A4, "      start: 2025-11-24\n", "")
@@ -561,7 +568,7 @@ def _(s):
     return {"line": s.replace(A4, "our country\n    attribution: direct\n", "our country\n    attribution: directly\n") + 1}
 
 
-@case("claimed-without-source", "{A4}:{line}: 004-cartel-de-los-soles-treasury-sanctions: a claimed event needs 'source' (who claims it)")
+@case("claimed-event", "{A4}:{line}: events[2]: attribution must be one of reported, attributed; found 'claimed'")
 def _(s):
     text = s.read(A4)
     i = text.index("  - id: 004-cartel-de-los-soles-treasury-sanctions")
@@ -630,6 +637,70 @@ def _(s):
 @case("annotation-names-another-article", "{A4}:{line}: annotation file 004_a369d1b0aa72c426.yaml must be named after its article 003_2475ecbfe2fd795f.yaml")
 def _(s):
     return {"line": s.replace(A4, "article: 004_a369d1b0aa72c426.txt", "article: 003_2475ecbfe2fd795f.txt")}
+
+
+# ------------------------------------------------------------------ claims ----
+@case("claim-mode-of-another-type", "{A0}:{line}: 000-rubio-cartel-de-los-soles-masquerades-as-government: mode 'violence' is not a mode of claim type 'accuse': expected one of disapprove, investigate, allege")
+def _(s):
+    return {"line": s.replace(A0, "    type: accuse\n    mode: allege\n    summary: >-\n      Rubio described the Cartel", "    type: accuse\n    mode: violence\n    summary: >-\n      Rubio described the Cartel") + 1}
+
+
+@case("claim-quote-of-another-article", "{A0}:{line}: 000-rubio-cartel-de-los-soles-masquerades-as-government: quotes must list quote ids of this article; found '004-trump-see-what-happens'")
+def _(s):
+    return {"line": s.replace(A0, "    quotes: [000-rubio-masquerade-as-government]", "    quotes: [004-trump-see-what-happens]")}
+
+
+@case("quote-carried-by-no-claim", "{A4}:{line}: 004-trump-see-what-happens: no claim lists this quote: link it from the claim it carries (claims[].quotes) or say why it carries none (no_claim: reason)")
+def _(s):
+    s.replace(A4, "    no_claim: >-\n      A remark that asserts, threatens or offers nothing (\"We'll see what happens.\").\n", "")
+    return {"line": s.line(A4, "  - id: 004-trump-see-what-happens")}
+
+
+@case("quote-linked-and-no-claim", "{A0}:{line}: 000-rubio-masquerade-as-government: the quote carries a claim (claim_quotes) but also gives no_claim; drop one")
+def _(s):
+    line = s.line(A0, "  - id: 000-rubio-masquerade-as-government")
+    text = s.read(A0)
+    start = text.index("  - id: 000-rubio-masquerade-as-government\n")
+    ev = text.index("    evidence:", start)
+    s.write(A0, text[:ev] + "    no_claim: A label, not a claim.\n" + text[ev:])
+    return {"line": s.line(A0, "    no_claim: A label, not a claim.")}
+
+
+@case("indirect-claim-without-a-reporting-verb", "{A4}:{line}: 004-american-officials-cartel-is-narcoterrorist-organization: a claim with no quote needs an evidence passage showing how the article reports it (a verb of saying such as 'said', 'denied', 'accused', 'warned', 'according to'); none found in: 'a narcoterrorist organization'")
+def _(s):
+    s.replace(A4, "      - This decisive action targets what American officials describe as a narcoterrorist organization\n", "      - a narcoterrorist organization\n")
+    text = s.read(A4)
+    start = text.index("  - id: 004-american-officials-cartel-is-narcoterrorist-organization")
+    return {"line": text[:text.index("    evidence:", start)].count("\n") + 2}  # the evidence list
+
+
+# ------------------------------------------------------------------ the text's words (issue 14.2) ----
+@case("target-resting-on-an-allegation", "{A3}:{line}: 003-us-strike-caribbean-vessel: target tren-de-aragua: the evidence names the target only inside an allegation or a label ('a recent US military strike in the Caribbean that killed 11 individuals aboard a vessel allegedly linked to the Venezuelan' …): record the allegation as a claim, not a role")
+def _(s):
+    return {"line": s.replace(A3, "      agent: [us-military]\n      announcer: [donald-trump]\n", "      agent: [us-military]\n      announcer: [donald-trump]\n      target: [tren-de-aragua]\n") + 2}
+
+
+@case("appeal-typed-as-mobilization", "{A3}:{line}: 003-maduro-militia-call: type mobilization, but no evidence passage says anyone was mobilized (mobilized, called up, activated) (the evidence is an appeal: type statement)")
+def _(s):
+    text = s.read(A3)
+    at = text.index("    type: statement", text.index("  - id: 003-maduro-militia-call"))
+    s.write(A3, text[:at] + "    type: mobilization" + text[at + len("    type: statement"):])
+    return {"line": text[:at].count("\n") + 1}
+
+
+@case("footage-typed-as-statement", "{A3}:{line}: 003-us-strike-footage-released: type statement, but the evidence is about released material (footage, video, documents): type disclosure")
+def _(s):
+    return {"line": s.replace(A3, "    type: disclosure", "    type: statement")}
+
+
+@case("entity-typed-as-fto", "{A3}:{line}: 003-tren-de-aragua-fto: type foreign_terrorist_organization, but no evidence passage says 'Foreign Terrorist Organization' or 'FTO' (another terrorist designation is other_terrorist_designation)")
+def _(s):
+    return {"line": s.replace(A3, "    type: other_terrorist_designation", "    type: foreign_terrorist_organization")}
+
+
+@case("facilitator-as-agent", "{A2}:{line}: 002-extradition-of-29-cartel-members: agent donald-trump: the text says 'Trump facilitated': someone who facilitated it is its facilitator, not its agent")
+def _(s):
+    return {"line": s.replace(A2, "      facilitator: [donald-trump]", "      agent: [donald-trump]")}
 
 
 # ------------------------------------------------------------------ releases ----

@@ -926,7 +926,7 @@ def _events_block(p: Proposal) -> list[str]:
             "#    status: occurred  # occurred | ongoing | scheduled",
             f"#    date: {{precision: unknown}}  # dates in the sentence: {', '.join(ev.dates) or 'none'}",
             f"#    fatalities: ~  # numbers in the sentence: {', '.join(ev.numbers) or 'none'} (only a number the text states for this event)",
-            "#    attribution: reported  # reported | attributed | claimed (then source: actor id)",
+            "#    attribution: reported  # reported | attributed (then source: actor id); what someone claims is a claim, not an event",
             f"#    actors: {{agent: [], target: []}}  # registry actors in the sentence: {', '.join(ev.actors) or 'none'}",
             "#    evidence:",
             *["#" + line for line in _span_lines(p.text, (s, e), "      ")],

@@ -28,26 +28,34 @@ class Rule:
     table: str
     column: str  # the column a failure points at (its annotation key gives the line)
     check: Callable[[dict], str | tuple | None]  # the row -> None, what is wrong, or (column to point at, what is wrong)
+    since: tuple = (0, 0, 0)  # the first release held to it (a published release is checked by the rules of its time)
 
 
 ROW_RULES: dict[str, list[Rule]] = defaultdict(list)
 
 
-def row_rule(table: str | tuple, name: str, column: str):
-    """Register a row rule for one table (or several)."""
+def row_rule(table: str | tuple, name: str, column: str, since: str = "0.0.0"):
+    """Register a row rule for one table (or several); `since`: the first release it applies to."""
 
     def register(fn):
         for t in (table if isinstance(table, tuple) else (table,)):
-            ROW_RULES[t].append(Rule(name, t, column, fn))
+            ROW_RULES[t].append(Rule(name, t, column, fn, version_key(since)))
         return fn
 
     return register
 
 
-def check_row(table: str, row: dict) -> list[tuple[Rule, str, str]]:
-    """(rule, column at fault, message) for every row rule the row breaks."""
+def version_key(version: str) -> tuple:
+    return tuple(int(p) for p in version.split("."))
+
+
+def check_row(table: str, row: dict, version: str | None = None) -> list[tuple[Rule, str, str]]:
+    """(rule, column at fault, message) for every row rule the row breaks (of those that apply to
+    release `version`; all of them when None, as in the build)."""
     out = []
     for rule in ROW_RULES.get(table, ()):
+        if version is not None and rule.since > version_key(version):
+            continue
         found = rule.check(row)
         if found:
             column, message = found if isinstance(found, tuple) else (rule.column, found)
@@ -64,22 +72,31 @@ def _(r):
         return f"published: earliest {r['published_earliest']} is after latest {r['published_latest']}"
 
 
-@row_rule("events", "dates given unless date_precision is unknown", "date_precision")
+@row_rule(("events", "claims"), "dates given unless date_precision is unknown", "date_precision")
 def _(r):
     start, end, precision = r["date_start"], r["date_end"], r["date_precision"]
     if precision == "unknown" and (start or end):
         return "date precision is unknown but a date is given; drop start/end or set the precision"
-    if precision != "unknown" and (start is None or end is None):
+    if precision != "unknown" and start is None:
+        return f"date precision {precision!r} needs a start date"
+    if precision != "unknown" and end is None and r.get("status") != "ongoing":
         return f"date precision {precision!r} needs start and end (day: start alone)"
 
 
-@row_rule("events", "date_start <= date_end", "date_end")
+@row_rule("events", "an ongoing event has no end date", "date_end", since="1.1.0")
+def _(r):
+    if r["status"] == "ongoing" and r["date_end"] is not None:
+        return (f"an ongoing event has no end date (found {r['date_end']}): its date says when it began "
+                "(start, with the precision of that start)")
+
+
+@row_rule(("events", "claims"), "date_start <= date_end", "date_end")
 def _(r):
     if r["date_start"] and r["date_end"] and r["date_start"] > r["date_end"]:
         return f"date start {r['date_start']} is after end {r['date_end']}"
 
 
-@row_rule(("events", "designations"), "date_basis given when date_inferred", "date_inferred")
+@row_rule(("events", "designations", "claims"), "date_basis given when date_inferred", "date_inferred")
 def _(r):
     if r["date_inferred"] and not r["date_basis"]:
         return "inferred dates need a basis saying what was inferred and why"
@@ -117,6 +134,30 @@ def _(r):
 def _(r):
     if r["announced_date"] and r["effective_date"] and r["announced_date"] > r["effective_date"]:
         return f"announced_date {r['announced_date']} is after effective_date {r['effective_date']}"
+
+
+#: PLOVER 2.0 modes of the claim types that have modes (PLOVER_MANUAL.tex, the modes table of each
+#: type; tests/test_claims.py checks these agree with the vocabularies in schemas/crosswalk.json).
+CLAIM_MODES = {
+    "accuse": ("disapprove", "investigate", "allege"),
+    "threaten": ("restrict", "arrest", "relations", "expel", "territory", "violence"),
+    "request": ("assist", "change", "yield", "meet"),
+    "reject": ("assist", "change", "yield", "meet"),
+    "consult": ("visit", "third-party", "multilateral", "phone"),
+}
+
+
+@row_rule("claims", "claim_mode is a mode of claim_type", "claim_mode")
+def _(r):
+    mode, allowed = r["claim_mode"], CLAIM_MODES.get(r["claim_type"], ())
+    if mode is not None and mode not in allowed:
+        modes = f"one of {', '.join(allowed)}" if allowed else "left out (the type has no modes)"
+        return f"mode {mode!r} is not a mode of claim type {r['claim_type']!r}: expected {modes}"
+
+
+def claim_speech(quote_ids: list[str]) -> str:
+    """A claim's speech: direct when quotes carry it, indirect otherwise (the build computes it, validate recomputes)."""
+    return "direct" if quote_ids else "indirect"
 
 
 SPAN_TABLES = {"quotes": "text", "evidence": "text", "quote_exclusions": "text", "actor_mentions": "alias"}
@@ -244,6 +285,121 @@ def fatalities_rule(event: dict, evidence_texts: list[str]) -> list[tuple[str, s
         if n is not None and not any(number_in_text(n, t) for t in evidence_texts):
             out.append((col, f"{col} {n} does not appear in the event's evidence text (as digits or a number word)"))
     return out
+
+
+#: Verbs (and phrases) by which an article reports what someone said, for claims with no quote.
+REPORTING = re.compile(
+    r"\b(?:said|says|say|saying|stated|states|told|tells|telling|denied|denies|deny|denying|accused|accuses|accusing|"
+    r"alleged|alleges|allegedly|claim|claimed|claims|warned|warns|threatened|threatens|vowed|vows|pledged|promised|promises|"
+    r"assured|insisted|insists|rejected|rejects|dismissed|questioned|suggested|suggesting|argued|argues|called|calls|"
+    r"labell?ed|describe|described|describes|describing|characteri[sz]ed|identified|branded|emphasi[sz]ed|stressed|noted|notes|"
+    r"confirmed|confirms|acknowledged|admitted|announced|declared|defended|justified|offered|offers|urged|asked|"
+    r"demanded|requested|reiterated|maintained|asserted|underscored|highlighted|pointed out|views|viewed|sees|considers|considered|according to|"
+    r"statement|warning|remarks|comments|reassurance|assurance|denial|accusations?|allegations?|threats? of)\b", re.IGNORECASE)
+
+
+def reporting_verb_rule(evidence_texts: list[str]) -> str | None:
+    """Rule 'a claim without a quote shows the reporting verb': some evidence passage of an
+    indirect claim contains a verb of saying (said, denied, accused, warned, according to …)."""
+    if not any(REPORTING.search(t) for t in evidence_texts):
+        return ("a claim with no quote needs an evidence passage showing how the article reports it "
+                "(a verb of saying such as 'said', 'denied', 'accused', 'warned', 'according to'); none found in: "
+                + "; ".join(repr(t) for t in evidence_texts))
+    return None
+
+
+def claim_link_rule(quote_ids: list[str], linked: set[str], reasons: dict[str, str | None]) -> list[tuple[str, str]]:
+    """Rule 'every quote is carried by a claim or says why not': (quote id, message) per failure.
+    `linked`: quote ids some claim lists; `reasons`: quote id -> its no_claim_reason."""
+    out = []
+    for qid in quote_ids:
+        if qid in linked and reasons[qid]:
+            out.append((qid, "the quote carries a claim (claim_quotes) but also gives no_claim; drop one"))
+        elif qid not in linked and not reasons[qid]:
+            out.append((qid, "no claim lists this quote: link it from the claim it carries (claims[].quotes) "
+                             "or say why it carries none (no_claim: reason)"))
+    return out
+
+
+def inside_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def event_in_own_voice_rule(evidence: list[tuple[int, int]], claimed_quotes: list[tuple[int, int]]) -> str | None:
+    """Rule 'an event is not a claim': an event needs evidence outside the quotes that carry claims;
+    an event resting only on someone's claimed words is that person's claim (a claims row)."""
+    if evidence and all(inside_any(s, e, claimed_quotes) for s, e in evidence):
+        return ("every evidence passage of the event lies inside a quote that carries a claim: an event resting only on "
+                "someone's words is their claim; record it in claims (or add evidence in the article's own voice)")
+    return None
+
+
+def claim_is_not_an_event_rule(claim_spans: set, about_event: str | None, event_spans: dict) -> str | None:
+    """Rule 'a claim is never also an event': no event rests on exactly the evidence of a claim
+    (the same statement recorded twice) unless the claim says it is about that event."""
+    for eid, spans in event_spans.items():
+        if claim_spans and set(spans) == claim_spans and eid != about_event:
+            return (f"the claim has exactly the evidence of event {eid!r}: a statement is recorded once, as a claim "
+                    "(a threat is a claim; what is done is an event); remove the event, or, if the claim is about it, say so with about_event")
+    return None
+
+
+# Rules that a record's type and roles are the article's words (issue 14.2; from 1.1.0 on:
+# releases before it were published without them).
+WORD_RULES_SINCE = "1.1.0"
+HEDGE = re.compile(
+    r"\b(?:allegedly|alleged|accus\w*|suspected|reportedly|so-called|deemed|"
+    r"(?:identified|described|describe|describes|labell?ed|called|considered) as|"
+    r"what [^.]{0,80}\b(?:calls?|called|identified|described|describes|labell?ed|considers?|deems?))\b", re.I)
+FACILITATION = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:facilitat\w*|help(?:ed|s)?|enabl\w*|assist\w*)\b", re.I)
+MOBILIZED = re.compile(r"mobili[sz]|called up|call-up|activat", re.I)
+APPEAL = re.compile(r"\bcall(?:s|ed)? on\b|\burg(?:ed|es|ing)\b|\bappeal", re.I)
+MATERIAL = re.compile(r"\b(?:footage|video|images?|photos?|documents?|recordings?)\b", re.I)
+FTO = re.compile(r"foreign terrorist organi[sz]ations?|\bFTO\b", re.I)
+
+
+def event_type_words_rule(event_type: str, evidence_texts: list[str]) -> str | None:
+    """Rule 'an event's type is the text's word': a mobilization mobilizes; a statement is words."""
+    text = " ".join(evidence_texts)
+    if event_type == "mobilization" and not MOBILIZED.search(text):
+        hint = " (the evidence is an appeal: type statement)" if APPEAL.search(text) else ""
+        return f"type mobilization, but no evidence passage says anyone was mobilized (mobilized, called up, activated){hint}"
+    if event_type == "statement" and MATERIAL.search(text):
+        return "type statement, but the evidence is about released material (footage, video, documents): type disclosure"
+    return None
+
+
+def designation_type_words_rule(designation_type: str, evidence_texts: list[str]) -> str | None:
+    """Rule 'a designation's type is the text's word' (FTO only where the text says so)."""
+    text = " ".join(evidence_texts)
+    if designation_type == "foreign_terrorist_organization" and not FTO.search(text):
+        return ("type foreign_terrorist_organization, but no evidence passage says 'Foreign Terrorist Organization' or 'FTO' "
+                "(another terrorist designation is other_terrorist_designation)")
+    if designation_type == "other_terrorist_designation" and (FTO.search(text) or not re.search(r"terror", text, re.I)):
+        return "type other_terrorist_designation needs 'terror…' and no FTO wording in its evidence"
+    if designation_type == "sanctions" and not re.search(r"sanction", text, re.I):
+        return "type sanctions, but no evidence passage says 'sanction…'"
+    return None
+
+
+def _named_at(forms: list[str], passage: str) -> list[tuple[int, int]]:
+    return [m.span() for f in forms for m in re.finditer(r"(?<!\w)" + re.escape(f) + r"(?!\w)", passage)]
+
+
+def role_words_rule(role: str, forms: list[str], evidence_texts: list[str]) -> str | None:
+    """Rule 'a role rests on the article's own voice': a target named in the evidence only inside an
+    allegation or label ("allegedly linked to", "what the administration identified as") gets no
+    role; an actor the text says facilitated something is not its agent. `forms`: the actor's aliases."""
+    spans = [(p, s, e) for p in evidence_texts for s, e in _named_at(forms, p)]
+    if role == "target" and spans and all(HEDGE.search(re.split(r"[.;]", p[:s])[-1]) for p, s, _ in spans):
+        return ("the evidence names the target only inside an allegation or a label "
+                f"({spans[0][0][:spans[0][1]].split('.')[-1].strip()!r} …): record the allegation as a claim, not a role")
+    if role == "agent":
+        for p, s, e in spans:
+            m = FACILITATION.search(p[e:])
+            if m:
+                return f"the text says {p[s:e + m.end()]!r}: someone who facilitated it is its facilitator, not its agent"
+    return None
 
 
 def title_rule(article: str, title: str | None) -> str | None:

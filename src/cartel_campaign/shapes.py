@@ -70,13 +70,20 @@ PUBLISHED = Shape("published", "articles", {
 QUOTE = Shape("quote", "quotes", {
     "id": Key("quote_id"), "speaker": Key("speaker_actor_id"), "text": Key("text", verbatim=True), "occurrence": Aid("occurrence"),
     "attribution": Key("attribution"), "reported_by": Key("reported_by_actor_id"), "note": Key("note"),
-    "evidence": Rows("evidence"),
+    "no_claim": Key("no_claim_reason"), "evidence": Rows("evidence"),
 }, computed=("article_id", "char_start", "char_end", "n_words"))
 
-DATE = Shape("date", "events", {
-    "start": Key("date_start"), "end": Key("date_end"), "precision": Key("date_precision"),
-    "inferred": Key("date_inferred", default=False), "basis": Key("date_basis"),
-})
+
+def date_shape(table: str) -> Shape:
+    """The `date:` mapping of an event or a claim (the same keys fill the same-named columns)."""
+    return Shape("date", table, {
+        "start": Key("date_start"), "end": Key("date_end"), "precision": Key("date_precision"),
+        "inferred": Key("date_inferred", default=False), "basis": Key("date_basis"),
+    })
+
+
+DATE = date_shape("events")
+CLAIM_DATE = date_shape("claims")
 
 EVENT = Shape("event", "events", {
     "id": Key("event_id"), "type": Key("event_type"), "summary": Key("summary"), "status": Key("status"),
@@ -94,13 +101,23 @@ DESIGNATION = Shape("designation", "designations", {
     "note": Key("note"), "evidence": Rows("evidence", required=True),
 }, computed=("article_id",))
 
+CLAIM = Shape("claim", "claims", {
+    "id": Key("claim_id"), "claimant": Key("claimant_actor_id"), "target": Key("target_actor_id"),
+    "about_event": Key("about_event_id"), "about_designation": Key("about_designation_id"),
+    "type": Key("claim_type"), "mode": Key("claim_mode"), "summary": Key("summary"),
+    "polarity": Key("polarity"), "modality": Key("modality"), "quotes": Rows("claim_quotes"),
+    "date": Nested(CLAIM_DATE, absent={"date_precision": "unknown"}), "note": Key("note"),
+    "evidence": Rows("evidence", required=True),
+}, computed=("article_id", "speech"))
+
 EXCLUSION = Shape("exclusion", "quote_exclusions", {"text": Key("text", verbatim=True), "occurrence": Aid("occurrence"), "reason": Key("reason")},
                   computed=("article_id", "char_start", "char_end"))
 
 ANNOTATION = Shape("annotation", "articles", {
     "article": Aid("article"), "sha256": Key("sha256"), "status": Key("annotation_status"), "title": Key("title", verbatim=True),
     "published": Nested(PUBLISHED, required=True),
-    "quotes": Rows("quotes"), "events": Rows("events"), "designations": Rows("designations"), "exclusions": Rows("quote_exclusions"),
+    "quotes": Rows("quotes"), "events": Rows("events"), "designations": Rows("designations"), "claims": Rows("claims"),
+    "exclusions": Rows("quote_exclusions"),
 }, computed=("article_id", "seed_file", "n_chars"))
 
 RELEASE = Shape("release", "releases", {
@@ -108,11 +125,11 @@ RELEASE = Shape("release", "releases", {
 })
 
 #: The shape of the items of each Rows key, by table.
-ITEM = {"quotes": QUOTE, "events": EVENT, "designations": DESIGNATION, "quote_exclusions": EXCLUSION, "evidence": SPAN}
+ITEM = {"quotes": QUOTE, "events": EVENT, "designations": DESIGNATION, "claims": CLAIM, "quote_exclusions": EXCLUSION, "evidence": SPAN}
 
 #: Columns of each annotated table that no key fills (computed by the build); every other column comes from a key.
 ANNOTATED = {"actors": [ACTOR], "articles": [ANNOTATION, PUBLISHED], "quotes": [QUOTE], "events": [EVENT, DATE],
-             "designations": [DESIGNATION], "quote_exclusions": [EXCLUSION]}
+             "designations": [DESIGNATION], "claims": [CLAIM, CLAIM_DATE], "quote_exclusions": [EXCLUSION]}
 
 
 #: What a value matching each schema pattern looks like, for messages.

@@ -84,14 +84,15 @@ def _rows(table, batch_rows: int = 50_000):
         yield from batch.to_pylist()
 
 
-def row_rule_problems(tables: dict, where=None) -> list[str]:
-    """Every row rule of cartel_campaign.rules on every row; `where(table, row, column)` adds the annotation FILE:LINE."""
+def row_rule_problems(tables: dict, where=None, version: str | None = None) -> list[str]:
+    """Every row rule of cartel_campaign.rules (those that apply to release `version`) on every row;
+    `where(table, row, column)` adds the annotation FILE:LINE."""
     problems = []
     for name, table in tables.items():
         if not rules.ROW_RULES.get(name):
             continue
         for i, row in enumerate(_rows(table)):
-            for rule, column, message in rules.check_row(name, row):
+            for rule, column, message in rules.check_row(name, row, version):
                 at = where(name, row, column) if where else None
                 problems.append(f"{name}: row {i}{_id_of(row)}: rule '{rule.name}': {message}" + (f" (annotation {at[0]}:{at[1]})" if at else ""))
     return problems
@@ -147,7 +148,7 @@ def evidence_coverage_problems(tables: dict) -> list[str]:
     ev = tables.get("evidence")
     if ev is None:
         return problems
-    keys = {"actors": "actor_id", "events": "event_id", "designations": "designation_id", "quotes": "quote_id"}
+    keys = {"actors": "actor_id", "events": "event_id", "designations": "designation_id", "quotes": "quote_id", "claims": "claim_id"}
     cited: dict = {}
     for row in _rows(ev.select(["record_table", "record_id"])):
         cited.setdefault(row["record_table"], set()).add(row["record_id"])
@@ -159,6 +160,73 @@ def evidence_coverage_problems(tables: dict) -> list[str]:
             problems.append(f"{table}: {key} {missing!r} has no evidence row")
         for dangling in sorted(cited.get(table, set()) - ids):
             problems.append(f"evidence: record_id {dangling!r} does not exist in {table}")
+    return problems
+
+
+def claim_problems(tables: dict) -> list[str]:
+    """The claim rules of the build (cartel_campaign.rules), on a release: speech, quote links,
+    reporting verbs of indirect claims, no event resting on claimed words, no claim recorded as an event."""
+    if "claims" not in tables:
+        return []
+    problems = []
+    carried: dict = {}
+    for row in _rows(tables["claim_quotes"]):
+        carried.setdefault(row["claim_id"], []).append(row["quote_id"])
+    spans: dict = {}
+    for row in _rows(tables["evidence"].select(["record_table", "record_id", "char_start", "char_end", "text"])):
+        spans.setdefault((row["record_table"], row["record_id"]), []).append(row)
+    quotes = list(_rows(tables["quotes"].select(["quote_id", "article_id", "char_start", "char_end", "no_claim_reason"])))
+    linked = {q for ids in carried.values() for q in ids}
+    reasons = {q["quote_id"]: q["no_claim_reason"] for q in quotes}
+    problems += [f"quotes: {qid}: {message}" for qid, message in rules.claim_link_rule(list(reasons), linked, reasons)]
+    claimed_quotes: dict = {}
+    for q in quotes:
+        if q["quote_id"] in linked:
+            claimed_quotes.setdefault(q["article_id"], []).append((q["char_start"], q["char_end"]))
+    event_spans: dict = {}
+    for row in _rows(tables["events"].select(["event_id", "article_id"])):
+        own = [(e["char_start"], e["char_end"]) for e in spans.get(("events", row["event_id"]), [])]
+        event_spans.setdefault(row["article_id"], {})[row["event_id"]] = own
+        message = rules.event_in_own_voice_rule(own, claimed_quotes.get(row["article_id"], []))
+        if message:
+            problems.append(f"events: {row['event_id']}: {message}")
+    for row in _rows(tables["claims"]):
+        cid, quote_ids, evidence = row["claim_id"], carried.get(row["claim_id"], []), spans.get(("claims", row["claim_id"]), [])
+        if row["speech"] != rules.claim_speech(quote_ids):
+            problems.append(f"claims: {cid}: speech is {row['speech']!r} but {len(quote_ids)} quote(s) carry it (claim_quotes)")
+        message = None if quote_ids else rules.reporting_verb_rule([e["text"] for e in evidence])
+        message = message or rules.claim_is_not_an_event_rule({(e["char_start"], e["char_end"]) for e in evidence},
+                                                              row["about_event_id"], event_spans.get(row["article_id"], {}))
+        if message:
+            problems.append(f"claims: {cid}: {message}")
+    return problems
+
+
+def word_rule_problems(tables: dict, version: str | None) -> list[str]:
+    """The rules that a record's type and roles are the article's words (rules.WORD_RULES_SINCE on)."""
+    if version is not None and rules.version_key(version) < rules.version_key(rules.WORD_RULES_SINCE):
+        return []
+    texts: dict = {}
+    for row in _rows(tables["evidence"].select(["record_table", "record_id", "text"])):
+        texts.setdefault((row["record_table"], row["record_id"]), []).append(row["text"])
+    forms: dict = {}
+    for row in _rows(tables["actor_aliases"]):
+        forms.setdefault(row["actor_id"], []).append(row["alias"])
+    problems = []
+    types = {}
+    for row in _rows(tables["events"].select(["event_id", "event_type"])):
+        types[row["event_id"]] = row["event_type"]
+        message = rules.event_type_words_rule(row["event_type"], texts.get(("events", row["event_id"]), []))
+        if message:
+            problems.append(f"events: {row['event_id']}: {message}")
+    for row in _rows(tables["event_actors"]):
+        message = rules.role_words_rule(row["role"], forms.get(row["actor_id"], []), texts.get(("events", row["event_id"]), []))
+        if message:
+            problems.append(f"event_actors: {row['event_id']} {row['role']} {row['actor_id']}: {message}")
+    for row in _rows(tables["designations"].select(["designation_id", "designation_type"])):
+        message = rules.designation_type_words_rule(row["designation_type"], texts.get(("designations", row["designation_id"]), []))
+        if message:
+            problems.append(f"designations: {row['designation_id']}: {message}")
     return problems
 
 
@@ -504,13 +572,16 @@ def article_texts(root: Path, articles) -> tuple[dict, list[str]]:
     return texts, problems
 
 
-def content_problems(tables: dict, schemas: dict, root: Path, where=None) -> list[str]:
+def content_problems(tables: dict, schemas: dict, root: Path, where=None, version: str | None = None) -> list[str]:
     """Every check of the rows themselves: constraints, keys, pandera, rules, spans, derived tables."""
     problems = [p for name, t in tables.items() for p in checks.constraint_problems(name, t, schemas[name])]
     problems += checks.foreign_key_problems(tables, schemas)
     problems += check_tables_with_pandera(tables, schemas)
-    problems += row_rule_problems(tables, where)
+    problems += row_rule_problems(tables, where, version)
     problems += evidence_coverage_problems(tables)
+    problems += claim_problems(tables)
+    if {"events", "event_actors", "designations", "evidence", "actor_aliases"} <= tables.keys():
+        problems += word_rule_problems(tables, version)
     if "articles" in tables:
         texts, text_problems = article_texts(root, tables["articles"])
         problems += text_problems + text_rule_problems(tables, texts) + derived_problems(tables, texts)
@@ -566,7 +637,7 @@ def validate_release(version: str | None = None, root: Path | None = None, *, fo
     problems = check_manifest(folder)
     _, tables, schemas, read_problems = read_release(folder)
     problems += read_problems
-    problems += content_problems(tables, schemas, root, _where(root))
+    problems += content_problems(tables, schemas, root, _where(root), folder.name)
     if use_frictionless:
         problems += check_frictionless(folder / "datapackage.json")
     return problems

@@ -249,6 +249,12 @@ class Annotation:
     def data(self) -> dict:
         return self.doc.data
 
+    @property
+    def local_ids(self) -> dict[str, list]:
+        """The ids this article's annotation defines, per list key (quotes, events, designations, claims)."""
+        return {key: [item.get("id") for item in self.data.get(key) or [] if isinstance(item, dict)]
+                for key in ("quotes", "events", "designations", "claims")}
+
 
 def load_annotation(path: Path, display: str, seeds_dir: Path, checker: Checker) -> Annotation:
     """Read one article's annotation; check its shape and that the article is the one annotated."""

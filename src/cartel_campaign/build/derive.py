@@ -119,23 +119,34 @@ def check_quotation_marks(ann: Annotation, marks: list[tuple]) -> None:
         raise ann.doc.error(marks[i][3], f"{label}: {message}")
 
 
-def event_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], sink, summary) -> None:
+def event_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], sink, summary, forms: dict) -> dict[str, list]:
+    """events, event_actors (+ evidence); returns event id -> its evidence spans (start, end)."""
+    spans = {}
     for i, row, node in check_items(checker, ann, "events", shapes.EVENT):
         path, eid = ("events", i), row["event_id"]
         _record_id(ann, path, eid, "event", ids, "events")
         row["article_id"] = ann.article_id
-        if row["date_precision"] == "day" and row["date_end"] is None:
+        if row["date_precision"] == "day" and row["date_end"] is None and row["status"] != "ongoing":
             row["date_end"] = row["date_start"]  # a day: start alone
         apply_row_rules("events", row, ann.doc, path, shapes.EVENT, eid)
         evidence = evidence_rows(checker, ann, path, "events", eid)
-        for col, message in rules.fatalities_rule(row, [e["text"] for e in evidence]):
+        texts = [e["text"] for e in evidence]
+        for col, message in rules.fatalities_rule(row, texts):
             raise ann.doc.error(path + (col,), f"{eid}: {message}")
+        problem = rules.event_type_words_rule(row["event_type"], texts)
+        if problem:
+            raise ann.doc.error(path + ("type",), f"{eid}: {problem}")
         sink.add("events", row)
         for ev in evidence:
             sink.add("evidence", ev)
         for x in role_rows(ann, path, eid, node["actors"], roles):
+            problem = rules.role_words_rule(x["role"], forms.get(x["actor_id"], []), texts)
+            if problem:
+                raise ann.doc.error(path + ("actors", x["role"]), f"{eid}: {x['role']} {x['actor_id']}: {problem}")
             sink.add("event_actors", x)
             summary.add("event_actors", x)
+        spans[eid] = [(e["char_start"], e["char_end"]) for e in evidence]
+    return spans
 
 
 def role_rows(ann: Annotation, path: tuple, eid: str, actors_map: dict, roles: list[str]):
@@ -156,19 +167,83 @@ def designation_rows(checker: Checker, ann: Annotation, ids: Ids, sink, summary)
         row["article_id"] = ann.article_id
         apply_row_rules("designations", row, ann.doc, path, shapes.DESIGNATION, did)
         evidence = evidence_rows(checker, ann, path, "designations", did)
+        problem = rules.designation_type_words_rule(row["designation_type"], [e["text"] for e in evidence])
+        if problem:
+            raise ann.doc.error(path + ("type",), f"{did}: {problem}")
         sink.add("designations", row)
         summary.add("designations", row)
         for ev in evidence:
             sink.add("evidence", ev)
 
 
-def article_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], sink, summary) -> None:
-    """Every row one article's annotation gives (articles, quotes, exclusions, events, designations, evidence)."""
+def claim_rows(checker: Checker, ann: Annotation, ids: Ids, sink, event_spans: dict) -> set[str]:
+    """claims, claim_quotes (+ evidence); returns the ids of the quotes that carry a claim.
+    The quotes, events and designations a claim names must be this article's."""
+    own = {t: set(ann.local_ids[t]) for t in ("quotes", "events", "designations")}
+    linked = set()
+    for i, row, node in check_items(checker, ann, "claims", shapes.CLAIM):
+        path, cid = ("claims", i), row["claim_id"]
+        _record_id(ann, path, cid, "claim", ids, "claims")
+        quote_ids = _claim_quotes(ann, path, cid, node.get("quotes") or [], own["quotes"])
+        for key, table in (("about_event", "events"), ("about_designation", "designations")):
+            if node.get(key) is not None and node[key] not in own[table]:
+                raise ann.doc.error(path + (key,), f"{cid}: {key} must be an id of this article's {table}; found {node[key]!r}")
+        row.update(article_id=ann.article_id, speech=rules.claim_speech(quote_ids))
+        apply_row_rules("claims", row, ann.doc, path, shapes.CLAIM, cid)
+        evidence = evidence_rows(checker, ann, path, "claims", cid)
+        if not quote_ids:
+            problem = rules.reporting_verb_rule([e["text"] for e in evidence])
+            if problem:
+                raise ann.doc.error(path + ("evidence",), f"{cid}: {problem}")
+        problem = rules.claim_is_not_an_event_rule({(e["char_start"], e["char_end"]) for e in evidence}, row["about_event_id"], event_spans)
+        if problem:
+            raise ann.doc.error(path + ("evidence",), f"{cid}: {problem}")
+        sink.add("claims", row)
+        for qid in quote_ids:
+            sink.add("claim_quotes", {"claim_id": cid, "quote_id": qid})
+        for ev in evidence:
+            sink.add("evidence", ev)
+        linked.update(quote_ids)
+    return linked
+
+
+def _claim_quotes(ann: Annotation, path: tuple, cid: str, value, own_quotes: set) -> list[str]:
+    for k, qid in enumerate(value):
+        if not isinstance(qid, str) or qid not in own_quotes:
+            close = difflib.get_close_matches(str(qid), sorted(own_quotes), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ann.doc.error(path + ("quotes", k), f"{cid}: quotes must list quote ids of this article; found {qid!r}{hint}")
+    if len(set(value)) != len(value):
+        raise ann.doc.error(path + ("quotes",), f"{cid}: a quote is listed twice")
+    return list(value)
+
+
+def check_claim_links(ann: Annotation, linked: set[str]) -> None:
+    """Rule: every quote is carried by a claim or says why not (no_claim)."""
+    reasons = {q["id"]: q.get("no_claim") for q in ann.data.get("quotes") or []}
+    for qid, message in rules.claim_link_rule(list(reasons), linked, reasons):
+        i = list(reasons).index(qid)
+        raise ann.doc.error(("quotes", i, "no_claim") if reasons[qid] else ("quotes", i, "id"), f"{qid}: {message}")
+
+
+def check_events_in_own_voice(ann: Annotation, event_spans: dict, claimed_quotes: list[tuple[int, int]]) -> None:
+    """Rule: an event is not a claim (it has evidence outside the quotes that carry claims)."""
+    for i, (eid, spans) in enumerate(event_spans.items()):
+        problem = rules.event_in_own_voice_rule(spans, claimed_quotes)
+        if problem:
+            raise ann.doc.error(("events", i, "evidence"), f"{eid}: {problem}")
+
+
+def article_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], sink, summary, forms: dict) -> None:
+    """Every row one article's annotation gives (articles, quotes, exclusions, events, designations, claims, evidence)."""
     article_row(ann, sink)
     marks = quote_rows(checker, ann, ids, sink, summary) + exclusion_rows(checker, ann, sink)
     check_quotation_marks(ann, marks)
-    event_rows(checker, ann, ids, roles, sink, summary)
+    event_spans = event_rows(checker, ann, ids, roles, sink, summary, forms)
     designation_rows(checker, ann, ids, sink, summary)
+    linked = claim_rows(checker, ann, ids, sink, event_spans)
+    check_claim_links(ann, linked)
+    check_events_in_own_voice(ann, event_spans, [(m[1], m[2]) for m in marks if m[0] == "quote" and m[4] in linked])
 
 
 def mention_rows(article_id: str, text: str, pattern, owner: dict, sink, summary, first: list) -> None:

@@ -97,11 +97,14 @@ def derive_tables(inp: Inputs) -> tuple[dict, list[dict]]:
     owner = derive.actor_rows(actors_doc, actors, sink)
     pattern = rules.AliasFinder(owner)
     roles = inp.checker.enum("event_actors", "role")
+    forms: dict = {}
+    for alias, aid in owner.items():
+        forms.setdefault(aid, []).append(alias)
     sources = []
     for path in annotation_files(seeds):
         ann = annotations.load_annotation(path, f"seeds/{path.name}", seeds, inp.checker)
         derive.mention_rows(ann.article_id, ann.text, pattern, owner, sink, summary, first)
-        derive.article_rows(inp.checker, ann, ids, roles, sink, summary)
+        derive.article_rows(inp.checker, ann, ids, roles, sink, summary, forms)
         sources.append({"title": f"Article {ann.article_id}", "path": f"seeds/{ann.data['article']}", "sha256": ann.sha256})
     found_aliases, mentioned = summary.aliases, set(summary.n_mentions)
     actor_ids = [a["actor_id"] for a in actors]

@@ -14,7 +14,7 @@ from . import yamlio
 
 #: Annotated tables: (annotation list key, id column, shape of its items).
 RECORDS = {"quotes": ("quotes", "quote_id", shapes.QUOTE), "events": ("events", "event_id", shapes.EVENT),
-           "designations": ("designations", "designation_id", shapes.DESIGNATION)}
+           "designations": ("designations", "designation_id", shapes.DESIGNATION), "claims": ("claims", "claim_id", shapes.CLAIM)}
 
 
 def key_path(shape: Shape, column: str) -> tuple:

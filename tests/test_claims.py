@@ -1,0 +1,104 @@
+"""The claims layer (issue 14): the rules that keep a claim its claimant's, and the published claims."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import ROOT
+
+import cartel_campaign as cc
+from cartel_campaign import rules
+
+
+@pytest.fixture(scope="module")
+def t():
+    version = cc.versions()[-1]
+    return {name: cc.load(name, version) for name in ("claims", "claim_quotes", "quotes", "events", "evidence", "actors")}
+
+
+# ------------------------------------------------------------------ the rules ----
+
+
+def test_claim_modes_are_the_plover_modes_of_the_crosswalk():
+    plover = json.loads((ROOT / "schemas" / "crosswalk.json").read_text(encoding="utf-8"))["vocabularies"]["plover"]
+    for claim_type, modes in rules.CLAIM_MODES.items():
+        assert sorted(modes) == sorted(plover[claim_type.upper()]), claim_type
+    schema = json.loads((ROOT / "schemas" / "claims.schema.json").read_text(encoding="utf-8"))
+    mode_enum = next(f for f in schema["fields"] if f["name"] == "claim_mode")["constraints"]["enum"]
+    assert sorted(mode_enum) == sorted({m for modes in rules.CLAIM_MODES.values() for m in modes})
+
+
+def test_a_mode_must_belong_to_its_type():
+    row = {"claim_type": "deny", "claim_mode": "allege", "date_start": None, "date_end": None, "date_precision": "unknown",
+           "date_inferred": False, "date_basis": None}
+    assert [r.name for r, _, _ in rules.check_row("claims", row)] == ["claim_mode is a mode of claim_type"]
+    assert rules.check_row("claims", dict(row, claim_type="accuse")) == []
+
+
+def test_an_indirect_claim_shows_its_reporting_verb():
+    assert rules.reporting_verb_rule(["Caracas has vehemently rejected the US allegations"]) is None
+    assert rules.reporting_verb_rule(["according to officials, the group"]) is None
+    assert "verb of saying" in rules.reporting_verb_rule(["the group traffics drugs into the country"])
+
+
+def test_every_quote_is_linked_or_says_why_not():
+    reasons = {"q1": None, "q2": "an analyst's view", "q3": None, "q4": "a remark"}
+    found = rules.claim_link_rule(list(reasons), {"q1", "q4"}, reasons)
+    assert [q for q, _ in found] == ["q3", "q4"]
+
+
+def test_an_event_resting_only_on_claimed_words_is_refused():
+    claimed = [(100, 140)]
+    assert "record it in claims" in rules.event_in_own_voice_rule([(105, 120)], claimed)
+    assert rules.event_in_own_voice_rule([(105, 120), (200, 260)], claimed) is None
+    assert rules.event_in_own_voice_rule([(105, 120)], []) is None
+
+
+def test_a_statement_is_recorded_once():
+    events = {"e-policy": [(10, 50), (60, 90)]}
+    assert "recorded once, as a claim" in rules.claim_is_not_an_event_rule({(10, 50), (60, 90)}, None, events)
+    assert rules.claim_is_not_an_event_rule({(10, 50), (60, 90)}, "e-policy", events) is None
+    assert rules.claim_is_not_an_event_rule({(10, 50)}, None, events) is None
+
+
+# ------------------------------------------------------------------ the data ----
+
+
+def test_every_article_has_claims_with_evidence(t):
+    claims, evidence = t["claims"], t["evidence"]
+    assert set(claims.article_id) == set(cc.load("articles").article_id)
+    backed = set(evidence.loc[evidence.record_table == "claims", "record_id"])
+    assert set(claims.claim_id) <= backed
+
+
+def test_speech_is_direct_exactly_when_a_quote_carries_the_claim(t):
+    carried = set(t["claim_quotes"].claim_id)
+    for row in t["claims"].itertuples():
+        assert row.speech == ("direct" if row.claim_id in carried else "indirect"), row.claim_id
+
+
+def test_claim_quotes_link_quotes_of_the_claims_own_article(t):
+    merged = t["claim_quotes"].merge(t["claims"][["claim_id", "article_id"]], on="claim_id").merge(
+        t["quotes"][["quote_id", "article_id"]], on="quote_id", suffixes=("_claim", "_quote"))
+    assert len(merged) == len(t["claim_quotes"])
+    assert (merged.article_id_claim == merged.article_id_quote).all()
+
+
+def test_every_quote_is_carried_by_a_claim_or_says_why_not(t):
+    carried = set(t["claim_quotes"].quote_id)
+    quotes = t["quotes"]
+    assert (quotes.quote_id.isin(carried) != quotes.no_claim_reason.notna()).all()
+
+
+def test_no_claim_is_an_event_role(t):
+    """The allegations the 1.0.0 data turned into roles are claims now (issue 14.2)."""
+    roles = cc.load("event_actors")
+    assert not ((roles.event_id == "003-us-strike-caribbean-vessel") & (roles.actor_id == "tren-de-aragua")).any()
+    claims = t["claims"]
+    assert ((claims.claimant_actor_id == "maduro-government") & (claims.claim_type == "deny")).any()
+
+
+def test_no_threat_is_an_event(t):
+    assert "002-tariff-threats-mexico-canada" not in set(t["events"].event_id)
+    threats = t["claims"][t["claims"].claim_type == "threaten"]
+    assert "002-administration-tariff-threats" in set(threats.claim_id)
