@@ -12,8 +12,8 @@ compares them with the committed files.
 from __future__ import annotations
 
 import io
-import textwrap
 import json
+import textwrap
 from pathlib import Path
 
 import pandas as pd
@@ -36,7 +36,7 @@ def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, 
 
 
 def version_file(version: str) -> str:
-    return f'"""Generated from seeds/releases.yaml by build/docs.py: do not edit."""\n__version__ = "{version}"\n'
+    return f'"""Generated from seeds/releases.yaml by build/docs.py: do not edit."""\n__version__ = {json.dumps(version)}\n'  # a JSON string is a Python literal
 
 
 def _q(text: str) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import checks, rules
-from . import annotations, cache, derive, docs, publish
+from . import annotations, cache, derive, docs, publish, verify
 from .errors import BuildError
 from .provenance import Provenance
 from .tables import Sink
@@ -125,17 +125,15 @@ def check_tables(inp: Inputs, tables: dict) -> None:
         raise BuildError("build", None, "the derived tables break their schemas:\n  " + "\n  ".join(problems))
 
 
-def stage_release(root: Path, work: Path, version: str, stages: Stages) -> tuple[Path, dict]:
-    """Build everything into `work`; returns the staged release folder and generated files {relpath: bytes}."""
+def stage_release(root: Path, work: Path, version: str, stages: Stages, with_docs: bool = True) -> tuple[Path, dict]:
+    """Build everything into `work`; returns the staged release folder and generated files {relpath: bytes} (docs: with_docs)."""
     from ..validate import validate_written
 
     meta, schemas = load_schemas(root)
     checker = annotations.Checker(schemas)
     stages("reading and checking annotations")
     releases = annotations.load_releases(root / "seeds" / "releases.yaml", "seeds/releases.yaml", checker)
-    for rel in releases[:-1]:  # published (only the newest may be a draft)
-        if not (root / "dataset" / rel["version"] / "datapackage.json").is_file():
-            raise BuildError("seeds/releases.yaml", rel["line"], f"release {rel['version']} is listed but dataset/{rel['version']}/ is not published")
+    verify.check_release_folders(root, releases)
     inp = Inputs(root, meta, schemas, releases, checker)
     tables, sources = derive_tables(inp)
     stages("checking keys and constraints")
@@ -150,9 +148,10 @@ def stage_release(root: Path, work: Path, version: str, stages: Stages) -> tuple
         raise BuildError(f"dataset/{version}", None, "the build is invalid; nothing was published:\n  " + "\n  ".join(problems))
     publish.kill_point("validated")
     del tables
-    stages("generating docs")
     generated = {"datapackage.json": publish.json_text(publish.root_descriptor(staged, version)).encode()}
-    generated.update(docs.generate(root, staged, version, meta, schemas, releases))
+    if with_docs:
+        stages("generating docs")
+        generated.update(docs.generate(root, staged, version, meta, schemas, releases))
     stages("")
     return staged, generated
 

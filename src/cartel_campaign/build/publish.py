@@ -7,6 +7,7 @@ overwritten (decided from that file alone, never from git); a draft is replaced.
 """
 from __future__ import annotations
 
+import ast
 import contextlib
 import copy
 import ctypes
@@ -18,7 +19,7 @@ import shutil
 import signal
 from pathlib import Path
 
-from ..release import json_text, sha256_file, write_manifest, write_table
+from ..release import json_text, root_descriptor, sha256_file, write_manifest, write_table  # noqa: F401 - root_descriptor: part of this module's API
 from .errors import BuildError
 
 
@@ -72,16 +73,6 @@ def write_release(folder: Path, tables: dict, schemas: dict, meta: dict, version
         stats[name] = {"bytes": (folder / f"{name}.csv").stat().st_size, "sha256": sha256_file(folder / f"{name}.csv")}
     (folder / "datapackage.json").write_text(json_text(descriptor(meta, schemas, version, sources, stats)), encoding="utf-8")
     write_manifest(folder, version)
-
-
-def root_descriptor(release: Path, version: str) -> dict:
-    """The root datapackage.json: the newest release's descriptor, paths from the repository root."""
-    desc = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
-    prefix = f"dataset/{version}/"
-    for res in desc["resources"]:
-        res["path"] = prefix + res["path"]
-        res["parquet_path"] = prefix + res["parquet_path"]
-    return desc
 
 
 def same_tree(a: Path, b: Path) -> list[str]:
@@ -199,11 +190,33 @@ def replace_draft(root: Path, staged: Path, target: Path) -> None:
     remove(aside)
 
 
+VERSION_FILE = "src/cartel_campaign/_version.py"
+
+
+def check_generated(generated: dict[str, bytes], version: str) -> None:
+    """Whatever the data, a generated file cannot break the package: the Python files compile and
+    _version.py says exactly the version (importing cartel_campaign runs it); JSON files parse."""
+    for rel, data in generated.items():
+        try:
+            if rel.endswith(".py"):
+                tree = ast.parse(data.decode("utf-8"), rel)
+                if rel == VERSION_FILE:
+                    said = [ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
+                            and [getattr(t, "id", None) for t in node.targets] == ["__version__"]]
+                    if said != [version]:
+                        raise ValueError(f"it sets __version__ to {said}, not {version!r}")
+            elif rel.endswith(".json"):
+                json.loads(data)
+        except (SyntaxError, ValueError, UnicodeDecodeError) as err:
+            raise BuildError(rel, None, f"the generated file would not load ({type(err).__name__}: {err}); nothing was published") from None
+
+
 def publish(root: Path, staged: Path, version: str, generated: dict[str, bytes], *, draft: bool) -> str:
     """Move a validated release into dataset/<version>/ and write the generated files.
 
     Returns 'published', 'unchanged' or 'replaced' (a draft only). Refuses to change a published release.
     """
+    check_generated(generated, version)
     target = root / "dataset" / version
     state = "published"
     if target.exists():
