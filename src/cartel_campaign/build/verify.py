@@ -23,8 +23,8 @@ def release_folder_problems(root: Path, releases: list[dict]) -> list[tuple[str,
     """(file, line, message) for each difference between dataset/ and the entries of seeds/releases.yaml."""
     listed = {rel["version"] for rel in releases}
     problems = []
-    for rel in releases:
-        if rel["status"] == "published" and not (root / "dataset" / rel["version"] / "datapackage.json").is_file():
+    for rel in releases[:-1]:  # all published (only the newest may be a draft); the newest is the one the build makes
+        if not (root / "dataset" / rel["version"] / "datapackage.json").is_file():
             problems.append(("seeds/releases.yaml", rel["line"], f"release {rel['version']} is listed but dataset/{rel['version']}/ is not published"))
     base = root / "dataset"
     for path in sorted(base.iterdir()) if base.is_dir() else []:
@@ -61,6 +61,8 @@ def checkout_problems(root: Path) -> list[str]:
     releases = pipeline.read_releases(root)
     problems = [f"{file}{f':{line}' if line else ''}: {message}" for file, line, message in release_folder_problems(root, releases)]
     newest = releases[-1]["version"]
+    if problems:  # the rebuild would refuse the same (the build checks dataset/ first)
+        return problems
     if (root / "dataset" / newest / "datapackage.json").is_file():
         problems += rebuild_problems(root, newest)
     else:
