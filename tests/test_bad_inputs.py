@@ -568,7 +568,7 @@ def _(s):
     return {"line": s.replace(A4, "our country\n    attribution: direct\n", "our country\n    attribution: directly\n") + 1}
 
 
-@case("claimed-event", "{A4}:{line}: events[2]: attribution must be one of reported, attributed; found 'claimed'")
+@case("claimed-event", "{A4}:{line}: 004-cartel-de-los-soles-treasury-sanctions: attribution claimed: what an actor claims and the article does not confirm is that actor's claim; record it under claims, not as an event")
 def _(s):
     text = s.read(A4)
     i = text.index("  - id: 004-cartel-de-los-soles-treasury-sanctions")
@@ -701,6 +701,21 @@ def _(s):
 @case("facilitator-as-agent", "{A2}:{line}: 002-extradition-of-29-cartel-members: agent donald-trump: the text says 'Trump facilitated': someone who facilitated it is its facilitator, not its agent")
 def _(s):
     return {"line": s.replace(A2, "      facilitator: [donald-trump]", "      agent: [donald-trump]")}
+
+
+# ------------------------------------------------------------------ corrections ----
+@case("correction-without-an-entry", "seeds/corrections.yaml: release 1.1.0 corrects 1 record(s) of 1.0.0 without saying what and why; add an entry "
+      "(version, table, record_id, what, why) for each:\n  actors 'marco-rubio' (changed description)")
+def _(s):
+    s.replace(ACTORS, "  description: US Secretary of State\n", "  description: Secretary of State of the US\n")
+    return {}
+
+
+@case("correction-entry-for-an-unchanged-record", "seeds/corrections.yaml:{line}: events '001-us-strikes-on-vessels': listed as corrected in 1.1.0, but the record is the same as in 1.0.0 (or new)")
+def _(s):
+    text = s.read("seeds/corrections.yaml")
+    s.write("seeds/corrections.yaml", text + "\n- version: 1.1.0\n  table: events\n  record_id: 001-us-strikes-on-vessels\n  what: Nothing at all, really.\n  why: A test of the corrections rule.\n")
+    return {"line": len(text.splitlines()) + 4}
 
 
 # ------------------------------------------------------------------ releases ----

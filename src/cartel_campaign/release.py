@@ -178,4 +178,6 @@ def root_descriptor(release: Path, version: str) -> dict:
     for res in desc["resources"]:
         res["path"] = prefix + res["path"]
         res["parquet_path"] = prefix + res["parquet_path"]
+    for export in desc.get("exports", []):
+        export["path"] = prefix + export["path"]
     return desc

@@ -19,6 +19,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
+from . import crosswalk
+
 # ------------------------------------------------------------------ registry ----
 
 
@@ -118,6 +120,12 @@ def _(r):
         return "fatalities_cumulative is only for strike_series events"
 
 
+@row_rule("events", "no event is claimed (a claim is a claims row)", "attribution", since="1.1.0")
+def _(r):
+    if r["attribution"] == "claimed":
+        return "attribution claimed: what an actor claims and the article does not confirm is that actor's claim; record it under claims, not as an event"
+
+
 @row_rule("events", "source_actor_id given for claimed rows", "attribution")
 def _(r):
     if r["attribution"] == "claimed" and not r["source_actor_id"]:
@@ -158,6 +166,20 @@ def _(r):
 def claim_speech(quote_ids: list[str]) -> str:
     """A claim's speech: direct when quotes carry it, indirect otherwise (the build computes it, validate recomputes)."""
     return "direct" if quote_ids else "indirect"
+
+
+@row_rule("events", "time_precision is derived from the date", "time_precision", since="1.1.0")
+def _(r):
+    expected = crosswalk.time_precision(r["date_precision"], r["date_start"], r["date_end"])
+    if r.get("time_precision") != expected:
+        return f"time_precision is {r.get('time_precision')!r}, but the date ({r['date_precision']}) gives {expected!r}"
+
+
+@row_rule("events", "geo_precision is derived from location and country", "geo_precision", since="1.1.0")
+def _(r):
+    expected = crosswalk.geo_precision(r["location"], r["country"])
+    if r.get("geo_precision") != expected:
+        return f"geo_precision is {r.get('geo_precision')!r}, but location {r['location']!r} gives {expected!r}"
 
 
 SPAN_TABLES = {"quotes": "text", "evidence": "text", "quote_exclusions": "text", "actor_mentions": "alias"}

@@ -91,7 +91,7 @@ EVENT = Shape("event", "events", {
     "fatalities_cumulative": Key("fatalities_cumulative"), "fatalities_qualifier": Key("fatalities_qualifier"),
     "attribution": Key("attribution"), "source": Key("source_actor_id"), "same_event_as": Key("same_event_as"),
     "note": Key("note"), "actors": Rows("event_actors", required=True), "evidence": Rows("evidence", required=True),
-}, computed=("article_id",))
+}, computed=("article_id", "time_precision", "geo_precision"))
 
 DESIGNATION = Shape("designation", "designations", {
     "id": Key("designation_id"), "target": Key("target_actor_id"), "authority": Key("authority_actor_id"),
@@ -122,6 +122,10 @@ ANNOTATION = Shape("annotation", "articles", {
 
 RELEASE = Shape("release", "releases", {
     "version": Key("version"), "date": Key("date"), "status": Key("status"), "notes": Key("notes"), "breaking": Key("breaking"),
+})
+
+CORRECTION = Shape("correction", "corrections", {
+    "version": Key("version"), "table": Key("table"), "record_id": Key("record_id"), "what": Key("what"), "why": Key("why"),
 })
 
 #: The shape of the items of each Rows key, by table.

@@ -244,6 +244,31 @@ def word_rule_problems(tables: dict, version: str | None) -> list[str]:
     return problems
 
 
+def export_problems(folder: Path, tables: dict) -> list[str]:
+    """The release's exports (datapackage.json "exports"): present, with their recorded size and sha256,
+    and the FollowTheMoney file holding one Sanction per designation row (record ids equal)."""
+    desc = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    problems = []
+    for export in desc.get("exports", []):
+        path = folder / export["path"]
+        if not path.is_file():
+            problems.append(f"{folder.name}/{export['path']}: listed under exports but missing")
+            continue
+        if path.stat().st_size != export["bytes"] or f"sha256:{sha256_file(path)}" != export["hash"]:
+            problems.append(f"{folder.name}/{export['path']}: size or sha256 differs from datapackage.json")
+        if export["path"].endswith(".ftm.jsonl") and "designations" in tables:
+            try:
+                entities = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+            except ValueError as err:
+                problems.append(f"{folder.name}/{export['path']}: not JSON lines ({err})")
+                continue
+            records = sorted(v for e in entities if e.get("schema") == "Sanction" for v in e.get("properties", {}).get("recordId", []))
+            expected = sorted(tables["designations"]["designation_id"].to_pylist())
+            if records != expected:
+                problems.append(f"{folder.name}/{export['path']}: Sanction record ids {records} are not the designations {expected}")
+    return problems
+
+
 def derived_problems(tables: dict, texts: dict[str, str]) -> list[str]:
     """actor_mentions, first-mention evidence and actor_summary, recomputed from the other tables and the articles."""
     need = ("actors", "actor_aliases", "articles", "actor_mentions", "actor_summary", "quotes", "event_actors", "designations", "evidence")
@@ -655,6 +680,7 @@ def validate_release(version: str | None = None, root: Path | None = None, *, fo
         problems.append(f"{folder.name}/datapackage.json: version is {package.get('version')!r}, expected {folder.name!r} (the release's folder)")
     problems += read_problems
     problems += content_problems(tables, schemas, root, _where(root), folder.name)
+    problems += export_problems(folder, tables)
     if use_frictionless:
         problems += check_frictionless(folder / "datapackage.json")
     return problems

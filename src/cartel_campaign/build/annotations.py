@@ -235,6 +235,28 @@ def load_releases(path: Path, display: str, checker: Checker) -> list[dict]:
     return releases
 
 
+def load_corrections(path: Path, display: str, checker: Checker, releases: list[dict]) -> None:
+    """seeds/corrections.yaml: each entry checked and attached to its release (rel["corrections"])."""
+    by_version = {rel["version"]: rel for rel in releases}
+    for rel in releases:
+        rel["corrections"] = []
+    if not path.is_file():
+        return
+    doc = yamlio.load(path, display)
+    if not isinstance(doc.data, list):
+        raise BuildError(display, 1, f"expected a list of corrections (version, table, record_id, what, why), found {found(doc.data)}"[:300])
+    seen = {}
+    for i in range(len(doc.data)):
+        row, _ = checker.record(doc, (i,), shapes.CORRECTION, f"correction #{i + 1}")
+        key = (row["version"], row["table"], row["record_id"])
+        if row["version"] not in by_version:
+            raise doc.error((i, "version"), f"correction #{i + 1}: version {row['version']} is not a release in seeds/releases.yaml")
+        if key in seen:
+            raise doc.error((i, "record_id"), f"correction #{i + 1}: {row['table']} {row['record_id']} is corrected twice in {row['version']} (first at line {seen[key]}); say it in one entry")
+        seen[key] = doc.line(i, "record_id")
+        by_version[row["version"]]["corrections"].append(dict(row, line=seen[key]))
+
+
 @dataclass
 class Annotation:
     """One article's checked annotation."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 
-from .. import checks, rules, shapes
+from .. import checks, crosswalk, rules, shapes
 from .annotations import Annotation, Checker, check_items, evidence_items
 from .errors import BuildError
 from .provenance import RECORDS, key_path
@@ -128,6 +128,8 @@ def event_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], si
         row["article_id"] = ann.article_id
         if row["date_precision"] == "day" and row["date_end"] is None and row["status"] != "ongoing":
             row["date_end"] = row["date_start"]  # a day: start alone
+        row["time_precision"] = crosswalk.time_precision(row["date_precision"], row["date_start"], row["date_end"])
+        row["geo_precision"] = crosswalk.geo_precision(row["location"], row["country"])
         apply_row_rules("events", row, ann.doc, path, shapes.EVENT, eid)
         evidence = evidence_rows(checker, ann, path, "events", eid)
         texts = [e["text"] for e in evidence]
@@ -244,6 +246,19 @@ def article_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], 
     linked = claim_rows(checker, ann, ids, sink, event_spans)
     check_claim_links(ann, linked)
     check_events_in_own_voice(ann, event_spans, [(m[1], m[2]) for m in marks if m[0] == "quote" and m[4] in linked])
+
+
+def crosswalk_rows(path, display: str, checker: Checker, sink) -> None:
+    """The crosswalk table, from schemas/crosswalk.json, checked against the event and claim types."""
+    try:
+        mapping = crosswalk.load_crosswalk(path)
+    except ValueError as err:
+        raise BuildError(display, None, str(err)) from None
+    problems = crosswalk.check_crosswalk(mapping, checker.enum("events", "event_type"), checker.enum("claims", "claim_type"))
+    if problems:
+        raise BuildError(display, None, "the crosswalk does not fit the types:\n  " + "\n  ".join(problems))
+    for row in crosswalk.crosswalk_rows(mapping):
+        sink.add("crosswalk", row)
 
 
 def mention_rows(article_id: str, text: str, pattern, owner: dict, sink, summary, first: list) -> None:

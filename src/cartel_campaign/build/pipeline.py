@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import checks, rules
-from . import annotations, cache, derive, docs, publish, verify
+from . import annotations, cache, corrections, derive, docs, publish, verify
 from .errors import BuildError
 from .provenance import Provenance
 from .tables import Sink
@@ -40,7 +40,7 @@ def read_json(root: Path, rel: str, what: str):
 def load_schemas(root: Path) -> tuple[dict, dict]:
     """schemas/package.json (package metadata, table order) and every table's Table Schema."""
     meta = read_json(root, "schemas/package.json", "the package metadata")
-    names = [*meta["tables"], "releases"]
+    names = [*meta["tables"], "releases", "corrections"]
     return meta, {name: read_json(root, f"schemas/{name}.schema.json", "a Table Schema") for name in names}
 
 
@@ -113,6 +113,7 @@ def derive_tables(inp: Inputs) -> tuple[dict, list[dict]]:
         sink.add("evidence", row)
     for row in summary.rows(actor_ids):
         sink.add("actor_summary", row)
+    derive.crosswalk_rows(inp.root / "schemas" / "crosswalk.json", "schemas/crosswalk.json", inp.checker, sink)
     return sink.finish(), sources
 
 
@@ -133,6 +134,7 @@ def stage_release(root: Path, work: Path, version: str, stages: Stages, with_doc
     checker = annotations.Checker(schemas)
     stages("reading and checking annotations")
     releases = annotations.load_releases(root / "seeds" / "releases.yaml", "seeds/releases.yaml", checker)
+    annotations.load_corrections(root / "seeds" / "corrections.yaml", "seeds/corrections.yaml", checker, releases)
     verify.check_release_folders(root, releases)
     inp = Inputs(root, meta, schemas, releases, checker)
     tables, sources = derive_tables(inp)
@@ -142,6 +144,8 @@ def stage_release(root: Path, work: Path, version: str, stages: Stages, with_doc
     staged = work / "dataset" / version
     publish.write_release(staged, tables, schemas, meta, version, sources)
     publish.kill_point("staged")
+    if len(releases) > 1:
+        corrections.check_corrections(root / "dataset" / releases[-2]["version"], staged, releases[-1])
     stages("validating the written release")
     problems = validate_written(staged, tables, schemas)
     if problems:

@@ -20,6 +20,7 @@ import signal
 from pathlib import Path
 
 from ..release import json_text, root_descriptor, sha256_file, write_manifest, write_table  # noqa: F401 - root_descriptor: part of this module's API
+from . import exports
 from .errors import BuildError
 
 
@@ -71,7 +72,9 @@ def write_release(folder: Path, tables: dict, schemas: dict, meta: dict, version
     for name in meta["tables"]:
         write_table(tables[name], folder, name)
         stats[name] = {"bytes": (folder / f"{name}.csv").stat().st_size, "sha256": sha256_file(folder / f"{name}.csv")}
-    (folder / "datapackage.json").write_text(json_text(descriptor(meta, schemas, version, sources, stats)), encoding="utf-8")
+    desc = descriptor(meta, schemas, version, sources, stats)
+    desc["exports"] = exports.write_exports(folder, tables)
+    (folder / "datapackage.json").write_text(json_text(desc), encoding="utf-8")
     write_manifest(folder, version)
 
 
