@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, tree_bytes
+from conftest import add_correction, copy_project, tree_bytes
 
 import cartel_campaign as cc
 from cartel_campaign.build import pipeline, publish
@@ -68,6 +68,7 @@ def base(tmp_path_factory):
     old = "note: The article does not give the date of the announcement."
     assert text.count(old) == 1
     ann.write_text(text.replace(old, "note: The article does not give the date of the announcement (kill-point test)."), encoding="utf-8")
+    add_correction(root, "events", "004-cartel-de-los-soles-fto-announced")
     return root
 
 
@@ -188,6 +189,7 @@ def draft_base(tmp_path_factory):
     ann = root / "seeds" / "004_a369d1b0aa72c426.yaml"
     old = "note: The article does not give the date of the announcement."
     ann.write_text(ann.read_text(encoding="utf-8").replace(old, old[:-1] + " (replace test)."), encoding="utf-8")
+    add_correction(root, "events", "004-cartel-de-los-soles-fto-announced")
     return root
 
 

@@ -5,7 +5,7 @@ import json
 import re
 import shutil
 
-from conftest import ROOT, copy_project, run_build, tree_bytes
+from conftest import ROOT, add_correction, copy_project, run_build, tree_bytes
 
 from cartel_campaign.build import pipeline
 
@@ -51,6 +51,7 @@ def set_newest_status(project, status: str) -> None:
 def edit_an_actor(project) -> None:
     actors = project / "seeds" / "actors.yaml"
     actors.write_text(actors.read_text(encoding="utf-8").replace("description: US Secretary of State", "description: Secretary of State of the US"), encoding="utf-8")
+    add_correction(project, "actors", "marco-rubio")
 
 
 def test_published_release_is_never_overwritten(project):
@@ -85,6 +86,7 @@ def test_only_the_newest_release_may_be_a_draft(project):
 def test_check_detects_a_stale_release(project):
     actors = project / "seeds" / "actors.yaml"
     actors.write_text(actors.read_text(encoding="utf-8").replace("description: US Secretary of State", "description: Secretary of State of the US"), encoding="utf-8")
+    add_correction(project, "actors", "marco-rubio")
     result = run_build(project, "--check")
     assert result.returncode == 1
     assert "actors.csv" in result.stderr

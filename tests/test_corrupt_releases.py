@@ -126,10 +126,10 @@ def _(folder):
 def _(folder):
     """One Parquet value changed, the manifest rewritten: only the CSV/Parquet comparison can catch it."""
     table = pq.read_table(folder / "events.parquet")
-    row = row_of(table, "event_id", "004-cartel-de-los-soles-fto-takes-effect")
-    write_table(folder, "events", set_cell(table, "location", row, "Caracas"), csv=False)
+    row = row_of(table, "event_id", "003-us-warships-caribbean")
+    write_table(folder, "events", set_cell(table, "location", row, "the Pacific"), csv=False)  # same geo_precision: no rule objects
     rewrite_manifest(folder)
-    return [f"events.csv and events.parquet disagree at row {row}, column location: CSV None, Parquet 'Caracas'"]
+    return [f"events.csv and events.parquet disagree at row {row}, column location: CSV 'the Caribbean', Parquet 'the Pacific'"]
 
 
 @fault("missing-file")
@@ -356,7 +356,7 @@ def test_a_consistent_rewrite_of_an_older_release_fails_on_its_evidence(name, la
     out = capsys.readouterr()
     assert code == 1, out.out + out.err
     assert f"release {OLDER}: " in out.out and expected in out.out, out.out
-    assert ("checkout: valid" in out.out) == (layout == "checkout")
+    assert ("checkout:" in out.out) == (layout == "checkout")  # (the checkout's rebuild may object too: the draft corrects 1.0.0)
 
 
 def test_the_root_datapackage_must_be_the_newest_releases(broken_copy, capsys):

@@ -49,7 +49,10 @@ def rebuild_problems(root: Path, version: str) -> list[str]:
 
     target = root / "dataset" / version
     with tempfile.TemporaryDirectory(prefix="cc-validate-") as tmp:
-        staged, _ = pipeline.stage_release(root, Path(tmp), version, pipeline.Stages(quiet=True), with_docs=False)
+        try:
+            staged, _ = pipeline.stage_release(root, Path(tmp), version, pipeline.Stages(quiet=True), with_docs=False)
+        except BuildError as err:  # the build would refuse to make it: the release is not what seeds/ give
+            return [f"dataset/{version}: cannot be rebuilt from seeds/: {err}"]
         return [f"dataset/{version}/{name}: differs from a rebuild of seeds/ (the release is not what its annotations "
                 "and articles give; rebuild it, or add a new version to seeds/releases.yaml)" for name in publish.same_tree(staged, target)]
 
