@@ -680,12 +680,25 @@ def _(s):
     return {"line": s.replace(A3, "      agent: [us-military]\n      announcer: [donald-trump]\n", "      agent: [us-military]\n      announcer: [donald-trump]\n      target: [tren-de-aragua]\n") + 2}
 
 
-@case("appeal-typed-as-mobilization", "{A3}:{line}: 003-maduro-militia-call: type mobilization, but no evidence passage says anyone was mobilized (mobilized, called up, activated) (the evidence is an appeal: type statement)")
+@case("deployment-typed-as-mobilization", "{A3}:{line}: 003-us-warships-caribbean: type mobilization, but no evidence passage says anyone was mobilized (mobilized, called up, activated)")
 def _(s):
     text = s.read(A3)
-    at = text.index("    type: statement", text.index("  - id: 003-maduro-militia-call"))
-    s.write(A3, text[:at] + "    type: mobilization" + text[at + len("    type: statement"):])
+    at = text.index("    type: deployment", text.index("  - id: 003-us-warships-caribbean"))
+    s.write(A3, text[:at] + "    type: mobilization" + text[at + len("    type: deployment"):])
     return {"line": text[:at].count("\n") + 1}
+
+
+@case("appeal-recorded-as-a-statement-event-and-a-claim", "{A3}:{line}: 003-maduro-calls-venezuelans-to-join-militia: the claim has exactly the evidence of event '003-maduro-call': "
+      "a statement is recorded once, as a claim (a threat is a claim; what is done is an event); remove the event, or, if the claim is about it, say so with about_event")
+def _(s):
+    text = s.read(A3)
+    at = text.index("designations:\n")
+    s.write(A3, text[:at] + "  - id: 003-maduro-call\n    type: statement\n    summary: Maduro has called on Venezuelans to join the militia.\n"
+            "    status: occurred\n    attribution: reported\n    actors:\n      agent: [nicolas-maduro]\n    evidence:\n"
+            "      - Maduro has called on Venezuelans to join the militia to defend the country against potential aggression\n\n" + text[at:])
+    text = s.read(A3)
+    start = text.index("  - id: 003-maduro-calls-venezuelans-to-join-militia")
+    return {"line": text[:text.index("    evidence:", start)].count("\n") + 2}
 
 
 @case("footage-typed-as-statement", "{A3}:{line}: 003-us-strike-footage-released: type statement, but the evidence is about released material (footage, video, documents): type disclosure")
@@ -701,6 +714,14 @@ def _(s):
 @case("facilitator-as-agent", "{A2}:{line}: 002-extradition-of-29-cartel-members: agent donald-trump: the text says 'Trump facilitated': someone who facilitated it is its facilitator, not its agent")
 def _(s):
     return {"line": s.replace(A2, "      facilitator: [donald-trump]", "      agent: [donald-trump]")}
+
+
+@case("same-event-of-another-type", "{A3}:{line}: 003-us-bounty-maduro: same_event_as '002-reward-for-maduro-arrest': the types differ (sanction vs reward); the texts do not report the same event")
+def _(s):
+    text = s.read(A3)
+    at = text.index("    type: reward", text.index("  - id: 003-us-bounty-maduro"))
+    s.write(A3, text[:at] + "    type: sanction" + text[at + len("    type: reward"):])
+    return {"line": s.line(A3, "    same_event_as: 002-reward-for-maduro-arrest")}
 
 
 # ------------------------------------------------------------------ corrections ----

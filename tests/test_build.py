@@ -5,7 +5,7 @@ import json
 import re
 import shutil
 
-from conftest import ROOT, add_correction, copy_project, run_build, tree_bytes
+from conftest import ROOT, copy_project, run_build, tree_bytes
 
 from cartel_campaign.build import pipeline
 
@@ -49,9 +49,12 @@ def set_newest_status(project, status: str) -> None:
 
 
 def edit_an_actor(project) -> None:
+    """A corrected actor description, with its entry in seeds/corrections.yaml for the newest release."""
     actors = project / "seeds" / "actors.yaml"
     actors.write_text(actors.read_text(encoding="utf-8").replace("description: US Secretary of State", "description: Secretary of State of the US"), encoding="utf-8")
-    add_correction(project, "actors", "marco-rubio")
+    corrections = project / "seeds" / "corrections.yaml"
+    corrections.write_text(corrections.read_text(encoding="utf-8") + f"\n- version: {pipeline.read_version(project)}\n  table: actors\n  record_id: marco-rubio\n"
+                           "  what: The description is reworded (a test).\n  why: A made-up correction for the build tests.\n", encoding="utf-8")
 
 
 def test_published_release_is_never_overwritten(project):
@@ -84,9 +87,7 @@ def test_only_the_newest_release_may_be_a_draft(project):
 
 
 def test_check_detects_a_stale_release(project):
-    actors = project / "seeds" / "actors.yaml"
-    actors.write_text(actors.read_text(encoding="utf-8").replace("description: US Secretary of State", "description: Secretary of State of the US"), encoding="utf-8")
-    add_correction(project, "actors", "marco-rubio")
+    edit_an_actor(project)
     result = run_build(project, "--check")
     assert result.returncode == 1
     assert "actors.csv" in result.stderr

@@ -55,10 +55,11 @@ def test_an_event_resting_only_on_claimed_words_is_refused():
 
 
 def test_a_statement_is_recorded_once():
-    events = {"e-policy": [(10, 50), (60, 90)]}
-    assert "recorded once, as a claim" in rules.claim_is_not_an_event_rule({(10, 50), (60, 90)}, None, events)
-    assert rules.claim_is_not_an_event_rule({(10, 50), (60, 90)}, "e-policy", events) is None
-    assert rules.claim_is_not_an_event_rule({(10, 50)}, None, events) is None
+    events, types = {"e-policy": [(10, 50), (60, 90)], "e-call": [(200, 240)]}, {"e-policy": "policy", "e-call": "statement"}
+    assert "recorded once, as a claim" in rules.claim_is_not_an_event_rule({(10, 50), (60, 90)}, None, events, types)
+    assert rules.claim_is_not_an_event_rule({(10, 50), (60, 90)}, "e-policy", events, types) is None
+    assert rules.claim_is_not_an_event_rule({(10, 50)}, None, events, types) is None
+    assert "recorded once, as a claim" in rules.claim_is_not_an_event_rule({(200, 240)}, "e-call", events, types)
 
 
 # ------------------------------------------------------------------ the data ----

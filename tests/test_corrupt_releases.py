@@ -126,10 +126,10 @@ def _(folder):
 def _(folder):
     """One Parquet value changed, the manifest rewritten: only the CSV/Parquet comparison can catch it."""
     table = pq.read_table(folder / "events.parquet")
-    row = row_of(table, "event_id", "003-us-warships-caribbean")
-    write_table(folder, "events", set_cell(table, "location", row, "the Pacific"), csv=False)  # same geo_precision: no rule objects
+    row = row_of(table, "event_id", "004-cartel-de-los-soles-fto-takes-effect")
+    write_table(folder, "events", set_cell(table, "source_actor_id", row, "marco-rubio"), csv=False)  # no other rule reads it
     rewrite_manifest(folder)
-    return [f"events.csv and events.parquet disagree at row {row}, column location: CSV 'the Caribbean', Parquet 'the Pacific'"]
+    return [f"events.csv and events.parquet disagree at row {row}, column source_actor_id: CSV None, Parquet 'marco-rubio'"]
 
 
 @fault("missing-file")

@@ -270,6 +270,7 @@ def test_a_draft_completed_by_hand_passes_the_builds_checks(tmp_path):
     out = d.draft(article, d.load_actors(root / "seeds" / "actors.yaml"))
     out = out.replace("status: draft", "status: complete").replace("earliest: ~", "earliest: 2025-01-01") \
              .replace("latest: ~", "latest: 2025-12-31").replace("basis: ~", "basis: Made-up article for a test.")
+    out = re.sub(r"no_claim: ~.*", "no_claim: A remark in a made-up test article.", out)
     article.with_suffix(".yaml").write_text(out, encoding="utf-8")
     (root / "seeds" / "releases.yaml").write_text("- version: 0.1.0\n  date: 2026-01-01\n  status: draft\n  notes: A made-up release.\n", encoding="utf-8")
     meta, schemas = pipeline.load_schemas(root)

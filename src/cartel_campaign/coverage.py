@@ -14,8 +14,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from . import shapes
 from .rules import positions, quote_mark_spans
 from .sentences import sentence_spans
+
+
+#: The annotation's list keys whose items carry evidence (quotes, events, designations, claims), from the shapes.
+EVIDENCED_KEYS = [key for key, kind in shapes.ANNOTATION.keys.items()
+                  if isinstance(kind, shapes.Rows) and "evidence" in shapes.ITEM[kind.table].keys]
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
@@ -93,7 +99,7 @@ def annotation_coverage(path) -> dict:
     except (OSError, UnicodeDecodeError, yaml.YAMLError, TypeError, KeyError) as err:
         raise ValueError(f"{path}: cannot read the annotation or its article ({err})") from None
     spans, excluded = [], []
-    for key in ("quotes", "events", "designations"):
+    for key in EVIDENCED_KEYS:
         for item in ann.get(key) or []:
             if key == "quotes":
                 spans.append(_resolve(text, {"text": item.get("text"), "occurrence": item.get("occurrence")}, str(path)))

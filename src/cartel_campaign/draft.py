@@ -882,7 +882,7 @@ def render(p: Proposal) -> str:
             for aid, (alias, n, inside) in p.mentioned.items()] or ["#   none"]
     out.append("# Capitalized names not in seeds/actors.yaml (possible new actors; add those that are actors, with every alias):")
     out += [f"#   {_one_line(name)} ({n}×)" for name, n in p.new_names.items()] or ["#   none"]
-    out += ["", *_quotes_block(p), "", *_events_block(p), "designations: []", "", *_exclusions_block(p)]
+    out += ["", *_quotes_block(p), "", *_events_block(p), "designations: []", "", *_claims_block(), "", *_exclusions_block(p)]
     return "\n".join(out) + "\n"
 
 
@@ -901,6 +901,7 @@ def _quotes_block(p: Proposal) -> list[str]:
         out.append(f"    attribution: {q.attribution}{_comment(q.checks)}")
         if q.reported_by:
             out.append(f"    reported_by: {q.reported_by}")
+        out.append("    no_claim: ~  # check: list this quote in the claim it carries (claims:) and delete this line, or say why it carries none")
         if q.evidence:
             out.append("    evidence:")
             for span in q.evidence:
@@ -932,6 +933,22 @@ def _events_block(p: Proposal) -> list[str]:
             *["#" + line for line in _span_lines(p.text, (s, e), "      ")],
         ]
     return out + [""]
+
+
+def _claims_block() -> list[str]:
+    return [
+        "claims: []",
+        "# Every accusation, threat, denial, offer, label or justification a named party makes is a claim (GUIDE.md \"Claims\"):",
+        "#  - id: NNN-who-claims-what",
+        "#    claimant: ~  # who makes it, as the article attributes it",
+        "#    type: ~  # accuse | threaten | reject | request | consult | support | agree | concede | aid | justify | assure | acknowledge | deny",
+        "#    summary: ~  # one neutral sentence in the article's terms",
+        "#    polarity: positive  # positive | negative",
+        "#    modality: asserted  # asserted | future | hypothetical | conditional",
+        "#    quotes: []  # the quotes that carry it; none: the evidence must show the verb of saying",
+        "#    evidence:",
+        "#      - ~",
+    ]
 
 
 def _exclusions_block(p: Proposal) -> list[str]:

@@ -356,11 +356,12 @@ def event_in_own_voice_rule(evidence: list[tuple[int, int]], claimed_quotes: lis
     return None
 
 
-def claim_is_not_an_event_rule(claim_spans: set, about_event: str | None, event_spans: dict) -> str | None:
+def claim_is_not_an_event_rule(claim_spans: set, about_event: str | None, event_spans: dict, event_types: dict) -> str | None:
     """Rule 'a claim is never also an event': no event rests on exactly the evidence of a claim
-    (the same statement recorded twice) unless the claim says it is about that event."""
+    (the same statement recorded twice) unless the claim says it is about that event and the
+    event is not itself a statement."""
     for eid, spans in event_spans.items():
-        if claim_spans and set(spans) == claim_spans and eid != about_event:
+        if claim_spans and set(spans) == claim_spans and (eid != about_event or event_types.get(eid) == "statement"):
             return (f"the claim has exactly the evidence of event {eid!r}: a statement is recorded once, as a claim "
                     "(a threat is a claim; what is done is an event); remove the event, or, if the claim is about it, say so with about_event")
     return None
@@ -422,6 +423,24 @@ def role_words_rule(role: str, forms: list[str], evidence_texts: list[str]) -> s
             if m:
                 return f"the text says {p[s:e + m.end()]!r}: someone who facilitated it is its facilitator, not its agent"
     return None
+
+
+def same_event_rule(event: dict, other: dict) -> str | None:
+    """Rule 'same_event_as links events the texts agree on': same type, and overlapping dates where both are dated
+    (an ongoing event's date is when it began: only its start counts)."""
+    if event["event_type"] != other["event_type"]:
+        return f"same_event_as {other['event_id']!r}: the types differ ({event['event_type']} vs {other['event_type']}); the texts do not report the same event"
+    a, b = _date_span(event), _date_span(other)
+    if a and b and (a[1] < b[0] or b[1] < a[0]):
+        return (f"same_event_as {other['event_id']!r}: the dates do not overlap ({a[0]}..{a[1]} vs {b[0]}..{b[1]}); "
+                "the texts disagree on when it happened: keep two unlinked rows and say why in a note")
+    return None
+
+
+def _date_span(event: dict):
+    if event["date_start"] is None:
+        return None
+    return event["date_start"], event["date_end"] or event["date_start"]
 
 
 def title_rule(article: str, title: str | None) -> str | None:

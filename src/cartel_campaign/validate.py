@@ -198,7 +198,9 @@ def claim_problems(tables: dict) -> list[str]:
         if q["quote_id"] in linked:
             claimed_quotes.setdefault(q["article_id"], []).append((q["char_start"], q["char_end"]))
     event_spans: dict = {}
-    for row in _rows(tables["events"].select(["event_id", "article_id"])):
+    event_types: dict = {}
+    for row in _rows(tables["events"].select(["event_id", "article_id", "event_type"])):
+        event_types[row["event_id"]] = row["event_type"]
         own = [(e["char_start"], e["char_end"]) for e in spans.get(("events", row["event_id"]), [])]
         event_spans.setdefault(row["article_id"], {})[row["event_id"]] = own
         message = rules.event_in_own_voice_rule(own, claimed_quotes.get(row["article_id"], []))
@@ -210,7 +212,7 @@ def claim_problems(tables: dict) -> list[str]:
             problems.append(f"claims: {cid}: speech is {row['speech']!r} but {len(quote_ids)} quote(s) carry it (claim_quotes)")
         message = None if quote_ids else rules.reporting_verb_rule([e["text"] for e in evidence])
         message = message or rules.claim_is_not_an_event_rule({(e["char_start"], e["char_end"]) for e in evidence},
-                                                              row["about_event_id"], event_spans.get(row["article_id"], {}))
+                                                              row["about_event_id"], event_spans.get(row["article_id"], {}), event_types)
         if message:
             problems.append(f"claims: {cid}: {message}")
     return problems
@@ -266,6 +268,20 @@ def export_problems(folder: Path, tables: dict) -> list[str]:
             expected = sorted(tables["designations"]["designation_id"].to_pylist())
             if records != expected:
                 problems.append(f"{folder.name}/{export['path']}: Sanction record ids {records} are not the designations {expected}")
+    return problems
+
+
+def same_event_problems(tables: dict) -> list[str]:
+    """The same_event_as rule of the build on a release's events."""
+    if "events" not in tables:
+        return []
+    rows = {r["event_id"]: r for r in _rows(tables["events"])}
+    problems = []
+    for row in rows.values():
+        other = rows.get(row["same_event_as"]) if row["same_event_as"] else None
+        message = other and rules.same_event_rule(row, other)
+        if message:
+            problems.append(f"events: {row['event_id']}: {message}")
     return problems
 
 
@@ -620,6 +636,7 @@ def content_problems(tables: dict, schemas: dict, root: Path, where=None, versio
     problems += id_prefix_problems(tables)
     problems += evidence_coverage_problems(tables)
     problems += claim_problems(tables)
+    problems += same_event_problems(tables)
     if {"events", "event_actors", "designations", "evidence", "actor_aliases"} <= tables.keys():
         problems += word_rule_problems(tables, version)
     if "articles" in tables:

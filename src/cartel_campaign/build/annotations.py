@@ -272,6 +272,11 @@ class Annotation:
         return self.doc.data
 
     @property
+    def event_types(self) -> dict[str, str]:
+        """event id -> event type, as annotated in this article."""
+        return {e.get("id"): e.get("type") for e in self.data.get("events") or [] if isinstance(e, dict)}
+
+    @property
     def local_ids(self) -> dict[str, list]:
         """The ids this article's annotation defines, per list key (quotes, events, designations, claims)."""
         return {key: [item.get("id") for item in self.data.get(key) or [] if isinstance(item, dict)]

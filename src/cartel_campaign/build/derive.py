@@ -197,7 +197,8 @@ def claim_rows(checker: Checker, ann: Annotation, ids: Ids, sink, event_spans: d
             problem = rules.reporting_verb_rule([e["text"] for e in evidence])
             if problem:
                 raise ann.doc.error(path + ("evidence",), f"{cid}: {problem}")
-        problem = rules.claim_is_not_an_event_rule({(e["char_start"], e["char_end"]) for e in evidence}, row["about_event_id"], event_spans)
+        problem = rules.claim_is_not_an_event_rule({(e["char_start"], e["char_end"]) for e in evidence}, row["about_event_id"],
+                                                   event_spans, ann.event_types)
         if problem:
             raise ann.doc.error(path + ("evidence",), f"{cid}: {problem}")
         sink.add("claims", row)
@@ -294,6 +295,17 @@ def check_references(tables: dict, schemas: dict, locate) -> None:
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         where = locate(name, row, col) or (None, None)
         raise BuildError(where[0], where[1], f"{_label(name, row, col)}: unknown {ref} id {row[col]!r}{hint}")
+
+
+def check_same_events(events, locate) -> None:
+    """Rule 'same_event_as links events the texts agree on', at the annotation line of the link."""
+    rows = {r["event_id"]: r for r in events.to_pylist()}
+    for row in rows.values():
+        other = rows.get(row["same_event_as"]) if row["same_event_as"] else None
+        problem = other and rules.same_event_rule(row, other)
+        if problem:
+            where = locate("events", row, "same_event_as") or (None, None)
+            raise BuildError(where[0], where[1], f"{row['event_id']}: {problem}")
 
 
 def _ref_col(schemas: dict, table: str, column: str) -> str:
