@@ -1,6 +1,7 @@
 """Shared fixtures: the repository root, throwaway project copies, running the build."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -31,6 +32,42 @@ def run_build(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 def tree_bytes(folder: Path) -> dict:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    """The wheel, built from the checkout."""
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)], check=True, capture_output=True, text=True, timeout=600)
+    (whl,) = out.glob("cartel_campaign_data-*.whl")
+    return whl
+
+
+def fresh_venv(where: Path) -> Path:
+    """A new virtual environment; returns its bin/ folder."""
+    subprocess.run([sys.executable, "-m", "venv", str(where)], check=True, timeout=300)
+    return where / "bin"
+
+
+def user_env(**extra) -> dict:
+    """The environment of a user outside the checkout: no data override, no pinned constraints unless given."""
+    env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", **extra}
+    env.pop("CARTEL_CAMPAIGN_DATA", None)
+    if "PIP_CONSTRAINT" not in extra:
+        env.pop("PIP_CONSTRAINT", None)
+    return env
+
+
+@pytest.fixture(scope="session")
+def installed(wheel, tmp_path_factory):
+    """The wheel (with its polars extra) and DuckDB installed into a fresh venv, and a folder outside the checkout."""
+    base = tmp_path_factory.mktemp("installed")
+    bin_ = fresh_venv(base / "venv")
+    env = user_env(PIP_CONSTRAINT=str(ROOT / "requirements" / "lock.txt"))
+    subprocess.run([str(bin_ / "python"), "-m", "pip", "install", "--quiet", f"{wheel}[polars]", "duckdb"], check=True, env=env, timeout=900)
+    elsewhere = base / "elsewhere"
+    elsewhere.mkdir()
+    return bin_, elsewhere
 
 
 def add_correction(root: Path, table: str, record_id: str) -> None:

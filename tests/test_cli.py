@@ -1,16 +1,21 @@
 """The command line: help, info, exit codes scripts can rely on."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+
+import pytest
+
+import cartel_campaign as cc
 
 from conftest import ROOT
 
 CLI = [sys.executable, "-m", "cartel_campaign.cli"]
 
 
-def run(*args, cwd=ROOT):
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, cwd=cwd, timeout=600)
+def run(*args, cwd=ROOT, env=None):
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, cwd=cwd, timeout=600, env=env)
 
 
 def test_help_lists_every_command():
@@ -22,7 +27,7 @@ def test_help_lists_every_command():
 
 
 def test_info_shows_versions_tables_and_sources():
-    r = run("info")
+    r = run("info", env={**os.environ, "COLUMNS": "200"})
     assert r.returncode == 0, r.stderr
     assert "versions: 0.1.0, 1.0.0" in r.stdout
     assert "seeds/004_a369d1b0aa72c426.txt  sha256 ade4ec29" in r.stdout
@@ -52,4 +57,31 @@ def test_missing_optional_library_is_one_line_and_exit_2(tmp_path):
 
 def test_unknown_version_is_a_usage_error():
     r = run("validate", "--version", "3.2.1")
-    assert r.returncode == 2 and "unknown version '3.2.1'" in r.stderr
+    assert r.returncode == 2 and "unknown dataset version '3.2.1'" in r.stderr
+
+
+def test_python_dash_m_is_the_command():
+    r = subprocess.run([sys.executable, "-m", "cartel_campaign", "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0 and "Exit codes" in r.stdout, r.stderr
+
+
+@pytest.mark.parametrize("args", [("info", "--version", "7.7.7"), ("info", "--version", "../dataset/1.0.0"),
+                                  ("info", "--version", "/etc"), ("validate", "--version", ".."),
+                                  ("validate", "--version", "../1.0.0")])
+def test_a_version_that_is_not_a_release_is_one_line_and_exit_2(args):
+    r = run(*args)
+    assert (r.returncode, r.stderr.splitlines(), r.stdout) == (
+        2, [f"error: unknown dataset version {args[2]!r}; published versions: {', '.join(cc.versions())}"], "")
+
+
+def test_info_fits_the_terminal_without_cutting_words():
+    r = run("info", env={**os.environ, "COLUMNS": "60"})
+    assert r.returncode == 0, r.stderr
+    sha = {s["sha256"] for s in cc.datapackage()["sources"]}
+    for line in r.stdout.splitlines():
+        assert len(line) <= 60 or line.strip() in sha or len(line.split()) == 1, line
+    words = r.stdout.split()
+    for res in cc.datapackage()["resources"]:
+        description = res["description"].split()
+        start = words.index(description[0], words.index(res["name"]))
+        assert words[start:start + len(description)] == description, res["name"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -72,3 +73,122 @@ def test_every_record_has_evidence():
     for table, key in (("events", "event_id"), ("designations", "designation_id"), ("quotes", "quote_id"), ("actors", "actor_id")):
         cited = set(ev.loc[ev.record_table == table, "record_id"])
         assert set(frames[table][key]) <= cited, table
+
+
+# --- paths, backends, the data dictionary, article texts (issue 15) and versions (issue 13.9) ---
+
+FUNCTIONS = {"load": lambda v: cc.load("events", v), "load_all": cc.load_all, "datapackage": cc.datapackage,
+             "tables": cc.tables, "path": lambda v: cc.path("events", v), "describe": lambda v: cc.describe(version=v),
+             "release_dir": cc.release_dir, "article_text": lambda v: cc.article_text("004_a369d1b0aa72c426", v)}
+OUTSIDE = ["..", "../1.0.0", "1.0.0/..", "1.0.0/../1.0.0", "/etc", str(ROOT / "dataset" / "1.0.0"), "", "1.0", "latest", " 1.0.0"]
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+@pytest.mark.parametrize("version", OUTSIDE)
+def test_only_a_listed_version_is_accepted(name, version):
+    with pytest.raises(cc.ReleaseError) as err:
+        FUNCTIONS[name](version)
+    assert str(err.value) == f"unknown dataset version {version!r}; published versions: {', '.join(cc.versions())}"
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+@pytest.mark.parametrize("version", [1.0, 1, b"1.0.0", ROOT / "dataset" / "1.0.0", ["1.0.0"]])
+def test_a_version_that_is_not_a_string_is_a_type_error(name, version):
+    with pytest.raises(TypeError, match=rf"^version must be a string such as '{cc.versions()[-1]}', not {type(version).__name__}; published versions: "):
+        FUNCTIONS[name](version)
+
+
+def test_a_folder_outside_the_dataset_is_never_read(tmp_path, monkeypatch):
+    """A copy of a release next to dataset/ (reachable with '..') is not a version."""
+    import shutil
+
+    root = tmp_path / "data"
+    shutil.copytree(ROOT / "dataset" / "1.0.0", root / "dataset" / "1.0.0")
+    shutil.copytree(ROOT / "dataset" / "1.0.0", root / "elsewhere")
+    shutil.copy(ROOT / "datapackage.json", root / "datapackage.json")
+    monkeypatch.setenv(cc.DATA_ENV, str(root))
+    assert cc.versions() == ["1.0.0"]
+    assert len(cc.load("events", "1.0.0")) > 0
+    for bad in ("../elsewhere", str(root / "elsewhere")):
+        with pytest.raises(cc.ReleaseError, match="published versions: 1.0.0$"):
+            cc.load("events", bad)
+
+
+def test_path_names_the_release_files():
+    for v in cc.versions():
+        for t in cc.tables(v):
+            assert cc.path(t, v) == cc.data_root() / "dataset" / v / f"{t}.parquet"
+            assert cc.path(t, v, format="csv") == cc.data_root() / "dataset" / v / f"{t}.csv"
+            assert cc.path(t, v).is_file() and cc.path(t, v, "csv").is_file()
+    assert cc.path("events") == cc.path("events", cc.__version__)
+    with pytest.raises(cc.ReleaseError, match=r"^unknown format 'xlsx'; formats: parquet, csv$"):
+        cc.path("events", format="xlsx")
+    with pytest.raises(cc.ReleaseError, match=r"^unknown table 'event'; tables: articles, "):
+        cc.path("event")
+
+
+def test_backends_hold_the_same_table():
+    import polars as pl
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for t in cc.tables():
+        arrow = cc.load(t, backend="arrow")
+        assert isinstance(arrow, pa.Table) and arrow.equals(pq.read_table(cc.path(t)))
+        polars = cc.load(t, backend="polars")
+        assert isinstance(polars, pl.DataFrame) and polars.equals(pl.read_parquet(cc.path(t)))
+        assert cc.load(t, backend="pandas").equals(cc.load(t))
+    assert set(cc.load_all(backend="arrow")) == set(cc.tables())
+    with pytest.raises(cc.ReleaseError, match=r"^unknown backend 'spark'; backends: pandas, arrow, polars$"):
+        cc.load("events", backend="spark")
+
+
+def test_polars_backend_without_polars_says_which_extra():
+    code = "import sys; sys.modules['polars'] = None; import cartel_campaign as cc; cc.load('events', backend='polars')"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "ModuleNotFoundError: load(..., backend='polars') needs polars, which is not installed; "
+        "install it with: pip install 'cartel-campaign-data[polars]'")
+
+
+def test_describe_is_the_release_schema():
+    for v in cc.versions():
+        whole = cc.describe(version=v)
+        assert list(whole.columns) == ["table", "column", "type", "required", "unique", "allowed", "description"]
+        for r in cc.datapackage(v)["resources"]:
+            one = cc.describe(r["name"], v)
+            fields = r["schema"]["fields"]
+            assert one.column.tolist() == [f["name"] for f in fields]
+            assert one.type.tolist() == [f["type"] for f in fields]
+            assert one.description.tolist() == [f.get("description", "") for f in fields]
+            assert whole[whole.table == r["name"]].reset_index(drop=True).equals(one)
+    events = cc.describe("events").set_index("column")
+    enum = next(f for f in cc.datapackage()["resources"][cc.tables().index("events")]["schema"]["fields"] if f["name"] == "event_type")
+    assert events.loc["event_type", "allowed"] == ", ".join(enum["constraints"]["enum"])
+    assert bool(events.loc["event_id", "required"]) and bool(events.loc["event_id", "unique"])
+
+
+def test_load_docstring_lists_every_table():
+    """help(cartel_campaign.load) names the tables (of every release) and where their columns are."""
+    for v in cc.versions():
+        for t in cc.tables(v):
+            assert re.search(rf"\b{t}\b", cc.load.__doc__), t
+    assert "describe(" in cc.load.__doc__
+
+
+def test_article_text_is_the_source_the_offsets_index():
+    import hashlib
+
+    articles = cc.load("articles")
+    for row in articles.itertuples():
+        text = cc.article_text(row.article_id)
+        assert hashlib.sha256(text.encode("utf-8")).hexdigest() == row.sha256
+        assert len(text) == row.n_chars
+    quotes = cc.load("quotes")
+    for q in quotes.itertuples():
+        assert cc.article_text(q.article_id)[q.char_start:q.char_end] == q.text
+    with pytest.raises(cc.ReleaseError, match=r"^unknown article '004'; articles: 000_"):
+        cc.article_text("004")
+    with pytest.raises(cc.ReleaseError, match=r"^unknown article '../../etc/passwd'"):
+        cc.article_text("../../etc/passwd")

@@ -1,15 +1,20 @@
-"""The wheel: built from the checkout, installed into a fresh virtual environment outside it, loads every
-table of every published version identically to the release files."""
+"""The wheel as a user meets it: built from the checkout, installed into a fresh virtual environment outside
+it, it loads every table of every version identically to the release files, carries the documents, has
+no placeholder URL or broken link in its metadata, keeps an older pandas/pyarrow/numpy the user already
+has, and its command line answers bad input with one line and exit 2."""
 from __future__ import annotations
 
-import os
+import json
+import re
 import subprocess
 import sys
+import tomllib
 import zipfile
 
-import pytest
+from packaging.requirements import Requirement
+from packaging.version import Version
 
-from conftest import ROOT
+from conftest import ROOT, fresh_venv, user_env
 
 import cartel_campaign as cc
 
@@ -31,35 +36,111 @@ print("VERSIONS", ",".join(cc.versions()), "TABLES_CHECKED", n, "VERSION", cc.__
 print(cc.load("quotes").head(3))
 """
 
+#: Every table of every version as plain JSON values (dates as YYYY-MM-DD), whatever the pandas version.
+VALUES = r"""
+import json, sys
+import numpy as np, pandas as pd, pyarrow as pa
+import cartel_campaign as cc
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory):
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)], check=True, capture_output=True, text=True, timeout=600)
-    (whl,) = out.glob("cartel_campaign_data-*.whl")
-    return whl
+def plain(x):
+    if x is None or x is pd.NA or x is pd.NaT or (isinstance(x, float) and x != x):
+        return None
+    if isinstance(x, pd.Timestamp):
+        return x.date().isoformat()
+    return x.item() if isinstance(x, np.generic) else x
+
+out = {f"{v}/{t}": {"columns": list(df.columns), "rows": [[plain(x) for x in row] for row in df.astype(object).itertuples(index=False)]}
+       for v in cc.versions() for t in cc.tables(v) for df in [cc.load(t, version=v)]}
+json.dump({"stack": [pd.__version__, pa.__version__, np.__version__], "tables": out}, sys.stdout, sort_keys=True)
+"""
+
+DOCUMENTS = ("docs/CODEBOOK.md", "seeds/GUIDE.md", "CHANGELOG.md", "CITATION.cff")
 
 
-def test_wheel_carries_every_release_and_the_sources(wheel):
+def test_wheel_carries_every_release_the_sources_and_the_documents(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "cartel_campaign/data/datapackage.json" in names
     for v in cc.versions(ROOT):
         for f in (ROOT / "dataset" / v).iterdir():
             assert f"cartel_campaign/data/dataset/{v}/{f.name}" in names
     assert len([n for n in names if n.startswith("cartel_campaign/data/seeds/") and n.endswith(".txt")]) == 5
+    for doc in DOCUMENTS:
+        assert f"cartel_campaign/data/{doc}" in names, doc
+    assert "cartel_campaign/__main__.py" in names
 
 
-def test_wheel_installs_and_loads_in_a_fresh_venv(wheel, tmp_path):
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-    env = {**os.environ, "PIP_CONSTRAINT": str(ROOT / "requirements" / "lock.txt"), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
-    env.pop("CARTEL_CAMPAIGN_DATA", None)
-    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)], check=True, env=env, timeout=900)
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    result = subprocess.run([str(venv / "bin" / "python"), "-c", CHECK, str(ROOT)], cwd=elsewhere, capture_output=True, text=True, env=env, timeout=300)
+def test_wheel_metadata_has_no_placeholder_url_and_no_relative_link(wheel):
+    with zipfile.ZipFile(wheel) as z:
+        (meta,) = [n for n in z.namelist() if n.endswith(".dist-info/METADATA")]
+        text = z.read(meta).decode()
+    assert "example." not in text and "Project-URL" not in text
+    description = text.split("\n\n", 1)[1]
+    assert "cc.path(" in description  # the README is there
+    assert not re.findall(r"\]\((?!https?:|#)[^)]*\)", description), "relative links break on a package index"
+    requires = [Requirement(line.split(":", 1)[1].strip()) for line in text.splitlines() if line.startswith("Requires-Dist:")]
+    assert {r.name for r in requires if not r.marker} == {"pandas", "pyarrow", "numpy"}
+
+
+def test_wheel_installs_and_loads_in_a_fresh_venv(installed):
+    bin_, elsewhere = installed
+    env = user_env()
+    result = subprocess.run([str(bin_ / "python"), "-c", CHECK, str(ROOT)], cwd=elsewhere, capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr
     n_tables = sum(len(cc.tables(v)) for v in cc.versions(ROOT))
     assert f"VERSIONS {','.join(cc.versions(ROOT))} TABLES_CHECKED {n_tables} VERSION {cc.__version__}" in result.stdout
-    info = subprocess.run([str(venv / "bin" / "cartel-campaign"), "info"], cwd=elsewhere, capture_output=True, text=True, env=env)
-    assert info.returncode == 0 and "events" in info.stdout, info.stderr
+    code = "import cartel_campaign as cc; print(*(cc.data_root() / d for d in %r), sep='\\n')" % (DOCUMENTS,)
+    docs = subprocess.run([str(bin_ / "python"), "-c", code], cwd=elsewhere, capture_output=True, text=True, env=env, check=True).stdout.split()
+    for doc, installed_doc in zip(DOCUMENTS, docs):
+        assert open(installed_doc, encoding="utf-8").read() == (ROOT / doc).read_text(encoding="utf-8"), doc
+
+
+def test_installed_command_line(installed):
+    """python -m cartel_campaign is the command; bad input and a missing extra are one line and exit 2."""
+    bin_, elsewhere = installed
+    env = user_env()
+    for cmd in ([str(bin_ / "cartel-campaign"), "info"], [str(bin_ / "python"), "-m", "cartel_campaign", "info"]):
+        r = subprocess.run(cmd, cwd=elsewhere, capture_output=True, text=True, env=env)
+        assert r.returncode == 0 and "events" in r.stdout and "site-packages" in r.stdout, r.stderr
+    bad = {("info", "--version", "7.7.7"): "error: unknown dataset version '7.7.7'; published versions: " + ", ".join(cc.versions(ROOT)),
+           ("info", "--version", "../dataset/1.0.0"): "error: unknown dataset version '../dataset/1.0.0'; published versions: " + ", ".join(cc.versions(ROOT)),
+           ("validate",): "error: `cartel-campaign validate` needs pandera, which is not installed; install it with: pip install 'cartel-campaign-data[validate]'",
+           ("build",): "error: `cartel-campaign build` needs yaml, which is not installed; install it with: pip install 'cartel-campaign-data[build]'"}
+    for args, message in bad.items():
+        r = subprocess.run([str(bin_ / "python"), "-m", "cartel_campaign", *args], cwd=elsewhere, capture_output=True, text=True, env=env)
+        assert (r.returncode, r.stderr.strip().splitlines()) == (2, [message]), (args, r.stderr)
+
+
+def oldest_stack() -> dict[str, str]:
+    lines = (ROOT / "requirements" / "oldest.txt").read_text(encoding="utf-8").splitlines()
+    return dict(line.split("==") for line in lines if line and not line.startswith("#"))
+
+
+def test_dependency_floors_are_the_tested_oldest_stack():
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    floors = {}
+    for dep in map(Requirement, deps):
+        (spec,) = dep.specifier
+        assert spec.operator == ">=", f"{dep}: a user's install takes a floor, never a pin or a ceiling"
+        floors[dep.name] = Version(spec.version)
+    assert floors == {name: Version(v) for name, v in oldest_stack().items()}
+
+
+def test_wheel_keeps_the_oldest_supported_stack_and_loads_every_release_the_same(wheel, tmp_path):
+    """Over pandas/pyarrow/numpy at their floors, installing the wheel changes none of them, and every table
+    of every version holds the same values as under the locked stack."""
+    bin_ = fresh_venv(tmp_path / "venv")
+    env = user_env()
+    pip = [str(bin_ / "python"), "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "-r", str(ROOT / "requirements" / "oldest.txt")], check=True, env=env, timeout=900)
+    subprocess.run([*pip, str(wheel)], check=True, env=env, timeout=900)
+    freeze = subprocess.run([str(bin_ / "python"), "-m", "pip", "freeze"], check=True, env=env, capture_output=True, text=True).stdout
+    kept = {name: v for name, v in (line.split("==") for line in freeze.splitlines() if "==" in line) if name in oldest_stack()}
+    assert kept == oldest_stack(), "pip replaced the user's libraries"
+    old = subprocess.run([str(bin_ / "python"), "-c", VALUES], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert old.returncode == 0, old.stderr
+    new = subprocess.run([sys.executable, "-c", VALUES], env=user_env(), capture_output=True, text=True, timeout=600)
+    assert new.returncode == 0, new.stderr
+    old, new = json.loads(old.stdout), json.loads(new.stdout)
+    assert old["stack"] == list(oldest_stack().values()) and old["stack"] != new["stack"]
+    assert set(old["tables"]) == {f"{v}/{t}" for v in cc.versions(ROOT) for t in cc.tables(v)}
+    assert old["tables"] == new["tables"]

@@ -1,9 +1,13 @@
 """cartel-campaign-data: events, actors, designations and quotes from five news articles.
 
     >>> import cartel_campaign as cc
-    >>> cc.tables()
-    >>> events = cc.load("events")            # newest release
+    >>> cc.versions()                          # the releases this install carries
+    >>> cc.tables()                            # table names of the newest release
+    >>> cc.describe("events")                  # its data dictionary: columns, types, allowed values
+    >>> events = cc.load("events")             # a pandas DataFrame (backend="arrow" or "polars" too)
     >>> old = cc.load("events", version="0.1.0")
+    >>> cc.path("events", format="csv")        # the file itself, for DuckDB, polars, R, ...
+    >>> print(cc.article_text(events.article_id[0]))
 
 Loading needs only pandas and pyarrow; validation (pandera, Frictionless) lives in
 ``cartel_campaign.validate`` and is never imported on the load path.
@@ -18,14 +22,21 @@ from pathlib import Path
 
 from ._version import __version__
 
-__all__ = ["__version__", "load", "load_all", "tables", "versions", "data_root", "release_dir", "datapackage"]
+__all__ = ["__version__", "load", "load_all", "tables", "versions", "describe", "path", "article_text",
+           "data_root", "release_dir", "datapackage", "ReleaseError"]
 
 DATA_ENV = "CARTEL_CAMPAIGN_DATA"
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
+FORMATS = ("parquet", "csv")
+BACKENDS = {"pandas": "pandas", "arrow": "pyarrow", "polars": "polars"}
+
+
+class ReleaseError(ValueError):
+    """A version, table, format, backend or article the installed data does not have."""
 
 
 def data_root() -> Path:
-    """Folder holding datapackage.json, dataset/ and seeds/.
+    """Folder holding datapackage.json, dataset/ and seeds/ (and docs/CODEBOOK.md, CHANGELOG.md, CITATION.cff).
 
     Installed from a wheel, that is the package's ``data`` folder (found with
     importlib.resources); in a source checkout it is the repository root. The
@@ -52,18 +63,30 @@ def _version_key(v: str) -> tuple[int, ...]:
 
 
 def versions(root: Path | None = None) -> list[str]:
-    """Published dataset versions, oldest first."""
+    """Dataset versions this install carries (the folders dataset/X.Y.Z with a datapackage.json), oldest first."""
     base = Path(root or data_root()) / "dataset"
     found = [p.name for p in base.iterdir() if _VERSION.match(p.name) and (p / "datapackage.json").is_file()] if base.is_dir() else []
     return sorted(found, key=_version_key)
 
 
+def checked_version(version, root: Path | None = None) -> str:
+    """`version` if it is one of versions(root) (None: the package's version); else TypeError/ReleaseError.
+
+    Only a name from that list is ever joined to a path, so no argument can reach outside dataset/.
+    """
+    version = __version__ if version is None else version
+    known = versions(root)
+    if not isinstance(version, str):
+        raise TypeError(f"version must be a string such as {known[-1] if known else '1.0.0'!r}, not "
+                        f"{type(version).__name__}; published versions: {', '.join(known) or 'none'}")
+    if version not in known:
+        raise ReleaseError(f"unknown dataset version {version!r}; published versions: {', '.join(known) or 'none'}")
+    return version
+
+
 def release_dir(version: str | None = None) -> Path:
-    version = version or __version__
-    path = data_root() / "dataset" / version
-    if not (path / "datapackage.json").is_file():
-        raise ValueError(f"unknown dataset version {version!r}; published versions: {', '.join(versions()) or 'none'}")
-    return path
+    """The folder of one release (a published version only)."""
+    return data_root() / "dataset" / checked_version(version)
 
 
 @lru_cache(maxsize=None)
@@ -81,19 +104,90 @@ def tables(version: str | None = None) -> list[str]:
     return [r["name"] for r in datapackage(version)["resources"]]
 
 
-def load(table: str, version: str | None = None):
-    """Load one table of a release as a pandas DataFrame.
+def _resource(table: str, version: str | None) -> dict:
+    resources = {r["name"]: r for r in datapackage(version)["resources"]}
+    if table not in resources:
+        raise ReleaseError(f"unknown table {table!r}; tables: {', '.join(resources)}")
+    return resources[table]
 
-    Dates come back as datetime64, integers as nullable Int64, text and ids as strings.
+
+def path(table: str, version: str | None = None, format: str = "parquet") -> Path:
+    """The file of one table of a release: ``format`` is "parquet" (typed) or "csv" (see the release's datapackage.json).
+
+    For DuckDB, polars, R or any tool that reads files: ``duckdb.sql(f"SELECT * FROM '{cc.path('events')}'")``.
     """
-    names = tables(version)
-    if table not in names:
-        raise ValueError(f"unknown table {table!r}; tables: {', '.join(names)}")
-    import pyarrow.parquet as pq
-
-    return pq.read_table(release_dir(version) / f"{table}.parquet").to_pandas(date_as_object=False)
+    if format not in FORMATS:
+        raise ReleaseError(f"unknown format {format!r}; formats: {', '.join(FORMATS)}")
+    _resource(table, version)
+    return release_dir(version) / f"{table}.{format}"
 
 
-def load_all(version: str | None = None) -> dict:
-    """Every table of a release, as {name: DataFrame}."""
-    return {name: load(name, version) for name in tables(version)}
+def load(table: str, version: str | None = None, backend: str = "pandas"):
+    """Load one table of a release (default: the newest) as a pandas DataFrame, an Arrow table or a polars DataFrame.
+
+    Tables: articles, actors, actor_aliases, events, event_actors, designations, quotes, claims,
+    claim_quotes, quote_exclusions, evidence, actor_mentions, actor_summary, crosswalk
+    (``tables(version)`` lists a release's own; ``describe(table)`` gives each column's type,
+    description and allowed values).
+
+    backend: "pandas" (dates datetime64, integers nullable Int64, text and ids strings), "arrow"
+    (a pyarrow.Table with the release's Arrow schema) or "polars" (needs polars: the `polars` extra).
+    """
+    if backend not in BACKENDS:
+        raise ReleaseError(f"unknown backend {backend!r}; backends: {', '.join(BACKENDS)}")
+    file = path(table, version)
+    from . import release
+
+    if backend == "polars":
+        try:
+            import polars
+        except ModuleNotFoundError:
+            raise ModuleNotFoundError("load(..., backend='polars') needs polars, which is not installed; "
+                                      "install it with: pip install 'cartel-campaign-data[polars]'", name="polars") from None
+        return polars.from_arrow(release.read_parquet(file))
+    table_ = release.read_parquet(file)
+    return table_ if backend == "arrow" else release.to_pandas(table_)
+
+
+def load_all(version: str | None = None, backend: str = "pandas") -> dict:
+    """Every table of a release, as {name: table} (see load)."""
+    return {name: load(name, version, backend) for name in tables(version)}
+
+
+def describe(table: str | None = None, version: str | None = None):
+    """The data dictionary of a release from its datapackage.json, as a pandas DataFrame.
+
+    One row per column (of ``table``, or of every table): table, column, type, required, unique,
+    allowed (the allowed values, or the pattern a text must match), description.
+    """
+    import pandas as pd
+
+    names = [_resource(table, version)["name"]] if table is not None else tables(version)
+    rows = [{"table": r["name"], "column": f["name"], "type": f["type"],
+             "required": bool(f.get("constraints", {}).get("required", False)),
+             "unique": bool(f.get("constraints", {}).get("unique", False)),
+             "allowed": _allowed(f.get("constraints", {})), "description": f.get("description", "")}
+            for r in datapackage(version)["resources"] if r["name"] in names for f in r["schema"]["fields"]]
+    return pd.DataFrame(rows, columns=["table", "column", "type", "required", "unique", "allowed", "description"])
+
+
+def _allowed(constraints: dict) -> str:
+    if "enum" in constraints:
+        return ", ".join(map(str, constraints["enum"]))
+    if "pattern" in constraints:
+        return f"matches {constraints['pattern']}"
+    if "minimum" in constraints:
+        return f">= {constraints['minimum']}"
+    return ""
+
+
+def article_text(article_id: str, version: str | None = None) -> str:
+    """The full text of one source article (an ``article_id`` of the articles table, e.g. from ``load("quotes")``).
+
+    Character offsets in the tables (char_start, char_end) index this string.
+    """
+    articles = load("articles", version, backend="arrow").select(["article_id", "seed_file"]).to_pylist()
+    files = {row["article_id"]: row["seed_file"] for row in articles}
+    if article_id not in files:
+        raise ReleaseError(f"unknown article {article_id!r}; articles: {', '.join(files)}")
+    return (data_root() / files[article_id]).read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 validation or check failure (the data is wrong or out o
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -19,19 +20,23 @@ def cmd_build(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from . import data_root, versions
+    import pandera  # noqa: F401 - the `validate` extra: missing, it is one line before any output
+    import frictionless  # noqa: F401
+
+    from . import checked_version, data_root, versions
     from .validate import check_frictionless, root_datapackage_problems, validate_release
 
     root = Path(args.root).resolve() if args.root else data_root()
-    chosen = [args.version] if args.version else versions(root)
+    from .build import verify
+
+    if verify.is_checkout(root):
+        import yaml  # noqa: F401 - a checkout is also checked against a rebuild (the `build` extra): missing, one line first
+    chosen = [checked_version(args.version, root)] if args.version else versions(root)
     if not chosen:
-        print("error: no published release found", file=sys.stderr)
+        print(f"error: no published release found in {root}", file=sys.stderr)
         return 2
     failed = 0
     for v in chosen:
-        if not (root / "dataset" / v / "datapackage.json").is_file():
-            print(f"error: unknown version {v!r}; published: {', '.join(versions(root))}", file=sys.stderr)
-            return 2
         print(f"validating release {v}…", file=sys.stderr, flush=True)
         problems = validate_release(v, root)
         for p in problems:
@@ -69,24 +74,37 @@ def validate_checkout(root: Path) -> list[str] | None:
 
 
 def cmd_info(args) -> int:
-    import json
-
-    from . import __version__, data_root, versions
-
-    root = data_root()
-    print(f"cartel-campaign-data {__version__} (data in {root})")
-    print(f"versions: {', '.join(versions())}")
-    desc = json.loads((root / "dataset" / (args.version or __version__) / "datapackage.json").read_text(encoding="utf-8"))
+    from . import __version__, data_root, datapackage, path, versions
     from .release import row_count
 
-    print(f"tables in {desc['version']}:")
+    desc = datapackage(args.version)
+    say = wrapper()
+    say(f"cartel-campaign-data {__version__} (data in {data_root()})")
+    say(f"versions: {', '.join(versions())}")
+    say(f"tables in {desc['version']} (rows, description; the columns of each: cartel_campaign.describe(TABLE)):")
     for res in desc["resources"]:
-        n = row_count(root / "dataset" / desc["version"] / res["parquet_path"])
-        print(f"  {res['name']:<18} {n:>6} rows  {res['title'] if res['title'] != res['name'] else ''}{res['description'][:70]}")
-    print("sources:")
+        n = row_count(path(res["name"], desc["version"]))
+        say(f"{res['name']:<16} {n:>5}  {res['description']}", indent=24, first="  ")
+    say("sources:")
     for s in desc["sources"]:
-        print(f"  {s['path']}  sha256 {s['sha256']}")
+        say(f"{s['path']}  sha256 {s['sha256']}", indent=4, first="  ")
     return 0
+
+
+def wrapper():
+    """print() that wraps at the terminal's width (COLUMNS) between words, never inside one; unwrapped into a pipe."""
+    import shutil
+    import textwrap
+
+    width = shutil.get_terminal_size((0, 0)).columns
+
+    def say(text: str, indent: int = 0, first: str = "") -> None:
+        if width <= 0:
+            print(first + text)
+            return
+        print(textwrap.fill(text, max(width, 40), initial_indent=first, subsequent_indent=" " * indent,
+                            break_long_words=False, break_on_hyphens=False))
+    return say
 
 
 def cmd_diff(args) -> int:
@@ -125,10 +143,18 @@ OPTIONAL = {"yaml": "build", "matplotlib": "build", "pandera": "validate", "fric
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run a command; a missing optional library is one line and exit 2, never a traceback."""
+    """Run a command; an unknown version or table, or a missing optional library, is one line and exit 2, never a traceback."""
+    from . import ReleaseError
+
     argv = sys.argv[1:] if argv is None else argv
     try:
         return run(argv)
+    except ReleaseError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. `cartel-campaign info | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except ModuleNotFoundError as err:
         top = (err.name or "").split(".")[0]
         if top not in OPTIONAL:

@@ -38,7 +38,7 @@ def kill_point(name: str) -> None:
 
 def descriptor(meta: dict, schemas: dict, version: str, sources: list[dict], stats: dict, prefix: str = "") -> dict:
     """The Data Package descriptor of a release; `prefix` makes paths relative to the repository root."""
-    out = {k: meta[k] for k in ("name", "title", "description", "homepage", "keywords", "licenses", "contributors")}
+    out = {k: meta[k] for k in ("name", "title", "description", "homepage", "keywords", "licenses", "contributors") if k in meta}
     out["version"] = version
     out["source_rights"] = meta["source_rights"]
     out["sources"] = sources
