@@ -187,7 +187,9 @@ REPLACED_FROM = REPLACE_POINTS.index("swapped")
 def draft_base(tmp_path_factory):
     """A project copy whose newest release is a published-in-place draft with a changed annotation."""
     root = copy_project(tmp_path_factory.mktemp("replace") / "base")
-    assert "status: draft" in (root / "seeds" / "releases.yaml").read_text(encoding="utf-8")
+    releases = root / "seeds" / "releases.yaml"
+    head, sep, newest = releases.read_text(encoding="utf-8").rpartition("\n- version: ")
+    releases.write_text(head + sep + newest.replace("status: published", "status: draft", 1), encoding="utf-8")  # the newest, still a draft here
     ann = root / "seeds" / "004_a369d1b0aa72c426.yaml"
     old = "note: The article does not give the date of the announcement."
     ann.write_text(ann.read_text(encoding="utf-8").replace(old, old[:-1] + " (replace test)."), encoding="utf-8")
