@@ -15,6 +15,7 @@ and nothing is corrupted.
 """
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import signal
@@ -24,10 +25,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, tree_bytes
+from conftest import add_correction, copy_project, tree_bytes
 
 import cartel_campaign as cc
-from cartel_campaign.build import publish
+from cartel_campaign.build import pipeline, publish
 from cartel_campaign.validate import check_frictionless, validate_release
 
 NEW = "99.0.0"
@@ -173,3 +174,207 @@ def test_the_lock_refuses_a_second_build(base, tmp_path):
     assert result.returncode == 2
     assert result.stderr == f"error: {root / '.build.lock'}: another build is running in this checkout (lock held); wait for it to finish\n"
     assert snapshot(root) == before
+
+
+# ---------------------------------------------------------------- replacing a draft ----
+# The newest release is a draft that is already in dataset/; a changed annotation makes the build
+# replace its folder. dataset/<draft>/ must be at every moment the old or the new release, whole.
+REPLACE_POINTS = ["validated", "swapped", "wrote datapackage.json"]
+REPLACED_FROM = REPLACE_POINTS.index("swapped")
+
+
+@pytest.fixture(scope="module")
+def draft_base(tmp_path_factory):
+    """A project copy whose newest release is a published-in-place draft with a changed annotation."""
+    root = copy_project(tmp_path_factory.mktemp("replace") / "base")
+    releases = root / "seeds" / "releases.yaml"
+    head, sep, newest = releases.read_text(encoding="utf-8").rpartition("\n- version: ")
+    releases.write_text(head + sep + newest.replace("status: published", "status: draft", 1), encoding="utf-8")  # the newest, still a draft here
+    ann = root / "seeds" / "004_a369d1b0aa72c426.yaml"
+    old = "note: The article does not give the date of the announcement."
+    ann.write_text(ann.read_text(encoding="utf-8").replace(old, old[:-1] + " (replace test)."), encoding="utf-8")
+    add_correction(root, "events", "004-cartel-de-los-soles-fto-announced")
+    return root
+
+
+@pytest.fixture(scope="module")
+def replaced(draft_base, tmp_path_factory):
+    """The draft's folder after a clean replace (what every recovery must end with)."""
+    root = tmp_path_factory.mktemp("replaced") / "project"
+    shutil.copytree(draft_base, root)
+    assert build(root).returncode == 0
+    return snapshot(root)
+
+
+@pytest.mark.parametrize("point", REPLACE_POINTS)
+def test_a_killed_replace_leaves_the_old_or_the_new_draft(point, draft_base, replaced, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(draft_base, root)
+    draft = cc.versions(root)[-1]
+    before = snapshot(root)
+    result = build(root, point)
+    assert result.returncode == -signal.SIGKILL, f"the build was not killed at {point!r}:\n{result.stderr}"
+    after = snapshot(root)
+    folder = {k: v for k, v in after.items() if k.startswith(f"dataset/{draft}/")}
+    expected = replaced if REPLACE_POINTS.index(point) >= REPLACED_FROM else before
+    assert folder == {k: v for k, v in expected.items() if k.startswith(f"dataset/{draft}/")}
+    assert {k: v for k, v in after.items() if k.startswith("dataset/") and not k.startswith(f"dataset/{draft}/")} == \
+        {k: v for k, v in before.items() if k.startswith("dataset/") and not k.startswith(f"dataset/{draft}/")}
+    assert validate_release(draft, root, use_frictionless=False) == []
+    # the next build recovers to the same bytes as an uninterrupted replace, without debris
+    again = build(root)
+    assert again.returncode == 0, again.stderr
+    assert snapshot(root) == replaced
+    assert list((root / ".build-tmp").iterdir()) == []
+
+
+@pytest.mark.parametrize("point", ["set aside", "replaced"])
+def test_a_replace_without_atomic_exchange_is_recovered(point, draft_base, replaced, tmp_path, monkeypatch):
+    """Where the system cannot swap two folders at once, the old draft is set aside for the two renames; a build
+    that dies in between (simulated in-process: no cleanup of the set-aside folder) is put right by the next one."""
+    root = tmp_path / "project"
+    shutil.copytree(draft_base, root)
+    draft = cc.versions(root)[-1]
+
+    class Killed(BaseException):
+        pass
+
+    def die(name):
+        if name == point:
+            raise Killed
+
+    monkeypatch.setattr(publish, "exchange", lambda a, b: False)
+    monkeypatch.setattr(publish, "kill_point", die)
+    with pytest.raises(Killed):
+        pipeline.main(["--root", str(root), "-q"])
+    assert (root / ".build-tmp" / f"replaced-{draft}").is_dir()
+    assert (root / "dataset" / draft).is_dir() == (point == "replaced")
+    monkeypatch.undo()
+    monkeypatch.setattr(publish, "exchange", lambda a, b: False)
+    assert pipeline.main(["--root", str(root), "-q"]) == 0
+    assert snapshot(root) == replaced
+    assert list((root / ".build-tmp").iterdir()) == []
+
+
+# ---------------------------------------------------------------- operating-system faults ----
+# In-process: the fault is injected where the operating system would raise it. Each gives one line
+# `error: ...` and exit 2, leaves the published releases and datapackage.json as they were, and
+# leaves nothing that stops the next build.
+def fault_build(root: Path, capsys) -> tuple[int, str]:
+    capsys.readouterr()
+    code = pipeline.main(["--root", str(root), "-q"])
+    return code, capsys.readouterr().err
+
+
+def assert_one_line_error(code: int, err: str, *words: str) -> None:
+    assert code == 2, err
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err
+    for word in words:
+        assert word in err, err
+
+
+def assert_intact(root: Path, before: dict) -> None:
+    after = snapshot(root)
+    assert {k: v for k, v in after.items() if k.startswith("dataset/")} == {k: v for k, v in before.items() if k.startswith("dataset/")}
+    assert after["datapackage.json"] == before["datapackage.json"]
+    assert [p for p in (root / "dataset").iterdir() if p.name.startswith(".")] == []
+    assert not list(root.rglob(".*.tmp-*")), "temporary files were left behind"
+
+
+def fresh(source: Path, tmp_path: Path) -> tuple[Path, dict]:
+    root = tmp_path / "project"
+    shutil.copytree(source, root)
+    return root, snapshot(root)
+
+
+def raising(code: int, when=lambda *args: True, real=None):
+    def fake(*args, **kw):
+        if when(*args):
+            raise OSError(code, os.strerror(code), str(args[-1]) if args else None)
+        return real(*args, **kw)
+    return fake
+
+
+def test_disk_full_while_staging(base, tmp_path, capsys, monkeypatch):
+    root, before = fresh(base, tmp_path)
+    monkeypatch.setattr(publish, "write_table", raising(errno.ENOSPC))
+    code, err = fault_build(root, capsys)
+    assert_one_line_error(code, err, "No space left on device", "ENOSPC")
+    assert_intact(root, before)
+    assert list((root / ".build-tmp").iterdir()) == []
+    monkeypatch.undo()
+    assert fault_build(root, capsys)[0] == 0
+
+
+def test_disk_full_while_writing_datapackage_json(base, tmp_path, capsys, monkeypatch):
+    root, before = fresh(base, tmp_path)
+    real = Path.write_bytes
+
+    def half_then_full(self, data):
+        if self.name.startswith(".datapackage.json.tmp-"):
+            real(self, data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", half_then_full)
+    code, err = fault_build(root, capsys)
+    assert_one_line_error(code, err, "No space left on device")
+    assert (root / "datapackage.json").read_bytes() == before["datapackage.json"]
+    assert not list(root.glob(".datapackage.json.tmp-*"))
+    assert validate_release(NEW, root, use_frictionless=False) == []  # moved in whole before the fault
+    monkeypatch.undo()
+    assert fault_build(root, capsys)[0] == 0
+    assert (root / "datapackage.json").read_bytes() == publish.json_text(publish.root_descriptor(root / "dataset" / NEW, NEW)).encode()
+
+
+@pytest.mark.parametrize("code", [errno.EROFS, errno.EACCES, errno.EXDEV])
+def test_moving_a_new_release_in_fails(code, base, tmp_path, capsys, monkeypatch):
+    """A read-only dataset/ (root ignores chmod, so the refusal is injected), no permission, another device."""
+    root, before = fresh(base, tmp_path)
+    monkeypatch.setattr(os, "rename", raising(code, lambda a, b: Path(b).name == NEW, os.rename))
+    result, err = fault_build(root, capsys)
+    assert_one_line_error(result, err, os.strerror(code), errno.errorcode[code], f"dataset/{NEW}")
+    assert_intact(root, before)
+    assert not (root / "dataset" / NEW).exists()
+    assert list((root / ".build-tmp").iterdir()) == []
+
+
+@pytest.mark.parametrize("atomic", [True, False])
+def test_replacing_a_draft_across_devices_keeps_the_old_draft(atomic, draft_base, tmp_path, capsys, monkeypatch):
+    root, before = fresh(draft_base, tmp_path)
+    draft = cc.versions(root)[-1]
+    if atomic:
+        monkeypatch.setattr(publish, "exchange", raising(errno.EXDEV))
+    else:
+        monkeypatch.setattr(publish, "exchange", lambda a, b: False)
+        monkeypatch.setattr(os, "rename", raising(errno.EXDEV, lambda a, b: Path(b).name == draft and "replaced-" not in Path(a).name, os.rename))
+    code, err = fault_build(root, capsys)
+    assert_one_line_error(code, err, "Invalid cross-device link")
+    assert_intact(root, before)
+    assert list((root / ".build-tmp").iterdir()) == []
+
+
+def test_a_lock_file_that_is_a_folder(base, tmp_path, capsys):
+    root, before = fresh(base, tmp_path)
+    (root / ".build.lock").mkdir()
+    code, err = fault_build(root, capsys)
+    assert_one_line_error(code, err, ".build.lock: expected the build's lock file, found a folder; remove it and build again")
+    assert_intact(root, before)
+
+
+def test_leftover_temporary_paths_of_the_wrong_kind(base, tmp_path, capsys):
+    """.build-tmp a file, a temporary datapackage.json that is a folder, a set-aside draft that is a file:
+    the build's own leftovers, whatever their kind, are removed and the build goes on."""
+    root, _ = fresh(base, tmp_path)
+    (root / ".build-tmp").write_text("not a folder")
+    (root / f".datapackage.json.tmp-{os.getpid() + 1}").mkdir()
+    (root / f".CHANGELOG.md.tmp-{os.getpid() + 1}").symlink_to(root / "seeds")
+    code, err = fault_build(root, capsys)
+    assert code == 0, err
+    assert not list(root.glob(".*.tmp-*"))
+    (root / ".build-tmp" / "replaced-1.0.0").write_text("not a release")
+    (root / ".build-tmp" / "123-stale").mkdir()
+    assert pipeline.main(["--root", str(root), "-q", "--force"]) == 0
+    assert list((root / ".build-tmp").iterdir()) == []
+    assert validate_release("1.0.0", root, use_frictionless=False) == []

@@ -963,6 +963,29 @@ def _(s):
 def _(s):
     s.replace(A4, "our country\n    attribution: direct\n", "our country\n    attribution: anonymous\n")
     return {"line": s.replace(A4, "    speaker: donald-trump\n    text: We’re stopping", "    speaker: 001-unnamed-defense-department-official\n    text: We’re stopping")}
+@case("published-entry-removed", "{RELEASES}: expected an entry for every release in dataset/; found dataset/0.1.0/ with none (a published release's entry is never removed or changed: put it back; anything else does not belong in dataset/)")
+def _(s):
+    text = s.read(RELEASES)
+    start = text.index("- version: 0.1.0")
+    s.write(RELEASES, text[:start] + text[text.index("- version: 1.0.0"):])
+
+
+@case("published-entry-renamed", "{RELEASES}:{line}: release 1.0.1 is listed but dataset/1.0.1/ is not published")
+def _(s):
+    return {"line": s.replace(RELEASES, "- version: 1.0.0", "- version: 1.0.1")}
+
+
+@case("published-entries-reordered", "{RELEASES}:{line}: versions must increase: 0.1.0 comes after 1.0.0")
+def _(s):
+    text = s.read(RELEASES)
+    a, b, c = text.index("- version: 0.1.0"), text.index("- version: 1.0.0"), text.index("- version: 1.1.0")
+    s.write(RELEASES, text[:a] + text[b:c] + text[a:b] + text[c:])
+    return {"line": s.line(RELEASES, "- version: 0.1.0")}
+
+
+@case("version-that-is-code", "{RELEASES}:{line}: release #3: version must be a quoted version 'MAJOR.MINOR.PATCH' (e.g. '1.0.0'), found '1.1.0\"; import os'")
+def _(s):
+    return {"line": s.replace(RELEASES, "- version: 1.1.0", "- version: '1.1.0\"; import os'")}
 
 
 # ------------------------------------------------------------------ the test ----

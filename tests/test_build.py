@@ -127,3 +127,34 @@ def subprocess_build(root):
     import sys
 
     return subprocess.run([sys.executable, str(root / "build" / "pipeline.py"), "--root", str(root)], capture_output=True, text=True, timeout=600)
+
+
+def test_the_version_file_is_a_python_literal_whatever_the_version():
+    """_version.py is run by `import cartel_campaign`: no value can break it (the schema also refuses such versions)."""
+    import ast
+
+    from cartel_campaign.build import docs, publish
+
+    for version in ("1.1.0", '1.0.0"; import os; os._exit(3) #', "1.0.0\\", "1.0.0\n__version__ = 'x'", "1.0.0\u2028"):
+        text = docs.version_file(version)
+        tree = ast.parse(text)
+        assert [ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign)] == [version]
+        publish.check_generated({publish.VERSION_FILE: text.encode()}, version)
+
+
+def test_a_generated_file_that_would_not_load_is_refused_before_anything_is_written(tmp_path):
+    import pytest
+
+    from cartel_campaign.build import publish
+    from cartel_campaign.build.errors import BuildError
+
+    bad = {
+        publish.VERSION_FILE: b'__version__ = "1.0.0"; import os\n__version__ = "2"\n',
+        "datapackage.json": b'{"version": "1.0.0",}',
+    }
+    staged = tmp_path / "staged"
+    staged.mkdir()
+    for rel, data in bad.items():
+        with pytest.raises(BuildError, match=f"^{rel}: the generated file would not load"):
+            publish.publish(tmp_path, staged, "1.0.0", {rel: data}, draft=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["staged"]

@@ -333,3 +333,114 @@ def test_the_real_command_exits_1_and_names_the_file(broken_copy):
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 1, result.stdout + result.stderr
     assert f"{NEWEST}/designations.csv: listed in manifest.json but missing" in result.stdout
+
+
+# ------------------------------------------------ consistent rewrites: facts, not checksums ----
+# Every file of a release rewritten so that rows, CSV, Parquet, manifest and the release's own
+# descriptor agree. Checksums cannot see it; the facts can.
+OLDER = "1.0.0"  # a published release that seeds/ no longer build: only the evidence-tied rules guard it
+
+
+def rewrite_consistently(folder: Path, name: str, table: pa.Table, *, root_descriptor: bool = False) -> None:
+    write_table(folder, name, table)
+    paths = [folder / "datapackage.json"] + ([folder.parents[1] / "datapackage.json"] if root_descriptor else [])
+    for path in paths:
+        desc = json.loads(path.read_text(encoding="utf-8"))
+        res = next(r for r in desc["resources"] if r["name"] == name)
+        res["bytes"], res["hash"] = (folder / f"{name}.csv").stat().st_size, f"sha256:{sha256_file(folder / f'{name}.csv')}"
+        path.write_text(publish.json_text(desc), encoding="utf-8")
+    rewrite_manifest(folder)
+
+
+def changed(folder: Path, name: str, key: str, value, column: str, new) -> pa.Table:
+    table = pq.read_table(folder / f"{name}.parquet")
+    return set_cell(table, column, row_of(table, key, value), new)
+
+
+def wheel_layout(root: Path, dest: Path) -> Path:
+    """What an installed wheel holds: dataset/, datapackage.json and the articles, no seeds/releases.yaml."""
+    import shutil
+
+    shutil.copytree(root / "dataset", dest / "dataset")
+    shutil.copy(root / "datapackage.json", dest / "datapackage.json")
+    (dest / "seeds").mkdir()
+    for txt in (root / "seeds").glob("*.txt"):
+        shutil.copy(txt, dest / "seeds" / txt.name)
+    return dest
+
+
+def test_a_consistent_rewrite_of_the_newest_release_fails_against_the_rebuild(broken_copy, capsys):
+    """The hole of issue 13.4: strike -> killing in Parquet, CSV, manifest and both descriptors."""
+    folder = broken_copy / "dataset" / NEWEST
+    rewrite_consistently(folder, "events", changed(folder, "events", "event_id", "001-us-20th-strike-on-vessels", "event_type", "killing"),
+                         root_descriptor=True)
+    code, out = validate(broken_copy, capsys)
+    assert code == 1, out
+    assert f"  checkout: dataset/{NEWEST}/events.csv: differs from a rebuild of seeds/" in out
+    assert f"  checkout: dataset/{NEWEST}/events.parquet: differs from a rebuild of seeds/" in out
+
+
+OLDER_REWRITES = {
+    "fatalities": (("events", "event_id", "001-us-20th-strike-on-vessels", "fatalities", 5),
+                   "events: 001-us-20th-strike-on-vessels: fatalities 5 does not appear in the event's evidence text"),
+    "quote-text": (("quotes", "quote_id", "000-rubio-confronted", "text", "confessed."), "quotes: row 0: "),
+    "title": (("articles", "article_id", None, "title", "A different headline"), "articles: 000_41a7ef844e344957: title 'A different headline' is not the start"),
+}
+
+
+@pytest.mark.parametrize("layout", ["checkout", "wheel"])
+@pytest.mark.parametrize("name", list(OLDER_REWRITES))
+def test_a_consistent_rewrite_of_an_older_release_fails_on_its_evidence(name, layout, broken_copy, tmp_path, capsys):
+    """An older release cannot be rebuilt; the rules that tie values to the articles (the build's own) catch it,
+    in a checkout and where only the articles are present (an installed wheel)."""
+    (table, key, value, column, new), expected = OLDER_REWRITES[name]
+    folder = broken_copy / "dataset" / OLDER
+    if value is None:
+        value = pq.read_table(folder / f"{table}.parquet").column(key)[0].as_py()
+    rewrite_consistently(folder, table, changed(folder, table, key, value, column, new))
+    root = broken_copy if layout == "checkout" else wheel_layout(broken_copy, tmp_path / "wheel")
+    code = cli.main(["validate", "--root", str(root), "--version", OLDER])
+    out = capsys.readouterr()
+    assert code == 1, out.out + out.err
+    assert f"release {OLDER}: " in out.out and expected in out.out, out.out
+    assert ("checkout:" in out.out) == (layout == "checkout")  # (the checkout's rebuild may object too: the draft corrects 1.0.0)
+
+
+def test_the_root_datapackage_must_be_the_newest_releases(broken_copy, capsys):
+    (broken_copy / "datapackage.json").write_text(publish.json_text(publish.root_descriptor(broken_copy / "dataset" / OLDER, OLDER)), encoding="utf-8")
+    code, out = validate(broken_copy, capsys)
+    assert code == 1, out
+    assert f"datapackage.json: expected the descriptor of the newest release, {NEWEST} (dataset/{NEWEST}/datapackage.json with paths from the root); found a different one (version '{OLDER}')" in out
+
+
+def test_a_release_descriptor_of_another_version(broken_copy, capsys):
+    path = broken_copy / "dataset" / OLDER / "datapackage.json"
+    path.write_text(path.read_text(encoding="utf-8").replace(f'"version": "{OLDER}"', '"version": "0.9.0"', 1), encoding="utf-8")
+    rewrite_manifest(path.parent)
+    code = cli.main(["validate", "--root", str(broken_copy), "--version", OLDER])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert f"{OLDER}/datapackage.json: version is '0.9.0', expected '{OLDER}' (the release's folder)" in out
+
+
+@pytest.mark.parametrize("kind", ["entry-removed", "stray-folder"])
+def test_releases_are_exactly_the_declared_ones(kind, broken_copy, capsys):
+    import shutil
+
+    if kind == "entry-removed":
+        path = broken_copy / "seeds" / "releases.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text[: text.index("- version: 0.1.0")] + text[text.index("- version: 1.0.0"):], encoding="utf-8")
+        stray = "0.1.0"
+    else:
+        stray = "0.0.9"
+        shutil.copytree(broken_copy / "dataset" / "0.1.0", broken_copy / "dataset" / stray)
+        publish.write_manifest(broken_copy / "dataset" / stray, stray)
+    code, out = validate(broken_copy, capsys)
+    assert code == 1, out
+    assert f"  checkout: seeds/releases.yaml: expected an entry for every release in dataset/; found dataset/{stray}/ with none" in out
+    # the build refuses the same (bad input: exit 2), and changes nothing
+    from cartel_campaign.build import pipeline
+
+    assert pipeline.main(["--root", str(broken_copy), "-q", "--force"]) == 2
+    assert f"error: seeds/releases.yaml: expected an entry for every release in dataset/; found dataset/{stray}/ with none" in capsys.readouterr().err

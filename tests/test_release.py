@@ -57,11 +57,27 @@ def test_published_files_were_never_changed_after_publication():
         pytest.skip("shallow clone: history incomplete")
     published = [r["version"] for r in pipeline.read_releases(ROOT) if r["status"] == "published"]  # a draft is rewritten freely
     for v in published:
-        log = subprocess.run(["git", "log", "--format=%h %s", "--diff-filter=MDR", "--", f"dataset/{v}"], cwd=ROOT,
+        since = _commit_that_published(v)
+        log = subprocess.run(["git", "log", "--format=%h %s", "--diff-filter=MDR", f"{since}..HEAD", "--", f"dataset/{v}"], cwd=ROOT,
                              capture_output=True, text=True, check=True).stdout.strip()
         assert log == "", f"dataset/{v} was changed after publication:\n{log}"
         dirty = subprocess.run(["git", "status", "--porcelain", "--", f"dataset/{v}"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
         assert not [line for line in dirty.splitlines() if not line.startswith("??")], f"dataset/{v} has uncommitted edits:\n{dirty}"
+
+
+def _commit_that_published(version: str) -> str:
+    """The first commit whose seeds/releases.yaml lists `version` as published (entries without a
+    status, from before statuses existed, were all published)."""
+    import yaml
+
+    commits = subprocess.run(["git", "log", "--reverse", "--format=%H", "--", "seeds/releases.yaml"], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout.split()
+    for commit in commits:
+        text = subprocess.run(["git", "show", f"{commit}:seeds/releases.yaml"], cwd=ROOT, capture_output=True, text=True).stdout
+        entries = yaml.safe_load(text) or []
+        if any(str(e.get("version")) == version and e.get("status", "published") == "published" for e in entries):
+            return commit
+    raise AssertionError(f"no commit publishes {version} in seeds/releases.yaml")
 
 
 def test_changelog_has_an_entry_per_release_with_computed_counts():

@@ -24,9 +24,13 @@ def cmd_validate(args) -> int:
     import frictionless  # noqa: F401
 
     from . import checked_version, data_root, versions
-    from .validate import check_frictionless, validate_release
+    from .validate import check_frictionless, root_datapackage_problems, validate_release
 
     root = Path(args.root).resolve() if args.root else data_root()
+    from .build import verify
+
+    if verify.is_checkout(root):
+        import yaml  # noqa: F401 - a checkout is also checked against a rebuild (the `build` extra): missing, one line first
     chosen = [checked_version(args.version, root)] if args.version else versions(root)
     if not chosen:
         print(f"error: no published release found in {root}", file=sys.stderr)
@@ -39,11 +43,34 @@ def cmd_validate(args) -> int:
             print(f"  {v}: {p}")
         print(f"release {v}: {'valid' if not problems else f'{len(problems)} problem(s)'}")
         failed += bool(problems)
-    root_problems = check_frictionless(root / "datapackage.json")
+    root_problems = root_datapackage_problems(root) + check_frictionless(root / "datapackage.json")
     for p in root_problems:
         print(f"  datapackage.json: {p}")
     print(f"datapackage.json: {'valid' if not root_problems else f'{len(root_problems)} problem(s)'}")
-    return 1 if failed or root_problems else 0
+    checkout = validate_checkout(root)
+    if checkout is None:
+        return 2
+    return 1 if failed or root_problems or checkout else 0
+
+
+def validate_checkout(root: Path) -> list[str] | None:
+    """In a checkout: dataset/ against seeds/releases.yaml and the newest release against a rebuild
+    (needs the `build` extra); None when seeds/ cannot be read (bad input). Elsewhere nothing to do."""
+    from .build import verify
+    from .build.errors import BuildError
+
+    if not verify.is_checkout(root):
+        return []
+    print("checking the checkout: dataset/ against seeds/releases.yaml, the newest release against a rebuild of seeds/…", file=sys.stderr, flush=True)
+    try:
+        problems = verify.checkout_problems(root)
+    except BuildError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return None
+    for p in problems:
+        print(f"  checkout: {p}")
+    print(f"checkout: {'valid' if not problems else f'{len(problems)} problem(s)'}")
+    return problems
 
 
 def cmd_info(args) -> int:

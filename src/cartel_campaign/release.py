@@ -169,3 +169,15 @@ def manifest_entries(folder: Path) -> list[dict]:
 
 def write_manifest(folder: Path, version: str) -> None:
     (folder / MANIFEST).write_text(json_text({"version": version, "files": manifest_entries(folder)}), encoding="utf-8")
+
+
+def root_descriptor(release: Path, version: str) -> dict:
+    """The root datapackage.json: the newest release's descriptor, paths from the repository root."""
+    desc = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    prefix = f"dataset/{version}/"
+    for res in desc["resources"]:
+        res["path"] = prefix + res["path"]
+        res["parquet_path"] = prefix + res["parquet_path"]
+    for export in desc.get("exports", []):
+        export["path"] = prefix + export["path"]
+    return desc

@@ -146,6 +146,20 @@ def text_rule_problems(tables: dict, texts: dict[str, str]) -> list[str]:
     return problems
 
 
+#: Records whose ids start with their article's number (rules.id_prefix_rule, as in the build).
+ID_PREFIXED = {"quotes": "quote_id", "events": "event_id", "designations": "designation_id", "claims": "claim_id"}
+
+
+def id_prefix_problems(tables: dict) -> list[str]:
+    problems = []
+    for name, key in ID_PREFIXED.items():
+        for row in _rows(tables[name].select([key, "article_id"])) if name in tables else ():
+            message = rules.id_prefix_rule(row[key], row["article_id"])
+            if message:
+                problems.append(f"{name}: {key} {row[key]!r}: {message}")
+    return problems
+
+
 def evidence_coverage_problems(tables: dict) -> list[str]:
     """Every record of an evidenced table has evidence, and every evidence row a record."""
     problems = []
@@ -170,8 +184,8 @@ def evidence_coverage_problems(tables: dict) -> list[str]:
 def claim_problems(tables: dict) -> list[str]:
     """The claim rules of the build (cartel_campaign.rules), on a release: speech, quote links,
     reporting verbs of indirect claims, no event resting on claimed words, no claim recorded as an event."""
-    if "claims" not in tables:
-        return []
+    if not {"claims", "claim_quotes", "evidence", "quotes", "events"} <= tables.keys():
+        return []  # a table that could not be read is reported by read_release
     problems = []
     carried: dict = {}
     for row in _rows(tables["claim_quotes"]):
@@ -623,6 +637,7 @@ def content_problems(tables: dict, schemas: dict, root: Path, where=None, versio
     problems += checks.foreign_key_problems(tables, schemas)
     problems += check_tables_with_pandera(tables, schemas)
     problems += row_rule_problems(tables, where, version)
+    problems += id_prefix_problems(tables)
     problems += evidence_coverage_problems(tables)
     problems += claim_problems(tables)
     problems += same_event_problems(tables)
@@ -681,7 +696,9 @@ def validate_release(version: str | None = None, root: Path | None = None, *, fo
     if not (folder / "datapackage.json").is_file():
         return [f"{folder}: no datapackage.json (not a release)"]
     problems = check_manifest(folder)
-    _, tables, schemas, read_problems = read_release(folder)
+    package, tables, schemas, read_problems = read_release(folder)
+    if _VERSION.match(folder.name) and package.get("version") != folder.name:
+        problems.append(f"{folder.name}/datapackage.json: version is {package.get('version')!r}, expected {folder.name!r} (the release's folder)")
     problems += read_problems
     problems += content_problems(tables, schemas, root, _where(root), folder.name)
     problems += export_problems(folder, tables)
@@ -690,11 +707,33 @@ def validate_release(version: str | None = None, root: Path | None = None, *, fo
     return problems
 
 
+def root_datapackage_problems(root: Path) -> list[str]:
+    """The root datapackage.json is the newest release's descriptor (paths from the root), byte for byte."""
+    from . import versions
+
+    found = versions(root)
+    path = root / "datapackage.json"
+    if not found:
+        return []
+    newest = found[-1]
+    expected = release.json_text(release.root_descriptor(root / "dataset" / newest, newest)).encode()
+    if not path.is_file():
+        return [f"datapackage.json is missing; expected the descriptor of the newest release, {newest}"]
+    if path.read_bytes() != expected:
+        try:
+            said = json.loads(path.read_text(encoding="utf-8")).get("version")
+        except (ValueError, AttributeError, UnicodeDecodeError):
+            said = "unreadable"
+        return [f"datapackage.json: expected the descriptor of the newest release, {newest} (dataset/{newest}/datapackage.json "
+                f"with paths from the root); found a different one (version {said!r})"]
+    return []
+
+
 def validate_all(root: Path | None = None) -> dict[str, list[str]]:
     """Validate every published release and the root datapackage.json."""
     from . import data_root, versions
 
     root = Path(root) if root else data_root()
     results = {v: validate_release(v, root) for v in versions(root)}
-    results["datapackage.json"] = check_frictionless(root / "datapackage.json")
+    results["datapackage.json"] = root_datapackage_problems(root) + check_frictionless(root / "datapackage.json")
     return results

@@ -14,8 +14,8 @@ compares them with the committed files.
 from __future__ import annotations
 
 import io
-import textwrap
 import json
+import textwrap
 from pathlib import Path
 
 import pandas as pd
@@ -54,7 +54,7 @@ def explorer_pages(root: Path, staged: Path, releases: list) -> dict[str, bytes]
 
 
 def version_file(version: str) -> str:
-    return f'"""Generated from seeds/releases.yaml by build/docs.py: do not edit."""\n__version__ = "{version}"\n'
+    return f'"""Generated from seeds/releases.yaml by build/docs.py: do not edit."""\n__version__ = {json.dumps(version)}\n'  # a JSON string is a Python literal
 
 
 def _q(text: str) -> str:

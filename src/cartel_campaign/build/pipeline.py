@@ -11,6 +11,7 @@ files -> docs -> publish (one rename).
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import re
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import checks, rules
-from . import annotations, cache, corrections, derive, docs, publish
+from . import annotations, cache, corrections, derive, docs, publish, verify
 from .errors import BuildError
 from .provenance import Provenance
 from .tables import Sink
@@ -145,8 +146,8 @@ def check_tables(inp: Inputs, tables: dict) -> None:
         raise BuildError("build", None, "the derived tables break their schemas:\n  " + "\n  ".join(problems))
 
 
-def stage_release(root: Path, work: Path, version: str, stages: Stages) -> tuple[Path, dict]:
-    """Build everything into `work`; returns the staged release folder and generated files {relpath: bytes}."""
+def stage_release(root: Path, work: Path, version: str, stages: Stages, with_docs: bool = True) -> tuple[Path, dict]:
+    """Build everything into `work`; returns the staged release folder and generated files {relpath: bytes} (docs: with_docs)."""
     from ..validate import validate_written
 
     meta, schemas = load_schemas(root)
@@ -154,9 +155,7 @@ def stage_release(root: Path, work: Path, version: str, stages: Stages) -> tuple
     stages("reading and checking annotations")
     releases = annotations.load_releases(root / "seeds" / "releases.yaml", "seeds/releases.yaml", checker)
     annotations.load_corrections(root / "seeds" / "corrections.yaml", "seeds/corrections.yaml", checker, releases)
-    for rel in releases[:-1]:  # published (only the newest may be a draft)
-        if not (root / "dataset" / rel["version"] / "datapackage.json").is_file():
-            raise BuildError("seeds/releases.yaml", rel["line"], f"release {rel['version']} is listed but dataset/{rel['version']}/ is not published")
+    verify.check_release_folders(root, releases)
     inp = Inputs(root, meta, schemas, releases, checker)
     tables, sources = derive_tables(inp)
     stages("checking keys and constraints")
@@ -173,9 +172,10 @@ def stage_release(root: Path, work: Path, version: str, stages: Stages) -> tuple
         raise BuildError(f"dataset/{version}", None, "the build is invalid; nothing was published:\n  " + "\n  ".join(problems))
     publish.kill_point("validated")
     del tables
-    stages("generating docs")
     generated = {"datapackage.json": publish.json_text(publish.root_descriptor(staged, version)).encode()}
-    generated.update(docs.generate(root, staged, version, meta, schemas, releases))
+    if with_docs:
+        stages("generating docs")
+        generated.update(docs.generate(root, staged, version, meta, schemas, releases))
     stages("")
     return staged, generated
 
@@ -204,15 +204,26 @@ def build(root: Path, *, check_only: bool = False, quiet: bool = False, force: b
             return 1
         print(f"build --check: release {version} and generated files are up to date", file=sys.stderr)
         return 0
-    work_root = root / ".build-tmp"
-    work_root.mkdir(exist_ok=True)
+    try:
+        state = publish_newest(root, version, draft, stages, force)
+    except OSError as err:
+        raise os_error(root, err) from None
+    if state is None:
+        if not quiet:
+            print(f"[build] release {version}: unchanged (inputs and outputs identical to the last build; --force rebuilds)", file=sys.stderr)
+        return 0
+    if not quiet:
+        times = ", ".join(f"{k} {v:.2f}s" for k, v in stages.times.items())
+        print(f"[build] release {version} ({'draft' if draft else 'published'}): {state} ({times})", file=sys.stderr)
+    return 0
+
+
+def publish_newest(root: Path, version: str, draft: bool, stages: Stages, force: bool) -> str | None:
+    """Stage, validate and publish the newest release under the lock; None when the last build is still fresh."""
     with publish.build_lock(root):
+        work_root = publish.work_folder(root)  # also recovers what a killed build left
         if not force and cache.is_fresh(root, version):
-            if not quiet:
-                print(f"[build] release {version}: unchanged (inputs and outputs identical to the last build; --force rebuilds)", file=sys.stderr)
-            return 0
-        for stale in work_root.iterdir():  # left by a killed build (the lock says none is running)
-            shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
+            return None
         work = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=work_root))
         try:
             staged, generated = stage_release(root, work, version, stages)
@@ -220,10 +231,16 @@ def build(root: Path, *, check_only: bool = False, quiet: bool = False, force: b
             cache.record(root, version, list(generated))
         finally:
             shutil.rmtree(work, ignore_errors=True)
-    if not quiet:
-        times = ", ".join(f"{k} {v:.2f}s" for k, v in stages.times.items())
-        print(f"[build] release {version} ({'draft' if draft else 'published'}): {state} ({times})", file=sys.stderr)
-    return 0
+    return state
+
+
+def os_error(root: Path, err: OSError) -> BuildError:
+    """An operating-system fault (disk full, read-only, ...) as one line; the publish steps leave the previous state."""
+    name = errno.errorcode.get(err.errno, "") if err.errno else ""
+    path = Path(err.filename) if err.filename else None
+    where = (path.relative_to(root) if path and path.is_relative_to(root) else path) if path else "build"
+    return BuildError(where, None, f"the operating system refused to write ({err.strerror or err}{f', {name}' if name else ''}); "
+                                   "no file was left half-written; fix this and build again")
 
 
 def find_root(start: Path | None = None) -> Path | None:

@@ -7,8 +7,11 @@ overwritten (decided from that file alone, never from git); a draft is replaced.
 """
 from __future__ import annotations
 
+import ast
 import contextlib
 import copy
+import ctypes
+import errno
 import fcntl
 import json
 import os
@@ -16,7 +19,7 @@ import shutil
 import signal
 from pathlib import Path
 
-from ..release import json_text, sha256_file, write_manifest, write_table
+from ..release import json_text, root_descriptor, sha256_file, write_manifest, write_table  # noqa: F401 - root_descriptor: part of this module's API
 from . import exports
 from .errors import BuildError
 
@@ -75,28 +78,30 @@ def write_release(folder: Path, tables: dict, schemas: dict, meta: dict, version
     write_manifest(folder, version)
 
 
-def root_descriptor(release: Path, version: str) -> dict:
-    """The root datapackage.json: the newest release's descriptor, paths from the repository root."""
-    desc = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
-    prefix = f"dataset/{version}/"
-    for res in desc["resources"]:
-        res["path"] = prefix + res["path"]
-        res["parquet_path"] = prefix + res["parquet_path"]
-    for export in desc.get("exports", []):
-        export["path"] = prefix + export["path"]
-    return desc
-
-
 def same_tree(a: Path, b: Path) -> list[str]:
     """Files that differ between two folders (names relative to them)."""
     names = {p.relative_to(a) for p in a.rglob("*") if p.is_file()} | {p.relative_to(b) for p in b.rglob("*") if p.is_file()}
     return sorted(str(n) for n in names if not (a / n).is_file() or not (b / n).is_file() or (a / n).read_bytes() != (b / n).read_bytes())
 
 
+WORK = ".build-tmp"  # the build's own scratch folder in the checkout: staging, and a replaced draft set aside
+ASIDE = "replaced-"  # WORK/replaced-<version>: a draft's previous folder while its new one is moved in
+
+
+def remove(path: Path) -> None:
+    """Remove a leftover path of any kind (file, link or folder)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
 @contextlib.contextmanager
 def build_lock(root: Path):
     """One build at a time per checkout: a second one is refused, not queued."""
     path = root / ".build.lock"
+    if path.is_dir() and not path.is_symlink():
+        raise BuildError(path, None, "expected the build's lock file, found a folder; remove it and build again")
     with open(path, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -108,11 +113,105 @@ def build_lock(root: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def work_folder(root: Path) -> Path:
+    """The scratch folder, emptied of what a killed build left (call with the lock held).
+
+    A draft set aside by a replace that was killed is first put back or dropped (recover)."""
+    work = root / WORK
+    if work.is_symlink() or (work.exists() and not work.is_dir()):
+        work.unlink()
+    work.mkdir(exist_ok=True)
+    recover(root)
+    for stale in work.iterdir():
+        remove(stale)
+    return work
+
+
+def recover(root: Path) -> list[str]:
+    """Finish a draft replace that was killed between its two renames; returns the versions recovered.
+
+    WORK/replaced-<v> is the previous dataset/<v>/. If dataset/<v>/ exists, the new release
+    was moved in (it is complete: it was validated before the move) and the old one is dropped;
+    if not, the build died between the renames and the old release goes back in place.
+    """
+    recovered = []
+    for aside in sorted((root / WORK).glob(f"{ASIDE}*")):
+        target = root / "dataset" / aside.name[len(ASIDE):]
+        if target.exists() or not aside.is_dir():
+            remove(aside)
+        else:
+            os.rename(aside, target)
+            recovered.append(target.name)
+    return recovered
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
-    kill_point(f"writing {path.name}")
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(data)
+        kill_point(f"writing {path.name}")
+        os.replace(tmp, path)
+    except OSError:
+        remove(tmp)
+        raise
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where the system has no such call."""
+    func = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if func is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if func(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def replace_draft(root: Path, staged: Path, target: Path) -> None:
+    """Put a draft's new folder in place of its old one.
+
+    With an atomic exchange, dataset/<v>/ is at every moment the old or the new release; the old
+    one ends in the staging folder, which is removed after the build (or by the next one). Without
+    it, the old folder is set aside in WORK/replaced-<v> for the two renames; a kill in between is
+    put right by the next build (recover)."""
+    if exchange(staged, target):
+        kill_point("swapped")
+        remove(staged)
+        return
+    aside = root / WORK / f"{ASIDE}{target.name}"
+    os.rename(target, aside)
+    kill_point("set aside")
+    try:
+        os.rename(staged, target)
+    except OSError:
+        os.rename(aside, target)
+        raise
+    kill_point("replaced")
+    remove(aside)
+
+
+VERSION_FILE = "src/cartel_campaign/_version.py"
+
+
+def check_generated(generated: dict[str, bytes], version: str) -> None:
+    """Whatever the data, a generated file cannot break the package: the Python files compile and
+    _version.py says exactly the version (importing cartel_campaign runs it); JSON files parse."""
+    for rel, data in generated.items():
+        try:
+            if rel.endswith(".py"):
+                tree = ast.parse(data.decode("utf-8"), rel)
+                if rel == VERSION_FILE:
+                    said = [ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
+                            and [getattr(t, "id", None) for t in node.targets] == ["__version__"]]
+                    if said != [version]:
+                        raise ValueError(f"it sets __version__ to {said}, not {version!r}")
+            elif rel.endswith(".json"):
+                json.loads(data)
+        except (SyntaxError, ValueError, UnicodeDecodeError) as err:
+            raise BuildError(rel, None, f"the generated file would not load ({type(err).__name__}: {err}); nothing was published") from None
 
 
 def publish(root: Path, staged: Path, version: str, generated: dict[str, bytes], *, draft: bool) -> str:
@@ -120,6 +219,7 @@ def publish(root: Path, staged: Path, version: str, generated: dict[str, bytes],
 
     Returns 'published', 'unchanged' or 'replaced' (a draft only). Refuses to change a published release.
     """
+    check_generated(generated, version)
     target = root / "dataset" / version
     state = "published"
     if target.exists():
@@ -127,9 +227,7 @@ def publish(root: Path, staged: Path, version: str, generated: dict[str, bytes],
         if not diff:
             state = "unchanged"
         elif draft:
-            old = target.with_name(f".{version}.old-{os.getpid()}")
-            os.rename(target, old)
-            shutil.rmtree(old)
+            replace_draft(root, staged, target)
             state = "replaced"
         else:
             raise BuildError(
@@ -137,14 +235,14 @@ def publish(root: Path, staged: Path, version: str, generated: dict[str, bytes],
                 f"release {version} is already published and the rebuild differs ({', '.join(diff[:5])}); a published "
                 "version is never edited: add a new version to seeds/releases.yaml (status: draft)",
             )
-    if state != "unchanged":
+    if state == "published":
         target.parent.mkdir(exist_ok=True)
         os.rename(staged, target)
     kill_point("moved")
     for rel, data in generated.items():
         path = root / rel
         for stale in path.parent.glob(f".{path.name}.tmp-*"):  # left by a killed build (the lock says none is running)
-            stale.unlink()
+            remove(stale)
         if not path.is_file() or path.read_bytes() != data:
             path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(path, data)

@@ -1,0 +1,73 @@
+"""What `cartel-campaign validate` checks in a checkout, beyond each release on its own.
+
+* The releases are exactly the ones declared: the folders of dataset/ are the entries of
+  seeds/releases.yaml (every published entry has its folder, every folder an entry; the entries
+  are in version order, checked when the file is read). The build refuses the same things.
+* The newest release is what seeds/ build, byte for byte (rebuilt into a temporary folder):
+  a release rewritten consistently (rows, CSV, Parquet, manifest, descriptors agreeing) but
+  differing from its annotations fails here.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from .errors import BuildError
+
+
+def is_checkout(root: Path) -> bool:
+    return (root / "seeds" / "releases.yaml").is_file() and (root / "schemas").is_dir()
+
+
+def release_folder_problems(root: Path, releases: list[dict]) -> list[tuple[str, int | None, str]]:
+    """(file, line, message) for each difference between dataset/ and the entries of seeds/releases.yaml."""
+    listed = {rel["version"] for rel in releases}
+    problems = []
+    for rel in releases[:-1]:  # all published (only the newest may be a draft); the newest is the one the build makes
+        if not (root / "dataset" / rel["version"] / "datapackage.json").is_file():
+            problems.append(("seeds/releases.yaml", rel["line"], f"release {rel['version']} is listed but dataset/{rel['version']}/ is not published"))
+    base = root / "dataset"
+    for path in sorted(base.iterdir()) if base.is_dir() else []:
+        if path.name not in listed:
+            problems.append(("seeds/releases.yaml", None,
+                             f"expected an entry for every release in dataset/; found dataset/{path.name}{'/' if path.is_dir() else ''} with none "
+                             "(a published release's entry is never removed or changed: put it back; anything else does not belong in dataset/)"))
+    return problems
+
+
+def check_release_folders(root: Path, releases: list[dict]) -> None:
+    """The build's form: the first difference as a BuildError (bad input, exit 2)."""
+    problems = release_folder_problems(root, releases)
+    if problems:
+        file, line, message = problems[0]
+        raise BuildError(file, line, message)
+
+
+def rebuild_problems(root: Path, version: str) -> list[str]:
+    """Files of dataset/<version>/ that differ from a fresh build of seeds/ (docs are not generated)."""
+    from . import pipeline, publish
+
+    target = root / "dataset" / version
+    with tempfile.TemporaryDirectory(prefix="cc-validate-") as tmp:
+        try:
+            staged, _ = pipeline.stage_release(root, Path(tmp), version, pipeline.Stages(quiet=True), with_docs=False)
+        except BuildError as err:  # the build would refuse to make it: the release is not what seeds/ give
+            return [f"dataset/{version}: cannot be rebuilt from seeds/: {err}"]
+        return [f"dataset/{version}/{name}: differs from a rebuild of seeds/ (the release is not what its annotations "
+                "and articles give; rebuild it, or add a new version to seeds/releases.yaml)" for name in publish.same_tree(staged, target)]
+
+
+def checkout_problems(root: Path) -> list[str]:
+    """Every check of a checkout as a whole; raises BuildError when seeds/ cannot be read (bad input)."""
+    from . import pipeline
+
+    releases = pipeline.read_releases(root)
+    problems = [f"{file}{f':{line}' if line else ''}: {message}" for file, line, message in release_folder_problems(root, releases)]
+    newest = releases[-1]["version"]
+    if problems:  # the rebuild would refuse the same (the build checks dataset/ first)
+        return problems
+    if (root / "dataset" / newest / "datapackage.json").is_file():
+        problems += rebuild_problems(root, newest)
+    else:
+        problems.append(f"dataset/{newest}: not built; the newest entry of seeds/releases.yaml has no release (run the build)")
+    return problems
