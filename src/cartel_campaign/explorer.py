@@ -283,9 +283,10 @@ def evidence_link(span: Span) -> str:
             f'<span class="where">{html.escape(span.article_id)} [{span.start}:{span.end}]</span></li>')
 
 
-def record_row_html(table: RecordTable, row: dict, spans: list[Span], cls: str) -> str:
+def record_row_html(table: RecordTable, row: dict, spans: list[Span], cls: str, columns: tuple[list[str], list[str]]) -> str:
+    """One record's row; `columns` is shown_columns(table), computed once per table (it reads every row)."""
     record = Record(table.name, str(row[table.key]))
-    text_cols, short_cols = shown_columns(table)
+    text_cols, short_cols = columns
     texts = "".join(f'<p>{html.escape(cell_text(row.get(c)))}</p>' for c in text_cols if cell_text(row.get(c)))
     chips = "".join(f'<span class="chip"><b>{html.escape(c)}</b> {html.escape(cell_text(row.get(c)))}</span>'
                     for c in short_cols if cell_text(row.get(c)))
@@ -297,7 +298,8 @@ def record_row_html(table: RecordTable, row: dict, spans: list[Span], cls: str) 
 
 def table_html(table: RecordTable, spans_of: dict[Record, list[Span]], tables: list[RecordTable]) -> str:
     cls = colour_class(tables, Record(table.name, ""))
-    rows = "".join(record_row_html(table, row, spans_of.get(Record(table.name, str(row[table.key])), []), cls) for row in table.rows)
+    columns = shown_columns(table)
+    rows = "".join(record_row_html(table, row, spans_of.get(Record(table.name, str(row[table.key])), []), cls, columns) for row in table.rows)
     n_spans = sum(len(spans_of.get(Record(table.name, str(row[table.key])), [])) for row in table.rows)
     return (f'<section class="records" id="{html.escape(anchor("t", table.name))}">\n'
             f'<h2><span class="swatch {cls}"></span>{html.escape(table.name)}</h2>\n'
