@@ -238,19 +238,20 @@ def article_text_html(text: str, spans: list[Span], tables: list[RecordTable]) -
     return "".join(parts)
 
 
-def article_records_html(spans: list[Span], tables: list[RecordTable]) -> str:
-    """Beside the text: the records this article backs, by table, each a link to its row."""
+def article_records_html(spans: list[Span], tables: list[RecordTable], positions: dict) -> str:
+    """Beside the text: the records this article backs, by table (in table order: `positions`, each
+    record's row number, computed once for all articles), each a link to its row."""
     records = {r for s in spans for r in s.records}
     groups = []
     for table in tables:
-        mine = [Record(table.name, str(row[table.key])) for row in table.rows if Record(table.name, str(row[table.key])) in records]
+        mine = sorted((r for r in records if r.table == table.name and r in positions), key=positions.get)
         if mine:
             links = "".join(f'<li><a href="#{html.escape(record_anchor(r))}">{html.escape(r.record_id)}</a></li>' for r in mine)
             groups.append(f'<h3><span class="swatch {colour_class(tables, mine[0])}"></span>{html.escape(table.name)} ({len(mine)})</h3><ul>{links}</ul>')
     return f'<aside>{"".join(groups)}</aside>'
 
 
-def article_html(article: dict, text: str, spans: list[Span], tables: list[RecordTable]) -> str:
+def article_html(article: dict, text: str, spans: list[Span], tables: list[RecordTable], positions: dict) -> str:
     title = article.get("title") or ""
     n_records = len({r for s in spans for r in s.records})
     article_id = html.escape(article["article_id"])
@@ -258,7 +259,7 @@ def article_html(article: dict, text: str, spans: list[Span], tables: list[Recor
     return (f'<section class="article" id="{html.escape(anchor("a", article["article_id"]))}">\n'
             f'<h2>{heading}</h2>\n<p class="meta">article <code>{article_id}</code> · {"" if title else "no headline · "}'
             f'{len(spans)} evidence spans · {n_records} records</p>\n<div class="cols">'
-            f'<div class="text">{article_text_html(text, spans, tables)}</div>\n{article_records_html(spans, tables)}</div>\n</section>\n')
+            f'<div class="text">{article_text_html(text, spans, tables)}</div>\n{article_records_html(spans, tables, positions)}</div>\n</section>\n')
 
 
 # ---------------------------------------------------------------- record tables
@@ -397,6 +398,7 @@ def render(release_folder: Path, articles_dir: Path) -> str:
     name = package.get("name", "dataset")
     nav_articles = " ".join(f'<a href="#{html.escape(anchor("a", a["article_id"]))}">{html.escape(a["article_id"])}</a>' for a in articles)
     nav_tables = " ".join(f'<a href="#{html.escape(anchor("t", t.name))}">{html.escape(t.name)}</a>' for t in tables)
+    positions = {Record(t.name, str(row[t.key])): i for t in tables for i, row in enumerate(t.rows)}
     return "".join([
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
@@ -409,7 +411,7 @@ def render(release_folder: Path, articles_dir: Path) -> str:
         'click a record\'s evidence to come back.</p>\n',
         f'<nav>Articles: {nav_articles}</nav>\n<nav>Records: {nav_tables}</nav>\n',
         legend_html(tables), '\n</header>\n<main>\n',
-        *(article_html(a, texts[a["article_id"]], spans[a["article_id"]], tables) for a in articles),
+        *(article_html(a, texts[a["article_id"]], spans[a["article_id"]], tables, positions) for a in articles),
         *(table_html(t, spans_of, tables) for t in tables),
         f'</main>\n<script>\n{JS}\n</script>\n</body>\n</html>\n',
     ])
