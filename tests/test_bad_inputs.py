@@ -664,6 +664,12 @@ def _(s):
     return {"line": s.replace(A0, "    quotes: [000-rubio-masquerade-as-government]", "    quotes: [004-trump-see-what-happens]")}
 
 
+@case("claim-about-an-event-of-another-article", "{A0}:{line}: 000-rubio-us-never-recognized-maduro-regime: about_event: event '004-us-non-recognition-of-maduro-government' "
+      "belongs to article 004_a369d1b0aa72c426, not to this article 000_41a7ef844e344957")
+def _(s):
+    return {"line": s.replace(A0, "    about_event: 000-us-non-recognition-of-maduro-regime\n", "    about_event: 004-us-non-recognition-of-maduro-government\n")}
+
+
 @case("quote-carried-by-no-claim", "{A4}:{line}: 004-trump-see-what-happens: no claim lists this quote: link it from the claim it carries (claims[].quotes) or say why it carries none (no_claim: reason)")
 def _(s):
     s.replace(A4, "    no_claim: >-\n      A remark that asserts, threatens or offers nothing (\"We'll see what happens.\").\n", "")
@@ -730,7 +736,7 @@ def _(s):
     return {"line": s.replace(A2, "      facilitator: [donald-trump]", "      agent: [donald-trump]")}
 
 
-@case("same-event-of-another-type", "{A3}:{line}: 003-us-bounty-maduro: same_event_as '002-reward-for-maduro-arrest': the types differ (sanction vs reward); the texts do not report the same event")
+@case("same-event-of-another-type", "{A3}:{line}: 003-us-bounty-maduro: same_event_as: links '002-reward-for-maduro-arrest', but the types differ (sanction vs reward); the texts do not report the same event")
 def _(s):
     text = s.read(A3)
     at = text.index("    type: reward", text.index("  - id: 003-us-bounty-maduro"))

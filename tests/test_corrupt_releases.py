@@ -270,6 +270,15 @@ def _(folder):
     return ["an occurred event cannot start (2025-12-01) after the article's latest publication date 2025-11-23"]
 
 
+@fault("claim-about-another-articles-event-consistently")
+def _(folder):
+    """Issue 14: a claim is about an event of its own article (cross-row rule shared with the build)."""
+    table = pq.read_table(folder / "claims.parquet")
+    row = row_of(table, "claim_id", "000-rubio-us-never-recognized-maduro-regime")
+    _rewrite_cell(folder, "claims", "about_event_id", row, "004-us-non-recognition-of-maduro-government")
+    return ["event '004-us-non-recognition-of-maduro-government' belongs to article 004_a369d1b0aa72c426, not to this article 000_41a7ef844e344957"]
+
+
 # ------------------------------------------------------------------ tests ----
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory):

@@ -434,7 +434,7 @@ def cross_row_problems(rows: dict[str, list[dict]]):
                 yield table, row, col, cycles[row[id_col]]
     for e in events.values():
         other = events.get(e["same_event_as"]) if e["same_event_as"] is not None else None
-        problem = same_event_as_rule(e, other["article_id"] if other else None) if other is not e else None
+        problem = (same_event_as_rule(e, other["article_id"]) or same_event_rule(e, other)) if other and other is not e else None
         if problem:
             yield "events", e, "same_event_as", problem
     latest = {a["article_id"]: a["published_latest"] for a in rows.get("articles", [])}
@@ -460,9 +460,25 @@ def cross_row_problems(rows: dict[str, list[dict]]):
         problem = other and own_article_rule("event", d["event_id"], other["article_id"], d["article_id"])
         if problem:
             yield "designations", d, "event_id", problem
+    article_of = {"events": {e: r["article_id"] for e, r in events.items()},
+                  "designations": {d["designation_id"]: d["article_id"] for d in rows.get("designations", [])},
+                  "quotes": {q["quote_id"]: q["article_id"] for q in rows.get("quotes", [])}}
+    claims = {c["claim_id"]: c for c in rows.get("claims", [])}
+    for c in claims.values():
+        for col, table, what in (("about_event_id", "events", "event"), ("about_designation_id", "designations", "designation")):
+            problem = c[col] and own_article_rule(what, c[col], article_of[table].get(c[col]), c["article_id"])
+            if problem:
+                yield "claims", c, col, problem
+    for link in rows.get("claim_quotes", []):
+        claim = claims.get(link["claim_id"])
+        problem = claim and own_article_rule("quote", link["quote_id"], article_of["quotes"].get(link["quote_id"]), claim["article_id"])
+        if problem:
+            yield "claim_quotes", link, "quote_id", problem
 
 
 CROSS_TABLES = ("articles", "actors", "events", "quotes", "designations")
+#: Tables cross_row_problems also reads where a release has them (from 1.1.0 on).
+CROSS_TABLES_OPTIONAL = ("claims", "claim_quotes")
 
 
 #: Verbs (and phrases) by which an article reports what someone said, for claims with no quote.
@@ -585,10 +601,10 @@ def same_event_rule(event: dict, other: dict) -> str | None:
     """Rule 'same_event_as links events the texts agree on': same type, and overlapping dates where both are dated
     (an ongoing event's date is when it began: only its start counts)."""
     if event["event_type"] != other["event_type"]:
-        return f"same_event_as {other['event_id']!r}: the types differ ({event['event_type']} vs {other['event_type']}); the texts do not report the same event"
+        return f"links {other['event_id']!r}, but the types differ ({event['event_type']} vs {other['event_type']}); the texts do not report the same event"
     a, b = _date_span(event), _date_span(other)
     if a and b and (a[1] < b[0] or b[1] < a[0]):
-        return (f"same_event_as {other['event_id']!r}: the dates do not overlap ({a[0]}..{a[1]} vs {b[0]}..{b[1]}); "
+        return (f"links {other['event_id']!r}, but the dates do not overlap ({a[0]}..{a[1]} vs {b[0]}..{b[1]}); "
                 "the texts disagree on when it happened: keep two unlinked rows and say why in a note")
     return None
 

@@ -132,7 +132,7 @@ def text_rule_problems(tables: dict, texts: dict[str, str]) -> list[str]:
             if message:
                 problems.append(f"articles: {row['article_id']}: {message}")
     if all(t in tables for t in rules.CROSS_TABLES):
-        rows = {t: list(_rows(tables[t])) for t in rules.CROSS_TABLES}
+        rows = {t: list(_rows(tables[t])) for t in rules.CROSS_TABLES + rules.CROSS_TABLES_OPTIONAL if t in tables}
         for name, row, column, message in rules.cross_row_problems(rows):
             problems.append(f"{name}:{_id_of(row)}: {column}: {message}")
     if "events" in tables and "evidence" in tables:
@@ -272,20 +272,6 @@ def export_problems(folder: Path, tables: dict) -> list[str]:
             expected = sorted(tables["designations"]["designation_id"].to_pylist())
             if records != expected:
                 problems.append(f"{folder.name}/{export['path']}: Sanction record ids {records} are not the designations {expected}")
-    return problems
-
-
-def same_event_problems(tables: dict) -> list[str]:
-    """The same_event_as rule of the build on a release's events."""
-    if "events" not in tables:
-        return []
-    rows = {r["event_id"]: r for r in _rows(tables["events"])}
-    problems = []
-    for row in rows.values():
-        other = rows.get(row["same_event_as"]) if row["same_event_as"] else None
-        message = other and rules.same_event_rule(row, other)
-        if message:
-            problems.append(f"events: {row['event_id']}: {message}")
     return problems
 
 
@@ -640,7 +626,6 @@ def content_problems(tables: dict, schemas: dict, root: Path, where=None, versio
     problems += id_prefix_problems(tables)
     problems += evidence_coverage_problems(tables)
     problems += claim_problems(tables)
-    problems += same_event_problems(tables)
     if {"events", "event_actors", "designations", "evidence", "actor_aliases"} <= tables.keys():
         problems += word_rule_problems(tables, version)
     if "articles" in tables:

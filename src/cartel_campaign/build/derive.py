@@ -185,16 +185,13 @@ def designation_rows(checker: Checker, ann: Annotation, ids: Ids, sink, summary)
 
 def claim_rows(checker: Checker, ann: Annotation, ids: Ids, sink, event_spans: dict) -> set[str]:
     """claims, claim_quotes (+ evidence); returns the ids of the quotes that carry a claim.
-    The quotes, events and designations a claim names must be this article's."""
-    own = {t: set(ann.local_ids[t]) for t in ("quotes", "events", "designations")}
+    (That its event and designation are this article's is a cross-row rule, checked once all rows exist.)"""
+    own_quotes = set(ann.local_ids["quotes"])
     linked = set()
     for i, row, node in check_items(checker, ann, "claims", shapes.CLAIM):
         path, cid = ("claims", i), row["claim_id"]
         _record_id(ann, path, cid, "claim", ids, "claims")
-        quote_ids = _claim_quotes(ann, path, cid, node.get("quotes") or [], own["quotes"])
-        for key, table in (("about_event", "events"), ("about_designation", "designations")):
-            if node.get(key) is not None and node[key] not in own[table]:
-                raise ann.doc.error(path + (key,), f"{cid}: {key} must be an id of this article's {table}; found {node[key]!r}")
+        quote_ids = _claim_quotes(ann, path, cid, node.get("quotes") or [], own_quotes)
         row.update(article_id=ann.article_id, speech=rules.claim_speech(quote_ids))
         apply_row_rules("claims", row, ann.doc, path, shapes.CLAIM, cid)
         evidence = evidence_rows(checker, ann, path, "claims", cid)
@@ -305,17 +302,6 @@ def check_references(tables: dict, schemas: dict, locate) -> None:
         raise BuildError(where[0], where[1], f"{_label(name, row, col)}: unknown {ref} id {row[col]!r}{hint}")
 
 
-def check_same_events(events, locate) -> None:
-    """Rule 'same_event_as links events the texts agree on', at the annotation line of the link."""
-    rows = {r["event_id"]: r for r in events.to_pylist()}
-    for row in rows.values():
-        other = rows.get(row["same_event_as"]) if row["same_event_as"] else None
-        problem = other and rules.same_event_rule(row, other)
-        if problem:
-            where = locate("events", row, "same_event_as") or (None, None)
-            raise BuildError(where[0], where[1], f"{row['event_id']}: {problem}")
-
-
 def _ref_col(schemas: dict, table: str, column: str) -> str:
     fk = next(fk for fk in schemas[table]["foreignKeys"] if fk["fields"] == [column])
     return fk["reference"]["fields"][0]
@@ -340,7 +326,7 @@ def key_name(shape, column: str) -> str:
 def check_cross_rows(tables: dict, locate) -> None:
     """The rules comparing rows with rows (rules.cross_row_problems); the first failure is an error
     at the annotation line of the failing column (`locate(table, row, column)`)."""
-    rows = {t: tables[t].to_pylist() for t in rules.CROSS_TABLES}
+    rows = {t: tables[t].to_pylist() for t in rules.CROSS_TABLES + rules.CROSS_TABLES_OPTIONAL}
     for table, row, column, message in rules.cross_row_problems(rows):
         where = locate(table, row, column) or (None, None)
         raise BuildError(where[0], where[1], f"{_label(table, row, column)}: {message}")

@@ -140,7 +140,6 @@ def check_tables(inp: Inputs, tables: dict) -> None:
     where = Provenance(inp.root / "seeds")
     derive.check_references(tables, inp.schemas, lambda t, row, col: where.locate(t, row, col, tables))
     derive.check_cross_rows(tables, lambda t, row, col: where.locate(t, row, col, tables))
-    derive.check_same_events(tables["events"], lambda t, row, col: where.locate(t, row, col, tables))
     problems = [p for name in inp.meta["tables"] for p in checks.constraint_problems(name, tables[name], inp.schemas[name])]
     if problems:
         raise BuildError("build", None, "the derived tables break their schemas:\n  " + "\n  ".join(problems))
