@@ -103,8 +103,9 @@ def _id_of(row: dict) -> str:
     return f" ({key} {row[key]!r})" if key else ""
 
 
-def text_rule_problems(tables: dict, texts: dict[str, str]) -> list[str]:
-    """The rules that tie values to the article texts: span slices, quotation marks, fatality numbers, titles."""
+def text_rule_problems(tables: dict, texts: dict[str, str], spans: dict) -> list[str]:
+    """The rules that tie values to the article texts: span slices, quotation marks, fatality numbers, titles.
+    `spans`: evidence_by_record(tables)."""
     problems = []
     for name, text_col in rules.SPAN_TABLES.items():
         if name not in tables:
@@ -136,12 +137,9 @@ def text_rule_problems(tables: dict, texts: dict[str, str]) -> list[str]:
         for name, row, column, message in rules.cross_row_problems(rows):
             problems.append(f"{name}:{_id_of(row)}: {column}: {message}")
     if "events" in tables and "evidence" in tables:
-        evidence: dict = {}
-        for row in _rows(tables["evidence"]):
-            if row["record_table"] == "events":
-                evidence.setdefault(row["record_id"], []).append(row["text"])
         for row in _rows(tables["events"]):
-            for _, message in rules.fatalities_rule(row, evidence.get(row["event_id"], [])):
+            evidence = [e["text"] for e in spans.get(("events", row["event_id"]), [])]
+            for _, message in rules.fatalities_rule(row, evidence):
                 problems.append(f"events: {row['event_id']}: {message}")
     return problems
 
@@ -181,18 +179,25 @@ def evidence_coverage_problems(tables: dict) -> list[str]:
     return problems
 
 
-def claim_problems(tables: dict) -> list[str]:
+def evidence_by_record(tables: dict) -> dict[tuple, list[dict]]:
+    """(record_table, record_id) -> its evidence rows (char_start, char_end, text): read once for every rule that needs it."""
+    out: dict = {}
+    if "evidence" in tables:
+        for row in _rows(tables["evidence"].select(["record_table", "record_id", "char_start", "char_end", "text"])):
+            out.setdefault((row["record_table"], row["record_id"]), []).append(row)
+    return out
+
+
+def claim_problems(tables: dict, spans: dict) -> list[str]:
     """The claim rules of the build (cartel_campaign.rules), on a release: speech, quote links,
-    reporting verbs of indirect claims, no event resting on claimed words, no claim recorded as an event."""
+    reporting verbs of indirect claims, no event resting on claimed words, no claim recorded as an event.
+    `spans`: evidence_by_record(tables)."""
     if not {"claims", "claim_quotes", "evidence", "quotes", "events"} <= tables.keys():
         return []  # a table that could not be read is reported by read_release
     problems = []
     carried: dict = {}
     for row in _rows(tables["claim_quotes"]):
         carried.setdefault(row["claim_id"], []).append(row["quote_id"])
-    spans: dict = {}
-    for row in _rows(tables["evidence"].select(["record_table", "record_id", "char_start", "char_end", "text"])):
-        spans.setdefault((row["record_table"], row["record_id"]), []).append(row)
     quotes = list(_rows(tables["quotes"].select(["quote_id", "article_id", "char_start", "char_end", "no_claim_reason"])))
     linked = {q for ids in carried.values() for q in ids}
     reasons = {q["quote_id"]: q["no_claim_reason"] for q in quotes}
@@ -222,13 +227,12 @@ def claim_problems(tables: dict) -> list[str]:
     return problems
 
 
-def word_rule_problems(tables: dict, version: str | None) -> list[str]:
-    """The rules that a record's type and roles are the article's words (rules.WORD_RULES_SINCE on)."""
+def word_rule_problems(tables: dict, version: str | None, spans: dict) -> list[str]:
+    """The rules that a record's type and roles are the article's words (rules.WORD_RULES_SINCE on).
+    `spans`: evidence_by_record(tables)."""
     if version is not None and rules.version_key(version) < rules.version_key(rules.WORD_RULES_SINCE):
         return []
-    texts: dict = {}
-    for row in _rows(tables["evidence"].select(["record_table", "record_id", "text"])):
-        texts.setdefault((row["record_table"], row["record_id"]), []).append(row["text"])
+    texts = {key: [e["text"] for e in rows] for key, rows in spans.items()}
     forms: dict = {}
     for row in _rows(tables["actor_aliases"]):
         forms.setdefault(row["actor_id"], []).append(row["alias"])
@@ -625,12 +629,13 @@ def content_problems(tables: dict, schemas: dict, root: Path, where=None, versio
     problems += row_rule_problems(tables, where, version)
     problems += id_prefix_problems(tables)
     problems += evidence_coverage_problems(tables)
-    problems += claim_problems(tables)
+    spans = evidence_by_record(tables)
+    problems += claim_problems(tables, spans)
     if {"events", "event_actors", "designations", "evidence", "actor_aliases"} <= tables.keys():
-        problems += word_rule_problems(tables, version)
+        problems += word_rule_problems(tables, version, spans)
     if "articles" in tables:
         texts, text_problems = article_texts(root, tables["articles"])
-        problems += text_problems + text_rule_problems(tables, texts) + derived_problems(tables, texts)
+        problems += text_problems + text_rule_problems(tables, texts, spans) + derived_problems(tables, texts)
     return problems
 
 
