@@ -140,8 +140,8 @@ def crosswalk_rows(crosswalk: dict) -> list[dict]:
     ]
 
 
-def _missing(value) -> bool:
-    """None, NaN, NaT and pandas.NA (whose comparisons raise) are missing."""
+def is_missing(value) -> bool:
+    """None, NaN, NaT and pandas.NA (whose comparisons raise) are missing (also used by cartel_campaign.ftm)."""
     if value is None:
         return True
     try:
@@ -151,7 +151,7 @@ def _missing(value) -> bool:
 
 
 def _as_date(value) -> date | None:
-    if _missing(value):
+    if is_missing(value):
         return None
     if hasattr(value, "date") and callable(value.date):  # datetime, pandas Timestamp
         return value.date()
@@ -175,7 +175,7 @@ def time_precision(date_precision: str, date_start=None, date_end=None) -> int |
 
 
 def _blank(value) -> bool:
-    return _missing(value) or not str(value).strip()
+    return is_missing(value) or not str(value).strip()
 
 
 def _normal_place(location: str) -> str:

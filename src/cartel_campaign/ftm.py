@@ -31,6 +31,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .crosswalk import is_missing
+
 NAMESPACE = "cartel-campaign"
 #: Tables designation_entities reads.
 TABLES = ("designations", "actors", "actor_aliases", "articles", "evidence")
@@ -59,18 +61,9 @@ def _model():
     return model
 
 
-def _missing(value) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(value != value)  # NaN, NaT
-    except TypeError:  # pandas.NA
-        return True
-
-
 def _text(value) -> str | None:
     """A cell as text: None for missing or empty; dates (date, datetime, Timestamp) as YYYY-MM-DD."""
-    if _missing(value):
+    if is_missing(value):
         return None
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10]
