@@ -43,7 +43,7 @@ def test_an_indirect_claim_shows_its_reporting_verb():
 
 def test_every_quote_is_linked_or_says_why_not():
     reasons = {"q1": None, "q2": "an analyst's view", "q3": None, "q4": "a remark"}
-    found = rules.claim_link_rule(list(reasons), {"q1", "q4"}, reasons)
+    found = rules.claim_link_rule({"q1", "q4"}, reasons)
     assert [q for q, _ in found] == ["q3", "q4"]
 
 

@@ -502,11 +502,11 @@ def reporting_verb_rule(evidence_texts: list[str]) -> str | None:
     return None
 
 
-def claim_link_rule(quote_ids: list[str], linked: set[str], reasons: dict[str, str | None]) -> list[tuple[str, str]]:
-    """Rule 'every quote is carried by a claim or says why not': (quote id, message) per failure.
-    `linked`: quote ids some claim lists; `reasons`: quote id -> its no_claim_reason."""
+def claim_link_rule(linked: set[str], reasons: dict[str, str | None]) -> list[tuple[str, str]]:
+    """Rule 'every quote is carried by a claim or says why not': (quote id, message) per failure, in quote order.
+    `linked`: quote ids some claim lists; `reasons`: quote id -> its no_claim_reason, for every quote."""
     out = []
-    for qid in quote_ids:
+    for qid in reasons:
         if qid in linked and reasons[qid]:
             out.append((qid, "the quote carries a claim (claim_quotes) but also gives no_claim; drop one"))
         elif qid not in linked and not reasons[qid]:

@@ -201,7 +201,7 @@ def claim_problems(tables: dict, spans: dict) -> list[str]:
     quotes = list(_rows(tables["quotes"].select(["quote_id", "article_id", "char_start", "char_end", "no_claim_reason"])))
     linked = {q for ids in carried.values() for q in ids}
     reasons = {q["quote_id"]: q["no_claim_reason"] for q in quotes}
-    problems += [f"quotes: {qid}: {message}" for qid, message in rules.claim_link_rule(list(reasons), linked, reasons)]
+    problems += [f"quotes: {qid}: {message}" for qid, message in rules.claim_link_rule(linked, reasons)]
     claimed_quotes: dict = {}
     for q in quotes:
         if q["quote_id"] in linked:

@@ -27,12 +27,10 @@ def corrected_records(previous: Path, staged: Path) -> dict[tuple, str]:
     changes = ccdiff.diff(previous, staged)
     old_columns = _old_columns(previous)
     out: dict[tuple, str] = {}
-    kept: dict[str, set] = {}
     for table in CORRECTED_TABLES:
         rows = changes.get(table)
         if rows is None:
             continue
-        kept[table] = set()
         for r in rows.itertuples():
             if r.change == "removed":
                 out[(table, r.key)] = "removed"
@@ -40,22 +38,19 @@ def corrected_records(previous: Path, staged: Path) -> dict[tuple, str]:
                 cols = [c for c in r.changed_columns.split(",") if c in old_columns.get(table, set())]
                 if cols:
                     out[(table, r.key)] = "changed " + ", ".join(cols)
-    for r in changes.get("evidence", []).itertuples() if "evidence" in changes else ():
+    # added or removed records are not in both releases: their evidence and roles are no correction
+    new_or_gone = {(table, r.key) for table in ("events", "designations", "quotes") if table in changes
+                   for r in changes[table].itertuples() if r.change in ("added", "removed")}
+    for r in changes["evidence"].itertuples() if "evidence" in changes else ():
         table, record_id = r.key.split("|")[:2]
         if table in ("events", "designations", "quotes") and r.change in ("added", "removed") and (table, record_id) not in out:
-            if _exists(changes[table], record_id):
+            if (table, record_id) not in new_or_gone:
                 out[(table, record_id)] = "evidence changed"
-    for r in changes.get("event_actors", []).itertuples() if "event_actors" in changes else ():
+    for r in changes["event_actors"].itertuples() if "event_actors" in changes else ():
         event_id = r.key.split("|")[0]
-        if ("events", event_id) not in out and _exists(changes["events"], event_id):
+        if ("events", event_id) not in out and ("events", event_id) not in new_or_gone:
             out[("events", event_id)] = "roles changed"
     return out
-
-
-def _exists(table_changes, record_id: str) -> bool:
-    """The record is in both releases (not added, not removed)."""
-    hit = table_changes[table_changes.key == record_id]
-    return hit.empty or hit.iloc[0].change == "changed"
 
 
 def check_corrections(previous: Path, staged: Path, release: dict) -> None:

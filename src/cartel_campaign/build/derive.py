@@ -226,8 +226,8 @@ def _claim_quotes(ann: Annotation, path: tuple, cid: str, value, own_quotes: set
 def check_claim_links(ann: Annotation, linked: set[str]) -> None:
     """Rule: every quote is carried by a claim or says why not (no_claim)."""
     reasons = {q["id"]: q.get("no_claim") for q in ann.data.get("quotes") or []}
-    for qid, message in rules.claim_link_rule(list(reasons), linked, reasons):
-        i = list(reasons).index(qid)
+    for qid, message in rules.claim_link_rule(linked, reasons):
+        i = list(reasons).index(qid)  # the first failure only: it is raised
         raise ann.doc.error(("quotes", i, "no_claim") if reasons[qid] else ("quotes", i, "id"), f"{qid}: {message}")
 
 
