@@ -19,7 +19,10 @@ about_designation, designations' event). An article's anonymous sources are its 
 appended, named in the copy's last line). Copies have no `same_event_as` (a copy must not
 link to another copy of the same event; links between copies would be arbitrary).
 
-Article ids have three digits, so there are at most 1000 articles: N <= 1000 // K.
+Article numbers have three digits (the pattern of articles.article_id in schemas/). Past 1000
+articles every number is widened to the digits needed (copy 0 too: 000_… becomes 0000_…, its
+record ids 0000-…) and the copied schemas' article-id patterns say that width; the build reads the
+article-id pattern from schemas/, so nothing else changes.
 """
 from __future__ import annotations
 
@@ -35,7 +38,6 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-MAX_ARTICLES = 1000
 RECORD_SECTIONS = ("quotes", "events", "designations", "claims")
 
 
@@ -49,7 +51,15 @@ def renamed(text: str, ids: list[str], prefix: str) -> str:
     if not ids:
         return text
     pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True)) + r")(?![\w-])")
-    return pattern.sub(lambda m: prefix + m.group(1)[3:], text)
+    return pattern.sub(lambda m: prefix + m.group(1)[m.group(1).index("-"):], text)
+
+
+def widened(text: str, ids: list[str], width: int) -> str:
+    """text with each of ids (NNN-rest) numbered with width digits (0NNN-rest), wherever it stands as a whole id."""
+    if not ids:
+        return text
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True)) + r")(?![\w-])")
+    return pattern.sub(lambda m: "0" * (width - 3) + m.group(1), text)
 
 
 def drop_same_event_as(text: str) -> str:
@@ -73,16 +83,20 @@ def copied_actors(actors: list[dict], nnn: str, copy_nnn: str) -> tuple[str, lis
     return "\n\n".join(out), names
 
 
-def copy_article(seeds_in: Path, stem: str, out: Path, copy: int, n_real: int, index: int, actors: list[dict]) -> str:
-    """Write copy `copy` of real article `stem` (index `index` among the real ones) into out;
-    returns the actors.yaml entries of the copy's own anonymous sources."""
+def copy_article(seeds_in: Path, stem: str, out: Path, copy: int, n_real: int, index: int, actors: list[dict],
+                 width: int = 3, real_ids: list[str] = ()) -> str:
+    """Write copy `copy` of real article `stem` (index `index` among the real ones) into out, its
+    number `width` digits; returns the actors.yaml entries of the copy's own anonymous sources."""
     text = (seeds_in / f"{stem}.txt").read_text(encoding="utf-8")
     ann = (seeds_in / f"{stem}.yaml").read_text(encoding="utf-8")
     if copy == 0:
-        (out / f"{stem}.txt").write_text(text, encoding="utf-8")
-        (out / f"{stem}.yaml").write_text(ann, encoding="utf-8")
+        new_stem = f"{int(stem[:3]):0{width}d}{stem[3:]}"
+        if width != 3:  # the same article, every real id numbered with more digits (actors.yaml too: see generate)
+            ann = re.sub(r"(?m)^article: .*$", f"article: {new_stem}.txt", widened(ann, list(real_ids), width), count=1)
+        (out / f"{new_stem}.txt").write_text(text, encoding="utf-8")
+        (out / f"{new_stem}.yaml").write_text(ann, encoding="utf-8")
         return ""
-    nnn = f"{copy * n_real + index:03d}"
+    nnn = f"{copy * n_real + index:0{width}d}"
     new_stem = f"{nnn}_{hashlib.sha256(f'synthetic-{copy}-{stem}'.encode()).hexdigest()[:16]}"
     entries, names = copied_actors(actors, stem[:3], nnn)
     naming = f", naming {', '.join(names)}" if names else ""
@@ -101,18 +115,21 @@ def newest_release(root: Path) -> dict:
     return releases[-1]
 
 
-def generate(out: Path, scale: int, like: Path = REPO) -> dict:
-    """Write the synthetic root; returns a summary."""
+def generate(out: Path, scale: int, like: Path = REPO, digits: int | None = None) -> dict:
+    """Write the synthetic root (article numbers of `digits` digits; default: as many as needed, at least 3); returns a summary."""
     seeds_in = like / "seeds"
     stems = sorted(p.stem for p in seeds_in.glob("[0-9][0-9][0-9]_*.yaml"))
-    if scale < 1 or scale * len(stems) > MAX_ARTICLES:
-        raise SystemExit(f"error: --scale must be 1..{MAX_ARTICLES // len(stems)} ({len(stems)} real articles, "
-                         f"at most {MAX_ARTICLES} article ids NNN); got {scale}")
+    if scale < 1:
+        raise SystemExit(f"error: --scale must be at least 1; got {scale}")
+    width = max(3, len(str(scale * len(stems) - 1)), digits or 0)
     if out.exists():
         shutil.rmtree(out)
     seeds = out / "seeds"
     seeds.mkdir(parents=True)
     shutil.copytree(like / "schemas", out / "schemas", ignore=shutil.ignore_patterns("__pycache__"))
+    if width != 3:
+        for schema in (out / "schemas").glob("*.schema.json"):
+            schema.write_text(schema.read_text(encoding="utf-8").replace("[0-9]{3}_[0-9a-f]{16}", f"[0-9]{{{width}}}_[0-9a-f]{{16}}"), encoding="utf-8")
     (out / "docs").mkdir()
     shutil.copy2(like / "docs" / "card.md", out / "docs" / "card.md")  # the dataset card's hand-written text
     if (seeds_in / "GUIDE.md").is_file():
@@ -124,13 +141,17 @@ def generate(out: Path, scale: int, like: Path = REPO) -> dict:
         f"- version: {json.dumps(version)}\n  date: 2026-11-25\n  status: draft\n"
         f"  notes: Synthetic release, the real corpus copied {scale} times (benchmarks/synth.py).\n", encoding="utf-8")
     (seeds / "corrections.yaml").write_text("# No previous release: nothing to correct.\n[]\n", encoding="utf-8")
-    extra = [copy_article(seeds_in, stem, seeds, copy, len(stems), index, actors)
+    real_ids = [a["id"] for a in actors if a.get("type") == "anonymous_source"]
+    real_ids += [i for stem in stems for i in record_ids(yaml.safe_load((seeds_in / f"{stem}.yaml").read_text(encoding="utf-8")))]
+    if width != 3:  # the real anonymous sources: 000-x becomes 0000-x, as copy 0's annotations say
+        actors_text = widened(actors_text, real_ids, width)
+    extra = [copy_article(seeds_in, stem, seeds, copy, len(stems), index, actors, width, real_ids)
              for copy in range(scale) for index, stem in enumerate(stems)]
     extra = [e for e in extra if e]
     if extra:
         actors_text = actors_text.rstrip("\n") + "\n\n# --- anonymous sources of the synthetic copies ---\n" + "\n\n".join(extra) + "\n"
     (seeds / "actors.yaml").write_text(actors_text, encoding="utf-8")
-    return {"scale": scale, "articles": scale * len(stems), "version": version, "like": str(like)}
+    return {"scale": scale, "articles": scale * len(stems), "digits": width, "version": version, "like": str(like)}
 
 
 def main(argv=None) -> int:
@@ -138,8 +159,9 @@ def main(argv=None) -> int:
     p.add_argument("out", type=Path)
     p.add_argument("--scale", type=int, default=1)
     p.add_argument("--like", type=Path, default=REPO, help="real project root to copy (default: this checkout)")
+    p.add_argument("--digits", type=int, help="digits of article numbers (default: as many as the scale needs, at least 3)")
     args = p.parse_args(argv)
-    print(json.dumps(generate(args.out.resolve(), args.scale, args.like.resolve())))
+    print(json.dumps(generate(args.out.resolve(), args.scale, args.like.resolve(), args.digits)))
     return 0
 
 

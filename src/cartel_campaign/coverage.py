@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     if args.article_id:
-        chosen = table[(table.article_id == args.article_id) | (table.article_id.str[:3] == args.article_id)]
+        chosen = table[(table.article_id == args.article_id) | (table.article_id.str.split("_").str[0] == args.article_id)]
         if chosen.empty:
             print(f"error: unknown article {args.article_id!r}; articles: {', '.join(table.article_id)}", file=sys.stderr)
             return 2

@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .rules import QUOTE_MARKS, positions
+from .rules import NUMBERED_ID, QUOTE_MARKS, article_number, positions
 from .sentences import sentence_spans
 
 # ------------------------------------------------------------------ word lists ----
@@ -827,7 +827,8 @@ def _speaker_slug(actor_id: str | None, names: dict, types: dict) -> str:
         return "unknown"
     if types.get(actor_id) == "person" and names.get(actor_id):
         return _slug(names[actor_id].split()[-1])
-    return "-".join(re.sub(r"^\d{3}-", "", actor_id).split("-")[:2])
+    numbered = NUMBERED_ID.match(actor_id)
+    return "-".join(actor_id[numbered.end() if numbered else 0:].split("-")[:2])
 
 
 def quote_ids(quotes: list[QuoteProposal], text: str, article: str, reg: Registry) -> None:
@@ -841,7 +842,7 @@ def quote_ids(quotes: list[QuoteProposal], text: str, article: str, reg: Registr
 def _quote_id(q: QuoteProposal, text: str, article: str, reg: Registry, taken: set) -> str:
     who = _speaker_slug(q.speaker, reg.names, reg.types)
     words = "-".join(_slug(text[q.start:q.end]).split("-")[:4]) or "quote"
-    base = f"{article[:3]}-{who}-{words}"
+    base = f"{article_number(article)}-{who}-{words}"
     qid, n = base, 2
     while qid in taken:
         qid, n = f"{base}-{n}", n + 1

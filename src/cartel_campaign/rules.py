@@ -414,11 +414,19 @@ def own_article_rule(what: str, ref_id: str, ref_article: str | None, article_id
     return None
 
 
+def article_number(article_id: str) -> str:
+    """An article's number: its id up to the underscore ('004' of '004_a369d1b0aa72c426'); record ids start with it."""
+    return article_id.split("_", 1)[0]
+
+
+#: An id that starts with an article number ('004-unnamed-official').
+NUMBERED_ID = re.compile(r"([0-9]+)-")
+
+
 def anonymous_article(actor_id: str, actor_type: str | None) -> str | None:
-    """The article an anonymous_source actor belongs to (its id starts with the article number)."""
-    if actor_type == "anonymous_source" and re.match(r"[0-9]{3}-", actor_id):
-        return actor_id[:3]
-    return None
+    """The article number an anonymous_source actor belongs to (its id starts with it)."""
+    m = NUMBERED_ID.match(actor_id) if actor_type == "anonymous_source" else None
+    return m.group(1) if m else None
 
 
 def cross_row_problems(rows: dict[str, list[dict]]):
@@ -443,8 +451,9 @@ def cross_row_problems(rows: dict[str, list[dict]]):
         if problem:
             yield "events", e, "date_start", problem
     types = {a["actor_id"]: a["actor_type"] for a in rows.get("actors", [])}
+    numbers = {article_number(a["article_id"]) for a in rows.get("articles", [])}
     for a in rows.get("actors", []):
-        if a["actor_type"] == "anonymous_source" and not re.match(r"[0-9]{3}-", a["actor_id"]):
+        if a["actor_type"] == "anonymous_source" and anonymous_article(a["actor_id"], a["actor_type"]) not in numbers:
             yield "actors", a, "actor_id", "an anonymous_source actor's id starts with its article's number (e.g. '001-unnamed-official')"
     for q in rows.get("quotes", []):
         problem = anonymous_speaker_rule(q, types.get(q["speaker_actor_id"]))
@@ -452,7 +461,7 @@ def cross_row_problems(rows: dict[str, list[dict]]):
             yield "quotes", q, "speaker_actor_id", problem
         for col in ("speaker_actor_id", "reported_by_actor_id"):
             aid = q[col]
-            problem = aid and own_article_rule("anonymous source", aid, anonymous_article(aid, types.get(aid)), q["article_id"][:3])
+            problem = aid and own_article_rule("anonymous source", aid, anonymous_article(aid, types.get(aid)), article_number(q["article_id"]))
             if problem:
                 yield "quotes", q, col, problem
     for d in rows.get("designations", []):
@@ -625,7 +634,7 @@ def title_rule(article: str, title: str | None) -> str | None:
 
 def id_prefix_rule(record_id: str, article_id: str) -> str | None:
     """Rule 'record ids start with their article's number'."""
-    prefix = article_id[:3] + "-"
+    prefix = article_number(article_id) + "-"
     if not record_id.startswith(prefix):
         return f"id must start with the article number {prefix!r}, found {record_id!r}"
     return None

@@ -21,7 +21,6 @@ from ..shapes import Aid, Key, Nested, Rows, Shape
 from . import yamlio
 from .errors import BuildError
 
-ARTICLE_FILE = re.compile(r"([0-9]{3}_[0-9a-f]{16})\.txt")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 #: Characters no annotated value may contain: controls, zero-width and bidirectional formatting.
 INVISIBLE = re.compile("[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u061c\u00ad]")
@@ -61,6 +60,9 @@ class Checker:
 
     def __post_init__(self):
         self._fields = {t: {f["name"]: f for f in s["fields"]} for t, s in self.schemas.items()}
+        #: An article id ('004_a369d1b0aa72c426'): the pattern of articles.article_id, said once in schemas/.
+        self.article_id = pattern_body(self.field("articles", "article_id")["constraints"]["pattern"])
+        self.article_file = re.compile(f"({self.article_id})\\.txt")
 
     def field(self, table: str, column: str) -> dict:
         return self._fields[table][column]
@@ -152,7 +154,7 @@ class Checker:
     def aid(self, doc, path, key, value, kind: Aid, what: str) -> None:
         if kind.type == "occurrence" and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
             raise doc.error(path, f"{what}: {key} must be a whole number ≥ 1, found {value!r}")
-        if kind.type == "article" and not (isinstance(value, str) and ARTICLE_FILE.fullmatch(value)):
+        if kind.type == "article" and not (isinstance(value, str) and self.article_file.fullmatch(value)):
             raise doc.error(path, f"{key} must be a seed file name like '004_a369d1b0aa72c426.txt', found {value!r}")
 
     def _normalization(self, doc, path, key, value, valid, what) -> None:
@@ -290,7 +292,7 @@ def load_annotation(path: Path, display: str, seeds_dir: Path, checker: Checker)
     """Read one article's annotation; check its shape and that the article is the one annotated."""
     doc = yamlio.load(path, display)
     row, ann = checker.record(doc, (), shapes.ANNOTATION, "annotation")
-    stem = ARTICLE_FILE.fullmatch(ann["article"]).group(1)
+    stem = checker.article_file.fullmatch(ann["article"]).group(1)
     if Path(display).stem != stem:
         raise doc.error(("article",), f"annotation file {Path(display).name} must be named after its article {stem}.yaml")
     article_path = seeds_dir / ann["article"]

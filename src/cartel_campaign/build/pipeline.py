@@ -79,21 +79,23 @@ class Inputs:
     checker: annotations.Checker
 
 
-SEED_NAME = re.compile(r"[0-9]{3}_[0-9a-f]{16}\.(?:txt|yaml)")
 LOOKS_LIKE_SEED = re.compile(r"[0-9]+_[0-9a-z]+\.(?:txt|ya?ml)", re.IGNORECASE)
 
 
-def annotation_files(seeds: Path) -> list[Path]:
+def annotation_files(seeds: Path, article_id: str) -> list[Path]:
     """The annotation files, in article order; every article has one; a file that looks like an
-    article or annotation but is not named NNN_<16 hex>.txt|.yaml is an error."""
-    for f in sorted(seeds.iterdir()):
-        if LOOKS_LIKE_SEED.fullmatch(f.name) and not SEED_NAME.fullmatch(f.name):
-            raise BuildError(f"seeds/{f.name}", None, f"seed file name {f.name!r} does not follow the naming rule; "
+    article or annotation but is not named <article id>.txt|.yaml (article_id: the schema's pattern) is an error."""
+    seed_name = re.compile(f"(?:{article_id})\\.(?:txt|yaml)")
+    names = sorted(f.name for f in seeds.iterdir())
+    for name in names:
+        if LOOKS_LIKE_SEED.fullmatch(name) and not seed_name.fullmatch(name):
+            raise BuildError(f"seeds/{name}", None, f"seed file name {name!r} does not follow the naming rule; "
                              "expected NNN_<16 lower-case hex>.txt or .yaml (e.g. 004_a369d1b0aa72c426.yaml)")
-    for txt in sorted(seeds.glob("[0-9][0-9][0-9]_*.txt")):
+    seed_files = [seeds / n for n in names if seed_name.fullmatch(n)]
+    for txt in (f for f in seed_files if f.suffix == ".txt"):
         if not txt.with_suffix(".yaml").is_file():
             raise BuildError(f"seeds/{txt.name}", None, f"article {txt.name} has no annotation file (expected seeds/{txt.stem}.yaml)")
-    files = sorted(seeds.glob("[0-9][0-9][0-9]_*.yaml"))
+    files = [f for f in seed_files if f.suffix == ".yaml"]
     if not files:
         raise BuildError("seeds/", None, "no annotation files found (expected seeds/NNN_<hash>.yaml)")
     return files
@@ -118,7 +120,7 @@ def derive_tables(inp: Inputs) -> tuple[dict, list[dict]]:
     for alias, aid in owner.items():
         forms.setdefault(aid, []).append(alias)
     sources = []
-    for path in annotation_files(seeds):
+    for path in annotation_files(seeds, inp.checker.article_id):
         ann = annotations.load_annotation(path, f"seeds/{path.name}", seeds, inp.checker)
         check_draft_allowed(ann, inp.releases[-1])
         derive.mention_rows(ann.article_id, ann.text, pattern, owner, sink, summary, first)

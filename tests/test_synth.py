@@ -1,0 +1,47 @@
+"""benchmarks/synth.py makes project roots the build accepts, also with article numbers wider than
+three digits (the build takes the article-id pattern from schemas/, so 1000+ articles build)."""
+from __future__ import annotations
+
+import json
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import ROOT
+
+synth = runpy.run_path(str(ROOT / "benchmarks" / "synth.py"))
+
+
+@pytest.mark.parametrize("digits", [3, 4])
+def test_synthetic_root_builds(tmp_path, digits):
+    out = tmp_path / "root"
+    summary = synth["generate"](out, 2, ROOT, digits)
+    assert summary["digits"] == digits and summary["articles"] == 10
+    run = subprocess.run([sys.executable, "-m", "cartel_campaign.build.pipeline", "--root", str(out), "--force", "-q"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    release = out / "dataset" / summary["version"]
+    articles = pq.read_table(release / "articles.parquet").column("article_id").to_pylist()
+    assert len(articles) == 10 and all(len(a.split("_")[0]) == digits for a in articles)
+    real = pq.read_table(ROOT / "dataset" / summary["version"] / "events.parquet").num_rows
+    events = pq.read_table(release / "events.parquet").column("event_id").to_pylist()
+    assert len(events) == 2 * real and all(e.split("-")[0] == e.split("-")[0].zfill(digits) for e in events)
+    descriptor = json.loads((release / "datapackage.json").read_text())
+    article_id = next(f for r in descriptor["resources"] if r["name"] == "articles" for f in r["schema"]["fields"] if f["name"] == "article_id")
+    assert article_id["constraints"]["pattern"] == f"^[0-9]{{{digits}}}_[0-9a-f]{{16}}$"
+
+
+def test_too_wide_a_file_name_is_refused_against_the_real_schema(tmp_path):
+    """The naming rule follows schemas/: with the real (three-digit) schema a four-digit root is refused."""
+    out = tmp_path / "root"
+    synth["generate"](out, 1, ROOT, 4)
+    for schema in (ROOT / "schemas").glob("*.schema.json"):
+        (out / "schemas" / schema.name).write_bytes(schema.read_bytes())
+    run = subprocess.run([sys.executable, "-m", "cartel_campaign.build.pipeline", "--root", str(out), "--force", "-q"],
+                         capture_output=True, text=True)
+    assert run.returncode == 2
+    assert "0000_41a7ef844e344957.txt' does not follow the naming rule" in run.stderr
