@@ -16,7 +16,7 @@ import sys
 
 from . import shapes
 from .rules import positions, quote_mark_spans
-from .sentences import sentence_spans
+from .sentences import sentence_spans, sentence_spans_many
 
 
 #: The annotation's list keys whose items carry evidence (quotes, events, designations, claims), from the shapes.
@@ -28,14 +28,15 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
-def coverage(text: str, spans: list[tuple[int, int]], excluded: list[tuple[int, int]] = ()) -> dict:
+def coverage(text: str, spans: list[tuple[int, int]], excluded: list[tuple[int, int]] = (), sentences=None) -> dict:
     """Coverage of text by evidence spans (char_start, char_end; end exclusive).
 
     Returns n_sentences, n_covered, share (n_covered / n_sentences; None for a text without
     sentences), uncovered (sentences with no span: dicts start, end, text) and uncovered_marks
     (quotation-mark pairs, text inside the marks, overlapped by no span and no excluded span).
+    `sentences`: the text's sentence_spans, where already known.
     """
-    sentences = sentence_spans(text)
+    sentences = sentence_spans(text) if sentences is None else sentences
     uncovered = [dict(start=s, end=e, text=text[s:e]) for s, e in sentences if not _overlaps(s, e, spans)]
     marks = [dict(start=s, end=e, text=text[s:e]) for s, e in quote_mark_spans(text)
              if not _overlaps(s, e, spans) and not _overlaps(s, e, list(excluded))]
@@ -44,9 +45,26 @@ def coverage(text: str, spans: list[tuple[int, int]], excluded: list[tuple[int, 
                 uncovered=uncovered, uncovered_marks=marks)
 
 
-def _spans(frame, article_id: str) -> list[tuple[int, int]]:
-    rows = frame[frame.article_id == article_id]
-    return list(zip(rows.char_start.astype(int), rows.char_end.astype(int)))
+def spans_by_article(frame) -> dict[str, list[tuple[int, int]]]:
+    """{article_id: [(char_start, char_end), …]} of an evidence or exclusion frame, in row order."""
+    out: dict = {}
+    for article_id, start, end in zip(frame.article_id, frame.char_start, frame.char_end):
+        out.setdefault(article_id, []).append((int(start), int(end)))
+    return out
+
+
+def articles_coverage(articles, evidence, exclusions, read_text, first_mentions: bool = False, memo: dict | None = None) -> list[dict]:
+    """Coverage of each article (frames of a release; read_text(article row) -> its text): one dict
+    per article, article_id first. The actors' first-mention evidence counts only with first_mentions;
+    memo (text -> sentences) is shared by calls for several releases of the same articles."""
+    if not first_mentions:
+        evidence = evidence[evidence.basis != "first_mention"]
+    spans, excluded = spans_by_article(evidence), spans_by_article(exclusions)
+    rows = list(articles.itertuples())
+    texts = [read_text(a) for a in rows]
+    sentences = sentence_spans_many(texts, memo)
+    return [dict(article_id=a.article_id, **coverage(text, spans.get(a.article_id, []), excluded.get(a.article_id, []), found))
+            for a, text, found in zip(rows, texts, sentences)]
 
 
 def release_coverage(version: str | None = None, first_mentions: bool = False):
@@ -61,18 +79,15 @@ def release_coverage(version: str | None = None, first_mentions: bool = False):
     from . import data_root, load
 
     root = data_root()
-    evidence, exclusions = load("evidence", version), load("quote_exclusions", version)
-    if not first_mentions:
-        evidence = evidence[evidence.basis != "first_mention"]
-    rows = []
-    for article in load("articles", version).itertuples():
+
+    def read_text(article) -> str:
         path = root / article.seed_file
         try:
-            text = path.read_text(encoding="utf-8")
+            return path.read_text(encoding="utf-8")
         except OSError as err:
             raise FileNotFoundError(f"article {article.article_id}: text not found at {path} ({err.strerror or err})") from None
-        result = coverage(text, _spans(evidence, article.article_id), _spans(exclusions, article.article_id))
-        rows.append(dict(article_id=article.article_id, **result))
+
+    rows = articles_coverage(load("articles", version), load("evidence", version), load("quote_exclusions", version), read_text, first_mentions)
     return pd.DataFrame(rows, columns=["article_id", "n_sentences", "n_covered", "share", "uncovered", "uncovered_marks"])
 
 

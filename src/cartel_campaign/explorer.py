@@ -21,6 +21,7 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 #: Columns always shown in full for a record, whatever their length.
@@ -75,8 +76,12 @@ class RecordTable:
 
 # ---------------------------------------------------------------- reading the release
 
+_NOT_ANCHOR = re.compile(r"[^A-Za-z0-9._-]")
+
+
+@lru_cache(maxsize=65536)
 def _anchor_part(value) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]", lambda m: f"~{ord(m.group()):x}~", str(value))
+    return _NOT_ANCHOR.sub(lambda m: f"~{ord(m.group()):x}~", str(value))
 
 
 def anchor(kind: str, *parts) -> str:
@@ -229,12 +234,17 @@ def article_text_html(text: str, spans: list[Span], tables: list[RecordTable]) -
     for _, _, covering in cut:
         if covering:
             linked[covering[0].start, covering[0].end].add(covering[0].records[0])
+    starting: dict[int, list[Span]] = {}
+    ending: dict[int, list[Span]] = {}
+    for s in spans:
+        starting.setdefault(s.start, []).append(s)
+        ending.setdefault(s.end, []).insert(0, s)  # reversed span order
     parts = []
     for start, end, covering in cut:
         parts += [f'<span class="anchor" id="{html.escape(span_anchor(s.article_id, s.start, s.end))}"></span>'
-                  for s in spans if s.start == start]
+                  for s in starting.pop(start, ())]
         parts.append(segment_html(text[start:end], covering, tables))
-        parts += [extra_links(s, linked[s.start, s.end], tables) for s in reversed(spans) if s.end == end]
+        parts += [extra_links(s, linked[s.start, s.end], tables) for s in ending.pop(end, ())]
     return "".join(parts)
 
 

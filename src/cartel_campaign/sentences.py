@@ -5,7 +5,11 @@ from pysbd (install the ``annotate`` extra); it is imported only when sentences 
 """
 from __future__ import annotations
 
+import os
 from functools import lru_cache
+
+#: From this many texts on, sentence_spans_many splits them in worker processes (one per core).
+PARALLEL_FROM = 100
 
 
 @lru_cache(maxsize=1)
@@ -56,3 +60,20 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             if s < e:
                 spans.append((s, e))
     return spans
+
+
+def sentence_spans_many(texts: list[str], memo: dict | None = None) -> list[list[tuple[int, int]]]:
+    """sentence_spans of each text, in order; each distinct text split once (memo: text -> spans,
+    kept across calls). Many texts are split in worker processes, one per usable core: an article's
+    sentences depend on its text alone, and the order of the results is the order of texts."""
+    memo = {} if memo is None else memo
+    todo = list(dict.fromkeys(t for t in texts if t not in memo))
+    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+    if len(todo) >= PARALLEL_FROM and workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers) as pool:
+            memo.update(zip(todo, pool.map(sentence_spans, todo, chunksize=max(1, len(todo) // (workers * 8)))))
+    else:
+        memo.update((t, sentence_spans(t)) for t in todo)
+    return [memo[t] for t in texts]

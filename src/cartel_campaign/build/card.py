@@ -58,29 +58,21 @@ def sources(articles) -> str:
     return "\n".join(out)
 
 
-def release_coverage(root: Path, folder: Path) -> dict[str, dict]:
+def release_coverage(root: Path, folder: Path, memo: dict) -> dict[str, dict]:
     """{article_id: coverage result} of the release in folder (annotated evidence only, as `cartel-campaign coverage`)."""
     def frame(name):
         return to_pandas(read_parquet(folder / f"{name}.parquet"))
 
-    evidence, exclusions = frame("evidence"), frame("quote_exclusions")
-    evidence = evidence[evidence.basis != "first_mention"]
-    out = {}
-    for a in frame("articles").itertuples():
-        text = (root / a.seed_file).read_text(encoding="utf-8")
-        out[a.article_id] = coverage.coverage(text, _spans(evidence, a.article_id), _spans(exclusions, a.article_id))
-    return out
-
-
-def _spans(frame, article_id: str) -> list[tuple[int, int]]:
-    rows = frame[frame.article_id == article_id]
-    return list(zip(rows.char_start.astype(int), rows.char_end.astype(int)))
+    rows = coverage.articles_coverage(frame("articles"), frame("evidence"), frame("quote_exclusions"),
+                                      lambda a: (root / a.seed_file).read_text(encoding="utf-8"), memo=memo)
+    return {row.pop("article_id"): row for row in rows}
 
 
 def coverage_table(root: Path, staged: Path, releases: list) -> str:
     """Sentences with evidence / all sentences, per article (rows) and release (columns)."""
     folders = [root / "dataset" / r["version"] for r in releases[:-1]] + [staged]
-    results = {r["version"]: release_coverage(root, f) for r, f in zip(releases, folders)}
+    memo: dict = {}  # the same article's sentences are split once for all releases
+    results = {r["version"]: release_coverage(root, f, memo) for r, f in zip(releases, folders)}
     articles = sorted({a for res in results.values() for a in res})
     heads = [r["version"] + (" (draft)" if r["status"] == "draft" else "") for r in releases]
     out = ["| article | " + " | ".join(heads) + " |", "|---|" + "---:|" * len(heads)]

@@ -5,6 +5,11 @@ available; duplicate keys refused; dates kept as text, so the build parses them 
 ones). It returns a `Doc`: `.data` is the document, `.line(*path)` the line of the value at that
 path (("quotes", 3, "text")), found by composing the document's nodes again only when asked, so a
 large file never keeps a line-marked tree in memory.
+
+Two ways to the same data: `plain_data` builds it in one pass over libyaml's parse events, for a
+document that is plain (no anchors, aliases, tags or merge keys, no repeated key, shallow, short
+values: what the guide's annotations are); for any other document it gives up and the careful way
+runs: `check_bounds` on the tokens, then PyYAML's loader, whose errors name the line.
 """
 from __future__ import annotations
 
@@ -52,6 +57,67 @@ def check_bounds(text: str, name: str) -> None:
                 raise BuildError(name, line, f"a value of {len(token.value)} characters; expected at most {MAX_SCALAR}")
     except yaml.MarkedYAMLError:
         return  # a syntax error: the parser reports it with its own wording
+
+
+_SCALAR = {  # a plain scalar's resolved tag -> its value, as the safe loader constructs it (dates stay text)
+    "tag:yaml.org,2002:str": str,
+    "tag:yaml.org,2002:timestamp": str,
+    "tag:yaml.org,2002:null": lambda value: None,
+    **{f"tag:yaml.org,2002:{kind}": (lambda f: lambda value: f(yaml.ScalarNode("", value)))(getattr(yaml.constructor.SafeConstructor(), f"construct_yaml_{kind}"))
+       for kind in ("bool", "int", "float")},
+}
+_RESOLVE = yaml.resolver.Resolver().resolve
+_NOT_PLAIN = object()
+
+
+def plain_data(text: str):
+    """The document built from libyaml's events in one pass, or _NOT_PLAIN where the document is not
+    plain (anything check_bounds or the loader would have to judge: then they do, with their messages)."""
+    if BINARY.search(text):
+        return _NOT_PLAIN
+    root, stack, keys, documents = None, [], [], 0
+    try:
+        for event in yaml.parse(text, Loader=_PARSER):
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                if event.anchor is not None or event.tag is not None or len(event.value) > MAX_SCALAR:
+                    return _NOT_PLAIN
+                convert = _SCALAR.get(_RESOLVE(yaml.ScalarNode, event.value, event.implicit))
+                if convert is None:  # a merge key (<<) or the like
+                    return _NOT_PLAIN
+                value = convert(event.value)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
+                    return _NOT_PLAIN
+                value = {} if kind is yaml.MappingStartEvent else []
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop(), keys.pop()
+                continue
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    return _NOT_PLAIN
+                continue
+            elif kind is yaml.AliasEvent:
+                return _NOT_PLAIN
+            else:  # stream start/end, document end
+                continue
+            if not stack:
+                root = value
+            elif type(stack[-1]) is list:
+                stack[-1].append(value)
+            elif keys[-1] is _NOT_PLAIN:  # a key
+                if type(value) in (dict, list) or value in stack[-1]:
+                    return _NOT_PLAIN
+                keys[-1] = value
+            else:
+                stack[-1][keys[-1]] = value
+                keys[-1] = _NOT_PLAIN
+            if type(value) in (dict, list):
+                stack.append(value), keys.append(_NOT_PLAIN)
+    except yaml.YAMLError:
+        return _NOT_PLAIN
+    return root
 
 
 class _Loader(_PARSER):
@@ -119,6 +185,9 @@ def load(path: Path, display: str | None = None) -> Doc:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         raise BuildError(name, raw[: err.start].count(b"\n") + 1, f"not UTF-8 ({err})") from None
+    data = plain_data(text)
+    if data is not _NOT_PLAIN:
+        return _doc(name, text, data)
     check_bounds(text, name)
     try:
         try:
@@ -135,6 +204,10 @@ def load(path: Path, display: str | None = None) -> Doc:
         raise BuildError(name, line, f"YAML syntax error: {err.problem or err}{where}") from None
     except _Duplicate as dup:
         raise BuildError(name, dup.line, f"duplicate key {dup.key!r} (first at line {dup.first})") from None
+    return _doc(name, text, data)
+
+
+def _doc(name: str, text: str, data) -> Doc:
     if data is None:  # only comments
         raise BuildError(name, 1, "the file is empty (expected a YAML mapping)")
     return Doc(name, text, data)
