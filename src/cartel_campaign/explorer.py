@@ -307,16 +307,19 @@ def record_row_html(table: RecordTable, row: dict, spans: list[Span], cls: str, 
             f'<td>{texts}<div class="chips">{chips}</div></td><td><ul class="spans">{links}</ul></td></tr>\n')
 
 
-def table_html(table: RecordTable, spans_of: dict[Record, list[Span]], tables: list[RecordTable]) -> str:
+def table_html(table: RecordTable, spans_of: dict[Record, list[Span]], tables: list[RecordTable]):
+    """A table's section, in pieces (the head, then one piece per row, then the end)."""
     cls = colour_class(tables, Record(table.name, ""))
     columns = shown_columns(table)
-    rows = "".join(record_row_html(table, row, spans_of.get(Record(table.name, str(row[table.key])), []), cls, columns) for row in table.rows)
     n_spans = sum(len(spans_of.get(Record(table.name, str(row[table.key])), [])) for row in table.rows)
-    return (f'<section class="records" id="{html.escape(anchor("t", table.name))}">\n'
-            f'<h2><span class="swatch {cls}"></span>{html.escape(table.name)}</h2>\n'
-            f'<p class="meta">{len(table.rows)} rows · {n_spans} evidence spans · primary key <code>{html.escape(table.key)}</code></p>\n'
-            f'<table><thead><tr><th>{html.escape(table.key)}</th><th>row</th><th>evidence (click to see it in the article)</th></tr></thead>\n'
-            f'<tbody>\n{rows}</tbody></table>\n</section>\n')
+    yield (f'<section class="records" id="{html.escape(anchor("t", table.name))}">\n'
+           f'<h2><span class="swatch {cls}"></span>{html.escape(table.name)}</h2>\n'
+           f'<p class="meta">{len(table.rows)} rows · {n_spans} evidence spans · primary key <code>{html.escape(table.key)}</code></p>\n'
+           f'<table><thead><tr><th>{html.escape(table.key)}</th><th>row</th><th>evidence (click to see it in the article)</th></tr></thead>\n'
+           f'<tbody>\n')
+    for row in table.rows:
+        yield record_row_html(table, row, spans_of.get(Record(table.name, str(row[table.key])), []), cls, columns)
+    yield '</tbody></table>\n</section>\n'
 
 
 # ---------------------------------------------------------------- page
@@ -391,6 +394,21 @@ def legend_html(tables: list[RecordTable]) -> str:
 
 def render(release_folder: Path, articles_dir: Path) -> str:
     """The evidence explorer page of one release folder (dataset/<version>/) as one HTML string."""
+    return "".join(pieces(release_folder, articles_dir))
+
+
+def write(release_folder: Path, articles_dir: Path, out: Path) -> None:
+    """Write the page to out piece by piece: a large release's page is never one string in memory."""
+    chunks = pieces(release_folder, articles_dir)
+    first = next(chunks)  # the release is read and checked before the file is opened
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        f.write(first)
+        for chunk in chunks:
+            f.write(chunk)
+
+
+def pieces(release_folder: Path, articles_dir: Path):
+    """The page of render(), in pieces: the head, each article, each table's rows, the end."""
     release_folder, articles_dir = Path(release_folder), Path(articles_dir)
     package = read_datapackage(release_folder)
     resources = resources_by_name(package)
@@ -409,7 +427,7 @@ def render(release_folder: Path, articles_dir: Path) -> str:
     nav_articles = " ".join(f'<a href="#{html.escape(anchor("a", a["article_id"]))}">{html.escape(a["article_id"])}</a>' for a in articles)
     nav_tables = " ".join(f'<a href="#{html.escape(anchor("t", t.name))}">{html.escape(t.name)}</a>' for t in tables)
     positions = {Record(t.name, str(row[t.key])): i for t in tables for i, row in enumerate(t.rows)}
-    return "".join([
+    yield "".join([
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
         f'<title>Evidence explorer · {html.escape(name)} {html.escape(version)}</title>\n',
@@ -420,11 +438,12 @@ def render(release_folder: Path, articles_dir: Path) -> str:
         '<code>python -m cartel_campaign.explorer</code>. Click a highlighted passage to go to the record it supports; '
         'click a record\'s evidence to come back.</p>\n',
         f'<nav>Articles: {nav_articles}</nav>\n<nav>Records: {nav_tables}</nav>\n',
-        legend_html(tables), '\n</header>\n<main>\n',
-        *(article_html(a, texts[a["article_id"]], spans[a["article_id"]], tables, positions) for a in articles),
-        *(table_html(t, spans_of, tables) for t in tables),
-        f'</main>\n<script>\n{JS}\n</script>\n</body>\n</html>\n',
-    ])
+        legend_html(tables), '\n</header>\n<main>\n'])
+    for a in articles:
+        yield article_html(a, texts[a["article_id"]], spans[a["article_id"]], tables, positions)
+    for t in tables:
+        yield from table_html(t, spans_of, tables)
+    yield f'</main>\n<script>\n{JS}\n</script>\n</body>\n</html>\n'
 
 
 # ---------------------------------------------------------------- headless Chromium
@@ -481,18 +500,19 @@ def main(argv: list[str] | None = None) -> int:
         if version not in known:
             print(f"error: unknown version {version!r}; published: {', '.join(known) or 'none'}", file=sys.stderr)
             return 2
-        page = render(root / "dataset" / version, root / "seeds")
+        release = root / "dataset" / version
         if args.output:
-            args.output.write_text(page, encoding="utf-8")
+            write(release, root / "seeds", args.output)
         elif not args.screenshot:
-            sys.stdout.write(page)
+            for chunk in pieces(release, root / "seeds"):
+                sys.stdout.write(chunk)
         if args.screenshot:
             import tempfile
 
             with tempfile.TemporaryDirectory() as tmp:
                 html_path = args.output or Path(tmp) / f"{version}.html"
                 if not args.output:
-                    html_path.write_text(page, encoding="utf-8")
+                    write(release, root / "seeds", html_path)
                 screenshot(html_path, args.screenshot)
     except (ExplorerError, FileNotFoundError) as e:
         print(f"error: {e}", file=sys.stderr)

@@ -27,8 +27,9 @@ from . import card
 from .errors import BuildError
 
 
-def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, releases: list) -> dict[str, bytes]:
-    """{path relative to the repository root: bytes} of every generated file."""
+def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, releases: list, work: Path) -> dict[str, bytes | Path]:
+    """{path relative to the repository root: its bytes} of every generated file; the explorer pages,
+    which grow with the data, are written into the folder work and given as their paths there."""
     frames = {name: to_pandas(read_parquet(staged / f"{name}.parquet")) for name in meta["tables"]}
     newest = releases[-1]
     return {
@@ -37,17 +38,19 @@ def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, 
         "CHANGELOG.md": changelog(root, staged, releases).encode(),
         "docs/CODEBOOK.md": (codebook(meta, schemas, frames, version) + "\n" + card.section(root, staged, meta, frames, releases)).encode(),
         "docs/timeline.png": timeline(frames, version),
-        **explorer_pages(root, staged, releases),
+        **explorer_pages(root, staged, releases, work),
     }
 
 
-def explorer_pages(root: Path, staged: Path, releases: list) -> dict[str, bytes]:
-    """docs/explorer/<version>.html for every release (the newest from the staged folder)."""
+def explorer_pages(root: Path, staged: Path, releases: list, work: Path) -> dict[str, Path]:
+    """docs/explorer/<version>.html for every release (the newest from the staged folder), written into work."""
     folders = [root / "dataset" / r["version"] for r in releases[:-1]] + [staged]
     pages = {}
+    work.mkdir(parents=True, exist_ok=True)
     for rel, folder in zip(releases, folders):
         try:
-            pages[f"docs/explorer/{rel['version']}.html"] = explorer.render(folder, root / "seeds").encode()
+            page = pages[f"docs/explorer/{rel['version']}.html"] = work / f"explorer-{rel['version']}.html"
+            explorer.write(folder, root / "seeds", page)
         except explorer.ExplorerError as err:
             raise BuildError(f"docs/explorer/{rel['version']}.html", None, str(err)) from None
     return pages

@@ -148,7 +148,8 @@ def check_tables(inp: Inputs, tables: dict) -> None:
 
 
 def stage_release(root: Path, work: Path, version: str, stages: Stages, with_docs: bool = True) -> tuple[Path, dict]:
-    """Build everything into `work`; returns the staged release folder and generated files {relpath: bytes} (docs: with_docs)."""
+    """Build everything into `work`; returns the staged release folder and generated files {relpath: bytes, or a
+    file staged in work} (docs: with_docs)."""
     from ..validate import validate_written
 
     meta, schemas = load_schemas(root)
@@ -176,7 +177,7 @@ def stage_release(root: Path, work: Path, version: str, stages: Stages, with_doc
     generated = {"datapackage.json": publish.json_text(publish.root_descriptor(staged, version)).encode()}
     if with_docs:
         stages("generating docs")
-        generated.update(docs.generate(root, staged, version, meta, schemas, releases))
+        generated.update(docs.generate(root, staged, version, meta, schemas, releases, work / "docs"))
     stages("")
     return staged, generated
 
@@ -187,7 +188,7 @@ def check(root: Path, version: str, stages: Stages) -> list[str]:
         staged, generated = stage_release(root, Path(tmp), version, stages)
         target = root / "dataset" / version
         diffs = [f"dataset/{version}/{n}" for n in publish.same_tree(staged, target)] if target.exists() else [f"dataset/{version}/ (not published)"]
-        diffs += [rel for rel, data in generated.items() if not (root / rel).is_file() or (root / rel).read_bytes() != data]
+        diffs += [rel for rel, data in generated.items() if not publish.same_content(root / rel, data)]
         return diffs
 
 

@@ -13,6 +13,7 @@ import copy
 import ctypes
 import errno
 import fcntl
+import filecmp
 import json
 import os
 import shutil
@@ -145,10 +146,23 @@ def recover(root: Path) -> list[str]:
     return recovered
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def same_content(path: Path, data: bytes | Path) -> bool:
+    """Whether the file at path holds data: bytes, or the content of a staged file (compared piece by piece)."""
+    if not path.is_file():
+        return False
+    if isinstance(data, Path):
+        return filecmp.cmp(path, data, shallow=False)
+    return path.read_bytes() == data
+
+
+def atomic_write(path: Path, data: bytes | Path) -> None:
+    """Write data (bytes, or a staged file's content) to path in one step: a reader sees the old file or the new."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        tmp.write_bytes(data)
+        if isinstance(data, Path):
+            shutil.copyfile(data, tmp)
+        else:
+            tmp.write_bytes(data)
         kill_point(f"writing {path.name}")
         os.replace(tmp, path)
     except OSError:
@@ -196,10 +210,13 @@ def replace_draft(root: Path, staged: Path, target: Path) -> None:
 VERSION_FILE = "src/cartel_campaign/_version.py"
 
 
-def check_generated(generated: dict[str, bytes], version: str) -> None:
+def check_generated(generated: dict[str, bytes | Path], version: str) -> None:
     """Whatever the data, a generated file cannot break the package: the Python files compile and
-    _version.py says exactly the version (importing cartel_campaign runs it); JSON files parse."""
+    _version.py says exactly the version (importing cartel_campaign runs it); JSON files parse.
+    (Those are always bytes: a staged file (a Path) is a page or a figure.)"""
     for rel, data in generated.items():
+        if isinstance(data, Path) and rel.endswith((".py", ".json")):
+            raise BuildError(rel, None, "a generated Python or JSON file must be checked before it is written; nothing was published")
         try:
             if rel.endswith(".py"):
                 tree = ast.parse(data.decode("utf-8"), rel)
@@ -214,7 +231,7 @@ def check_generated(generated: dict[str, bytes], version: str) -> None:
             raise BuildError(rel, None, f"the generated file would not load ({type(err).__name__}: {err}); nothing was published") from None
 
 
-def publish(root: Path, staged: Path, version: str, generated: dict[str, bytes], *, draft: bool) -> str:
+def publish(root: Path, staged: Path, version: str, generated: dict[str, bytes | Path], *, draft: bool) -> str:
     """Move a validated release into dataset/<version>/ and write the generated files.
 
     Returns 'published', 'unchanged' or 'replaced' (a draft only). Refuses to change a published release.
@@ -243,7 +260,7 @@ def publish(root: Path, staged: Path, version: str, generated: dict[str, bytes],
         path = root / rel
         for stale in path.parent.glob(f".{path.name}.tmp-*"):  # left by a killed build (the lock says none is running)
             remove(stale)
-        if not path.is_file() or path.read_bytes() != data:
+        if not same_content(path, data):
             path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(path, data)
         kill_point(f"wrote {rel}")

@@ -10,7 +10,7 @@ import pyarrow as pa
 from .. import release
 from .errors import BuildError
 
-BATCH = 50_000
+BATCH = 4096
 
 
 class TableBuilder:
@@ -39,7 +39,7 @@ class TableBuilder:
     def finish(self) -> pa.Table:
         if self._cols[self.columns[0]] or not self._batches:
             self._flush()
-        return pa.Table.from_batches(self._batches, schema=self.schema)
+        return pa.Table.from_batches(self._batches, schema=self.schema).combine_chunks()  # one chunk: the files do not depend on BATCH
 
 
 class Sink:
