@@ -13,16 +13,19 @@
         enum, missing file, hash) and compare check_frictionless with stock Frictionless.
 
 Stages are found by wrapping the build's own functions (nothing in the build changes):
-YAML = annotations.load_annotation + load_actors; rows = pipeline.derive_tables less YAML
-(span resolution, mentions, derived tables into Arrow builders); pipeline.check_tables;
+articles = each step of pipeline.read_articles (an article on its own: YAML, shape checks,
+checksum, spans, row rules, alias search; past pipeline.PARALLEL_FROM articles worker processes
+do this and the time is the build's wait for them) + annotations.load_actors; rows =
+pipeline.derive_tables less that (the articles' rows taken into the Arrow builders, ids checked
+across articles, derived tables); pipeline.check_tables;
 publish.write_release; corrections.check_corrections; validate.validate_written;
 docs.generate; publish.publish + cache.record; "other" is everything else (releases,
 schemas, the lock).
 
 Peak memory per stage is the process's VmHWM, reset at every stage boundary through
 /proc/self/clear_refs (Linux); where that is not allowed, a 10 ms RSS sampler is used.
-Processes started by a stage (parallel Frictionless workers) are sampled from /proc every
-20 ms and reported separately (the largest sum of their RSS at one time).
+Processes started by a stage (the build's workers) are sampled from /proc every 20 ms and
+reported separately (the largest sum of their private memory at one time).
 """
 from __future__ import annotations
 
@@ -89,18 +92,21 @@ def _descendants(pid: int) -> list[int]:
     return out
 
 
-def _rss(pid: int) -> int:
+def _private(pid: int) -> int:
+    """A process's private memory (Private_Clean + Private_Dirty of /proc/PID/smaps_rollup): what it adds.
+    A forked worker shares its parent's pages until it writes them; its RSS would count them twice."""
     try:
-        m = re.search(r"^VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text(), re.M)
-        return int(m.group(1)) * 1024 if m else 0
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
     except OSError:
         return 0
+    return sum(int(m) * 1024 for m in re.findall(r"^Private_(?:Clean|Dirty):\s+(\d+) kB", text, re.M))
 
 
 class Workers:
-    """Peak RSS of the processes this one starts (parallel Frictionless workers): the largest
-    sum over them at one time, sampled every 20 ms from /proc. (getrusage cannot tell: a child
-    forked from a large process inherits that process's high-water mark until it execs.)"""
+    """Peak memory the processes this one starts add (the build's worker processes: article reading,
+    sentence splitting): the largest sum of their private memory at one time, sampled every 20 ms
+    from /proc. (getrusage cannot tell: a child forked from a large process inherits that process's
+    high-water mark; and a forked child's RSS counts the pages it shares with its parent.)"""
 
     def __init__(self):
         self.peak_sum = 0
@@ -111,7 +117,7 @@ class Workers:
         while True:
             kids = _descendants(me)
             if kids:
-                self.peak_sum = max(self.peak_sum, sum(_rss(k) for k in kids))
+                self.peak_sum = max(self.peak_sum, sum(_private(k) for k in kids))
             time.sleep(0.02)
 
     def take(self) -> int:
@@ -162,9 +168,27 @@ class Tracker:
 
         setattr(module, attr, wrapped)
 
+    def wrap_iterator(self, module, attr: str, name: str):
+        """Each step of the iterator module.attr returns counts as stage name (the work, or the wait for workers)."""
+        fn = getattr(module, attr)
+
+        def wrapped(*args, **kwargs):
+            items = fn(*args, **kwargs)
+            while True:
+                self.enter(name)
+                try:
+                    item = next(items)
+                except StopIteration:
+                    return
+                finally:
+                    self.leave()
+                yield item
+
+        setattr(module, attr, wrapped)
+
 
 # Stage names, in build order (bench.py reports them in this order).
-STAGES = ["YAML: annotations + actors", "rows: spans, mentions, derived tables", "check keys + constraints",
+STAGES = ["articles: YAML, checks, spans, mentions", "rows into Arrow builders, derived tables", "check keys + constraints",
           "write Parquet + CSV", "corrections check", "validate the written release", "docs (codebook, card, explorer, figure)",
           "publish + cache"]
 
@@ -204,7 +228,7 @@ def run_build(root: Path) -> dict:
     baseline = _status("VmRSS")
     tr = Tracker()
     tr.wrap(pipeline, "derive_tables", STAGES[1])
-    tr.wrap(annotations, "load_annotation", STAGES[0])
+    tr.wrap_iterator(pipeline, "read_articles", STAGES[0])
     tr.wrap(annotations, "load_actors", STAGES[0])
     tr.wrap(pipeline, "check_tables", STAGES[2])
     tr.wrap(publish, "write_release", STAGES[3])

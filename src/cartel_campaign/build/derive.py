@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 
 from .. import checks, crosswalk, rules, shapes
+from . import yamlio
 from .annotations import Annotation, Checker, check_items, evidence_items
 from .errors import BuildError
 from .provenance import RECORDS, key_path
@@ -18,16 +19,18 @@ from .yamlio import Doc
 
 
 class Ids:
-    """Ids seen so far, per table, with where they were defined (duplicates are refused)."""
+    """Ids seen so far, per table, with where they were defined (duplicates are refused). Only the
+    file and the key path are kept, not the parsed file: the line is found by reading it again."""
 
     def __init__(self):
         self.where: dict = {}
 
     def add(self, table: str, rid: str, doc: Doc, path: tuple) -> None:
         if (table, rid) in self.where:
-            other, other_path = self.where[(table, rid)]
-            raise doc.error(path, f"duplicate {table} id {rid!r} (already defined at {other.file}:{other.line(*other_path)})")
-        self.where[(table, rid)] = (doc, path)
+            source, file, other_path, kept = self.where[(table, rid)]
+            other = kept or (doc if source == doc.source else yamlio.load(source, file))
+            raise doc.error(path, f"duplicate {table} id {rid!r} (already defined at {file}:{other.line(*other_path)})")
+        self.where[(table, rid)] = (doc.source, doc.file, path, None if doc.source else doc)  # a Doc not read from a file is kept
 
 
 def apply_row_rules(table: str, row: dict, doc: Doc, path: tuple, shape: shapes.Shape, label: str) -> None:
@@ -267,9 +270,8 @@ def crosswalk_rows(path, display: str, checker: Checker, sink) -> None:
         sink.add("crosswalk", row)
 
 
-def mention_rows(article_id: str, text: str, pattern, owner: dict, sink, summary, first: list) -> None:
-    """actor_mentions of one article (derived), counted for actor_summary; first mentions kept for evidence."""
-    rows = list(rules.mentions(article_id, text, pattern, owner))
+def mention_rows(rows: list[dict], sink, summary, first: list) -> None:
+    """actor_mentions of one article (rules.mentions), counted for actor_summary; first mentions kept for evidence."""
     for m in rows:
         sink.add("actor_mentions", m)
         summary.add("actor_mentions", m)

@@ -9,3 +9,6 @@ class BuildError(Exception):
         self.file, self.line, self.message = (str(file) if file else None), line, message
         where = f"{self.file}:{line}" if file and line else (self.file or "build")
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self):  # a worker process's error comes back whole
+        return BuildError, (self.file, self.line, self.message)

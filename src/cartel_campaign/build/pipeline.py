@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import argparse
 import errno
+import itertools
 import json
+import multiprocessing
 import os
 import re
 import shutil
 import sys
 import tempfile
 import time
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,23 +112,127 @@ def check_draft_allowed(ann: annotations.Annotation, newest: dict) -> None:
                             "finish the annotation (status: complete) or keep the release a draft")
 
 
+#: From this many articles on, they are read (YAML, shapes, checksum, alias search) in worker processes.
+PARALLEL_FROM = 100
+#: Articles read ahead of the one being derived, per worker: what the workers may hold at one time.
+AHEAD = 8
+
+
+class Recorder:
+    """Stands in for the table sink and the summary counter while one article is derived: records each add."""
+
+    def __init__(self):
+        self.added: list[tuple[str, dict]] = []
+
+    def add(self, table: str, row: dict) -> None:
+        self.added.append((table, row))
+
+
+class ArticleIds(derive.Ids):
+    """The ids one article defines: a repeat within the article is refused at once; the list is
+    checked against the other articles' ids when the article's rows are taken (ArticleRows.add_to)."""
+
+    def __init__(self):
+        super().__init__()
+        self.added: list[tuple[str, str, tuple]] = []
+
+    def add(self, table: str, rid: str, doc, path: tuple) -> None:
+        super().add(table, rid, doc, path)
+        self.added.append((table, rid, path))
+
+
+@dataclass
+class ArticleRows:
+    """Everything one article gives, derived on its own: its annotation, its actor_mentions rows, the rows
+    and summary counts it adds and the ids it defines, in order, and the error that stopped it (if any)."""
+    ann: annotations.Annotation
+    mentions: list
+    rows: list
+    counts: list
+    ids: list
+    error: BuildError | None
+
+    def add_to(self, sink: Sink, summary: rules.SummaryCounter, ids: derive.Ids, first: list) -> None:
+        """Take the article's rows, as if it had been derived here: ids first (a repeat of another
+        article's id is the error it would have been), then the article's own error, then the rows."""
+        derive.mention_rows(self.mentions, sink, summary, first)
+        for table, rid, path in self.ids:
+            ids.add(table, rid, self.ann.doc, path)
+        if self.error is not None:
+            raise self.error
+        for table, row in self.rows:
+            sink.add(table, row)
+        for table, row in self.counts:
+            summary.add(table, row)
+
+
+class ArticleReader:
+    """An annotation file -> its ArticleRows: what depends on one article alone (YAML, shapes,
+    checksum, alias search, spans, row rules), so worker processes can do it for many articles at once."""
+
+    def __init__(self, inp: Inputs, owner: dict):
+        self.seeds, self.checker, self.newest, self.owner = inp.root / "seeds", inp.checker, inp.releases[-1], owner
+        self.finder = rules.AliasFinder(owner)
+        self.roles = inp.checker.enum("event_actors", "role")
+        self.forms: dict = {}
+        for alias, aid in owner.items():
+            self.forms.setdefault(aid, []).append(alias)
+
+    def __call__(self, path: Path) -> ArticleRows:
+        ann = annotations.load_annotation(path, f"seeds/{path.name}", self.seeds, self.checker)
+        check_draft_allowed(ann, self.newest)
+        rows, counts, ids, error = Recorder(), Recorder(), ArticleIds(), None
+        try:
+            derive.article_rows(self.checker, ann, ids, self.roles, rows, counts, self.forms)
+        except BuildError as err:
+            error = err
+        return ArticleRows(ann, list(rules.mentions(ann.article_id, ann.text, self.finder, self.owner)), rows.added, counts.added, ids.added, error)
+
+
+_READER: ArticleReader | None = None
+
+
+def _set_reader(reader: ArticleReader) -> None:
+    global _READER
+    _READER = reader
+
+
+def _read_in_worker(path: Path):
+    return _READER(path)
+
+
+def read_articles(paths: list[Path], reader: ArticleReader):
+    """reader(path) for each path, in order. From PARALLEL_FROM paths on, worker processes (forked,
+    one per usable core) read ahead, at most AHEAD articles each, so memory stays bounded; a worker's
+    error is raised when its article's turn comes, as if it were read here."""
+    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+    if len(paths) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(reader, paths)
+        return
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_set_reader, initargs=(reader,))
+    try:
+        pending, todo = deque(), iter(paths)
+        for path in itertools.islice(todo, workers * AHEAD):
+            pending.append(pool.submit(_read_in_worker, path))
+        while pending:
+            result = pending.popleft().result()
+            for path in itertools.islice(todo, 1):
+                pending.append(pool.submit(_read_in_worker, path))
+            yield result
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
 def derive_tables(inp: Inputs) -> tuple[dict, list[dict]]:
     """Every row of every table, one article at a time, into Arrow tables; returns (tables, sources)."""
     seeds = inp.root / "seeds"
     sink, summary, ids, first = Sink(inp.schemas, inp.meta["tables"]), rules.SummaryCounter(), derive.Ids(), []
     actors_doc, actors = annotations.load_actors(seeds / "actors.yaml", "seeds/actors.yaml", inp.checker)
     owner = derive.actor_rows(actors_doc, actors, sink)
-    pattern = rules.AliasFinder(owner)
-    roles = inp.checker.enum("event_actors", "role")
-    forms: dict = {}
-    for alias, aid in owner.items():
-        forms.setdefault(aid, []).append(alias)
     sources = []
-    for path in annotation_files(seeds, inp.checker.article_id):
-        ann = annotations.load_annotation(path, f"seeds/{path.name}", seeds, inp.checker)
-        check_draft_allowed(ann, inp.releases[-1])
-        derive.mention_rows(ann.article_id, ann.text, pattern, owner, sink, summary, first)
-        derive.article_rows(inp.checker, ann, ids, roles, sink, summary, forms)
+    for article in read_articles(annotation_files(seeds, inp.checker.article_id), ArticleReader(inp, owner)):
+        article.add_to(sink, summary, ids, first)
+        ann = article.ann
         sources.append({"title": f"Article {ann.article_id}", "path": f"seeds/{ann.data['article']}", "sha256": ann.sha256})
     found_aliases, mentioned = summary.aliases, set(summary.n_mentions)
     actor_ids = [a["actor_id"] for a in actors]

@@ -149,8 +149,8 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct
 class Doc:
     """A parsed YAML file: its data, and the line of any value in it (computed on demand)."""
 
-    def __init__(self, file: str, text: str, data):
-        self.file, self._text, self.data, self._root = file, text, data, None
+    def __init__(self, file: str, text: str, data, source: Path | None = None):
+        self.file, self._text, self.data, self._root, self.source = file, text, data, None, source
 
     def line(self, *path) -> int:
         """1-based line of the value at path; where a key or index is absent, of the deepest node found."""
@@ -187,7 +187,7 @@ def load(path: Path, display: str | None = None) -> Doc:
         raise BuildError(name, raw[: err.start].count(b"\n") + 1, f"not UTF-8 ({err})") from None
     data = plain_data(text)
     if data is not _NOT_PLAIN:
-        return _doc(name, text, data)
+        return _doc(name, text, data, path)
     check_bounds(text, name)
     try:
         try:
@@ -204,10 +204,10 @@ def load(path: Path, display: str | None = None) -> Doc:
         raise BuildError(name, line, f"YAML syntax error: {err.problem or err}{where}") from None
     except _Duplicate as dup:
         raise BuildError(name, dup.line, f"duplicate key {dup.key!r} (first at line {dup.first})") from None
-    return _doc(name, text, data)
+    return _doc(name, text, data, path)
 
 
-def _doc(name: str, text: str, data) -> Doc:
+def _doc(name: str, text: str, data, path: Path) -> Doc:
     if data is None:  # only comments
         raise BuildError(name, 1, "the file is empty (expected a YAML mapping)")
-    return Doc(name, text, data)
+    return Doc(name, text, data, Path(path))
