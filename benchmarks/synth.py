@@ -27,6 +27,7 @@ article-id pattern from schemas/, so nothing else changes.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import re
@@ -50,8 +51,7 @@ def renamed(text: str, ids: list[str], prefix: str) -> str:
     """text with each of ids (NNN-rest) replaced by prefix-rest, wherever it stands as a whole id."""
     if not ids:
         return text
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True)) + r")(?![\w-])")
-    return pattern.sub(lambda m: prefix + m.group(1)[m.group(1).index("-"):], text)
+    return _own_pattern(tuple(ids)).sub(lambda m: prefix + m.group(1)[m.group(1).index("-"):], text)
 
 
 def widened(text: str, ids: list[str], width: int) -> str:
@@ -83,6 +83,21 @@ def copied_actors(actors: list[dict], nnn: str, copy_nnn: str) -> tuple[str, lis
     return "\n\n".join(out), names
 
 
+@functools.lru_cache(maxsize=None)
+def _own_pattern(ids: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True)) + r")(?![\w-])")
+
+
+_OWN: dict = {}
+
+
+def _own_ids(ann: str, actors: list[dict], nnn: str) -> list[str]:
+    """The ids a real article's copies rename (its records and anonymous sources), read once per article."""
+    if ann not in _OWN:
+        _OWN[ann] = record_ids(yaml.load(ann, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))) + [a["id"] for a in anonymous_sources(actors, nnn)]
+    return _OWN[ann]
+
+
 def copy_article(seeds_in: Path, stem: str, out: Path, copy: int, n_real: int, index: int, actors: list[dict],
                  width: int = 3, real_ids: list[str] = ()) -> str:
     """Write copy `copy` of real article `stem` (index `index` among the real ones) into out, its
@@ -101,7 +116,7 @@ def copy_article(seeds_in: Path, stem: str, out: Path, copy: int, n_real: int, i
     entries, names = copied_actors(actors, stem[:3], nnn)
     naming = f", naming {', '.join(names)}" if names else ""
     text = text + ("" if text.endswith("\n") else "\n") + f"Synthetic copy {copy} of article {stem[:3]}{naming}.\n"
-    own = record_ids(yaml.safe_load(ann)) + [a["id"] for a in anonymous_sources(actors, stem[:3])]
+    own = _own_ids(ann, actors, stem[:3])
     ann = renamed(drop_same_event_as(ann), own, nnn)
     ann = re.sub(r"(?m)^article: .*$", f"article: {new_stem}.txt", ann, count=1)
     ann = re.sub(r"(?m)^sha256: .*$", f"sha256: {hashlib.sha256(text.encode('utf-8')).hexdigest()}", ann, count=1)

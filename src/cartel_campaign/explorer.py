@@ -111,20 +111,39 @@ def resources_by_name(package: dict) -> dict[str, dict]:
     return {res["name"]: res for res in package.get("resources", [])}
 
 
-def read_rows(release_folder: Path, resource: dict) -> list[dict]:
-    """A table's rows as dicts, read from the release's Parquet file."""
+class Rows:
+    """A table's rows as dicts, made a batch at a time whenever they are iterated (a large table is
+    never all Python objects at once); len() is the number of rows."""
+
+    def __init__(self, table):
+        self.table = table
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    def __iter__(self):
+        for batch in self.table.to_batches(max_chunksize=10_000):
+            yield from batch.to_pylist()
+
+
+#: The evidence columns the explorer shows.
+EVIDENCE_COLUMNS = ["record_table", "record_id", "article_id", "char_start", "char_end", "text"]
+
+
+def read_rows(release_folder: Path, resource: dict, columns: list[str] | None = None) -> list[dict] | Rows:
+    """A table's rows as dicts, read from the release's Parquet file (only `columns`, read as needed, where given)."""
     import pyarrow.parquet as pq
 
     path = Path(release_folder) / resource.get("parquet_path", f"{resource['name']}.parquet")
     if not path.is_file():
         raise ExplorerError(f"{path}: not found (table {resource['name']!r} is listed in datapackage.json)")
-    return pq.read_table(path).to_pylist()
+    return pq.read_table(path).to_pylist() if columns is None else Rows(pq.read_table(path, columns=columns))
 
 
-def required_table(release_folder: Path, resources: dict[str, dict], name: str) -> list[dict]:
+def required_table(release_folder: Path, resources: dict[str, dict], name: str, columns: list[str] | None = None) -> list[dict] | Rows:
     if name not in resources:
         raise ExplorerError(f"{Path(release_folder) / 'datapackage.json'}: no {name!r} table; the explorer needs articles and evidence")
-    return read_rows(release_folder, resources[name])
+    return read_rows(release_folder, resources[name], columns)
 
 
 def record_table(release_folder: Path, resource: dict) -> RecordTable:
@@ -413,7 +432,7 @@ def pieces(release_folder: Path, articles_dir: Path):
     package = read_datapackage(release_folder)
     resources = resources_by_name(package)
     articles = required_table(release_folder, resources, "articles")
-    evidence = required_table(release_folder, resources, "evidence")
+    evidence = required_table(release_folder, resources, "evidence", EVIDENCE_COLUMNS)
     tables = evidenced_tables(release_folder, package, evidence)
     texts = {a["article_id"]: read_article_text(articles_dir, a) for a in articles}
     spans = collect_spans(evidence, texts, tables)

@@ -118,11 +118,11 @@ def write_table(table, folder: Path, name: str) -> None:
     pacsv.write_csv(table, folder / f"{name}.csv", CSV.write_options())
 
 
-def read_parquet(path: Path):
-    """A release's Parquet file as an Arrow table."""
+def read_parquet(path: Path, columns: list[str] | None = None):
+    """A release's Parquet file as an Arrow table (only `columns`, where given)."""
     import pyarrow.parquet as pq
 
-    return pq.read_table(path)
+    return pq.read_table(path, columns=columns)
 
 
 def read_csv(path: Path, table_schema: dict):

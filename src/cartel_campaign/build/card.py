@@ -60,10 +60,11 @@ def sources(articles) -> str:
 
 def release_coverage(root: Path, folder: Path, memo: dict) -> dict[str, dict]:
     """{article_id: coverage result} of the release in folder (annotated evidence only, as `cartel-campaign coverage`)."""
-    def frame(name):
-        return to_pandas(read_parquet(folder / f"{name}.parquet"))
+    def frame(name, *columns):
+        return to_pandas(read_parquet(folder / f"{name}.parquet", list(columns)))
 
-    rows = coverage.articles_coverage(frame("articles"), frame("evidence"), frame("quote_exclusions"),
+    span = ("article_id", "char_start", "char_end")
+    rows = coverage.articles_coverage(frame("articles", "article_id", "seed_file"), frame("evidence", *span, "basis"), frame("quote_exclusions", *span),
                                       lambda a: (root / a.seed_file).read_text(encoding="utf-8"), memo=memo)
     return {row.pop("article_id"): row for row in rows}
 

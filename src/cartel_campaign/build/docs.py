@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import json
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -30,7 +31,7 @@ from .errors import BuildError
 def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, releases: list, work: Path) -> dict[str, bytes | Path]:
     """{path relative to the repository root: its bytes} of every generated file; the explorer pages,
     which grow with the data, are written into the folder work and given as their paths there."""
-    frames = {name: to_pandas(read_parquet(staged / f"{name}.parquet")) for name in meta["tables"]}
+    frames = Frames(staged, meta["tables"])
     newest = releases[-1]
     return {
         "src/cartel_campaign/_version.py": version_file(version).encode(),
@@ -40,6 +41,28 @@ def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, 
         "docs/timeline.png": timeline(frames, version),
         **explorer_pages(root, staged, releases, work),
     }
+
+
+class Frames(Mapping):
+    """The release's tables as pandas frames, each read when asked; only the last one read is kept
+    (the docs use the tables one or two at a time, so a large release is never all in pandas at once)."""
+
+    def __init__(self, folder: Path, names: list[str]):
+        self.folder, self.names, self._last = folder, list(names), (None, None)
+
+    def __getitem__(self, name: str):
+        if name not in self.names:
+            raise KeyError(name)
+        if self._last[0] != name:
+            self._last = (None, None)  # the previous frame goes before the next is read
+            self._last = (name, to_pandas(read_parquet(self.folder / f"{name}.parquet")))
+        return self._last[1]
+
+    def __iter__(self):
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
 
 
 def explorer_pages(root: Path, staged: Path, releases: list, work: Path) -> dict[str, Path]:
