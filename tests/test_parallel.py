@@ -70,9 +70,10 @@ def test_an_id_taken_by_another_article_is_refused_when_its_rows_are_taken(tmp_p
     table, rid, path = theirs.ids[0]
     mine.ids.insert(0, (table, rid, mine.ids[0][2]))  # as if 004's first record had 003's first id
     ids, summary = pipeline.derive.Ids(), pipeline.rules.SummaryCounter()
-    theirs.add_to(sink, summary, ids, [])
+    first = pipeline.TableBuilder("evidence", schemas["evidence"])
+    theirs.add_to(sink, summary, ids, first)
     with pytest.raises(BuildError) as err:
-        mine.add_to(sink, summary, ids, [])
+        mine.add_to(sink, summary, ids, first)
     line = theirs.ann.doc.line(*path)
     assert str(err.value) == (f"seeds/{_seed(root, '004').name}:{mine.ann.doc.line(*mine.ids[0][2])}: duplicate {table} id {rid!r} "
                               f"(already defined at seeds/{_seed(root, '003').name}:{line})")

@@ -270,12 +270,14 @@ def crosswalk_rows(path, display: str, checker: Checker, sink) -> None:
         sink.add("crosswalk", row)
 
 
-def mention_rows(rows: list[dict], sink, summary, first: list) -> None:
-    """actor_mentions of one article (rules.mentions), counted for actor_summary; first mentions kept for evidence."""
+def mention_rows(rows: list[dict], sink, summary, first) -> None:
+    """actor_mentions of one article (rules.mentions), counted for actor_summary; first mentions to
+    `first` (a table builder of evidence rows)."""
     for m in rows:
         sink.add("actor_mentions", m)
         summary.add("actor_mentions", m)
-    first.extend(rules.first_mention_evidence(rows))
+    for row in rules.first_mention_evidence(rows):
+        first.add(row)
 
 
 def check_aliases_found(doc: Doc, owner: dict, found_aliases: set, mentioned: set, actor_ids: list[str]) -> None:

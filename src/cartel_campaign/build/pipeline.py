@@ -30,7 +30,7 @@ from .. import checks, rules
 from . import annotations, cache, corrections, derive, docs, publish, verify
 from .errors import BuildError
 from .provenance import Provenance
-from .tables import Sink
+from .tables import Sink, TableBuilder
 
 
 def read_json(root: Path, rel: str, what: str):
@@ -152,7 +152,7 @@ class ArticleRows:
     ids: list
     error: BuildError | None
 
-    def add_to(self, sink: Sink, summary: rules.SummaryCounter, ids: derive.Ids, first: list) -> None:
+    def add_to(self, sink: Sink, summary: rules.SummaryCounter, ids: derive.Ids, first: TableBuilder) -> None:
         """Take the article's rows, as if it had been derived here: ids first (a repeat of another
         article's id is the error it would have been), then the article's own error, then the rows."""
         derive.mention_rows(self.mentions, sink, summary, first)
@@ -226,7 +226,8 @@ def read_articles(paths: list[Path], reader: ArticleReader):
 def derive_tables(inp: Inputs) -> tuple[dict, list[dict]]:
     """Every row of every table, one article at a time, into Arrow tables; returns (tables, sources)."""
     seeds = inp.root / "seeds"
-    sink, summary, ids, first = Sink(inp.schemas, inp.meta["tables"]), rules.SummaryCounter(), derive.Ids(), []
+    sink, summary, ids = Sink(inp.schemas, inp.meta["tables"]), rules.SummaryCounter(), derive.Ids()
+    first = TableBuilder("evidence", inp.schemas["evidence"])  # first-mention evidence, after the annotated evidence
     actors_doc, actors = annotations.load_actors(seeds / "actors.yaml", "seeds/actors.yaml", inp.checker)
     owner = derive.actor_rows(actors_doc, actors, sink)
     sources = []
@@ -237,8 +238,7 @@ def derive_tables(inp: Inputs) -> tuple[dict, list[dict]]:
     found_aliases, mentioned = summary.aliases, set(summary.n_mentions)
     actor_ids = [a["actor_id"] for a in actors]
     derive.check_aliases_found(actors_doc, owner, found_aliases, mentioned, actor_ids)
-    for row in first:
-        sink.add("evidence", row)
+    sink.builders["evidence"].extend(first.finish())
     for row in summary.rows(actor_ids):
         sink.add("actor_summary", row)
     derive.crosswalk_rows(inp.root / "schemas" / "crosswalk.json", "schemas/crosswalk.json", inp.checker, sink)

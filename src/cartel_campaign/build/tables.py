@@ -36,6 +36,12 @@ class TableBuilder:
         self._batches.append(pa.RecordBatch.from_arrays(arrays, schema=self.schema))
         self._cols = {c: [] for c in self.columns}
 
+    def extend(self, table: pa.Table) -> None:
+        """Append the rows of a finished table (of the same schema) after the rows added so far."""
+        if self._cols[self.columns[0]]:
+            self._flush()
+        self._batches += table.to_batches()
+
     def finish(self) -> pa.Table:
         if self._cols[self.columns[0]] or not self._batches:
             self._flush()
