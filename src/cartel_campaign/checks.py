@@ -7,6 +7,8 @@ inside the functions.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 
 def pattern_body(pattern: str) -> str:
     """A Table Schema pattern without its anchors: it always matches the whole value, so each
@@ -111,3 +113,44 @@ def foreign_key_problems(tables: dict, schemas: dict) -> list[str]:
     return [f"{name}: row {i}: {', '.join(cols)} {[row[c] for c in cols]!r} not found in {ref}"
             + (f" ({n} rows in all)" if n > 1 else "")
             for name, cols, ref, i, row, n in foreign_key_failures(tables, schemas)]
+
+
+class _Row(Mapping):
+    """One row of a LazyRows: its values are read from the table's columns, each column turned into
+    Python values the first time any row asks for it."""
+
+    __slots__ = ("_rows", "_i")
+
+    def __init__(self, rows: "LazyRows", i: int):
+        self._rows, self._i = rows, i
+
+    def __getitem__(self, column: str):
+        return self._rows.column(column)[self._i]
+
+    def __iter__(self):
+        return iter(self._rows.names)
+
+    def __len__(self) -> int:
+        return len(self._rows.names)
+
+
+class LazyRows(Sequence):
+    """An Arrow table's rows as read-only mappings, for rules that compare rows with rows: only the
+    columns the rules read become Python objects (a table's long texts never do)."""
+
+    def __init__(self, table):
+        self.table, self.names, self._columns = table, list(table.column_names), {}
+        self._rows = [_Row(self, i) for i in range(table.num_rows)]
+
+    def column(self, name: str) -> list:
+        if name not in self._columns:
+            if name not in self.names:
+                raise KeyError(name)
+            self._columns[name] = self.table.column(name).to_pylist()
+        return self._columns[name]
+
+    def __getitem__(self, i):
+        return self._rows[i]
+
+    def __len__(self) -> int:
+        return len(self._rows)

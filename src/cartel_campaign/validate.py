@@ -133,7 +133,7 @@ def text_rule_problems(tables: dict, texts: dict[str, str], spans: dict) -> list
             if message:
                 problems.append(f"articles: {row['article_id']}: {message}")
     if all(t in tables for t in rules.CROSS_TABLES):
-        rows = {t: list(_rows(tables[t])) for t in rules.CROSS_TABLES + rules.CROSS_TABLES_OPTIONAL if t in tables}
+        rows = {t: checks.LazyRows(tables[t]) for t in rules.CROSS_TABLES + rules.CROSS_TABLES_OPTIONAL if t in tables}
         for name, row, column, message in rules.cross_row_problems(rows):
             problems.append(f"{name}:{_id_of(row)}: {column}: {message}")
     if "events" in tables and "evidence" in tables:

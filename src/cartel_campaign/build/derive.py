@@ -330,7 +330,7 @@ def key_name(shape, column: str) -> str:
 def check_cross_rows(tables: dict, locate) -> None:
     """The rules comparing rows with rows (rules.cross_row_problems); the first failure is an error
     at the annotation line of the failing column (`locate(table, row, column)`)."""
-    rows = {t: tables[t].to_pylist() for t in rules.CROSS_TABLES + rules.CROSS_TABLES_OPTIONAL}
+    rows = {t: checks.LazyRows(tables[t]) for t in rules.CROSS_TABLES + rules.CROSS_TABLES_OPTIONAL}
     for table, row, column, message in rules.cross_row_problems(rows):
         where = locate(table, row, column) or (None, None)
         raise BuildError(where[0], where[1], f"{_label(table, row, column)}: {message}")

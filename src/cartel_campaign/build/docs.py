@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.compute as pc
 
 from ..release import read_parquet, row_count, to_pandas
 from .. import diff as ccdiff
@@ -37,7 +38,7 @@ def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, 
         "src/cartel_campaign/_version.py": version_file(version).encode(),
         "CITATION.cff": citation(meta, version, newest["date"]).encode(),
         "CHANGELOG.md": changelog(root, staged, releases).encode(),
-        "docs/CODEBOOK.md": (codebook(meta, schemas, frames, version) + "\n" + card.section(root, staged, meta, frames, releases)).encode(),
+        "docs/CODEBOOK.md": (codebook(meta, schemas, staged, version) + "\n" + card.section(root, staged, meta, frames, releases)).encode(),
         "docs/timeline.png": timeline(frames, version),
         **explorer_pages(root, staged, releases, work),
     }
@@ -143,7 +144,8 @@ def _cell(value) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
-def codebook(meta: dict, schemas: dict, frames: dict, version: str) -> str:
+def codebook(meta: dict, schemas: dict, folder: Path, version: str) -> str:
+    """Every table and column of the release in folder, with what its values are (read one table at a time, in Arrow)."""
     out = [
         f"# Codebook — cartel-campaign-data {version}",
         "",
@@ -157,10 +159,10 @@ def codebook(meta: dict, schemas: dict, frames: dict, version: str) -> str:
         "| table | rows | one row per |",
         "|---|---:|---|",
     ]
-    out += [f"| [{t}](#{t}) | {len(frames[t])} | {_cell(schemas[t]['description'])} |" for t in meta["tables"]]
+    out += [f"| [{t}](#{t}) | {row_count(folder / f'{t}.parquet')} | {_cell(schemas[t]['description'])} |" for t in meta["tables"]]
     for t in meta["tables"]:
-        s, df = schemas[t], frames[t]
-        out += ["", f"## {t}", "", s["description"], "", f"Rows: {len(df)}. Primary key: `{', '.join(s['primaryKey'])}`."]
+        s, table = schemas[t], read_parquet(folder / f"{t}.parquet")
+        out += ["", f"## {t}", "", s["description"], "", f"Rows: {table.num_rows}. Primary key: `{', '.join(s['primaryKey'])}`."]
         if t in meta["derived_tables"]:
             out += ["", "Derived: computed by the build script, never annotated by hand."]
         for fk in s.get("foreignKeys", []):
@@ -172,20 +174,20 @@ def codebook(meta: dict, schemas: dict, frames: dict, version: str) -> str:
             required = "yes" if c.pop("required", False) else ""
             enum = c.pop("enum", None)
             cons = ", ".join(f"{k}: `{v}`" for k, v in c.items())
-            col = df[f["name"]]
-            n = int(col.notna().sum())
+            col = table.column(f["name"])
+            n = len(col) - col.null_count
             if enum is not None:
-                counts = col.value_counts()
-                values = "; ".join(f"`{v}` {int(counts.get(v, 0))}" for v in enum)
+                counts = {x["values"]: x["counts"] for x in pc.value_counts(col).to_pylist()}
+                values = "; ".join(f"`{v}` {counts.get(v, 0)}" for v in enum)
                 cons = ", ".join(x for x in (cons, "one of the values listed") if x)
             elif f["type"] in ("integer", "date") and n:
-                lo, hi = col.min(), col.max()
-                fmt = (lambda v: v.date().isoformat()) if f["type"] == "date" else str
+                lo, hi = pc.min_max(col).values()
+                fmt = (lambda v: v.as_py().isoformat()) if f["type"] == "date" else (lambda v: str(v.as_py()))
                 values = f"{n} filled; min {fmt(lo)}, max {fmt(hi)}"
             elif f["type"] == "boolean":
-                values = f"true {int(col.sum())}, false {int((~col).sum())}"
+                values = f"true {pc.sum(col).as_py() or 0}, false {pc.sum(pc.invert(col)).as_py() or 0}"
             else:
-                examples = [str(v) for v in col.dropna().unique()[:2]]
+                examples = [str(v) for v in pc.unique(col.drop_null())[:2].to_pylist()]
                 examples = [e if len(e) <= 40 else e[:37] + "…" for e in examples]
                 values = f"{n} filled" + (f"; e.g. {', '.join(f'`{e}`' for e in examples)}" if examples else "")
             out.append(f"| `{f['name']}` | {f['type']} | {required} | {_cell(cons)} | {_cell(f['description'])} | {_cell(values)} |")

@@ -45,7 +45,9 @@ class TableBuilder:
     def finish(self) -> pa.Table:
         if self._cols[self.columns[0]] or not self._batches:
             self._flush()
-        return pa.Table.from_batches(self._batches, schema=self.schema).combine_chunks()  # one chunk: the files do not depend on BATCH
+        table = pa.Table.from_batches(self._batches, schema=self.schema).combine_chunks()  # one chunk: the files do not depend on BATCH
+        self._batches = []  # the batches are copied into the table: let them go now
+        return table
 
 
 class Sink:
