@@ -69,7 +69,7 @@ def test_unknown_insert_is_an_error_with_its_line(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "card.md").write_text("## Dataset card\n\ntext\n<!-- insert: nonsense -->\n", encoding="utf-8")
     with pytest.raises(BuildError, match=r"docs/card.md:4: unknown insert 'nonsense'"):
-        card.section(tmp_path, tmp_path, {}, {}, [])
+        card.section(tmp_path, tmp_path, {}, {}, [], None)
     (tmp_path / "docs" / "card.md").unlink()
     with pytest.raises(BuildError, match="docs/card.md: missing"):
-        card.section(tmp_path, tmp_path, {}, {}, [])
+        card.section(tmp_path, tmp_path, {}, {}, [], None)

@@ -16,7 +16,7 @@ import sys
 
 from . import shapes
 from .rules import positions, quote_mark_spans
-from .sentences import sentence_spans, sentence_spans_many
+from .sentences import Splitter, sentence_spans
 
 
 #: The annotation's list keys whose items carry evidence (quotes, events, designations, claims), from the shapes.
@@ -53,16 +53,20 @@ def spans_by_article(frame) -> dict[str, list[tuple[int, int]]]:
     return out
 
 
-def articles_coverage(articles, evidence, exclusions, read_text, first_mentions: bool = False, memo: dict | None = None) -> list[dict]:
+def articles_coverage(articles, evidence, exclusions, read_text, first_mentions: bool = False, splitter: Splitter | None = None) -> list[dict]:
     """Coverage of each article (frames of a release; read_text(article row) -> its text): one dict
     per article, article_id first. The actors' first-mention evidence counts only with first_mentions;
-    memo (text -> sentences) is shared by calls for several releases of the same articles."""
+    a splitter (sentences.Splitter) shared by calls for several releases splits each text once."""
     if not first_mentions:
         evidence = evidence[evidence.basis != "first_mention"]
     spans, excluded = spans_by_article(evidence), spans_by_article(exclusions)
     rows = list(articles.itertuples())
     texts = [read_text(a) for a in rows]
-    sentences = sentence_spans_many(texts, memo)
+    if splitter is None:
+        with Splitter() as own:
+            sentences = own.spans(texts)
+    else:
+        sentences = splitter.spans(texts)
     return [dict(article_id=a.article_id, **coverage(text, spans.get(a.article_id, []), excluded.get(a.article_id, []), found))
             for a, text, found in zip(rows, texts, sentences)]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-#: From this many texts on, sentence_spans_many splits them in worker processes (one per core).
+#: From this many texts on, a Splitter splits them in worker processes (one per core).
 PARALLEL_FROM = 100
 
 
@@ -62,18 +62,65 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def sentence_spans_many(texts: list[str], memo: dict | None = None) -> list[list[tuple[int, int]]]:
-    """sentence_spans of each text, in order; each distinct text split once (memo: text -> spans,
-    kept across calls). Many texts are split in worker processes, one per usable core: an article's
-    sentences depend on its text alone, and the order of the results is the order of texts."""
-    memo = {} if memo is None else memo
-    todo = list(dict.fromkeys(t for t in texts if t not in memo))
-    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
-    if len(todo) >= PARALLEL_FROM and workers > 1:
+def usable_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _split_all(texts: list[str]) -> list[list[tuple[int, int]]]:
+    return [sentence_spans(t) for t in texts]
+
+
+class Splitter:
+    """sentence_spans of many texts, each distinct text split once.
+
+    `start(texts)` hands the texts to worker processes (from PARALLEL_FROM texts on, one per usable
+    core, at most 8), which split them in the background while the caller goes on; `spans(texts)`
+    returns each text's sentences, in order, splitting here what was not started. An article's
+    sentences depend on its text alone, so the results do not depend on who split them. Use it as a
+    context manager: the workers end with it."""
+
+    def __init__(self):
+        self._done: dict = {}
+        self._pending: dict = {}  # text -> (future of its part, position in the part)
+        self._pool = None
+
+    def start(self, texts) -> None:
+        todo = [t for t in dict.fromkeys(texts) if t not in self._done and t not in self._pending]
+        workers = min(usable_cores(), 8)
+        if len(todo) < PARALLEL_FROM or workers < 2:
+            return
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(workers) as pool:
-            memo.update(zip(todo, pool.map(sentence_spans, todo, chunksize=max(1, len(todo) // (workers * 8)))))
-    else:
-        memo.update((t, sentence_spans(t)) for t in todo)
-    return [memo[t] for t in texts]
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        size = max(1, len(todo) // (workers * 8))
+        for i in range(0, len(todo), size):
+            part = todo[i:i + size]
+            future = self._pool.submit(_split_all, part)
+            self._pending.update((t, (future, j)) for j, t in enumerate(part))
+
+    def spans(self, texts: list[str]) -> list[list[tuple[int, int]]]:
+        self.start(texts)
+        for t in texts:
+            if t in self._done:
+                continue
+            if t in self._pending:
+                future, j = self._pending.pop(t)
+                self._done[t] = future.result()[j]
+            else:
+                self._done[t] = sentence_spans(t)
+        return [self._done[t] for t in texts]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Splitter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

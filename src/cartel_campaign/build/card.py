@@ -17,7 +17,7 @@ INSERT = re.compile(r"^<!-- insert: (\S+) -->$", re.M)
 LEADING_COMMENT = re.compile(r"\A<!--.*?-->\n", re.S)
 
 
-def section(root: Path, staged: Path, meta: dict, frames: dict, releases: list) -> str:
+def section(root: Path, staged: Path, meta: dict, frames: dict, releases: list, splitter) -> str:
     """The dataset card as Markdown, ready to append to the codebook."""
     try:
         text = (root / SOURCE).read_text(encoding="utf-8")
@@ -25,7 +25,7 @@ def section(root: Path, staged: Path, meta: dict, frames: dict, releases: list) 
         raise BuildError(SOURCE, None, "missing; expected the text of the codebook's dataset card") from None
     blocks = {
         "sources": lambda: sources(frames["articles"]),
-        "coverage": lambda: coverage_table(root, staged, releases),
+        "coverage": lambda: coverage_table(root, staged, releases, splitter),
         "persons": lambda: persons(frames["actors"]),
         "licence": lambda: licence(meta),
         "citation": lambda: citation(meta, releases),
@@ -58,22 +58,27 @@ def sources(articles) -> str:
     return "\n".join(out)
 
 
-def release_coverage(root: Path, folder: Path, memo: dict) -> dict[str, dict]:
+def release_coverage(root: Path, folder: Path, splitter) -> dict[str, dict]:
     """{article_id: coverage result} of the release in folder (annotated evidence only, as `cartel-campaign coverage`)."""
     def frame(name, *columns):
         return to_pandas(read_parquet(folder / f"{name}.parquet", list(columns)))
 
     span = ("article_id", "char_start", "char_end")
     rows = coverage.articles_coverage(frame("articles", "article_id", "seed_file"), frame("evidence", *span, "basis"), frame("quote_exclusions", *span),
-                                      lambda a: (root / a.seed_file).read_text(encoding="utf-8"), memo=memo)
+                                      article_text(root), splitter=splitter)
     return {row.pop("article_id"): row for row in rows}
 
 
-def coverage_table(root: Path, staged: Path, releases: list) -> str:
-    """Sentences with evidence / all sentences, per article (rows) and release (columns)."""
+def article_text(root: Path):
+    """An articles row -> its text, as the coverage reads it (the build starts splitting these texts early)."""
+    return lambda article: (root / article.seed_file).read_text(encoding="utf-8")
+
+
+def coverage_table(root: Path, staged: Path, releases: list, splitter) -> str:
+    """Sentences with evidence / all sentences, per article (rows) and release (columns); splitter
+    (sentences.Splitter) splits each article's text once for all releases."""
     folders = [root / "dataset" / r["version"] for r in releases[:-1]] + [staged]
-    memo: dict = {}  # the same article's sentences are split once for all releases
-    results = {r["version"]: release_coverage(root, f, memo) for r, f in zip(releases, folders)}
+    results = {r["version"]: release_coverage(root, f, splitter) for r, f in zip(releases, folders)}
     articles = sorted({a for res in results.values() for a in res})
     heads = [r["version"] + (" (draft)" if r["status"] == "draft" else "") for r in releases]
     out = ["| article | " + " | ".join(heads) + " |", "|---|" + "---:|" * len(heads)]

@@ -29,16 +29,17 @@ from . import card
 from .errors import BuildError
 
 
-def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, releases: list, work: Path) -> dict[str, bytes | Path]:
+def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, releases: list, work: Path, splitter) -> dict[str, bytes | Path]:
     """{path relative to the repository root: its bytes} of every generated file; the explorer pages,
-    which grow with the data, are written into the folder work and given as their paths there."""
+    which grow with the data, are written into the folder work and given as their paths there.
+    splitter (sentences.Splitter): the articles' sentences, for the coverage figures."""
     frames = Frames(staged, meta["tables"])
     newest = releases[-1]
     return {
         "src/cartel_campaign/_version.py": version_file(version).encode(),
         "CITATION.cff": citation(meta, version, newest["date"]).encode(),
         "CHANGELOG.md": changelog(root, staged, releases).encode(),
-        "docs/CODEBOOK.md": (codebook(meta, schemas, staged, version) + "\n" + card.section(root, staged, meta, frames, releases)).encode(),
+        "docs/CODEBOOK.md": (codebook(meta, schemas, staged, version) + "\n" + card.section(root, staged, meta, frames, releases, splitter)).encode(),
         "docs/timeline.png": timeline(frames, version),
         **explorer_pages(root, staged, releases, work),
     }

@@ -26,7 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import checks, rules
+from .. import checks, rules, sentences
 from . import annotations, cache, corrections, derive, docs, publish, verify
 from .errors import BuildError
 from .provenance import Provenance
@@ -258,6 +258,11 @@ def check_tables(inp: Inputs, tables: dict) -> None:
 def stage_release(root: Path, work: Path, version: str, stages: Stages, with_docs: bool = True) -> tuple[Path, dict]:
     """Build everything into `work`; returns the staged release folder and generated files {relpath: bytes, or a
     file staged in work} (docs: with_docs)."""
+    with sentences.Splitter() as splitter:
+        return _stage_release(root, work, version, stages, with_docs, splitter)
+
+
+def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_docs: bool, splitter: sentences.Splitter) -> tuple[Path, dict]:
     from ..validate import validate_written
 
     meta, schemas = load_schemas(root)
@@ -268,6 +273,8 @@ def stage_release(root: Path, work: Path, version: str, stages: Stages, with_doc
     verify.check_release_folders(root, releases)
     inp = Inputs(root, meta, schemas, releases, checker)
     tables, sources = derive_tables(inp)
+    if with_docs:  # the coverage figures' sentences: split by workers while the release is checked and written
+        splitter.start([(root / source["path"]).read_text(encoding="utf-8") for source in sources])
     stages("checking keys and constraints")
     check_tables(inp, tables)
     stages("writing Parquet and CSV")
@@ -285,7 +292,7 @@ def stage_release(root: Path, work: Path, version: str, stages: Stages, with_doc
     generated = {"datapackage.json": publish.json_text(publish.root_descriptor(staged, version)).encode()}
     if with_docs:
         stages("generating docs")
-        generated.update(docs.generate(root, staged, version, meta, schemas, releases, work / "docs"))
+        generated.update(docs.generate(root, staged, version, meta, schemas, releases, work / "docs", splitter))
     stages("")
     return staged, generated
 
