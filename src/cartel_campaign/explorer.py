@@ -71,7 +71,7 @@ class RecordTable:
     name: str
     key: str
     columns: list[str]
-    rows: list[dict]
+    rows: list[dict] | Rows
 
 
 # ---------------------------------------------------------------- reading the release
@@ -153,7 +153,7 @@ def record_table(release_folder: Path, resource: dict) -> RecordTable:
         raise ExplorerError(f"{Path(release_folder) / 'datapackage.json'}: table {resource['name']!r} has evidence rows, "
                             f"so it needs a single-column primaryKey for evidence.record_id; found {key!r}")
     columns = [f["name"] for f in resource["schema"]["fields"]]
-    return RecordTable(resource["name"], key[0], columns, read_rows(release_folder, resource))
+    return RecordTable(resource["name"], key[0], columns, read_rows(release_folder, resource, columns))
 
 
 def evidenced_tables(release_folder: Path, package: dict, evidence: list[dict]) -> list[RecordTable]:
@@ -302,8 +302,11 @@ def cell_text(value) -> str:
 def shown_columns(table: RecordTable) -> tuple[list[str], list[str]]:
     """(full-text columns, short columns) to show for each row, primary key left out."""
     text = [c for c in table.columns if c in TEXT_COLUMNS]
-    short = [c for c in table.columns if c != table.key and c not in text
-             and all(len(cell_text(row.get(c))) <= SHORT_CHARS for row in table.rows)]
+    candidates = [c for c in table.columns if c != table.key and c not in text]
+    long: set[str] = set()
+    for row in table.rows:  # one pass over the rows
+        long.update(c for c in candidates if c not in long and len(cell_text(row.get(c))) > SHORT_CHARS)
+    short = [c for c in candidates if c not in long]
     return text, short
 
 
