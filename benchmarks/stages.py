@@ -8,6 +8,10 @@
         Validate a data package with Frictionless. MODE: stock (frictionless.validate, as the
         `frictionless validate` CLI), fast (cartel_campaign.validate.check_frictionless),
         fast-1proc (the same, never in parallel processes).
+    python benchmarks/stages.py sentences ROOT [SAMPLE]
+        CPU time of cartel_campaign.sentences.sentence_spans (pysbd: the coverage figures'
+        sentence splitting, which the build does in worker processes) per article, on the
+        first SAMPLE (default 100) of ROOT's article texts, split one after the other here.
     python benchmarks/stages.py equivalence RELEASE_FOLDER
         Break copies of a release in one way each (foreign keys, primary key, unique, type,
         enum, missing file, hash) and compare check_frictionless with stock Frictionless.
@@ -237,23 +241,41 @@ def run_build(root: Path) -> dict:
     tr.wrap(docs, "generate", STAGES[6])
     tr.wrap(publish, "publish", STAGES[7])
     tr.wrap(cache, "record", STAGES[7])
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), _cpu()
     error = None
     try:
         rc = pipeline.build(root, quiet=True, force=True)
     except Exception as err:  # noqa: BLE001 - reported, not raised
         rc, error = 2, f"{type(err).__name__}: {err}"
-    total = time.perf_counter() - t0
+    total, cpu = time.perf_counter() - t0, _cpu() - cpu0
     tr._close()
     version = pipeline.read_version(root)
     stages = tr.stats
     return {
-        "rc": rc, "error": error, "seconds": total, "baseline_rss": baseline, "memory_mode": tr.peak.mode,
+        "rc": rc, "error": error, "seconds": total, "cpu_seconds": cpu, "baseline_rss": baseline, "memory_mode": tr.peak.mode,
         "stages": stages, "peak_rss": max(s["peak_rss"] for s in stages.values()),
         "peak_rss_with_workers": max(s["peak_rss"] + s.get("workers_rss", 0) for s in stages.values()),
         "build_stages": captured[0].times if captured else {},
         "tables": table_sizes(root / "dataset" / version) if rc == 0 else {}, "version": version,
     }
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of the children it has waited for (the build's worker pools
+    are shut down, so waited for, before the build returns)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def run_sentences(root: Path, sample: int) -> dict:
+    from cartel_campaign.sentences import sentence_spans
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((root / "seeds").glob("*.txt"))[:sample]]
+    sentence_spans(texts[0])  # pysbd imported and its rules compiled before the clock starts
+    t0 = time.process_time()
+    for text in texts:
+        sentence_spans(text)
+    return {"texts": len(texts), "cpu_per_article": (time.process_time() - t0) / len(texts)}
 
 
 def run_frictionless(mode: str, descriptor: Path) -> dict:
@@ -381,6 +403,8 @@ def main(argv: list[str]) -> int:
         out = run_build(Path(argv[1]).resolve())
     elif argv[0] == "frictionless":
         out = run_frictionless(argv[1], Path(argv[2]).resolve())
+    elif argv[0] == "sentences":
+        out = run_sentences(Path(argv[1]).resolve(), int(argv[2]) if len(argv) > 2 else 100)
     elif argv[0] == "equivalence":
         out = run_equivalence(Path(argv[1]).resolve())
     else:

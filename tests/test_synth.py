@@ -45,3 +45,16 @@ def test_too_wide_a_file_name_is_refused_against_the_real_schema(tmp_path):
                          capture_output=True, text=True)
     assert run.returncode == 2
     assert "0000_41a7ef844e344957.txt' does not follow the naming rule" in run.stderr
+
+
+def test_stages_reports_cpu_time_and_sentence_splitting(tmp_path):
+    """benchmarks/stages.py: a measured build gives its CPU time (process and workers) beside its wall time,
+    and the sentences mode gives pysbd's CPU time per article, which bench.py multiplies out per scale."""
+    out = tmp_path / "root"
+    synth["generate"](out, 1, ROOT, 3)
+    stages = str(ROOT / "benchmarks" / "stages.py")
+    build = json.loads(subprocess.run([sys.executable, stages, "build", str(out)], capture_output=True, text=True, check=True).stdout)
+    assert build["rc"] == 0 and build["error"] is None
+    assert 0 < build["cpu_seconds"] and build["stages"]["docs (codebook, card, explorer, figure)"]["seconds"] > 0
+    split = json.loads(subprocess.run([sys.executable, stages, "sentences", str(out), "3"], capture_output=True, text=True, check=True).stdout)
+    assert split["texts"] == 3 and 0 < split["cpu_per_article"] < 5
