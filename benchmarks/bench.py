@@ -34,7 +34,8 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from stages import STAGES  # benchmarks/ is the script's own folder
+from cartel_campaign.cores import usable_cores
+from stages import STAGES, cpu_seconds  # benchmarks/ is the script's own folder
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -133,7 +134,7 @@ def machine() -> dict:
         libs["PyYAML"] += " (libyaml available)" if getattr(yaml, "__with_libyaml__", False) else " (no libyaml)"
     except ImportError:
         pass
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = usable_cores()
     return {"cpu": cpu, "cores": f"{cores} usable ({os.cpu_count()} online){', ' + hyper if hyper else ''}", "ram": ram,
             "os": f"{platform.system()} {platform.release()}", "python": f"{platform.python_implementation()} {platform.python_version()}",
             "libs": libs}
@@ -242,7 +243,7 @@ def scale_run(tmp: Path, k: int, frictionless: bool) -> dict:
 
 # ---------------------------------------------------------------- report ----
 STAGE_ORDER = [*STAGES, "other"]
-CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+CORES = usable_cores()
 
 
 def splitting(scale: int, scales: list[dict]) -> float | None:
@@ -570,7 +571,7 @@ def main(argv=None) -> int:
     started = dt.datetime.now(dt.timezone.utc)
     t0 = time.perf_counter()
     busy0, steal0, _ = cpu_jiffies()
-    own0 = os.times()
+    own0 = cpu_seconds()
     r: dict = {"started": started.strftime("%Y-%m-%d %H:%M"), "machine": machine()}
     tmp = Path(tempfile.mkdtemp(prefix="cc-bench-"))
     try:
@@ -585,8 +586,7 @@ def main(argv=None) -> int:
         shutil.rmtree(tmp, ignore_errors=True)
     r["seconds"] = time.perf_counter() - t0
     busy1, steal1, _ = cpu_jiffies()
-    own1 = os.times()
-    own = (own1.user + own1.system + own1.children_user + own1.children_system) - (own0.user + own0.system + own0.children_user + own0.children_system)
+    own = cpu_seconds() - own0
     r["other_cores"] = max(0.0, (busy1 - busy0) / os.sysconf("SC_CLK_TCK") - own) / r["seconds"]
     r["steal"] = (steal1 - steal0) / os.sysconf("SC_CLK_TCK")
     if args.json:

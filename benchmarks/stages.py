@@ -241,13 +241,13 @@ def run_build(root: Path) -> dict:
     tr.wrap(docs, "generate", STAGES[6])
     tr.wrap(publish, "publish", STAGES[7])
     tr.wrap(cache, "record", STAGES[7])
-    t0, cpu0 = time.perf_counter(), _cpu()
+    t0, cpu0 = time.perf_counter(), cpu_seconds()
     error = None
     try:
         rc = pipeline.build(root, quiet=True, force=True)
     except Exception as err:  # noqa: BLE001 - reported, not raised
         rc, error = 2, f"{type(err).__name__}: {err}"
-    total, cpu = time.perf_counter() - t0, _cpu() - cpu0
+    total, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
     tr._close()
     version = pipeline.read_version(root)
     stages = tr.stats
@@ -260,7 +260,7 @@ def run_build(root: Path) -> dict:
     }
 
 
-def _cpu() -> float:
+def cpu_seconds() -> float:
     """CPU seconds of this process and of the children it has waited for (the build's worker pools
     are shut down, so waited for, before the build returns)."""
     t = os.times()

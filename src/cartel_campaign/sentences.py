@@ -5,8 +5,9 @@ from pysbd (install the ``annotate`` extra); it is imported only when sentences 
 """
 from __future__ import annotations
 
-import os
 from functools import lru_cache
+
+from .cores import usable_cores
 
 #: From this many texts on, a Splitter splits them in worker processes (one per core).
 PARALLEL_FROM = 100
@@ -60,10 +61,6 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             if s < e:
                 spans.append((s, e))
     return spans
-
-
-def usable_cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _split_all(texts: list[str]) -> list[list[tuple[int, int]]]:

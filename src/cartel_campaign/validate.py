@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from . import checks, release, rules
+from .cores import usable_cores
 from .release import MANIFEST, manifest_entries, sha256_file  # noqa: F401 - part of this module's API
 
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
@@ -405,7 +406,7 @@ def _frictionless_fast(descriptor: Path) -> bool:
                 total += len(chunk)
         cost[name] = lines * (17 + 3.3 * len(res.schema.fields)) + 1  # ~µs: per row + per cell
     order = sorted(resources, key=lambda n: -cost[n])
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cpus = usable_cores()
     jobs, results = [], []
     try:
         if total > FRICTIONLESS_PARALLEL_BYTES and cpus > 1:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import checks, rules, sentences
+from ..cores import usable_cores
 from . import annotations, cache, corrections, derive, docs, publish, verify
 from .errors import BuildError
 from .provenance import Provenance
@@ -205,7 +206,7 @@ def read_articles(paths: list[Path], reader: ArticleReader):
     """reader(path) for each path, in order. From PARALLEL_FROM paths on, worker processes (forked,
     one per usable core) read ahead, at most AHEAD articles each, so memory stays bounded; a worker's
     error is raised when its article's turn comes, as if it were read here."""
-    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+    workers = min(usable_cores(), 8)
     if len(paths) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(reader, paths)
         return
