@@ -408,7 +408,7 @@ def report(r: dict) -> str:
     add("")
     add("Rows per table:")
     add("")
-    tables = sorted({t for b in ok_builds for t in b["tables"]}, key=lambda t: -max(b["tables"].get(t, {}).get("rows", 0) for b in ok_builds))
+    tables = sorted({t for b in ok_builds for t in b["tables"]}, key=lambda t: (-max(b["tables"].get(t, {}).get("rows", 0) for b in ok_builds), t))  # ties by name: the same report every run
     add("| table | real | " + " | ".join(f"{s['scale']}×" for s in scales) + " |")
     add("|---|---:|" + "---:|" * len(scales))
     for t in tables:
