@@ -77,3 +77,18 @@ def add_correction(root: Path, table: str, record_id: str) -> None:
     path = root / "seeds" / "corrections.yaml"
     path.write_text(path.read_text(encoding="utf-8") + f"\n- version: {pipeline.read_version(root)}\n  table: {table}\n  record_id: {record_id}\n"
                     "  what: Changed by a test.\n  why: The test changes this record on purpose.\n", encoding="utf-8")
+
+
+def releases_ready_for_a_new_version(root: Path) -> str:
+    """seeds/releases.yaml as a maintainer leaves it before adding the next version: its draft (if any)
+    marked published, and its newest release pinned to its manifest (the build requires a pin on every
+    published release but the newest)."""
+    from cartel_campaign.build import pipeline
+    from cartel_campaign.release import sha256_file
+
+    text = (root / "seeds" / "releases.yaml").read_text(encoding="utf-8").replace("status: draft", "status: published")
+    head, sep, newest = text.rpartition("\n- version: ")
+    if "manifest_sha256:" not in newest:
+        pin = sha256_file(root / "dataset" / pipeline.read_version(root) / "manifest.json")
+        newest = newest.replace("\n  status: published\n", f"\n  status: published\n  manifest_sha256: {pin}\n", 1)
+    return head + sep + newest

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import add_correction, copy_project, tree_bytes
+from conftest import add_correction, copy_project, releases_ready_for_a_new_version, tree_bytes
 
 import cartel_campaign as cc
 from cartel_campaign.build import pipeline, publish
@@ -61,7 +61,7 @@ def base(tmp_path_factory):
     """A project copy with a new release to publish."""
     root = copy_project(tmp_path_factory.mktemp("atomic") / "base")
     releases = root / "seeds" / "releases.yaml"
-    released = releases.read_text(encoding="utf-8").replace("status: draft", "status: published")
+    released = releases_ready_for_a_new_version(root)
     releases.write_text(released + f"\n- version: {NEW}\n  date: 2099-01-01\n  status: draft\n  notes: A release for the kill-point tests.\n", encoding="utf-8")
     ann = root / "seeds" / "004_a369d1b0aa72c426.yaml"
     text = ann.read_text(encoding="utf-8")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project
+from conftest import copy_project, releases_ready_for_a_new_version
 
 from cartel_campaign.build import pipeline
 
@@ -761,8 +761,8 @@ def _(s):
 
 # ------------------------------------------------------------------ releases ----
 def released(s) -> str:
-    """seeds/releases.yaml with its draft (if any) marked published, ready for a new entry."""
-    return s.read(RELEASES).replace("status: draft", "status: published")
+    """seeds/releases.yaml with its draft (if any) marked published and its newest release pinned, ready for a new entry."""
+    return releases_ready_for_a_new_version(s.root)
 
 
 @case("release-listed-but-not-published", "{RELEASES}:{line}: release 98.0.0 is listed but dataset/98.0.0/ is not published")
@@ -800,6 +800,30 @@ def _(s):
     text = released(s)
     s.write(RELEASES, text + "\n- version: 99.0.0\n  date: 2026-12-01\n  status: draft\n")
     return {"line": len(text.splitlines()) + 2, "n": text.count("- version:") + 1}
+
+
+def _pin(s, version: str) -> str:
+    return next(r["manifest_sha256"] for r in pipeline.read_releases(s.root) if r["version"] == version)
+
+
+@case("published-release-without-a-pin", "{RELEASES}:{line}: release 1.0.0 is published and no longer the newest: pin it to its files by adding "
+      "`manifest_sha256: {sha}` to its entry (the sha256 of dataset/1.0.0/manifest.json)")
+def _(s):
+    s.replace(RELEASES, f"  manifest_sha256: {_pin(s, '1.0.0')}\n", "")
+    return {"line": s.line(RELEASES, "- version: 1.0.0"), "sha": s.sha256("dataset/1.0.0/manifest.json")}
+
+
+@case("pin-does-not-match-the-release", "{RELEASES}:{line}: release 0.1.0: expected dataset/0.1.0/manifest.json with sha256 {pin} (its manifest_sha256), "
+      "found sha256 {sha}: a published release is never changed; restore its files (to change data, add a new version)")
+def _(s):
+    pin = "f" * 64
+    s.replace(RELEASES, f"manifest_sha256: {_pin(s, '0.1.0')}", f"manifest_sha256: {pin}")
+    return {"line": s.line(RELEASES, "- version: 0.1.0"), "pin": pin, "sha": s.sha256("dataset/0.1.0/manifest.json")}
+
+
+@case("pin-not-a-sha256", "{RELEASES}:{line}: release #2: manifest_sha256 must be a sha256 digest: 64 lower-case hexadecimal digits, found '6ef0c682d450'")
+def _(s):
+    return {"line": s.replace(RELEASES, f"manifest_sha256: {_pin(s, '1.0.0')}", "manifest_sha256: 6ef0c682d450")}
 
 
 # ------------------------------------------------------------------ bounded input (issue 13.8) ----

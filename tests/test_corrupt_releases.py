@@ -453,3 +453,28 @@ def test_releases_are_exactly_the_declared_ones(kind, broken_copy, capsys):
 
     assert pipeline.main(["--root", str(broken_copy), "-q", "--force"]) == 2
     assert f"error: seeds/releases.yaml: expected an entry for every release in dataset/; found dataset/{stray}/ with none" in capsys.readouterr().err
+
+
+def test_an_older_release_rewritten_consistently_is_refused_by_its_pin(broken_copy, capsys):
+    """An older published release cannot be rebuilt from seeds/, and no rule ties an event's type to the text:
+    its files, its datapackage.json and its manifest rewritten to agree pass every check of the release
+    itself. The pin in seeds/releases.yaml (the sha256 of its manifest) is what refuses it, in `validate`
+    and in the build, with no git involved."""
+    version = cc.versions(broken_copy)[-2]
+    folder = broken_copy / "dataset" / version
+    events = pq.read_table(folder / "events.parquet")
+    row = events.column("event_type").to_pylist().index("designation")
+    write_table(folder, "events", set_cell(events, "event_type", row, "policy"))
+    desc = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    res = next(r for r in desc["resources"] if r["name"] == "events")
+    res["bytes"], res["hash"] = (folder / "events.csv").stat().st_size, f"sha256:{sha256_file(folder / 'events.csv')}"
+    (folder / "datapackage.json").write_text(publish.json_text(desc), encoding="utf-8")
+    rewrite_manifest(folder)
+    code, out = validate(broken_copy, capsys, every_release=True)
+    assert code == 1, out
+    assert f"release {version}: valid" in out  # consistent: the release's own checks cannot tell
+    assert (f"seeds/releases.yaml:" in out and f"release {version}: expected dataset/{version}/manifest.json with sha256 " in out
+            and "a published release is never changed" in out), out
+    built = subprocess.run([sys.executable, "-m", "cartel_campaign.build.pipeline", "--root", str(broken_copy), "-q"],
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 2 and f"release {version}: expected dataset/{version}/manifest.json" in built.stderr, built.stderr

@@ -123,6 +123,7 @@ ANNOTATION = Shape("annotation", "articles", {
 
 RELEASE = Shape("release", "releases", {
     "version": Key("version"), "date": Key("date"), "status": Key("status"), "notes": Key("notes"), "breaking": Key("breaking"),
+    "manifest_sha256": Key("manifest_sha256"),
 })
 
 CORRECTION = Shape("correction", "corrections", {

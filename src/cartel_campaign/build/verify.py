@@ -3,6 +3,11 @@
 * The releases are exactly the ones declared: the folders of dataset/ are the entries of
   seeds/releases.yaml (every published entry has its folder, every folder an entry; the entries
   are in version order, checked when the file is read). The build refuses the same things.
+* Every published release is the one its entry pins: the sha256 of dataset/<version>/manifest.json
+  (which holds the size and sha256 of every file, checked by `validate`) is the entry's
+  manifest_sha256, required for every published release but the newest. So a rewrite of an older
+  release, however consistent (files, manifest, descriptors and generated docs agreeing), needs an
+  edit of seeds/releases.yaml too, which the file says is never made. No git is involved.
 * The newest release is what seeds/ build, byte for byte (rebuilt into a temporary folder):
   a release rewritten consistently (rows, CSV, Parquet, manifest, descriptors agreeing) but
   differing from its annotations fails here.
@@ -12,6 +17,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from ..release import sha256_file
 from .errors import BuildError
 
 
@@ -26,6 +32,10 @@ def release_folder_problems(root: Path, releases: list[dict]) -> list[tuple[str,
     for rel in releases[:-1]:  # all published (only the newest may be a draft); the newest is the one the build makes
         if not (root / "dataset" / rel["version"] / "datapackage.json").is_file():
             problems.append(("seeds/releases.yaml", rel["line"], f"release {rel['version']} is listed but dataset/{rel['version']}/ is not published"))
+    for rel in releases:
+        problem = pin_problem(root, rel, newest=rel is releases[-1])
+        if problem:
+            problems.append(("seeds/releases.yaml", rel["line"], problem))
     base = root / "dataset"
     for path in sorted(base.iterdir()) if base.is_dir() else []:
         if path.name not in listed:
@@ -33,6 +43,25 @@ def release_folder_problems(root: Path, releases: list[dict]) -> list[tuple[str,
                              f"expected an entry for every release in dataset/; found dataset/{path.name}{'/' if path.is_dir() else ''} with none "
                              "(a published release's entry is never removed or changed: put it back; anything else does not belong in dataset/)"))
     return problems
+
+
+def pin_problem(root: Path, rel: dict, newest: bool) -> str | None:
+    """What is wrong with a release's pin (manifest_sha256), if anything: a published release other than
+    the newest must have one, and a published release's pin must be the sha256 of its manifest.json."""
+    version, pin = rel["version"], rel.get("manifest_sha256")
+    manifest = root / "dataset" / version / "manifest.json"
+    if rel["status"] != "published" or (pin is None and newest) or not manifest.parent.is_dir():
+        return None  # a draft is rebuilt freely; the newest is checked against a rebuild; a missing folder is reported above
+    found = sha256_file(manifest) if manifest.is_file() else None
+    if found is None:
+        return f"release {version} is published but dataset/{version}/manifest.json is missing"
+    if pin is None:
+        return (f"release {version} is published and no longer the newest: pin it to its files by adding "
+                f"`manifest_sha256: {found}` to its entry (the sha256 of dataset/{version}/manifest.json)")
+    if pin != found:
+        return (f"release {version}: expected dataset/{version}/manifest.json with sha256 {pin} (its manifest_sha256), "
+                f"found sha256 {found}: a published release is never changed; restore its files (to change data, add a new version)")
+    return None
 
 
 def check_release_folders(root: Path, releases: list[dict]) -> None:
