@@ -284,7 +284,7 @@ def run_frictionless(mode: str, descriptor: Path) -> dict:
     import pyarrow.compute  # noqa: F401
     import pyarrow.csv  # noqa: F401
 
-    from cartel_campaign import validate
+    from cartel_campaign.validation import frictionless_check as validate
 
     baseline = _status("VmRSS")
     peak, workers = Peak(), Workers()
@@ -312,7 +312,7 @@ def run_equivalence(release: Path) -> dict:
     import shutil
     import tempfile
 
-    from cartel_campaign import validate
+    from cartel_campaign.validation import frictionless_check as validate
 
     def edit(folder: Path, table: str, change, update_descriptor: bool = True):
         path = folder / f"{table}.csv"

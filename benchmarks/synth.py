@@ -37,9 +37,11 @@ from pathlib import Path
 
 import yaml
 
+from cartel_campaign import records
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-RECORD_SECTIONS = ("quotes", "events", "designations", "claims")
+RECORD_SECTIONS = tuple(r.list_key for r in records.annotated() if r.id_column)
 
 
 def record_ids(data: dict) -> list[str]:

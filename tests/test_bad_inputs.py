@@ -164,12 +164,12 @@ def _(s):
     return {"line": s.replace(A4, "id: 004-trump-stopping-drug-dealers", "id: 004_Trump-stopping")}
 
 
-@case("id-without-article-prefix", "{A4}:{line}: quote id must start with the article number '004-', found 'trump-stopping-drug-dealers'")
+@case("id-without-article-prefix", "{A4}:{line}: trump-stopping-drug-dealers: id must start with the article number '004-', found 'trump-stopping-drug-dealers' [id-has-article-number]")
 def _(s):
     return {"line": s.replace(A4, "id: 004-trump-stopping-drug-dealers", "id: trump-stopping-drug-dealers")}
 
 
-@case("id-with-another-articles-prefix", "{A4}:{line}: event id must start with the article number '004-', found '003-cartel-de-los-soles-fto-takes-effect'")
+@case("id-with-another-articles-prefix", "{A4}:{line}: 003-cartel-de-los-soles-fto-takes-effect: id must start with the article number '004-', found '003-cartel-de-los-soles-fto-takes-effect' [id-has-article-number]")
 def _(s):
     line = s.replace(A4, "id: 004-cartel-de-los-soles-fto-takes-effect", "id: 003-cartel-de-los-soles-fto-takes-effect")
     return {"line": line}
@@ -278,21 +278,21 @@ def _(s):
 @case("quote-does-not-fill-its-marks",
       "{A4}:{line}: 004-trump-stopping-drug-dealers: a quote must be the whole text inside one pair of quotation marks "
       "(less only a leading '>' or a trailing comma); found 'We’re stopping drug dealers' inside the marks around "
-      "'We’re stopping drug dealers and drugs from coming into our country,'")
+      "'We’re stopping drug dealers and drugs from coming into our country,' [quotation-marks-covered]")
 def _(s):
     return {"line": s.replace(A4, "    text: We’re stopping drug dealers and drugs from coming into our country\n", "    text: We’re stopping drug dealers\n")}
 
 
 @case("quote-outside-quotation-marks",
       "{A4}:{line}: 004-trump-stopping-drug-dealers: a quote must be the whole text inside one pair of quotation marks "
-      "(less only a leading '>' or a trailing comma); found 'Trump told reporters' outside any quotation marks")
+      "(less only a leading '>' or a trailing comma); found 'Trump told reporters' outside any quotation marks [quotation-marks-covered]")
 def _(s):
     line = s.replace(A4, "    text: We’re stopping drug dealers and drugs from coming into our country\n", "    text: Trump told reporters\n")
     return {"line": line}
 
 
 @case("exclusion-outside-quotation-marks",
-      "{A4}:{line}: exclusions[0]: text must be the whole text inside one pair of quotation marks; found 'Secretary of State Marco Rubio' outside any quotation marks")
+      "{A4}:{line}: exclusion 'Secretary of State Marco Rubio': text must be the whole text inside one pair of quotation marks; found 'Secretary of State Marco Rubio' outside any quotation marks [quotation-marks-covered]")
 def _(s):
     text = s.read(A4)
     s.write(A4, text + "\nexclusions:\n  - text: Secretary of State Marco Rubio\n    reason: not in quotation marks\n")
@@ -301,7 +301,7 @@ def _(s):
 
 @case("uncovered-quotation-marks",
       "{A4}:{line}: status is complete but 1 quotation-mark span(s) have no quote or exclusion: 'no sanctuary' (chars {start}-{end}); "
-      "add a quote or an exclusion for each")
+      "add a quote or an exclusion for each [quotation-marks-covered]")
 def _(s):
     text = s.read(A4)
     start = text.index("  - id: 004-rubio-no-sanctuary")
@@ -313,7 +313,7 @@ def _(s):
 
 @case("quotation-marks-covered-twice",
       "{A4}:{line}: 004-rubio-no-sanctuary-again: the quotation marks around 'no sanctuary' (chars {start}-{end}) are already covered by "
-      "004-rubio-no-sanctuary ({A4}:{first}); a passage in quotation marks is one quote or one exclusion")
+      "004-rubio-no-sanctuary; a passage in quotation marks is one quote or one exclusion [quotation-marks-covered]")
 def _(s):
     first = s.line(A4, "    text: no sanctuary\n")
     s.replace(A4, "  - id: 004-administration-armed-conflict\n",
@@ -324,7 +324,7 @@ def _(s):
             "start": article.index("no sanctuary"), "end": article.index("no sanctuary") + len("no sanctuary")}
 
 
-@case("title-not-the-headline", "{A4}:{line}: title must be the headline at the start of the article text; found it at char {start}")
+@case("title-not-the-headline", "{A4}:{line}: title must be the headline at the start of the article text; found it at char {start} [title-is-headline]")
 def _(s):
     line = s.replace(A4, 'title: "US Escalates Stance Against Venezuela: Cartel de los Soles Designated as Foreign Terrorist Organization"',
                      "title: In a significant policy shift")
@@ -458,32 +458,32 @@ def _(s):
     return {"line": s.replace(A4, "    effective_date: 2025-11-24", "    effective_date: 20251124")}
 
 
-@case("event-date-start-after-end", "{A4}:{line}: 004-cartel-de-los-soles-fto-takes-effect: date start 2025-11-24 is after end 2025-11-23")
+@case("event-date-start-after-end", "{A4}:{line}: 004-cartel-de-los-soles-fto-takes-effect: date start 2025-11-24 is after end 2025-11-23 [dates-in-order]")
 def _(s):
     s.replace(A4, "      start: 2025-11-24\n", "      start: 2025-11-24\n      end: 2025-11-23\n")
     return {"line": s.line(A4, "      end: 2025-11-23")}
 
 
-@case("ongoing-event-with-an-end-date", "{A4}:{line}: 004-us-non-recognition-of-maduro-government: an ongoing event has no end date (found 2025-11-01): its date says when it began (start, with the precision of that start)")
+@case("ongoing-event-with-an-end-date", "{A4}:{line}: 004-us-non-recognition-of-maduro-government: an ongoing event has no end date (found 2025-11-01): its date says when it began (start, with the precision of that start) [ongoing-has-no-end]")
 def _(s):
     s.replace(A4, "      start: 2019-01-01\n", "      start: 2019-01-01\n      end: 2025-11-01\n")
     return {"line": s.line(A4, "      end: 2025-11-01")}
 
 
-@case("published-earliest-after-latest", "{A4}:{line}: published: earliest 2025-12-01 is after latest 2025-11-23")
+@case("published-earliest-after-latest", "{A4}:{line}: published: earliest 2025-12-01 is after latest 2025-11-23 [published-in-order]")
 def _(s):
     s.replace(A4, "  earliest: 2025-01-20", "  earliest: 2025-12-01")
     return {"line": s.line(A4, "  latest: 2025-11-23")}
 
 
-@case("date-precision-day-without-start", "{A4}:{line}: 004-cartel-de-los-soles-fto-takes-effect: date precision 'day' needs a start date")
+@case("date-precision-day-without-start", "{A4}:{line}: 004-cartel-de-los-soles-fto-takes-effect: date precision 'day' needs a start date [date-given-with-precision]")
 def _(s):
     line = s.line(A4, "      start: 2025-11-24\n")
     s.replace(A4, "      start: 2025-11-24\n", "")
     return {"line": line}
 
 
-@case("date-precision-unknown-with-a-date", "{A4}:{line}: 004-cartel-de-los-soles-fto-announced: date precision is unknown but a date is given; drop start/end or set the precision")
+@case("date-precision-unknown-with-a-date", "{A4}:{line}: 004-cartel-de-los-soles-fto-announced: date precision is unknown but a date is given; drop start/end or set the precision [date-given-with-precision]")
 def _(s):
     return {"line": s.replace(A4, "    date: {precision: unknown}", "    date: {start: 2025-11-20, precision: unknown}")}
 
@@ -495,7 +495,7 @@ def _(s):
     return {"line": s.replace(A4, "    date: {precision: unknown}", "    date: {precision: week}"), "allowed": ", ".join(allowed)}
 
 
-@case("inferred-date-without-basis", "{A4}:{line}: 004-cartel-de-los-soles-fto-takes-effect: inferred dates need a basis saying what was inferred and why")
+@case("inferred-date-without-basis", "{A4}:{line}: 004-cartel-de-los-soles-fto-takes-effect: inferred dates need a basis saying what was inferred and why [inferred-date-has-basis]")
 def _(s):
     line = s.line(A4, "      inferred: true\n")  # the key the rule is about
     text = s.read(A4)
@@ -505,7 +505,7 @@ def _(s):
     return {"line": line}
 
 
-@case("designation-announced-after-effective", "{A4}:{line}: 004-cartel-de-los-soles-fto: announced_date 2025-11-30 is after effective_date 2025-11-24")
+@case("designation-announced-after-effective", "{A4}:{line}: 004-cartel-de-los-soles-fto: announced_date 2025-11-30 is after effective_date 2025-11-24 [announced-before-effective]")
 def _(s):
     s.replace(A4, "    effective_date: 2025-11-24\n", "    announced_date: 2025-11-30\n    effective_date: 2025-11-24\n")
     return {"line": s.line(A4, "    effective_date: 2025-11-24\n")}
@@ -527,25 +527,25 @@ def _(s):
     return {"line": s.replace(A1, "    fatalities: 4\n", "    fatalities: 4.5\n")}
 
 
-@case("fatalities-not-in-evidence", "{A1}:{line}: 001-us-20th-strike-on-vessels: fatalities 5 does not appear in the event's evidence text (as digits or a number word)")
+@case("fatalities-not-in-evidence", "{A1}:{line}: 001-us-20th-strike-on-vessels: fatalities 5 does not appear in the event's evidence text (as digits or a number word) [fatalities-in-evidence]")
 def _(s):
     return {"line": s.replace(A1, "    fatalities: 4\n", "    fatalities: 5\n")}
 
 
 @case("fatalities-qualifier-without-number",
-      "{A4}:{line}: 004-cartel-de-los-soles-fto-takes-effect: fatalities_qualifier 'exact' goes with a fatality number (fatalities or fatalities_cumulative); found none")
+      "{A4}:{line}: 004-cartel-de-los-soles-fto-takes-effect: fatalities_qualifier 'exact' goes with a fatality number (fatalities or fatalities_cumulative); found none [fatalities-qualified]")
 def _(s):
     return {"line": s.replace(A4, "    status: scheduled\n", "    status: scheduled\n    fatalities_qualifier: exact\n") + 1}
 
 
-@case("fatalities-without-qualifier", "{A1}:{line}: 001-us-20th-strike-on-vessels: fatalities 4 needs fatalities_qualifier (exact or approximate); found none")
+@case("fatalities-without-qualifier", "{A1}:{line}: 001-us-20th-strike-on-vessels: fatalities 4 needs fatalities_qualifier (exact or approximate); found none [fatalities-qualified]")
 def _(s):
     line = s.line(A1, "    fatalities: 4\n")
     s.replace(A1, "    fatalities: 4\n    fatalities_qualifier: exact\n", "    fatalities: 4\n")
     return {"line": line}
 
 
-@case("fatalities-cumulative-on-a-single-strike", "{A1}:{line}: 001-us-20th-strike-on-vessels: fatalities_cumulative is only for strike_series events")
+@case("fatalities-cumulative-on-a-single-strike", "{A1}:{line}: 001-us-20th-strike-on-vessels: fatalities_cumulative is only for strike_series events [cumulative-only-on-series]")
 def _(s):
     return {"line": s.replace(A1, "    fatalities: 4\n", "    fatalities_cumulative: 4\n")}
 
@@ -568,7 +568,7 @@ def _(s):
     return {"line": s.replace(A4, "our country\n    attribution: direct\n", "our country\n    attribution: directly\n") + 1}
 
 
-@case("claimed-event", "{A4}:{line}: 004-cartel-de-los-soles-treasury-sanctions: attribution claimed: what an actor claims and the article does not confirm is that actor's claim; record it under claims, not as an event")
+@case("claimed-event", "{A4}:{line}: 004-cartel-de-los-soles-treasury-sanctions: attribution claimed: what an actor claims and the article does not confirm is that actor's claim; record it under claims, not as an event [no-claimed-event]")
 def _(s):
     text = s.read(A4)
     i = text.index("  - id: 004-cartel-de-los-soles-treasury-sanctions")
@@ -577,13 +577,13 @@ def _(s):
     return {"line": text[:j].count("\n") + 1}
 
 
-@case("metadata-only-with-annotations", "{A4}:{line}: status is metadata_only but the file has annotations; set status: complete")
+@case("metadata-only-with-annotations", "{A4}:{line}: status is metadata_only but the file has annotations (quotes, events, designations, claims); set status: complete")
 def _(s):
     return {"line": s.replace(A4, "status: complete", "status: metadata_only")}
 
 
 @case("outlet-not-in-the-text", "{A4}:{line}: outlet must be copied from the article text (leave it out where the text does not state it); "
-      "'Reuters' is not in 004_a369d1b0aa72c426.txt")
+      "'Reuters' is not in 004_a369d1b0aa72c426.txt [outlet-and-byline-in-text]")
 def _(s):
     return {"line": s.replace(A4, "outlet: ~", "outlet: Reuters")}
 
@@ -654,29 +654,29 @@ def _(s):
 
 
 # ------------------------------------------------------------------ claims ----
-@case("claim-mode-of-another-type", "{A0}:{line}: 000-rubio-cartel-de-los-soles-masquerades-as-government: mode 'violence' is not a mode of claim type 'accuse': expected one of disapprove, investigate, allege")
+@case("claim-mode-of-another-type", "{A0}:{line}: 000-rubio-cartel-de-los-soles-masquerades-as-government: mode 'violence' is not a mode of claim type 'accuse': expected one of disapprove, investigate, allege [claim-mode-of-type]")
 def _(s):
     return {"line": s.replace(A0, "    type: accuse\n    mode: allege\n    summary: >-\n      Rubio described the Cartel", "    type: accuse\n    mode: violence\n    summary: >-\n      Rubio described the Cartel") + 1}
 
 
-@case("claim-quote-of-another-article", "{A0}:{line}: 000-rubio-cartel-de-los-soles-masquerades-as-government: quotes must list quote ids of this article; found '004-trump-see-what-happens'")
+@case("claim-quote-of-another-article", "{A0}:{line}: 000-rubio-cartel-de-los-soles-masquerades-as-government: quotes must list quote ids of this article; found '004-trump-see-what-happens' [claim-quotes-of-own-article]")
 def _(s):
     return {"line": s.replace(A0, "    quotes: [000-rubio-masquerade-as-government]", "    quotes: [004-trump-see-what-happens]")}
 
 
 @case("claim-about-an-event-of-another-article", "{A0}:{line}: 000-rubio-us-never-recognized-maduro-regime: about_event: event '004-us-non-recognition-of-maduro-government' "
-      "belongs to article 004_a369d1b0aa72c426, not to this article 000_41a7ef844e344957")
+      "belongs to article 004_a369d1b0aa72c426, not to this article 000_41a7ef844e344957 [links-within-article]")
 def _(s):
     return {"line": s.replace(A0, "    about_event: 000-us-non-recognition-of-maduro-regime\n", "    about_event: 004-us-non-recognition-of-maduro-government\n")}
 
 
-@case("quote-carried-by-no-claim", "{A4}:{line}: 004-trump-see-what-happens: no claim lists this quote: link it from the claim it carries (claims[].quotes) or say why it carries none (no_claim: reason)")
+@case("quote-carried-by-no-claim", "{A4}:{line}: 004-trump-see-what-happens: no claim lists this quote: link it from the claim it carries (claims[].quotes) or say why it carries none (no_claim: reason) [quote-carries-claim-or-says-why]")
 def _(s):
     s.replace(A4, "    no_claim: >-\n      A remark that asserts, threatens or offers nothing (\"We'll see what happens.\").\n", "")
     return {"line": s.line(A4, "  - id: 004-trump-see-what-happens")}
 
 
-@case("quote-linked-and-no-claim", "{A0}:{line}: 000-rubio-masquerade-as-government: the quote carries a claim (claim_quotes) but also gives no_claim; drop one")
+@case("quote-linked-and-no-claim", "{A0}:{line}: 000-rubio-masquerade-as-government: the quote carries a claim (claim_quotes) but also gives no_claim; drop one [quote-carries-claim-or-says-why]")
 def _(s):
     line = s.line(A0, "  - id: 000-rubio-masquerade-as-government")
     text = s.read(A0)
@@ -686,7 +686,7 @@ def _(s):
     return {"line": s.line(A0, "    no_claim: A label, not a claim.")}
 
 
-@case("indirect-claim-without-a-reporting-verb", "{A4}:{line}: 004-american-officials-cartel-is-narcoterrorist-organization: a claim with no quote needs an evidence passage showing how the article reports it (a verb of saying such as 'said', 'denied', 'accused', 'warned', 'according to'); none found in: 'a narcoterrorist organization'")
+@case("indirect-claim-without-a-reporting-verb", "{A4}:{line}: 004-american-officials-cartel-is-narcoterrorist-organization: a claim with no quote needs an evidence passage showing how the article reports it (a verb of saying such as 'said', 'denied', 'accused', 'warned', 'according to'); none found in: 'a narcoterrorist organization' [indirect-claim-shows-reporting-verb]")
 def _(s):
     s.replace(A4, "      - This decisive action targets what American officials describe as a narcoterrorist organization\n", "      - a narcoterrorist organization\n")
     text = s.read(A4)
@@ -695,12 +695,12 @@ def _(s):
 
 
 # ------------------------------------------------------------------ the text's words (issue 14.2) ----
-@case("target-resting-on-an-allegation", "{A3}:{line}: 003-us-strike-caribbean-vessel: target tren-de-aragua: the evidence names the target only inside an allegation or a label ('a recent US military strike in the Caribbean that killed 11 individuals aboard a vessel allegedly linked to the Venezuelan' …): record the allegation as a claim, not a role")
+@case("target-resting-on-an-allegation", "{A3}:{line}: 003-us-strike-caribbean-vessel: target tren-de-aragua: the evidence names the target only inside an allegation or a label ('a recent US military strike in the Caribbean that killed 11 individuals aboard a vessel allegedly linked to the Venezuelan' …): record the allegation as a claim, not a role [role-in-own-voice]")
 def _(s):
     return {"line": s.replace(A3, "      agent: [us-military]\n      announcer: [donald-trump]\n", "      agent: [us-military]\n      announcer: [donald-trump]\n      target: [tren-de-aragua]\n") + 2}
 
 
-@case("deployment-typed-as-mobilization", "{A3}:{line}: 003-us-warships-caribbean: type mobilization, but no evidence passage says anyone was mobilized (mobilized, called up, activated)")
+@case("deployment-typed-as-mobilization", "{A3}:{line}: 003-us-warships-caribbean: type mobilization, but no evidence passage says anyone was mobilized (mobilized, called up, activated) [event-type-is-the-texts-word]")
 def _(s):
     text = s.read(A3)
     at = text.index("    type: deployment", text.index("  - id: 003-us-warships-caribbean"))
@@ -709,7 +709,7 @@ def _(s):
 
 
 @case("appeal-recorded-as-a-statement-event-and-a-claim", "{A3}:{line}: 003-maduro-calls-venezuelans-to-join-militia: the claim has exactly the evidence of event '003-maduro-call': "
-      "a statement is recorded once, as a claim (a threat is a claim; what is done is an event); remove the event, or, if the claim is about it, say so with about_event")
+      "a statement is recorded once, as a claim (a threat is a claim; what is done is an event); remove the event, or, if the claim is about it, say so with about_event [claim-not-also-an-event]")
 def _(s):
     text = s.read(A3)
     at = text.index("designations:\n")
@@ -721,22 +721,22 @@ def _(s):
     return {"line": text[:text.index("    evidence:", start)].count("\n") + 2}
 
 
-@case("footage-typed-as-statement", "{A3}:{line}: 003-us-strike-footage-released: type statement, but the evidence is about released material (footage, video, documents): type disclosure")
+@case("footage-typed-as-statement", "{A3}:{line}: 003-us-strike-footage-released: type statement, but the evidence is about released material (footage, video, documents): type disclosure [event-type-is-the-texts-word]")
 def _(s):
     return {"line": s.replace(A3, "    type: disclosure", "    type: statement")}
 
 
-@case("entity-typed-as-fto", "{A3}:{line}: 003-tren-de-aragua-fto: type foreign_terrorist_organization, but no evidence passage says 'Foreign Terrorist Organization' or 'FTO' (another terrorist designation is other_terrorist_designation)")
+@case("entity-typed-as-fto", "{A3}:{line}: 003-tren-de-aragua-fto: type foreign_terrorist_organization, but no evidence passage says 'Foreign Terrorist Organization' or 'FTO' (another terrorist designation is other_terrorist_designation) [designation-type-is-the-texts-word]")
 def _(s):
     return {"line": s.replace(A3, "    type: other_terrorist_designation", "    type: foreign_terrorist_organization")}
 
 
-@case("facilitator-as-agent", "{A2}:{line}: 002-extradition-of-29-cartel-members: agent donald-trump: the text says 'Trump facilitated': someone who facilitated it is its facilitator, not its agent")
+@case("facilitator-as-agent", "{A2}:{line}: 002-extradition-of-29-cartel-members: agent donald-trump: the text says 'Trump facilitated': someone who facilitated it is its facilitator, not its agent [role-in-own-voice]")
 def _(s):
     return {"line": s.replace(A2, "      facilitator: [donald-trump]", "      agent: [donald-trump]")}
 
 
-@case("same-event-of-another-type", "{A3}:{line}: 003-us-bounty-maduro: same_event_as: links '002-reward-for-maduro-arrest', but the types differ (sanction vs reward); the texts do not report the same event")
+@case("same-event-of-another-type", "{A3}:{line}: 003-us-bounty-maduro: same_event_as: links '002-reward-for-maduro-arrest', but the types differ (sanction vs reward); the texts do not report the same event [same-event-agrees]")
 def _(s):
     text = s.read(A3)
     at = text.index("    type: reward", text.index("  - id: 003-us-bounty-maduro"))
@@ -900,12 +900,12 @@ def _(s):
 
 
 # ------------------------------------------------------------------ numbers and dates (issue 13.5) ----
-@case("fatalities-from-an-ordinal", "{A1}:{line}: 001-us-20th-strike-on-vessels: fatalities 20 does not appear in the event's evidence text (as digits or a number word)")
+@case("fatalities-from-an-ordinal", "{A1}:{line}: 001-us-20th-strike-on-vessels: fatalities 20 does not appear in the event's evidence text (as digits or a number word) [fatalities-in-evidence]")
 def _(s):
     return {"line": s.replace(A1, "    fatalities: 4\n", "    fatalities: 20\n")}
 
 
-@case("fatalities-from-a-longer-word", "{A1}:{line}: 001-us-20th-strike-on-vessels: fatalities 4 does not appear in the event's evidence text (as digits or a number word)")
+@case("fatalities-from-a-longer-word", "{A1}:{line}: 001-us-20th-strike-on-vessels: fatalities 4 does not appear in the event's evidence text (as digits or a number word) [fatalities-in-evidence]")
 def _(s):
     s.replace(A1, "the Caribbean and Pacific, killing four people.", "the Caribbean and Pacific, killing fourteen people.")
     s.replace("seeds/001_2394b04778fce3d8.txt", "the Caribbean and Pacific, killing four people.", "the Caribbean and Pacific, killing fourteen people.")
@@ -913,7 +913,7 @@ def _(s):
     return {"line": s.line(A1, "    fatalities: 4\n")}
 
 
-@case("occurred-event-after-publication", "{A4}:{line}: 004-cartel-de-los-soles-fto-announced: date.start: an occurred event cannot start (2025-12-01) after the article's latest publication date 2025-11-23; set status scheduled or correct the date")
+@case("occurred-event-after-publication", "{A4}:{line}: 004-cartel-de-los-soles-fto-announced: date.start: an occurred event cannot start (2025-12-01) after the article's latest publication date 2025-11-23; set status scheduled or correct the date [occurred-not-after-publication]")
 def _(s):
     text = s.read(A4)
     i = text.index("  - id: 004-cartel-de-los-soles-fto-announced")
@@ -922,29 +922,29 @@ def _(s):
     return {"line": text[:j].count("\n") + 1}
 
 
-@case("date-outside-plausible-window", "{A4}:{line}: published_earliest 1025-01-20 is outside the plausible window 1990-01-01 .. 2030-12-31")
+@case("date-outside-plausible-window", "{A4}:{line}: published_earliest 1025-01-20 is outside the plausible window 1990-01-01 .. 2030-12-31 [plausible-dates]")
 def _(s):
     return {"line": s.replace(A4, "  earliest: 2025-01-20", "  earliest: 1025-01-20")}
 
 
 # ------------------------------------------------------------------ guide rules (issue 13.6) ----
-@case("direct-quote-with-reported-by", "{A4}:{line}: 004-trump-stopping-drug-dealers: a direct quote has no reported_by (found 'cnn'); use attribution reported_by_third_party or anonymous, or drop reported_by")
+@case("direct-quote-with-reported-by", "{A4}:{line}: 004-trump-stopping-drug-dealers: a direct quote has no reported_by (found 'cnn'); use attribution reported_by_third_party or anonymous, or drop reported_by [direct-quote-not-reported]")
 def _(s):
     return {"line": s.replace(A4, "our country\n    attribution: direct\n", "our country\n    attribution: direct\n    reported_by: cnn\n") + 2}
 
 
-@case("third-party-quote-without-reported-by", "{A4}:{line}: 004-trump-stopping-drug-dealers: a reported_by_third_party quote needs reported_by (who passed the words on); found none")
+@case("third-party-quote-without-reported-by", "{A4}:{line}: 004-trump-stopping-drug-dealers: a reported_by_third_party quote needs reported_by (who passed the words on); found none [third-party-quote-reported]")
 def _(s):
     return {"line": s.replace(A4, "our country\n    attribution: direct\n", "our country\n    attribution: reported_by_third_party\n") + 1}
 
 
-@case("anonymous-quote-with-named-speaker", "{A4}:{line}: 004-trump-stopping-drug-dealers: speaker: an anonymous quote's speaker must be an anonymous_source actor; 'donald-trump' is a person")
+@case("anonymous-quote-with-named-speaker", "{A4}:{line}: 004-trump-stopping-drug-dealers: speaker: an anonymous quote's speaker must be an anonymous_source actor; 'donald-trump' is a person [anonymous-quote-speaker]")
 def _(s):
     s.replace(A4, "our country\n    attribution: direct\n", "our country\n    attribution: anonymous\n")
     return {"line": s.line(A4, "    speaker: donald-trump\n    text: We’re stopping")}
 
 
-@case("self-affiliation", "{ACTORS}:{line}: actor 'marco-rubio': affiliation points at the actor itself")
+@case("self-affiliation", "{ACTORS}:{line}: actor 'marco-rubio': affiliation points at the actor itself [affiliation-not-itself]")
 def _(s):
     text = s.read(ACTORS)
     i = text.index("- id: marco-rubio")
@@ -953,7 +953,7 @@ def _(s):
     return {"line": text[:j].count("\n") + 1}
 
 
-@case("affiliation-cycle", "{ACTORS}:{line}: actor 'marco-rubio': affiliation: affiliation forms a cycle: marco-rubio -> us-department-of-state -> marco-rubio")
+@case("affiliation-cycle", "{ACTORS}:{line}: actor 'marco-rubio': affiliation: affiliation forms a cycle: marco-rubio -> us-department-of-state -> marco-rubio [reference-not-a-cycle]")
 def _(s):
     text = s.read(ACTORS)
     s.replace(ACTORS, "- id: us-department-of-state\n  name: US Department of State\n", "- id: us-department-of-state\n  name: US Department of State\n  affiliation: marco-rubio\n")
@@ -961,35 +961,35 @@ def _(s):
     return {"line": text[:text.index("  affiliation: us-department-of-state\n", i)].count("\n") + 1}
 
 
-@case("same-event-as-itself", "{A3}:{line}: 003-us-bounty-maduro: same_event_as points at the event itself")
+@case("same-event-as-itself", "{A3}:{line}: 003-us-bounty-maduro: same_event_as points at the event itself [same-event-not-itself]")
 def _(s):
     return {"line": s.replace(A3, "same_event_as: 002-reward-for-maduro-arrest", "same_event_as: 003-us-bounty-maduro")}
 
 
-@case("same-event-as-within-one-article", "{A3}:{line}: 003-us-bounty-maduro: same_event_as: same_event_as '003-tren-de-aragua-fto-designation' is in the same article; one article reports an event once (merge the rows instead)")
+@case("same-event-as-within-one-article", "{A3}:{line}: 003-us-bounty-maduro: same_event_as: same_event_as '003-tren-de-aragua-fto-designation' is in the same article; one article reports an event once (merge the rows instead) [same-event-across-articles]")
 def _(s):
     return {"line": s.replace(A3, "same_event_as: 002-reward-for-maduro-arrest", "same_event_as: 003-tren-de-aragua-fto-designation")}
 
 
-@case("same-event-as-cycle", "{A2}:{line}: 002-reward-for-maduro-arrest: same_event_as: same_event_as forms a cycle: 002-reward-for-maduro-arrest -> 003-us-bounty-maduro -> 002-reward-for-maduro-arrest")
+@case("same-event-as-cycle", "{A2}:{line}: 002-reward-for-maduro-arrest: same_event_as: same_event_as forms a cycle: 002-reward-for-maduro-arrest -> 003-us-bounty-maduro -> 002-reward-for-maduro-arrest [reference-not-a-cycle]")
 def _(s):
     return {"line": s.replace(A2, "  - id: 002-reward-for-maduro-arrest\n    type: reward\n",
                               "  - id: 002-reward-for-maduro-arrest\n    same_event_as: 003-us-bounty-maduro\n    type: reward\n") + 1}
 
 
-@case("same-event-as-on-the-earlier-article", "{A2}:{line}: 002-reward-for-maduro-arrest: same_event_as: same_event_as is set on the later article's row; '003-us-bounty-maduro' is in the later article 003_2475ecbfe2fd795f: set it there, pointing at '002-reward-for-maduro-arrest'")
+@case("same-event-as-on-the-earlier-article", "{A2}:{line}: 002-reward-for-maduro-arrest: same_event_as: same_event_as is set on the later article's row; '003-us-bounty-maduro' is in the later article 003_2475ecbfe2fd795f: set it there, pointing at '002-reward-for-maduro-arrest' [same-event-across-articles]")
 def _(s):
     s.replace(A3, "    same_event_as: 002-reward-for-maduro-arrest\n", "")
     return {"line": s.replace(A2, "  - id: 002-reward-for-maduro-arrest\n    type: reward\n",
                               "  - id: 002-reward-for-maduro-arrest\n    same_event_as: 003-us-bounty-maduro\n    type: reward\n") + 1}
 
 
-@case("designation-event-of-another-article", "{A4}:{line}: 004-cartel-de-los-soles-fto: event: event '003-tren-de-aragua-fto-designation' belongs to article 003_2475ecbfe2fd795f, not to this article 004_a369d1b0aa72c426")
+@case("designation-event-of-another-article", "{A4}:{line}: 004-cartel-de-los-soles-fto: event: event '003-tren-de-aragua-fto-designation' belongs to article 003_2475ecbfe2fd795f, not to this article 004_a369d1b0aa72c426 [links-within-article]")
 def _(s):
     return {"line": s.replace(A4, "    event: 004-cartel-de-los-soles-fto-announced", "    event: 003-tren-de-aragua-fto-designation")}
 
 
-@case("anonymous-speaker-of-another-article", "{A4}:{line}: 004-trump-stopping-drug-dealers: speaker: anonymous source '001-unnamed-defense-department-official' belongs to article 001, not to this article 004")
+@case("anonymous-speaker-of-another-article", "{A4}:{line}: 004-trump-stopping-drug-dealers: speaker: anonymous source '001-unnamed-defense-department-official' belongs to article 001, not to this article 004 [anonymous-source-of-own-article]")
 def _(s):
     s.replace(A4, "our country\n    attribution: direct\n", "our country\n    attribution: anonymous\n")
     return {"line": s.replace(A4, "    speaker: donald-trump\n    text: We’re stopping", "    speaker: 001-unnamed-defense-department-official\n    text: We’re stopping")}

@@ -29,10 +29,10 @@ def test_claim_modes_are_the_plover_modes_of_the_crosswalk():
 
 
 def test_a_mode_must_belong_to_its_type():
-    row = {"claim_type": "deny", "claim_mode": "allege", "date_start": None, "date_end": None, "date_precision": "unknown",
-           "date_inferred": False, "date_basis": None}
-    assert [r.name for r, _, _ in rules.check_row("claims", row)] == ["claim_mode is a mode of claim_type"]
-    assert rules.check_row("claims", dict(row, claim_type="accuse")) == []
+    row = {"claim_id": "004-a-claim", "article_id": "004_a369d1b0aa72c426", "claim_type": "deny", "claim_mode": "allege",
+           "date_start": None, "date_end": None, "date_precision": "unknown", "date_inferred": False, "date_basis": None}
+    assert [f.rule.code for f in rules.row_findings("claims", row)] == ["claim-mode-of-type"]
+    assert rules.row_findings("claims", dict(row, claim_type="accuse")) == []
 
 
 def test_an_indirect_claim_shows_its_reporting_verb():

@@ -22,7 +22,7 @@ from conftest import ROOT, copy_project
 
 import cartel_campaign as cc
 from cartel_campaign import cli
-from cartel_campaign.validate import sha256_file
+from cartel_campaign.release import sha256_file
 
 from cartel_campaign.build import publish
 
@@ -198,7 +198,7 @@ def _(folder):
     write_table(folder, "events", drop_row(table, row_of(table, "event_id", "004-cartel-de-los-soles-fto-takes-effect")))
     rewrite_descriptor_stats(folder, "events")
     rewrite_manifest(folder)
-    return ["evidence: record_id '004-cartel-de-los-soles-fto-takes-effect' does not exist in events"]
+    return ["record '004-cartel-de-los-soles-fto-takes-effect' does not exist in events [record-has-evidence]"]
 
 
 @fault("mention-row-deleted-consistently")
@@ -220,7 +220,7 @@ def _(folder):
     write_table(folder, "quotes", table)
     rewrite_descriptor_stats(folder, "quotes")
     rewrite_manifest(folder)
-    return ["quotes: row 0: article["]
+    return ["quotes: row 0: ", "[span-is-article-text]"]
 
 
 def _rewrite_cell(folder: Path, name: str, column: str, row: int, value) -> None:
@@ -253,7 +253,7 @@ def _(folder):
     table = pq.read_table(folder / "quotes.parquet")
     row = table.column("attribution").to_pylist().index("direct")
     _rewrite_cell(folder, "quotes", "reported_by_actor_id", row, "cnn")
-    return ["rule 'reported_by not on a direct quote'"]
+    return ["[direct-quote-not-reported]"]
 
 
 @fault("occurred-event-after-publication-consistently")
@@ -391,9 +391,9 @@ def test_a_consistent_rewrite_of_the_newest_release_fails_against_the_rebuild(br
 
 OLDER_REWRITES = {
     "fatalities": (("events", "event_id", "001-us-20th-strike-on-vessels", "fatalities", 5),
-                   "events: 001-us-20th-strike-on-vessels: fatalities 5 does not appear in the event's evidence text"),
+                   "001-us-20th-strike-on-vessels: fatalities 5 does not appear in the event's evidence text (as digits or a number word) [fatalities-in-evidence]"),
     "quote-text": (("quotes", "quote_id", "000-rubio-confronted", "text", "confessed."), "quotes: row 0: "),
-    "title": (("articles", "article_id", None, "title", "A different headline"), "articles: 000_41a7ef844e344957: title 'A different headline' is not the start"),
+    "title": (("articles", "article_id", None, "title", "A different headline"), "articles: row 0: title 'A different headline' is not the start of the article text [title-is-headline]"),
 }
 
 

@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT
 
 import cartel_campaign as cc
+from cartel_campaign import records
 
 
 def test_tables_and_versions():
@@ -70,7 +71,7 @@ def test_contract_columns_exist():
 def test_every_record_has_evidence():
     frames = cc.load_all()
     ev = frames["evidence"]
-    for table, key in (("events", "event_id"), ("designations", "designation_id"), ("quotes", "quote_id"), ("actors", "actor_id")):
+    for table, key in ((r.table, r.id_column) for r in records.evidenced() if r.table in frames):
         cited = set(ev.loc[ev.record_table == table, "record_id"])
         assert set(frames[table][key]) <= cited, table
 

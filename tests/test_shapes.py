@@ -8,26 +8,26 @@ import pytest
 
 from conftest import ROOT
 
-from cartel_campaign import shapes
+from cartel_campaign import records, shapes
 
 
 def schema_columns(table: str) -> list[str]:
     return [f["name"] for f in json.loads((ROOT / "schemas" / f"{table}.schema.json").read_text(encoding="utf-8"))["fields"]]
 
 
-@pytest.mark.parametrize("table", sorted(shapes.ANNOTATED))
+@pytest.mark.parametrize("table", sorted(records.ANNOTATED))
 def test_every_column_comes_from_one_key_or_the_build(table):
-    filled = [k.column for s in shapes.ANNOTATED[table] for k in s.keys.values() if isinstance(k, shapes.Key)]
-    computed = [c for s in shapes.ANNOTATED[table] for c in s.computed]
+    filled = [k.column for s in records.ANNOTATED[table] for k in s.keys.values() if isinstance(k, shapes.Key)]
+    computed = [c for s in records.ANNOTATED[table] for c in s.computed]
     assert sorted(filled + computed) == sorted(schema_columns(table)), "a column missing, unknown, or filled twice"
-    assert shapes.columns_filled(shapes.ANNOTATED[table]) == set(schema_columns(table))
+    assert shapes.columns_filled(records.ANNOTATED[table]) == set(schema_columns(table))
 
 
 def test_child_tables_and_item_shapes_exist():
     tables = set(json.loads((ROOT / "schemas" / "package.json").read_text(encoding="utf-8"))["tables"])
-    for shape in [s for group in shapes.ANNOTATED.values() for s in group]:
+    for shape in [s for group in records.ANNOTATED.values() for s in group]:
         for kind in shape.keys.values():
             if isinstance(kind, shapes.Rows):
                 assert kind.table in tables, (shape.name, kind.table)
-    for table, item in shapes.ITEM.items():
+    for table, item in records.ITEM.items():
         assert item.table == table

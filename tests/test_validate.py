@@ -84,5 +84,7 @@ def test_pandera_and_the_row_rules_reject_a_bad_frame():
     # rules across columns are the named rules of cartel_campaign.rules, run on the rows
     import pyarrow as pa
 
-    rule_text = "\n".join(validate.row_rule_problems({"events": pa.Table.from_pandas(events, preserve_index=False)}))
-    assert "rule 'date_start <= date_end'" in rule_text and "row 1 (event_id" in rule_text
+    from cartel_campaign.validation.rule_runner import rule_problems
+
+    rule_text = "\n".join(rule_problems({"events": pa.Table.from_pandas(events, preserve_index=False)}, {}, None))
+    assert "[dates-in-order]" in rule_text and "events: row 1: " in rule_text

@@ -154,3 +154,9 @@ class LazyRows(Sequence):
 
     def __len__(self) -> int:
         return len(self._rows)
+
+
+def arrow_rows(table, batch_rows: int = 50_000):
+    """The rows of an Arrow table as dicts, a batch at a time (for a pass over every row; LazyRows for rules)."""
+    for batch in table.to_batches(batch_rows):
+        yield from batch.to_pylist()

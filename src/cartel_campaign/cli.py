@@ -29,8 +29,11 @@ def cmd_validate(args) -> int:
     root = Path(args.root).resolve() if args.root else data_root()
     from .build import verify
 
+    where = None
     if verify.is_checkout(root):
         import yaml  # noqa: F401 - a checkout is also checked against a rebuild (the `build` extra): missing, one line first
+
+        where = annotation_lines(root)
     chosen = [checked_version(args.version, root)] if args.version else versions(root)
     if not chosen:
         print(f"error: no published release found in {root}", file=sys.stderr)
@@ -38,7 +41,7 @@ def cmd_validate(args) -> int:
     failed = 0
     for v in chosen:
         print(f"validating release {v}…", file=sys.stderr, flush=True)
-        problems = validate_release(v, root)
+        problems = validate_release(v, root, where=where)
         for p in problems:
             print(f"  {v}: {p}")
         print(f"release {v}: {'valid' if not problems else f'{len(problems)} problem(s)'}")
@@ -51,6 +54,14 @@ def cmd_validate(args) -> int:
     if checkout is None:
         return 2
     return 1 if failed or root_problems or checkout else 0
+
+
+def annotation_lines(root: Path):
+    """(table, row, column) -> the annotation (file, line) behind a value of a release, in a checkout."""
+    from .build.provenance import Provenance
+
+    provenance = Provenance(root / "seeds")
+    return lambda table, row, column: provenance.locate(table, row, column)
 
 
 def validate_checkout(root: Path) -> list[str] | None:

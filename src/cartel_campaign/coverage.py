@@ -14,14 +14,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import shapes
+from . import records, shapes
 from .rules import positions, quote_mark_spans
 from .sentences import Splitter, sentence_spans
 
 
 #: The annotation's list keys whose items carry evidence (quotes, events, designations, claims), from the shapes.
 EVIDENCED_KEYS = [key for key, kind in shapes.ANNOTATION.keys.items()
-                  if isinstance(kind, shapes.Rows) and "evidence" in shapes.ITEM[kind.table].keys]
+                  if isinstance(kind, shapes.Rows) and "evidence" in records.ITEM[kind.table].keys]
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

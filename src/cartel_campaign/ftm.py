@@ -252,3 +252,14 @@ def to_jsonl(entities: list[dict]) -> str:
 def write_jsonl(entities: list[dict], path: str | Path) -> None:
     """Write the entities as FtM line-delimited JSON (the format `ftm validate` reads)."""
     Path(path).write_text(to_jsonl(entities), encoding="utf-8")
+
+
+def write_designations(path: Path, tables: dict) -> int:
+    """The designations export (cartel_campaign.exports): every designation as FollowTheMoney entities,
+    validated by followthemoney, written as JSON lines; returns the number of entities."""
+    entities = designation_entities({name: tables[name].to_pylist() for name in TABLES})
+    problems = validate_entities(entities)
+    if problems:
+        raise ValueError("FollowTheMoney rejects the export:\n  " + "\n  ".join(problems))
+    write_jsonl(entities, path)
+    return len(entities)

@@ -1,47 +1,65 @@
-"""Every rule of the dataset, said once, with a name; and the derived tables, computed once.
+"""Every rule of the dataset, declared once, with a stable code; and the derived tables, computed once.
 
-The build runs these rules on each row it derives (and reports a failure at the annotation
-FILE:LINE that produced the value); `cartel_campaign.validate` runs the same rules on the rows of
-a published release (and reports table, row and id). Three kinds:
+Each rule is a named function registered with `@rule(code, scope, tables, name, column, since)`.
+The build and `cartel_campaign.validate` run the same rules through the runners below: the build on
+the rows it derives (a failure is reported at the annotation FILE:LINE behind the failing column),
+`validate` on the rows of a published release (table, row, id; FILE:LINE too in a checkout). Every
+message ends with the rule's code in brackets, e.g. `[fatalities-in-evidence]`.
 
-* row rules    `ROW_RULES[table]`: within one row (dates in order, a basis for inferred dates …);
-* text rules   functions taking the article text: spans equal their article slice, fatality
-               numbers in the event's evidence, quotes fill their quotation marks, titles;
-* derived      `mentions`, `first_mention_evidence`, `actor_summary`: computed from the other
-               tables by the build, and recomputed by `validate` to compare.
+Scopes (what a rule's check receives):
 
+* row      check(row) -> None | message | (column, message): one row on its own;
+* record   check(row, view) -> the same: one row, with its article (`ArticleView`: the text, the
+           article's rows, evidence by record, the actors' aliases);
+* article  check(view) -> (table, row, column, message) per failure: an article's rows together;
+* release  check(rows) -> (table, row, column, message) per failure: rows compared across articles
+           (`rows`: table -> list of row dicts);
+* derived  check(rows, texts) -> messages: a derived table recomputed from the others and the texts
+           (the build computes these tables with the same functions, so only `validate` runs them).
+
+`since`: the first release held to the rule; a published release is checked by the rules of its time.
 Only the standard library is imported here (the loader never imports this module).
 """
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Callable
 
-from . import crosswalk
+from . import crosswalk, records
 
 # ------------------------------------------------------------------ registry ----
+
+SCOPES = ("row", "record", "article", "release", "derived")
 
 
 @dataclass(frozen=True)
 class Rule:
-    name: str  # what it checks, as shown in messages
-    table: str
-    column: str  # the column a failure points at (its annotation key gives the line)
-    check: Callable[[dict], str | tuple | None]  # the row -> None, what is wrong, or (column to point at, what is wrong)
-    since: tuple = (0, 0, 0)  # the first release held to it (a published release is checked by the rules of its time)
+    code: str  # stable, shown in every message: '[code]'
+    scope: str  # one of SCOPES
+    tables: tuple  # the tables whose rows it checks (row and record scope) or reads
+    name: str  # what it checks, in words
+    column: str | None  # the column a failure points at by default (its annotation key gives the line)
+    check: Callable
+    since: tuple = (0, 0, 0)  # the first release held to it
+
+    def applies_to(self, version: str | None) -> bool:
+        """Whether release `version` is held to the rule (None: the release being built, held to all)."""
+        return version is None or self.since <= version_key(version)
 
 
-ROW_RULES: dict[str, list[Rule]] = defaultdict(list)
+RULES: dict[str, Rule] = {}
 
 
-def row_rule(table: str | tuple, name: str, column: str, since: str = "0.0.0"):
-    """Register a row rule for one table (or several); `since`: the first release it applies to."""
+def rule(code: str, scope: str, tables, name: str, column: str | None = None, since: str = "0.0.0"):
+    """Register the decorated function as rule `code`."""
+    assert scope in SCOPES and code not in RULES, (scope, code)
 
     def register(fn):
-        for t in (table if isinstance(table, tuple) else (table,)):
-            ROW_RULES[t].append(Rule(name, t, column, fn, version_key(since)))
+        RULES[code] = Rule(code, scope, (tables,) if isinstance(tables, str) else tuple(tables), name, column, fn, version_key(since))
         return fn
 
     return register
@@ -51,31 +69,133 @@ def version_key(version: str) -> tuple:
     return tuple(int(p) for p in version.split("."))
 
 
-def check_row(table: str, row: dict, version: str | None = None) -> list[tuple[Rule, str, str]]:
-    """(rule, column at fault, message) for every row rule the row breaks (of those that apply to
-    release `version`; all of them when None, as in the build)."""
+def rules_of(scope: str, table: str | None = None, version: str | None = None) -> list[Rule]:
+    """The rules of a scope (for a table's rows, if given) that release `version` is held to."""
+    return [r for r in RULES.values() if r.scope == scope and (table is None or table in r.tables) and r.applies_to(version)]
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: Rule
+    table: str
+    row: dict
+    column: str | None
+    message: str
+
+
+def _found(rule_: Rule, table: str, row: dict, result) -> Finding | None:
+    if not result:
+        return None
+    column, message = result if isinstance(result, tuple) else (rule_.column, result)
+    return Finding(rule_, table, row, column, message)
+
+
+def row_findings(table: str, row: dict, version: str | None = None) -> list[Finding]:
+    """Every row rule that the row breaks."""
+    return [f for f in (_found(r, table, row, r.check(row)) for r in rules_of("row", table, version)) if f]
+
+
+def record_findings(table: str, row: dict, view: "ArticleView", version: str | None = None) -> list[Finding]:
+    """Every record rule that the row breaks, read with its article."""
+    return [f for f in (_found(r, table, row, r.check(row, view)) for r in rules_of("record", table, version)) if f]
+
+
+def article_findings(view: "ArticleView", version: str | None = None, with_row_rules: bool = True) -> list[Finding]:
+    """The rules on the rows of one article: row rules (unless the caller runs them on every row
+    itself) and record rules, row by row in table order; then the article rules."""
     out = []
-    for rule in ROW_RULES.get(table, ()):
-        if version is not None and rule.since > version_key(version):
-            continue
-        found = rule.check(row)
-        if found:
-            column, message = found if isinstance(found, tuple) else (rule.column, found)
-            out.append((rule, column, message))
+    for table, rows in view.rows.items():
+        for row in rows:
+            out += (row_findings(table, row, version) if with_row_rules else []) + record_findings(table, row, view, version)
+    for r in rules_of("article", version=version):
+        out += [Finding(r, table, row, column, message) for table, row, column, message in r.check(view)]
     return out
+
+
+def release_findings(rows: dict, version: str | None = None) -> list[Finding]:
+    """Every release rule on the rows of all articles (`rows`: table -> rows; a table a release lacks is empty)."""
+    return [Finding(r, table, row, column, message) for r in rules_of("release", version=version)
+            for table, row, column, message in r.check(rows)]
+
+
+def label(table: str, row: dict) -> str:
+    """How a row is named in messages: its record id (and what it is, where the id does not say)."""
+    rt = records.BY_TABLE.get(table)
+    if table == "actors":
+        return f"actor {row['actor_id']!r}"
+    if rt is not None and rt.id_column:
+        return row[rt.id_column]
+    if table == "quote_exclusions":
+        return f"exclusion {row['text']!r}"
+    if table == "event_actors":
+        return f"{row['event_id']}: {row['role']} {row['actor_id']}"
+    if table == "claim_quotes":
+        return row["claim_id"]
+    if table == "evidence":
+        return f"{row['record_id']}: evidence {row['text']!r}"
+    if table in ("actor_mentions", "actor_summary", "actor_aliases"):
+        return f"actor {row['actor_id']!r}"
+    return ""
+
+
+def message(finding: Finding) -> str:
+    """A finding as the build and validate print it: 'label: message [code]'."""
+    name = label(finding.table, finding.row)
+    return f"{name + ': ' if name else ''}{finding.message} [{finding.rule.code}]"
+
+
+# ------------------------------------------------------------------ the article view ----
+
+
+@dataclass
+class ArticleView:
+    """One article as the record and article rules see it: its text, its rows (table -> rows, in the
+    order the build derives them) and the actor registry's aliases (actor id -> aliases)."""
+    article_id: str
+    text: str
+    rows: dict
+    forms: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self._evidence: dict = defaultdict(list)
+        for e in self.rows.get("evidence", ()):
+            self._evidence[(e["record_table"], e["record_id"])].append(e)
+        self._quotes: dict = defaultdict(list)
+        for link in self.rows.get("claim_quotes", ()):
+            self._quotes[link["claim_id"]].append(link["quote_id"])
+
+    @property
+    def status(self) -> str:
+        return self.rows["articles"][0]["annotation_status"]
+
+    def evidence(self, table: str, record_id: str) -> list[dict]:
+        """The evidence rows of a record (basis annotated or quote_span; first mentions are the actors')."""
+        return self._evidence.get((table, record_id), [])
+
+    def evidence_texts(self, table: str, record_id: str) -> list[str]:
+        return [e["text"] for e in self.evidence(table, record_id)]
+
+    def quote_ids(self, claim_id: str) -> list[str]:
+        """The quotes that carry a claim (claim_quotes), in order."""
+        return self._quotes.get(claim_id, [])
+
+    def event_spans(self) -> dict:
+        """event id -> its evidence spans (start, end)."""
+        return {e["event_id"]: [(v["char_start"], v["char_end"]) for v in self.evidence("events", e["event_id"])]
+                for e in self.rows.get("events", ())}
 
 
 # ------------------------------------------------------------------ row rules ----
 
 
-@row_rule("articles", "published_earliest <= published_latest", "published_latest")
-def _(r):
+@rule("published-in-order", "row", "articles", "published_earliest <= published_latest", "published_latest")
+def published_in_order(r):
     if r["published_earliest"] > r["published_latest"]:
         return f"published: earliest {r['published_earliest']} is after latest {r['published_latest']}"
 
 
-@row_rule(("events", "claims"), "dates given unless date_precision is unknown", "date_precision")
-def _(r):
+@rule("date-given-with-precision", "row", ("events", "claims"), "dates given unless date_precision is unknown", "date_precision")
+def date_given_with_precision(r):
     start, end, precision = r["date_start"], r["date_end"], r["date_precision"]
     if precision == "unknown" and (start or end):
         return "date precision is unknown but a date is given; drop start/end or set the precision"
@@ -85,27 +205,27 @@ def _(r):
         return f"date precision {precision!r} needs start and end (day: start alone)"
 
 
-@row_rule("events", "an ongoing event has no end date", "date_end", since="1.1.0")
-def _(r):
+@rule("ongoing-has-no-end", "row", "events", "an ongoing event has no end date", "date_end", since="1.1.0")
+def ongoing_has_no_end(r):
     if r["status"] == "ongoing" and r["date_end"] is not None:
         return (f"an ongoing event has no end date (found {r['date_end']}): its date says when it began "
                 "(start, with the precision of that start)")
 
 
-@row_rule(("events", "claims"), "date_start <= date_end", "date_end")
-def _(r):
+@rule("dates-in-order", "row", ("events", "claims"), "date_start <= date_end", "date_end")
+def dates_in_order(r):
     if r["date_start"] and r["date_end"] and r["date_start"] > r["date_end"]:
         return f"date start {r['date_start']} is after end {r['date_end']}"
 
 
-@row_rule(("events", "designations", "claims"), "date_basis given when date_inferred", "date_inferred")
-def _(r):
+@rule("inferred-date-has-basis", "row", ("events", "designations", "claims"), "date_basis given when date_inferred", "date_inferred")
+def inferred_date_has_basis(r):
     if r["date_inferred"] and not r["date_basis"]:
         return "inferred dates need a basis saying what was inferred and why"
 
 
-@row_rule("events", "fatalities_qualifier given iff a fatality number is", "fatalities_qualifier")
-def _(r):
+@rule("fatalities-qualified", "row", "events", "fatalities_qualifier given iff a fatality number is", "fatalities_qualifier")
+def fatalities_qualified(r):
     numbers = [n for n in ("fatalities", "fatalities_cumulative") if r[n] is not None]
     if r["fatalities_qualifier"] is not None and not numbers:
         return (f"fatalities_qualifier {r['fatalities_qualifier']!r} goes with a fatality number "
@@ -114,67 +234,66 @@ def _(r):
         return numbers[0], f"{numbers[0]} {r[numbers[0]]} needs fatalities_qualifier (exact or approximate); found none"
 
 
-@row_rule("events", "fatalities_cumulative only on strike_series rows", "fatalities_cumulative")
-def _(r):
+@rule("cumulative-only-on-series", "row", "events", "fatalities_cumulative only on strike_series rows", "fatalities_cumulative")
+def cumulative_only_on_series(r):
     if r["fatalities_cumulative"] is not None and r["event_type"] != "strike_series":
         return "fatalities_cumulative is only for strike_series events"
 
 
-@row_rule("events", "no event is claimed (a claim is a claims row)", "attribution", since="1.1.0")
-def _(r):
+@rule("no-claimed-event", "row", "events", "no event is claimed (a claim is a claims row)", "attribution", since="1.1.0")
+def no_claimed_event(r):
     if r["attribution"] == "claimed":
-        return "attribution claimed: what an actor claims and the article does not confirm is that actor's claim; record it under claims, not as an event"
+        return ("attribution claimed: what an actor claims and the article does not confirm is that actor's claim; "
+                "record it under claims, not as an event")
 
 
-@row_rule("events", "source_actor_id given for claimed rows", "attribution")
-def _(r):
+@rule("claimed-event-has-source", "row", "events", "source_actor_id given for claimed rows", "attribution")
+def claimed_event_has_source(r):
     if r["attribution"] == "claimed" and not r["source_actor_id"]:
         return "a claimed event needs 'source' (who claims it)"
 
 
-@row_rule("events", "same_event_as is not the row itself", "same_event_as")
-def _(r):
+@rule("same-event-not-itself", "row", "events", "same_event_as is not the row itself", "same_event_as")
+def same_event_not_itself(r):
     if r["same_event_as"] is not None and r["same_event_as"] == r["event_id"]:
         return "same_event_as points at the event itself"
 
 
-@row_rule("designations", "announced_date <= effective_date", "effective_date")
-def _(r):
+@rule("announced-before-effective", "row", "designations", "announced_date <= effective_date", "effective_date")
+def announced_before_effective(r):
     if r["announced_date"] and r["effective_date"] and r["announced_date"] > r["effective_date"]:
         return f"announced_date {r['announced_date']} is after effective_date {r['effective_date']}"
 
 
-@row_rule("quotes", "reported_by not on a direct quote", "reported_by_actor_id")
-def _(r):
+@rule("direct-quote-not-reported", "row", "quotes", "reported_by not on a direct quote", "reported_by_actor_id")
+def direct_quote_not_reported(r):
     if r["attribution"] == "direct" and r["reported_by_actor_id"] is not None:
         return (f"a direct quote has no reported_by (found {r['reported_by_actor_id']!r}); "
                 "use attribution reported_by_third_party or anonymous, or drop reported_by")
 
 
-@row_rule("quotes", "reported_by given on a reported_by_third_party quote", "attribution")
-def _(r):
+@rule("third-party-quote-reported", "row", "quotes", "reported_by given on a reported_by_third_party quote", "attribution")
+def third_party_quote_reported(r):
     if r["attribution"] == "reported_by_third_party" and r["reported_by_actor_id"] is None:
         return "a reported_by_third_party quote needs reported_by (who passed the words on); found none"
 
 
-@row_rule("actors", "affiliation is not the actor itself", "affiliation_actor_id")
-def _(r):
+@rule("affiliation-not-itself", "row", "actors", "affiliation is not the actor itself", "affiliation_actor_id")
+def affiliation_not_itself(r):
     if r["affiliation_actor_id"] is not None and r["affiliation_actor_id"] == r["actor_id"]:
         return "affiliation points at the actor itself"
 
 
-def _plausible(columns):
-    def check(r):
-        for col in columns:
-            problem = plausible_date_rule(r[col], col)
-            if problem:
-                return col, problem
-    return check
+#: The date columns held to the plausible window, in the order they are checked.
+DATE_COLUMNS = ("published_earliest", "published_latest", "date_start", "date_end", "announced_date", "effective_date")
 
 
-for _table, _columns in (("articles", ("published_earliest", "published_latest")), ("events", ("date_start", "date_end")),
-                         ("designations", ("announced_date", "effective_date"))):
-    row_rule(_table, "dates in the plausible window", _columns[0])(_plausible(_columns))
+@rule("plausible-dates", "row", ("articles", "events", "designations"), "dates in the plausible window")
+def plausible_dates(r):
+    for col in DATE_COLUMNS:
+        problem = plausible_date_rule(r.get(col), col)
+        if problem:
+            return col, problem
 
 
 #: PLOVER 2.0 modes of the claim types that have modes (PLOVER_MANUAL.tex, the modes table of each
@@ -188,8 +307,8 @@ CLAIM_MODES = {
 }
 
 
-@row_rule("claims", "claim_mode is a mode of claim_type", "claim_mode")
-def _(r):
+@rule("claim-mode-of-type", "row", "claims", "claim_mode is a mode of claim_type", "claim_mode")
+def claim_mode_of_type(r):
     mode, allowed = r["claim_mode"], CLAIM_MODES.get(r["claim_type"], ())
     if mode is not None and mode not in allowed:
         modes = f"one of {', '.join(allowed)}" if allowed else "left out (the type has no modes)"
@@ -201,39 +320,44 @@ def claim_speech(quote_ids: list[str]) -> str:
     return "direct" if quote_ids else "indirect"
 
 
-@row_rule("events", "time_precision is derived from the date", "time_precision", since="1.1.0")
-def _(r):
+@rule("time-precision-derived", "row", "events", "time_precision is derived from the date", "time_precision", since="1.1.0")
+def time_precision_derived(r):
     expected = crosswalk.time_precision(r["date_precision"], r["date_start"], r["date_end"])
     if r.get("time_precision") != expected:
         return f"time_precision is {r.get('time_precision')!r}, but the date ({r['date_precision']}) gives {expected!r}"
 
 
-@row_rule("events", "geo_precision is derived from location and country", "geo_precision", since="1.1.0")
-def _(r):
+@rule("geo-precision-derived", "row", "events", "geo_precision is derived from location and country", "geo_precision", since="1.1.0")
+def geo_precision_derived(r):
     expected = crosswalk.geo_precision(r["location"], r["country"])
     if r.get("geo_precision") != expected:
         return f"geo_precision is {r.get('geo_precision')!r}, but location {r['location']!r} gives {expected!r}"
 
 
+#: Tables whose rows are spans of an article, with the column that holds the span's text.
 SPAN_TABLES = {"quotes": "text", "evidence": "text", "quote_exclusions": "text", "actor_mentions": "alias"}
 
 
-@row_rule(tuple(SPAN_TABLES), "char_start < char_end", "char_end")
-def _(r):
+@rule("span-not-empty", "row", tuple(SPAN_TABLES), "char_start < char_end", "char_end")
+def span_not_empty(r):
     if not r["char_start"] < r["char_end"]:
         return f"char_start {r['char_start']} is not before char_end {r['char_end']}"
 
 
-@row_rule(("quotes", "evidence", "quote_exclusions"), "char_end - char_start == len(text)", "text")
-def _(r):
-    if r["char_end"] - r["char_start"] != len(r["text"]):
-        return f"char_end - char_start is {r['char_end'] - r['char_start']} but the text has {len(r['text'])} characters"
+@rule("span-length-is-text", "row", tuple(SPAN_TABLES), "char_end - char_start == the length of the span's text")
+def span_length_is_text(r):
+    column = "alias" if "alias" in r else "text"
+    if r["char_end"] - r["char_start"] != len(r[column]):
+        return column, (f"char_end - char_start is {r['char_end'] - r['char_start']} but the {'alias' if column == 'alias' else 'text'} "
+                        f"has {len(r[column])} characters")
 
 
-@row_rule("actor_mentions", "char_end - char_start == len(alias)", "alias")
-def _(r):
-    if r["char_end"] - r["char_start"] != len(r["alias"]):
-        return f"char_end - char_start is {r['char_end'] - r['char_start']} but the alias has {len(r['alias'])} characters"
+@rule("id-has-article-number", "row", tuple(r.table for r in records.id_prefixed()), "record ids start with their article's number")
+def id_has_article_number(r):
+    id_column = next(iter(r))  # a record table's id is its first column (tests/test_records.py)
+    prefix = article_number(r["article_id"]) + "-"
+    if not r[id_column].startswith(prefix):
+        return id_column, f"id must start with the article number {prefix!r}, found {r[id_column]!r}"
 
 
 # ------------------------------------------------------------------ text rules ----
@@ -429,67 +553,6 @@ def anonymous_article(actor_id: str, actor_type: str | None) -> str | None:
     return m.group(1) if m else None
 
 
-def cross_row_problems(rows: dict[str, list[dict]]):
-    """The rules that compare rows with other rows: (table, row, column, message) per failure.
-
-    `rows`: table -> list of row dicts (articles, actors, events, quotes)."""
-    events = {e["event_id"]: e for e in rows.get("events", [])}
-    for cycles, table, id_col, col in (
-            (reference_chain_rule({e["event_id"]: e["same_event_as"] for e in events.values()}, "same_event_as"), "events", "event_id", "same_event_as"),
-            (reference_chain_rule({a["actor_id"]: a["affiliation_actor_id"] for a in rows.get("actors", [])}, "affiliation"), "actors", "actor_id", "affiliation_actor_id")):
-        for row in rows.get(table, []):
-            if row[id_col] in cycles and row[col] != row[id_col]:  # pointing at itself is a row rule
-                yield table, row, col, cycles[row[id_col]]
-    for e in events.values():
-        other = events.get(e["same_event_as"]) if e["same_event_as"] is not None else None
-        problem = (same_event_as_rule(e, other["article_id"]) or same_event_rule(e, other)) if other and other is not e else None
-        if problem:
-            yield "events", e, "same_event_as", problem
-    latest = {a["article_id"]: a["published_latest"] for a in rows.get("articles", [])}
-    for e in events.values():
-        problem = after_publication_rule(e, latest.get(e["article_id"]))
-        if problem:
-            yield "events", e, "date_start", problem
-    types = {a["actor_id"]: a["actor_type"] for a in rows.get("actors", [])}
-    numbers = {article_number(a["article_id"]) for a in rows.get("articles", [])}
-    for a in rows.get("actors", []):
-        if a["actor_type"] == "anonymous_source" and anonymous_article(a["actor_id"], a["actor_type"]) not in numbers:
-            yield "actors", a, "actor_id", "an anonymous_source actor's id starts with its article's number (e.g. '001-unnamed-official')"
-    for q in rows.get("quotes", []):
-        problem = anonymous_speaker_rule(q, types.get(q["speaker_actor_id"]))
-        if problem:
-            yield "quotes", q, "speaker_actor_id", problem
-        for col in ("speaker_actor_id", "reported_by_actor_id"):
-            aid = q[col]
-            problem = aid and own_article_rule("anonymous source", aid, anonymous_article(aid, types.get(aid)), article_number(q["article_id"]))
-            if problem:
-                yield "quotes", q, col, problem
-    for d in rows.get("designations", []):
-        other = events.get(d["event_id"]) if d["event_id"] else None
-        problem = other and own_article_rule("event", d["event_id"], other["article_id"], d["article_id"])
-        if problem:
-            yield "designations", d, "event_id", problem
-    article_of = {"events": {e: r["article_id"] for e, r in events.items()},
-                  "designations": {d["designation_id"]: d["article_id"] for d in rows.get("designations", [])},
-                  "quotes": {q["quote_id"]: q["article_id"] for q in rows.get("quotes", [])}}
-    claims = {c["claim_id"]: c for c in rows.get("claims", [])}
-    for c in claims.values():
-        for col, table, what in (("about_event_id", "events", "event"), ("about_designation_id", "designations", "designation")):
-            problem = c[col] and own_article_rule(what, c[col], article_of[table].get(c[col]), c["article_id"])
-            if problem:
-                yield "claims", c, col, problem
-    for link in rows.get("claim_quotes", []):
-        claim = claims.get(link["claim_id"])
-        problem = claim and own_article_rule("quote", link["quote_id"], article_of["quotes"].get(link["quote_id"]), claim["article_id"])
-        if problem:
-            yield "claim_quotes", link, "quote_id", problem
-
-
-CROSS_TABLES = ("articles", "actors", "events", "quotes", "designations")
-#: Tables cross_row_problems also reads where a release has them (from 1.1.0 on).
-CROSS_TABLES_OPTIONAL = ("claims", "claim_quotes")
-
-
 #: Verbs (and phrases) by which an article reports what someone said, for claims with no quote.
 REPORTING = re.compile(
     r"\b(?:said|says|say|saying|stated|states|told|tells|telling|denied|denies|deny|denying|accused|accuses|accusing|"
@@ -550,7 +613,6 @@ def claim_is_not_an_event_rule(claim_spans: set, about_event: str | None, event_
 
 # Rules that a record's type and roles are the article's words (issue 14.2; from 1.1.0 on:
 # releases before it were published without them).
-WORD_RULES_SINCE = "1.1.0"
 HEDGE = re.compile(
     r"\b(?:allegedly|alleged|accus\w*|suspected|reportedly|so-called|deemed|"
     r"(?:identified|described|describe|describes|labell?ed|called|considered) as|"
@@ -629,14 +691,6 @@ def title_rule(article: str, title: str | None) -> str | None:
     if title is not None and not article.startswith(title):
         at = article.find(title)
         return f"title must be the headline at the start of the article text; found it at char {at}" if at > 0 else f"title {title!r} is not the start of the article text"
-    return None
-
-
-def id_prefix_rule(record_id: str, article_id: str) -> str | None:
-    """Rule 'record ids start with their article's number'."""
-    prefix = article_number(article_id) + "-"
-    if not record_id.startswith(prefix):
-        return f"id must start with the article number {prefix!r}, found {record_id!r}"
     return None
 
 
@@ -731,3 +785,277 @@ class SummaryCounter:
             yield {"actor_id": aid, "n_mentions": self.n_mentions[aid], "n_articles": len(arts), "n_quotes": self.n_quotes[aid],
                    "n_events": len(self.events.get(aid, ())), "n_designations_as_target": self.n_targets[aid],
                    "first_article_id": min(arts, default=None)}
+
+
+# ------------------------------------------------------------------ record rules ----
+
+
+@rule("span-is-article-text", "record", tuple(SPAN_TABLES), "a span's text is the article's text at its offsets")
+def span_is_article_text(r, view):
+    column = "alias" if "alias" in r else "text"
+    return span_text_rule(view.text, r["char_start"], r["char_end"], r[column])
+
+
+@rule("title-is-headline", "record", "articles", "a title is the headline at the start of the article", "title")
+def title_is_headline(r, view):
+    return title_rule(view.text, r["title"])
+
+
+@rule("outlet-and-byline-in-text", "record", "articles", "outlet and byline are copied from the article text")
+def outlet_and_byline_in_text(r, view):
+    for column in ("outlet", "byline"):
+        if r.get(column) is not None and r[column] not in view.text:
+            return column, (f"{column} must be copied from the article text (leave it out where the text does not state it); "
+                            f"{r[column]!r} is not in {PurePosixPath(r['seed_file']).name}")
+
+
+@rule("fatalities-in-evidence", "record", "events", "fatality numbers appear in the event's evidence")
+def fatalities_in_evidence(r, view):
+    found = fatalities_rule(r, view.evidence_texts("events", r["event_id"]))
+    return found[0] if found else None
+
+
+@rule("event-type-is-the-texts-word", "record", "events", "an event's type is the text's word", "event_type", since="1.1.0")
+def event_type_is_the_texts_word(r, view):
+    return event_type_words_rule(r["event_type"], view.evidence_texts("events", r["event_id"]))
+
+
+@rule("designation-type-is-the-texts-word", "record", "designations", "a designation's type is the text's word", "designation_type",
+      since="1.1.0")
+def designation_type_is_the_texts_word(r, view):
+    return designation_type_words_rule(r["designation_type"], view.evidence_texts("designations", r["designation_id"]))
+
+
+@rule("role-in-own-voice", "record", "event_actors", "a role rests on the article's own voice, not an allegation or a facilitation",
+      "actor_id", since="1.1.0")
+def role_in_own_voice(r, view):
+    return role_words_rule(r["role"], view.forms.get(r["actor_id"], []), view.evidence_texts("events", r["event_id"]))
+
+
+@rule("claim-speech-from-quotes", "record", "claims", "speech is direct exactly when quotes carry the claim", "speech")
+def claim_speech_from_quotes(r, view):
+    quote_ids = view.quote_ids(r["claim_id"])
+    if r["speech"] != claim_speech(quote_ids):
+        return f"speech is {r['speech']!r} but {len(quote_ids)} quote(s) carry it (claim_quotes)"
+
+
+@rule("indirect-claim-shows-reporting-verb", "record", "claims", "a claim without a quote shows the verb of saying", "evidence")
+def indirect_claim_shows_reporting_verb(r, view):
+    if not view.quote_ids(r["claim_id"]):
+        return reporting_verb_rule(view.evidence_texts("claims", r["claim_id"]))
+
+
+@rule("claim-not-also-an-event", "record", "claims", "a statement is recorded once: a claim is never also an event", "evidence")
+def claim_not_also_an_event(r, view):
+    spans = {(e["char_start"], e["char_end"]) for e in view.evidence("claims", r["claim_id"])}
+    types = {e["event_id"]: e["event_type"] for e in view.rows.get("events", ())}
+    return claim_is_not_an_event_rule(spans, r["about_event_id"], view.event_spans(), types)
+
+
+# ------------------------------------------------------------------ article rules ----
+
+
+@rule("quotation-marks-covered", "article", ("quotes", "quote_exclusions", "articles"),
+      "every pair of quotation marks is one quote or one exclusion, and a quote fills its marks", "text")
+def quotation_marks_covered(view):
+    spans = [(t, row) for t in ("quotes", "quote_exclusions") for row in view.rows.get(t, ())]
+    kinds = [("quote" if t == "quotes" else "exclusion", row["char_start"], row["char_end"]) for t, row in spans]
+    article = view.rows["articles"][0]
+    for i, problem, other in quotation_mark_rule(view.text, article["annotation_status"], kinds):
+        if i is None:
+            yield "articles", article, "annotation_status", problem
+            continue
+        if other is not None:
+            problem = problem.replace("{other}", label(*spans[other]))
+        yield spans[i][0], spans[i][1], "text", problem
+
+
+@rule("claim-quotes-of-own-article", "article", ("claim_quotes", "quotes"), "a claim's quotes are quotes of its article", "quote_id")
+def claim_quotes_of_own_article(view):
+    own = [q["quote_id"] for q in view.rows.get("quotes", ())]
+    for link in view.rows.get("claim_quotes", ()):
+        if link["quote_id"] not in own:
+            close = difflib.get_close_matches(link["quote_id"], sorted(own), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            yield "claim_quotes", link, "quote_id", f"quotes must list quote ids of this article; found {link['quote_id']!r}{hint}"
+
+
+@rule("quote-carries-claim-or-says-why", "article", ("quotes", "claim_quotes"), "every quote is carried by a claim or says why not",
+      since="1.1.0")
+def quote_carries_claim_or_says_why(view):
+    quotes = {q["quote_id"]: q for q in view.rows.get("quotes", ())}
+    linked = {link["quote_id"] for link in view.rows.get("claim_quotes", ())}
+    for qid, problem in claim_link_rule(linked, {q: row["no_claim_reason"] for q, row in quotes.items()}):
+        yield "quotes", quotes[qid], "no_claim_reason" if quotes[qid]["no_claim_reason"] else "quote_id", problem
+
+
+@rule("event-in-own-voice", "article", ("events", "quotes", "claim_quotes"), "an event is not a claim: it has evidence outside claimed quotes",
+      since="1.1.0")
+def event_in_own_voice(view):
+    linked = {link["quote_id"] for link in view.rows.get("claim_quotes", ())}
+    claimed = [(q["char_start"], q["char_end"]) for q in view.rows.get("quotes", ()) if q["quote_id"] in linked]
+    spans = view.event_spans()
+    for event in view.rows.get("events", ()):
+        problem = event_in_own_voice_rule(spans[event["event_id"]], claimed)
+        if problem:
+            yield "events", event, "evidence", problem
+
+
+# ------------------------------------------------------------------ release rules ----
+
+
+@rule("reference-not-a-cycle", "release", ("events", "actors"), "a reference (same_event_as, affiliation) never comes back to where it started")
+def reference_not_a_cycle(rows):
+    for table, id_col, col, what in (("events", "event_id", "same_event_as", "same_event_as"),
+                                     ("actors", "actor_id", "affiliation_actor_id", "affiliation")):
+        cycles = reference_chain_rule({r[id_col]: r[col] for r in rows.get(table, ())}, what)
+        for row in rows.get(table, ()):
+            if row[id_col] in cycles and row[col] != row[id_col]:  # pointing at itself is a row rule
+                yield table, row, col, cycles[row[id_col]]
+
+
+def _linked_events(rows):
+    events = {e["event_id"]: e for e in rows.get("events", ())}
+    for e in events.values():
+        other = events.get(e["same_event_as"]) if e["same_event_as"] is not None else None
+        if other is not None and other is not e:
+            yield e, other
+
+
+@rule("same-event-across-articles", "release", "events", "same_event_as points at an earlier article's row", "same_event_as")
+def same_event_across_articles(rows):
+    for e, other in _linked_events(rows):
+        problem = same_event_as_rule(e, other["article_id"])
+        if problem:
+            yield "events", e, "same_event_as", problem
+
+
+@rule("same-event-agrees", "release", "events", "same_event_as links events of the same type and overlapping dates", "same_event_as")
+def same_event_agrees(rows):
+    for e, other in _linked_events(rows):
+        problem = same_event_as_rule(e, other["article_id"]) is None and same_event_rule(e, other)
+        if problem:
+            yield "events", e, "same_event_as", problem
+
+
+@rule("occurred-not-after-publication", "release", ("events", "articles"), "an occurred event is not dated after its article's publication",
+      "date_start")
+def occurred_not_after_publication(rows):
+    latest = {a["article_id"]: a["published_latest"] for a in rows.get("articles", ())}
+    for e in rows.get("events", ()):
+        problem = after_publication_rule(e, latest.get(e["article_id"]))
+        if problem:
+            yield "events", e, "date_start", problem
+
+
+@rule("anonymous-source-id-has-article-number", "release", ("actors", "articles"), "an anonymous source's id starts with its article's number",
+      "actor_id")
+def anonymous_source_id_has_article_number(rows):
+    numbers = {article_number(a["article_id"]) for a in rows.get("articles", ())}
+    for a in rows.get("actors", ()):
+        if a["actor_type"] == "anonymous_source" and anonymous_article(a["actor_id"], a["actor_type"]) not in numbers:
+            yield "actors", a, "actor_id", "an anonymous_source actor's id starts with its article's number (e.g. '001-unnamed-official')"
+
+
+@rule("anonymous-quote-speaker", "release", ("quotes", "actors"), "an anonymous quote's speaker is an anonymous source, and only its",
+      "speaker_actor_id")
+def anonymous_quote_speaker(rows):
+    types = {a["actor_id"]: a["actor_type"] for a in rows.get("actors", ())}
+    for q in rows.get("quotes", ()):
+        problem = anonymous_speaker_rule(q, types.get(q["speaker_actor_id"]))
+        if problem:
+            yield "quotes", q, "speaker_actor_id", problem
+
+
+@rule("anonymous-source-of-own-article", "release", ("quotes", "actors"), "an anonymous source speaks only in its own article")
+def anonymous_source_of_own_article(rows):
+    types = {a["actor_id"]: a["actor_type"] for a in rows.get("actors", ())}
+    for q in rows.get("quotes", ()):
+        for col in ("speaker_actor_id", "reported_by_actor_id"):
+            aid = q[col]
+            problem = aid and own_article_rule("anonymous source", aid, anonymous_article(aid, types.get(aid)), article_number(q["article_id"]))
+            if problem:
+                yield "quotes", q, col, problem
+
+
+@rule("links-within-article", "release", ("designations", "claims", "claim_quotes", "events", "quotes"),
+      "a designation's event, a claim's event, designation and quotes are its own article's")
+def links_within_article(rows):
+    article_of = {t: {r[records.BY_TABLE[t].id_column]: r["article_id"] for r in rows.get(t, ())}
+                  for t in ("events", "designations", "quotes")}
+    for d in rows.get("designations", ()):
+        problem = d["event_id"] and own_article_rule("event", d["event_id"], article_of["events"].get(d["event_id"]), d["article_id"])
+        if problem:
+            yield "designations", d, "event_id", problem
+    claims = {c["claim_id"]: c for c in rows.get("claims", ())}
+    for c in claims.values():
+        for col, table, what in (("about_event_id", "events", "event"), ("about_designation_id", "designations", "designation")):
+            problem = c[col] and own_article_rule(what, c[col], article_of[table].get(c[col]), c["article_id"])
+            if problem:
+                yield "claims", c, col, problem
+    for link in rows.get("claim_quotes", ()):
+        claim = claims.get(link["claim_id"])
+        problem = claim and own_article_rule("quote", link["quote_id"], article_of["quotes"].get(link["quote_id"]), claim["article_id"])
+        if problem:
+            yield "claim_quotes", link, "quote_id", problem
+
+
+@rule("record-has-evidence", "release", ("evidence", *(r.table for r in records.evidenced())),
+      "every record of an evidenced table has evidence, and every evidence row a record")
+def record_has_evidence(rows):
+    cited: dict = defaultdict(set)
+    for e in rows.get("evidence", ()):
+        cited[e["record_table"]].add(e["record_id"])
+    for rt in records.evidenced():
+        ids = set()
+        for row in rows.get(rt.table, ()):
+            ids.add(row[rt.id_column])
+            if row[rt.id_column] not in cited[rt.table]:
+                yield rt.table, row, rt.id_column, "has no evidence row"
+        for e in rows.get("evidence", ()):
+            if e["record_table"] == rt.table and e["record_id"] not in ids and rt.table in rows:
+                yield "evidence", e, "record_id", f"record {e['record_id']!r} does not exist in {rt.table}"
+
+
+#: The tables each release rule reads (a release that lacks one of them, older than the table, gives it empty).
+RELEASE_TABLES = sorted({t for r in RULES.values() if r.scope == "release" for t in r.tables})
+
+
+# ------------------------------------------------------------------ derived tables, recomputed ----
+
+
+def _compare(expected: list[dict], found: list[dict]) -> list[str]:
+    if expected == found:
+        return []
+    if len(expected) != len(found):
+        return [f"the release has {len(found)} rows, recomputing them from the other tables and the articles gives {len(expected)}"]
+    i = next(i for i, (a, b) in enumerate(zip(expected, found)) if a != b)
+    cols = [k for k in expected[i] if expected[i].get(k) != found[i].get(k)]
+    return [f"row {i}: {', '.join(f'{c} is {found[i].get(c)!r}, recomputed {expected[i].get(c)!r}' for c in cols)}"]
+
+
+def recomputed_mentions(rows: dict, texts: dict) -> list[dict]:
+    owner = {a["alias"]: a["actor_id"] for a in rows["actor_aliases"]}
+    finder = AliasFinder(owner)
+    return [m for a in rows["articles"] if a["article_id"] in texts for m in mentions(a["article_id"], texts[a["article_id"]], finder, owner)]
+
+
+@rule("actor-mentions-recomputed", "derived", ("actor_mentions", "actor_aliases", "articles"),
+      "actor_mentions are every alias found in every article")
+def actor_mentions_recomputed(rows, texts):
+    return _compare(recomputed_mentions(rows, texts), list(rows["actor_mentions"]))
+
+
+@rule("first-mentions-recomputed", "derived", ("evidence", "actor_mentions"), "an actor's evidence is its first mention in each article")
+def first_mentions_recomputed(rows, texts):
+    recorded = [r for r in rows["evidence"] if r["basis"] == "first_mention"]
+    return _compare(list(first_mention_evidence(rows["actor_mentions"])), recorded)
+
+
+@rule("actor-summary-recomputed", "derived", ("actor_summary", "actors", *SummaryCounter.FED_BY), "actor_summary counts the other tables")
+def actor_summary_recomputed(rows, texts):
+    summary = SummaryCounter()
+    for table in SummaryCounter.FED_BY:
+        for row in rows[table]:
+            summary.add(table, row)
+    return _compare(list(summary.rows([a["actor_id"] for a in rows["actors"]])), list(rows["actor_summary"]))

@@ -130,14 +130,6 @@ CORRECTION = Shape("correction", "corrections", {
     "version": Key("version"), "table": Key("table"), "record_id": Key("record_id"), "what": Key("what"), "why": Key("why"),
 })
 
-#: The shape of the items of each Rows key, by table.
-ITEM = {"quotes": QUOTE, "events": EVENT, "designations": DESIGNATION, "claims": CLAIM, "quote_exclusions": EXCLUSION, "evidence": SPAN}
-
-#: Columns of each annotated table that no key fills (computed by the build); every other column comes from a key.
-ANNOTATED = {"actors": [ACTOR], "articles": [ANNOTATION, PUBLISHED], "quotes": [QUOTE], "events": [EVENT, DATE],
-             "designations": [DESIGNATION], "claims": [CLAIM, CLAIM_DATE], "quote_exclusions": [EXCLUSION]}
-
-
 #: What a value matching each schema pattern looks like, for messages.
 PATTERN_HELP = {
     "^[a-z0-9]+(-[a-z0-9]+)*$": "a slug of lower-case letters, digits and single hyphens (e.g. 'marco-rubio')",

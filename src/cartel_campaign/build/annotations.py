@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import shapes
+from .. import records, shapes
 from ..checks import pattern_body
 from ..shapes import Aid, Key, Nested, Rows, Shape
 from . import yamlio
@@ -283,9 +283,9 @@ class Annotation:
 
     @property
     def local_ids(self) -> dict[str, list]:
-        """The ids this article's annotation defines, per list key (quotes, events, designations, claims)."""
-        return {key: [item.get("id") for item in self.data.get(key) or [] if isinstance(item, dict)]
-                for key in ("quotes", "events", "designations", "claims")}
+        """The ids this article's annotation defines, per list key of a record table with ids."""
+        return {r.list_key: [item.get("id") for item in self.data.get(r.list_key) or [] if isinstance(item, dict)]
+                for r in records.annotated() if r.id_column}
 
 
 def load_annotation(path: Path, display: str, seeds_dir: Path, checker: Checker) -> Annotation:
@@ -302,8 +302,9 @@ def load_annotation(path: Path, display: str, seeds_dir: Path, checker: Checker)
     digest = hashlib.sha256(article_path.read_bytes()).hexdigest()
     if digest != row["sha256"]:
         raise doc.error(("sha256",), f"article {ann['article']} changed since it was annotated: sha256 expected {row['sha256']}, found {digest}")
-    if row["annotation_status"] == "metadata_only" and any(ann.get(k) for k in ("quotes", "events", "designations", "exclusions")):
-        raise doc.error(("status",), "status is metadata_only but the file has annotations; set status: complete")
+    held = [r.list_key for r in records.annotated() if ann.get(r.list_key)]
+    if held and row["annotation_status"] not in records.STATUSES_WITH_RECORDS:
+        raise doc.error(("status",), f"status is {row['annotation_status']} but the file has annotations ({', '.join(held)}); set status: complete")
     return Annotation(stem, doc, text, digest, row)
 
 

@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 
 from .. import diff as ccdiff
+from .. import records
 from .errors import BuildError
 
-CORRECTED_TABLES = ("actors", "events", "designations", "quotes")
 FILE = "seeds/corrections.yaml"
 
 
@@ -27,7 +27,8 @@ def corrected_records(previous: Path, staged: Path) -> dict[tuple, str]:
     changes = ccdiff.diff(previous, staged)
     old_columns = _old_columns(previous)
     out: dict[tuple, str] = {}
-    for table in CORRECTED_TABLES:
+    corrected = records.corrected()
+    for table in (r.table for r in corrected):
         rows = changes.get(table)
         if rows is None:
             continue
@@ -38,18 +39,21 @@ def corrected_records(previous: Path, staged: Path) -> dict[tuple, str]:
                 cols = [c for c in r.changed_columns.split(",") if c in old_columns.get(table, set())]
                 if cols:
                     out[(table, r.key)] = "changed " + ", ".join(cols)
-    # added or removed records are not in both releases: their evidence and roles are no correction
-    new_or_gone = {(table, r.key) for table in ("events", "designations", "quotes") if table in changes
-                   for r in changes[table].itertuples() if r.change in ("added", "removed")}
+    # added or removed records are not in both releases: their evidence and child rows are no correction
+    new_or_gone = {(rt.table, r.key) for rt in corrected if rt.table in changes
+                   for r in changes[rt.table].itertuples() if r.change in ("added", "removed")}
+    annotated_evidence = {rt.table for rt in corrected if rt.evidenced and rt.annotated}  # actors' evidence is derived
     for r in changes["evidence"].itertuples() if "evidence" in changes else ():
         table, record_id = r.key.split("|")[:2]
-        if table in ("events", "designations", "quotes") and r.change in ("added", "removed") and (table, record_id) not in out:
+        if table in annotated_evidence and r.change in ("added", "removed") and (table, record_id) not in out:
             if (table, record_id) not in new_or_gone:
                 out[(table, record_id)] = "evidence changed"
-    for r in changes["event_actors"].itertuples() if "event_actors" in changes else ():
-        event_id = r.key.split("|")[0]
-        if ("events", event_id) not in out and ("events", event_id) not in new_or_gone:
-            out[("events", event_id)] = "roles changed"
+    for rt in corrected:
+        for child in rt.children:
+            for r in changes[child].itertuples() if child in changes else ():
+                record_id = r.key.split("|")[0]
+                if (rt.table, record_id) not in out and (rt.table, record_id) not in new_or_gone:
+                    out[(rt.table, record_id)] = f"{child} changed"
     return out
 
 

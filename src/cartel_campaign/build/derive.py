@@ -13,7 +13,7 @@ from .. import checks, crosswalk, rules, shapes
 from . import yamlio
 from .annotations import Annotation, Checker, check_items, evidence_items
 from .errors import BuildError
-from .provenance import RECORDS, key_path
+from .provenance import RECORDS, Provenance, key_path
 from .spans import resolve
 from .yamlio import Doc
 
@@ -33,17 +33,12 @@ class Ids:
         self.where[(table, rid)] = (doc.source, doc.file, path, None if doc.source else doc)  # a Doc not read from a file is kept
 
 
-def apply_row_rules(table: str, row: dict, doc: Doc, path: tuple, shape: shapes.Shape, label: str) -> None:
-    """Run the table's row rules; the first failure is an error at the failing column's key."""
-    for _, column, message in rules.check_row(table, row):
-        raise doc.error(path + key_path(shape, column), f"{label}: {message}" if label else message)
-
-
 def actor_rows(doc: Doc, actors: list[dict], sink) -> dict[str, str]:
     """actors and actor_aliases rows; returns alias -> actor id (an alias names one actor)."""
     owner: dict[str, tuple] = {}
     for i, row in enumerate(actors):
-        apply_row_rules("actors", row, doc, (i,), shapes.ACTOR, f"actor {row['actor_id']!r}")
+        for finding in rules.row_findings("actors", row):
+            raise doc.error((i,) + key_path(shapes.ACTOR, finding.column), rules.message(finding))
         sink.add("actors", row)
         for j, alias in enumerate(doc.data[i]["aliases"]):
             if alias in owner:
@@ -68,95 +63,53 @@ def article_row(ann: Annotation, sink) -> None:
     row = dict(ann.row, article_id=ann.article_id, seed_file=f"seeds/{ann.data['article']}", n_chars=len(ann.text))
     if row["title"] is not None:
         resolve(ann.text, row["title"], None, ann.doc, ("title",), "title")  # in the article, once
-        problem = rules.title_rule(ann.text, row["title"])
-        if problem:
-            raise ann.doc.error(("title",), problem)
-    for key in ("outlet", "byline"):
-        if row[key] is not None and row[key] not in ann.text:
-            raise ann.doc.error((key,), f"{key} must be copied from the article text (leave it out where the text does not state it); "
-                                f"{row[key]!r} is not in {ann.data['article']}")
-    apply_row_rules("articles", row, ann.doc, (), shapes.ANNOTATION, "")
     sink.add("articles", row)
 
 
-def _record_id(ann: Annotation, path: tuple, rid: str, what: str, ids: Ids, table: str) -> None:
-    problem = rules.id_prefix_rule(rid, ann.article_id)
-    if problem:
-        raise ann.doc.error(path + ("id",), f"{what} {problem}")
+def _record_id(ann: Annotation, path: tuple, rid: str, ids: Ids, table: str) -> None:
     ids.add(table, rid, ann.doc, path + ("id",))
 
 
-def quote_rows(checker: Checker, ann: Annotation, ids: Ids, sink, summary) -> list[tuple]:
-    """quotes (+ their evidence); returns (kind, start, end, path) for the quotation-mark rule."""
-    marks = []
+def quote_rows(checker: Checker, ann: Annotation, ids: Ids, sink, summary) -> None:
+    """quotes (+ their evidence)."""
     for i, row, node in check_items(checker, ann, "quotes", shapes.QUOTE):
         path, qid = ("quotes", i), row["quote_id"]
-        _record_id(ann, path, qid, "quote", ids, "quotes")
+        _record_id(ann, path, qid, ids, "quotes")
         start, end = resolve(ann.text, row["text"], node.get("occurrence"), ann.doc, path + ("text",), qid)
         row.update(article_id=ann.article_id, char_start=start, char_end=end, n_words=len(row["text"].split()))
-        apply_row_rules("quotes", row, ann.doc, path, shapes.QUOTE, qid)
-        marks.append(("quote", start, end, path + ("text",), qid))
         sink.add("quotes", row)
         summary.add("quotes", row)
         sink.add("evidence", {"record_table": "quotes", "record_id": qid, "article_id": ann.article_id,
                               "char_start": start, "char_end": end, "text": row["text"], "basis": "quote_span"})
         for ev in evidence_rows(checker, ann, path, "quotes", qid):
             sink.add("evidence", ev)
-    return marks
 
 
-def exclusion_rows(checker: Checker, ann: Annotation, sink) -> list[tuple]:
-    marks = []
+def exclusion_rows(checker: Checker, ann: Annotation, sink) -> None:
     for i, row, node in check_items(checker, ann, "exclusions", shapes.EXCLUSION):
         path = ("exclusions", i)
         start, end = resolve(ann.text, row["text"], node.get("occurrence"), ann.doc, path + ("text",), f"exclusions[{i}]")
         row.update(article_id=ann.article_id, char_start=start, char_end=end)
-        marks.append(("exclusion", start, end, path + ("text",), f"exclusions[{i}]"))
         sink.add("quote_exclusions", row)
-    return marks
 
 
-def check_quotation_marks(ann: Annotation, marks: list[tuple]) -> None:
-    """Rule: every pair of quotation marks is one quote or one exclusion (and a quote fills its marks)."""
-    for i, message, other in rules.quotation_mark_rule(ann.text, ann.row["annotation_status"], [m[:3] for m in marks]):
-        if i is None:
-            raise ann.doc.error(("status",), message)
-        label = marks[i][4]
-        if other is not None:
-            message = message.replace("{other}", f"{marks[other][4]} ({ann.doc.file}:{ann.doc.line(*marks[other][3])})")
-        raise ann.doc.error(marks[i][3], f"{label}: {message}")
-
-
-def event_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], sink, summary, forms: dict) -> dict[str, list]:
-    """events, event_actors (+ evidence); returns event id -> its evidence spans (start, end)."""
-    spans = {}
+def event_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], sink, summary) -> None:
+    """events, event_actors (+ evidence)."""
     for i, row, node in check_items(checker, ann, "events", shapes.EVENT):
         path, eid = ("events", i), row["event_id"]
-        _record_id(ann, path, eid, "event", ids, "events")
+        _record_id(ann, path, eid, ids, "events")
         row["article_id"] = ann.article_id
         if row["date_precision"] == "day" and row["date_end"] is None and row["status"] != "ongoing":
             row["date_end"] = row["date_start"]  # a day: start alone
         row["time_precision"] = crosswalk.time_precision(row["date_precision"], row["date_start"], row["date_end"])
         row["geo_precision"] = crosswalk.geo_precision(row["location"], row["country"])
-        apply_row_rules("events", row, ann.doc, path, shapes.EVENT, eid)
         evidence = evidence_rows(checker, ann, path, "events", eid)
-        texts = [e["text"] for e in evidence]
-        for col, message in rules.fatalities_rule(row, texts):
-            raise ann.doc.error(path + (col,), f"{eid}: {message}")
-        problem = rules.event_type_words_rule(row["event_type"], texts)
-        if problem:
-            raise ann.doc.error(path + ("type",), f"{eid}: {problem}")
         sink.add("events", row)
         for ev in evidence:
             sink.add("evidence", ev)
         for x in role_rows(ann, path, eid, node["actors"], roles):
-            problem = rules.role_words_rule(x["role"], forms.get(x["actor_id"], []), texts)
-            if problem:
-                raise ann.doc.error(path + ("actors", x["role"]), f"{eid}: {x['role']} {x['actor_id']}: {problem}")
             sink.add("event_actors", x)
             summary.add("event_actors", x)
-        spans[eid] = [(e["char_start"], e["char_end"]) for e in evidence]
-    return spans
 
 
 def role_rows(ann: Annotation, path: tuple, eid: str, actors_map: dict, roles: list[str]):
@@ -173,88 +126,63 @@ def role_rows(ann: Annotation, path: tuple, eid: str, actors_map: dict, roles: l
 def designation_rows(checker: Checker, ann: Annotation, ids: Ids, sink, summary) -> None:
     for i, row, _ in check_items(checker, ann, "designations", shapes.DESIGNATION):
         path, did = ("designations", i), row["designation_id"]
-        _record_id(ann, path, did, "designation", ids, "designations")
+        _record_id(ann, path, did, ids, "designations")
         row["article_id"] = ann.article_id
-        apply_row_rules("designations", row, ann.doc, path, shapes.DESIGNATION, did)
         evidence = evidence_rows(checker, ann, path, "designations", did)
-        problem = rules.designation_type_words_rule(row["designation_type"], [e["text"] for e in evidence])
-        if problem:
-            raise ann.doc.error(path + ("type",), f"{did}: {problem}")
         sink.add("designations", row)
         summary.add("designations", row)
         for ev in evidence:
             sink.add("evidence", ev)
 
 
-def claim_rows(checker: Checker, ann: Annotation, ids: Ids, sink, event_spans: dict) -> set[str]:
-    """claims, claim_quotes (+ evidence); returns the ids of the quotes that carry a claim.
-    (That its event and designation are this article's is a cross-row rule, checked once all rows exist.)"""
-    own_quotes = set(ann.local_ids["quotes"])
-    linked = set()
+def claim_rows(checker: Checker, ann: Annotation, ids: Ids, sink) -> None:
+    """claims, claim_quotes (+ evidence). (That its event and designation are this article's is a
+    release rule, checked once all rows exist.)"""
     for i, row, node in check_items(checker, ann, "claims", shapes.CLAIM):
         path, cid = ("claims", i), row["claim_id"]
-        _record_id(ann, path, cid, "claim", ids, "claims")
-        quote_ids = _claim_quotes(ann, path, cid, node.get("quotes") or [], own_quotes)
+        _record_id(ann, path, cid, ids, "claims")
+        quote_ids = _claim_quotes(ann, path, cid, node.get("quotes") or [])
         row.update(article_id=ann.article_id, speech=rules.claim_speech(quote_ids))
-        apply_row_rules("claims", row, ann.doc, path, shapes.CLAIM, cid)
         evidence = evidence_rows(checker, ann, path, "claims", cid)
-        if not quote_ids:
-            problem = rules.reporting_verb_rule([e["text"] for e in evidence])
-            if problem:
-                raise ann.doc.error(path + ("evidence",), f"{cid}: {problem}")
-        problem = rules.claim_is_not_an_event_rule({(e["char_start"], e["char_end"]) for e in evidence}, row["about_event_id"],
-                                                   event_spans, ann.event_types)
-        if problem:
-            raise ann.doc.error(path + ("evidence",), f"{cid}: {problem}")
         sink.add("claims", row)
         for qid in quote_ids:
             sink.add("claim_quotes", {"claim_id": cid, "quote_id": qid})
         for ev in evidence:
             sink.add("evidence", ev)
-        linked.update(quote_ids)
-    return linked
 
 
-def _claim_quotes(ann: Annotation, path: tuple, cid: str, value, own_quotes: set) -> list[str]:
+def _claim_quotes(ann: Annotation, path: tuple, cid: str, value) -> list[str]:
+    """A claim's `quotes:` list (that they are this article's quotes is rule claim-quotes-of-own-article)."""
     for k, qid in enumerate(value):
-        if not isinstance(qid, str) or qid not in own_quotes:
-            close = difflib.get_close_matches(str(qid), sorted(own_quotes), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ann.doc.error(path + ("quotes", k), f"{cid}: quotes must list quote ids of this article; found {qid!r}{hint}")
+        if not isinstance(qid, str):
+            raise ann.doc.error(path + ("quotes", k), f"{cid}: quotes must list quote ids of this article; found {qid!r}")
     if len(set(value)) != len(value):
         raise ann.doc.error(path + ("quotes",), f"{cid}: a quote is listed twice")
     return list(value)
 
 
-def check_claim_links(ann: Annotation, linked: set[str]) -> None:
-    """Rule: every quote is carried by a claim or says why not (no_claim)."""
-    reasons = {q["id"]: q.get("no_claim") for q in ann.data.get("quotes") or []}
-    for qid, message in rules.claim_link_rule(linked, reasons):
-        i = list(reasons).index(qid)  # the first failure only: it is raised
-        raise ann.doc.error(("quotes", i, "no_claim") if reasons[qid] else ("quotes", i, "id"), f"{qid}: {message}")
-
-
-def check_events_in_own_voice(ann: Annotation, event_spans: dict, claimed_quotes: list[tuple[int, int]]) -> None:
-    """Rule: an event is not a claim (it has evidence outside the quotes that carry claims)."""
-    for i, (eid, spans) in enumerate(event_spans.items()):
-        problem = rules.event_in_own_voice_rule(spans, claimed_quotes)
-        if problem:
-            raise ann.doc.error(("events", i, "evidence"), f"{eid}: {problem}")
-
-
-def article_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], sink, summary, forms: dict) -> None:
+def article_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], sink, summary) -> None:
     """Every row one article's annotation gives (articles, quotes, exclusions, events, designations, claims, evidence).
     A draft gives its articles row only: nothing it proposes is published before it is checked."""
     article_row(ann, sink)
     if ann.row["annotation_status"] == "draft":
         return
-    marks = quote_rows(checker, ann, ids, sink, summary) + exclusion_rows(checker, ann, sink)
-    check_quotation_marks(ann, marks)
-    event_spans = event_rows(checker, ann, ids, roles, sink, summary, forms)
+    quote_rows(checker, ann, ids, sink, summary)
+    exclusion_rows(checker, ann, sink)
+    event_rows(checker, ann, ids, roles, sink, summary)
     designation_rows(checker, ann, ids, sink, summary)
-    linked = claim_rows(checker, ann, ids, sink, event_spans)
-    check_claim_links(ann, linked)
-    check_events_in_own_voice(ann, event_spans, [(m[1], m[2]) for m in marks if m[0] == "quote" and m[4] in linked])
+    claim_rows(checker, ann, ids, sink)
+
+
+def check_article(ann: Annotation, rows: list[tuple[str, dict]], forms: dict, seeds) -> None:
+    """Every row, record and article rule (rules.article_findings, as validate runs them) on the rows one
+    article gave; the first failure is an error at the annotation line of its column."""
+    by_table: dict = {}
+    for table, row in rows:
+        by_table.setdefault(table, []).append(row)
+    for finding in rules.article_findings(rules.ArticleView(ann.article_id, ann.text, by_table, forms)):
+        where = Provenance(seeds, docs={f"{ann.article_id}.yaml": ann.doc}).locate(finding.table, finding.row, finding.column, by_table)
+        raise BuildError(*(where or (ann.doc.file, None)), rules.message(finding))
 
 
 def crosswalk_rows(path, display: str, checker: Checker, sink) -> None:
@@ -327,10 +255,10 @@ def key_name(shape, column: str) -> str:
     return ".".join(key_path(shape, column)) or column
 
 
-def check_cross_rows(tables: dict, locate) -> None:
-    """The rules comparing rows with rows (rules.cross_row_problems); the first failure is an error
-    at the annotation line of the failing column (`locate(table, row, column)`)."""
-    rows = {t: checks.LazyRows(tables[t]) for t in rules.CROSS_TABLES + rules.CROSS_TABLES_OPTIONAL}
-    for table, row, column, message in rules.cross_row_problems(rows):
-        where = locate(table, row, column) or (None, None)
-        raise BuildError(where[0], where[1], f"{_label(table, row, column)}: {message}")
+def check_release_rules(tables: dict, locate) -> None:
+    """The release rules (rows compared across articles: rules.release_findings, as validate runs them);
+    the first failure is an error at the annotation line of the failing column (`locate(table, row, column)`)."""
+    rows = {t: checks.LazyRows(tables[t]) for t in rules.RELEASE_TABLES if t in tables}
+    for finding in rules.release_findings(rows):
+        where = locate(finding.table, finding.row, finding.column) or (None, None)
+        raise BuildError(where[0], where[1], f"{_label(finding.table, finding.row, finding.column)}: {finding.message} [{finding.rule.code}]")

@@ -184,7 +184,8 @@ class ArticleReader:
         check_draft_allowed(ann, self.newest)
         rows, counts, ids, error = Recorder(), Recorder(), ArticleIds(), None
         try:
-            derive.article_rows(self.checker, ann, ids, self.roles, rows, counts, self.forms)
+            derive.article_rows(self.checker, ann, ids, self.roles, rows, counts)
+            derive.check_article(ann, rows.added, self.forms, self.seeds)
         except BuildError as err:
             error = err
         return ArticleRows(ann, list(rules.mentions(ann.article_id, ann.text, self.finder, self.owner)), rows.added, counts.added, ids.added, error)
@@ -250,7 +251,7 @@ def check_tables(inp: Inputs, tables: dict) -> None:
     """Foreign keys (reported at the annotation line) and every schema constraint, on the Arrow tables."""
     where = Provenance(inp.root / "seeds")
     derive.check_references(tables, inp.schemas, lambda t, row, col: where.locate(t, row, col, tables))
-    derive.check_cross_rows(tables, lambda t, row, col: where.locate(t, row, col, tables))
+    derive.check_release_rules(tables, lambda t, row, col: where.locate(t, row, col, tables))
     problems = [p for name in inp.meta["tables"] for p in checks.constraint_problems(name, tables[name], inp.schemas[name])]
     if problems:
         raise BuildError("build", None, "the derived tables break their schemas:\n  " + "\n  ".join(problems))

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import shapes
+from .. import records, shapes
 from ..shapes import Key, Nested, Rows, Shape
 from . import yamlio
 
-#: Annotated tables: (annotation list key, id column, shape of its items).
-RECORDS = {"quotes": ("quotes", "quote_id", shapes.QUOTE), "events": ("events", "event_id", shapes.EVENT),
-           "designations": ("designations", "designation_id", shapes.DESIGNATION), "claims": ("claims", "claim_id", shapes.CLAIM)}
+#: Annotated record tables with ids: (annotation list key, id column, shape of its items).
+RECORDS = {r.table: (r.list_key, r.id_column, r.shape) for r in records.annotated() if r.id_column}
 
 
 def key_path(shape: Shape, column: str) -> tuple:
@@ -34,8 +33,8 @@ def key_path(shape: Shape, column: str) -> tuple:
 class Provenance:
     """Finds annotation lines for rows; `docs` may be given parsed documents to reuse."""
 
-    def __init__(self, seeds: Path, display_prefix: str = "seeds/"):
-        self.seeds, self.prefix, self._docs = Path(seeds), display_prefix, {}
+    def __init__(self, seeds: Path, display_prefix: str = "seeds/", docs: dict | None = None):
+        self.seeds, self.prefix, self._docs = Path(seeds), display_prefix, dict(docs or {})
 
     def doc(self, name: str) -> yamlio.Doc | None:
         if name not in self._docs:
@@ -94,6 +93,12 @@ class Provenance:
             items = doc.data[path[0]][path[1]].get("evidence") or []
             j = next((j for j, ev in enumerate(items) if (ev if isinstance(ev, str) else ev.get("text")) == row["text"]), None)
             return doc, path + ("evidence",) + (() if j is None else (j,))
+        if table == "claim_quotes":
+            doc, path = self._item(_article_of_claim(row["claim_id"], tables), "claims", "claim_id", row["claim_id"])
+            if not path:
+                return doc, path
+            listed = doc.data[path[0]][path[1]].get("quotes") or []
+            return doc, path + ("quotes",) + ((listed.index(row["quote_id"]),) if row["quote_id"] in listed else ())
         if table == "evidence" and row["record_table"] == "actors":
             return self._actor(row["record_id"])
         if table == "quote_exclusions":
@@ -106,13 +111,21 @@ class Provenance:
         return None, None
 
 
+def _article_of_claim(claim_id: str, tables: dict) -> str | None:
+    return _article_of("claims", "claim_id", claim_id, tables)
+
+
 def _article_of_event(event_id: str, tables: dict) -> str | None:
-    events = tables.get("events")
+    return _article_of("events", "event_id", event_id, tables)
+
+
+def _article_of(table: str, id_col: str, rid: str, tables: dict) -> str | None:
+    events = tables.get(table)
     if events is None:
         return None
     if isinstance(events, list):
-        return next((e["article_id"] for e in events if e["event_id"] == event_id), None)
+        return next((e["article_id"] for e in events if e[id_col] == rid), None)
     import pyarrow.compute as pc
 
-    hit = events.filter(pc.equal(events["event_id"], event_id))
+    hit = events.filter(pc.equal(events[id_col], rid))
     return hit["article_id"][0].as_py() if hit.num_rows else None

@@ -1,0 +1,84 @@
+"""The export formats of a release, declared once (in the spirit of zavod's exporters): each has a
+name, a file, its descriptor fields, the function that writes it (run by the build; may need the
+`build` extra) and the function that checks its content (run by the build on what it wrote and by
+`validate`). The descriptor's "exports" list, the build's writer and `validate` all read EXPORTS;
+a new format is one entry here plus its writer, checker and tests.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .release import sha256_file
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str  # the descriptor's name for it
+    path: str  # its file in the release folder
+    format: str
+    mediatype: str
+    title: str
+    description: str
+    writer: str  # "module:function" writing it: function(path, tables) -> the number of items written (imported when writing)
+    check: Callable[[Path, dict], list[str]]  # (its file, the release's Arrow tables) -> problems with its content
+    since: str  # the first release that has it
+
+    def write(self, folder: Path, tables: dict) -> dict:
+        """Write the export into `folder`; returns its descriptor entry."""
+        module, function = self.writer.split(":")
+        path = folder / self.path
+        items = getattr(importlib.import_module(module), function)(path, tables)
+        return {"name": self.name, "path": self.path, "format": self.format, "mediatype": self.mediatype, "title": self.title,
+                "description": self.description, "bytes": path.stat().st_size, "hash": f"sha256:{sha256_file(path)}", "entities": items}
+
+
+def ftm_content_problems(path: Path, tables: dict) -> list[str]:
+    """The FollowTheMoney file holds one Sanction per designation row (record ids equal)."""
+    try:
+        entities = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    except (ValueError, UnicodeDecodeError) as err:
+        return [f"not JSON lines ({err})"]
+    if "designations" not in tables:
+        return []
+    records = sorted(v for e in entities if isinstance(e, dict) and e.get("schema") == "Sanction"
+                     for v in (e.get("properties") or {}).get("recordId", []))
+    expected = sorted(tables["designations"]["designation_id"].to_pylist())
+    if records != expected:
+        return [f"Sanction record ids {records} are not the designations {expected}"]
+    return []
+
+
+EXPORTS: tuple[ExportFormat, ...] = (
+    ExportFormat(
+        name="designations-ftm", path="designations.ftm.jsonl", format="jsonl", mediatype="application/x-ndjson",
+        title="Designations as FollowTheMoney entities",
+        description="Each designation as a FollowTheMoney Sanction, with its designated Person/Organization/PublicBody and its source "
+                    "Article (see cartel_campaign.ftm); reads as is in OpenSanctions-style tooling (followthemoney).",
+        writer="cartel_campaign.ftm:write_designations", check=ftm_content_problems, since="1.1.0"),
+)
+
+BY_NAME = {e.name: e for e in EXPORTS}
+
+
+def export_problems(folder: Path, tables: dict) -> list[str]:
+    """Every export the release's descriptor lists: a known format, present, with its recorded size and
+    sha256, and content its format's check accepts."""
+    desc = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    problems = []
+    for entry in desc.get("exports", []):
+        fmt, path = BY_NAME.get(entry.get("name")), folder / str(entry.get("path"))
+        where = f"{folder.name}/{entry.get('path')}"
+        if fmt is None or entry.get("path") != fmt.path:
+            problems.append(f"{where}: not a known export ({entry.get('name')!r}; known: {', '.join(BY_NAME)})")
+            continue
+        if not path.is_file():
+            problems.append(f"{where}: listed under exports but missing")
+            continue
+        if path.stat().st_size != entry.get("bytes") or f"sha256:{sha256_file(path)}" != entry.get("hash"):
+            problems.append(f"{where}: size or sha256 differs from datapackage.json")
+        problems += [f"{where}: {p}" for p in fmt.check(path, tables)]
+    return problems

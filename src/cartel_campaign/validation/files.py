@@ -1,0 +1,167 @@
+"""A release's files: the manifest, Parquet bytes, CSV/Parquet agreement, the descriptor, the article texts."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from .. import release
+from ..release import MANIFEST, manifest_entries
+from ..checks import arrow_rows as _rows
+
+_VERSION = re.compile(r"^\d+\.\d+\.\d+$")
+
+
+def check_manifest(folder: Path) -> list[str]:
+    path = folder / MANIFEST
+    if not path.is_file():
+        return [f"{folder.name}: {MANIFEST} is missing"]
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        recorded = {e["path"]: e for e in manifest["files"]}
+    except (ValueError, KeyError, TypeError) as err:
+        return [f"{folder.name}/{MANIFEST}: unreadable ({err})"]
+    problems = []
+    if _VERSION.match(folder.name) and manifest.get("version") != folder.name:
+        problems.append(f"{folder.name}/{MANIFEST}: version is {manifest.get('version')!r}, expected {folder.name!r} (the release's folder)")
+    actual = {e["path"]: e for e in manifest_entries(folder)}
+    problems += [f"{folder.name}/{name}: listed in {MANIFEST} but missing" for name in sorted(recorded.keys() - actual.keys())]
+    problems += [f"{folder.name}/{name}: file not listed in {MANIFEST}" for name in sorted(actual.keys() - recorded.keys())]
+    for name in sorted(recorded.keys() & actual.keys()):
+        want, got = recorded[name], actual[name]
+        if (want.get("bytes"), want.get("sha256")) != (got["bytes"], got["sha256"]):
+            problems.append(
+                f"{folder.name}/{name}: changed since publication (manifest {want.get('bytes')} bytes sha256 {str(want.get('sha256'))[:12]}…, "
+                f"found {got['bytes']} bytes sha256 {got['sha256'][:12]}…)"
+            )
+    return problems
+
+
+def read_release(folder: Path) -> tuple[dict, dict, dict, list[str]]:
+    """Every table of a release as Arrow (from Parquet), and where its CSV disagrees with the Parquet."""
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    tables, schemas, problems = {}, {}, []
+    for res in package["resources"]:
+        name, schema = res["name"], res["schema"]
+        schemas[name] = schema
+        try:
+            table = release.read_parquet(folder / f"{name}.parquet")
+        except Exception as err:  # noqa: BLE001 - any unreadable file is a finding
+            problems.append(f"{name}.parquet: unreadable ({type(err).__name__}: {str(err).strip()})")
+            continue
+        tables[name] = table
+        problems += check_parquet_bytes(folder / f"{name}.parquet")
+        problems += csv_agreement(folder / res["path"], table, schema, f"{res['path']} and {name}.parquet disagree")
+    return package, tables, schemas, problems
+
+
+def csv_agreement(path: Path, table, schema: dict, pair: str) -> list[str]:
+    """The CSV holds exactly the Parquet's rows (read with the one CSV dialect, typed by the schema)."""
+    try:
+        csv = release.read_csv(path, schema)
+    except Exception as err:  # noqa: BLE001
+        return [f"{path.name}: unreadable ({type(err).__name__}: {str(err).strip()})"]
+    if csv.column_names != table.column_names or csv.num_rows != table.num_rows:
+        return [f"{pair}: CSV has {csv.num_rows} rows {csv.column_names}, Parquet {table.num_rows} rows {table.column_names}"]
+    import pyarrow.compute as pc
+
+    for col in table.column_names:
+        a, b = table[col], csv[col].cast(table.schema.field(col).type)
+        same = pc.fill_null(pc.equal(a, b), False)
+        same = pc.or_(same, pc.and_(pc.is_null(a), pc.is_null(b)))
+        if pc.all(same).as_py() is False:
+            i = pc.index(same, False).as_py()
+            return [f"{pair} at row {i}, column {col}: CSV {b[i].as_py()!r}, Parquet {a[i].as_py()!r}"]
+    return []
+
+
+def check_parquet_bytes(path: Path) -> list[str]:
+    """A Parquet file must be exactly what its own rows encode to.
+
+    Reading a file back does not notice every damage: a changed byte in the footer, the
+    column statistics or a page header often reads back the same rows (and misleads query
+    engines that filter on statistics). The build writes with pyarrow's defaults and the
+    file's own codec, so re-encoding the rows reproduces the file byte for byte; this is
+    checked when the file was written by the same pyarrow version as the one running (a
+    different writer may encode differently; the manifest's sha256 still covers the file).
+    """
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(path).metadata
+    if meta.created_by != f"parquet-cpp-arrow version {pa.__version__}":
+        return []
+    codec = meta.row_group(0).column(0).compression.lower() if meta.num_row_groups and meta.num_columns else release.PARQUET_COMPRESSION
+    buf = io.BytesIO()
+    pq.write_table(pq.read_table(path), buf, compression=codec)
+    raw, again = path.read_bytes(), buf.getvalue()
+    if raw == again:
+        return []
+    at = next((i for i, (x, y) in enumerate(zip(raw, again)) if x != y), min(len(raw), len(again)))
+    return [f"{path.parent.name}/{path.name}: damaged: its rows read back, but the file ({len(raw)} bytes) is not what they encode to "
+            f"({len(again)} bytes; first difference at byte {at}: footer, statistics or page header)"]
+
+
+def article_texts(root: Path, articles) -> tuple[dict, list[str]]:
+    """The article texts a release names (articles.seed_file under root), checked against their sha256."""
+    texts, problems = {}, []
+    for row in _rows(articles):
+        path = root / row["seed_file"]
+        if not path.is_file():
+            problems.append(f"articles: {row['seed_file']} is missing")
+            continue
+        raw = path.read_bytes()
+        if hashlib.sha256(raw).hexdigest() != row["sha256"]:
+            problems.append(f"articles: {row['seed_file']} sha256 is {hashlib.sha256(raw).hexdigest()}, the release records {row['sha256']}")
+        texts[row["article_id"]] = raw.decode("utf-8")
+    return texts, problems
+
+
+def validate_written(folder: Path, tables: dict, schemas: dict) -> list[str]:
+    """The build's check of what it just wrote: the files hold exactly the tables it derived (already
+    checked in memory), the descriptor is a valid Frictionless package."""
+    problems = []
+    for name, table in tables.items():
+        written = release.read_parquet(folder / f"{name}.parquet")
+        if not written.equals(table):
+            problems.append(f"{name}.parquet: does not read back as the derived table")
+        problems += csv_agreement(folder / f"{name}.csv", written, schemas[name], f"{name}.csv and {name}.parquet disagree")
+    return problems + check_descriptor(folder / "datapackage.json")
+
+
+def check_descriptor(descriptor: Path) -> list[str]:
+    """The package descriptor (metadata, schemas) is valid for Frictionless; rows are not read."""
+    import frictionless
+
+    try:
+        from .frictionless_check import frictionless_package
+
+        frictionless_package(str(descriptor)).to_descriptor(validate=True)
+    except frictionless.FrictionlessException as err:
+        return [f"{descriptor.name}: {err.error.message}"]
+    return []
+
+
+def root_datapackage_problems(root: Path) -> list[str]:
+    """The root datapackage.json is the newest release's descriptor (paths from the root), byte for byte."""
+    from .. import versions
+
+    found = versions(root)
+    path = root / "datapackage.json"
+    if not found:
+        return []
+    newest = found[-1]
+    expected = release.json_text(release.root_descriptor(root / "dataset" / newest, newest)).encode()
+    if not path.is_file():
+        return [f"datapackage.json is missing; expected the descriptor of the newest release, {newest}"]
+    if path.read_bytes() != expected:
+        try:
+            said = json.loads(path.read_text(encoding="utf-8")).get("version")
+        except (ValueError, AttributeError, UnicodeDecodeError):
+            said = "unreadable"
+        return [f"datapackage.json: expected the descriptor of the newest release, {newest} (dataset/{newest}/datapackage.json "
+                f"with paths from the root); found a different one (version {said!r})"]
+    return []
