@@ -744,6 +744,24 @@ def _(s):
     return {"line": s.line(A3, "    same_event_as: 002-reward-for-maduro-arrest")}
 
 
+@case("anonymous-source-without-article-number", "{ACTORS}:{line}: actor 'cartel-de-los-soles': id: an anonymous_source actor's id starts with its "
+      "article's number (e.g. '001-unnamed-official') [anonymous-source-id-has-article-number]")
+def _(s):
+    s.replace(ACTORS, "  name: Cartel de los Soles\n  type: criminal_organization\n", "  name: Cartel de los Soles\n  type: anonymous_source\n")
+    return {"line": s.line(ACTORS, "- id: cartel-de-los-soles\n")}
+
+
+@case("event-resting-on-claimed-words", "{A4}:{line}: 004-cartel-de-los-soles-fto-takes-effect: every evidence passage of the event lies inside a "
+      "quote that carries a claim: an event resting only on someone's words is their claim; record it in claims (or add evidence in the "
+      "article's own voice) [event-in-own-voice]")
+def _(s):
+    text = s.read(A4)
+    start = text.index("    evidence:\n", text.index("  - id: 004-cartel-de-los-soles-fto-takes-effect"))
+    end = text.index("\n\n", start)
+    s.write(A4, text[:start] + "    evidence:\n      - drug dealers and drugs from coming into our country" + text[end:])
+    return {"line": text[:start].count("\n") + 2}  # the evidence list starts on the next line
+
+
 # ------------------------------------------------------------------ corrections ----
 @case("correction-without-an-entry", "seeds/corrections.yaml: release 1.1.0 corrects 1 record(s) of 1.0.0 without saying what and why; add an entry "
       "(version, table, record_id, what, why) for each:\n  actors 'marco-rubio' (changed description)")

@@ -154,3 +154,29 @@ def test_older_versions_load():
     old = cc.load("events", version="0.1.0")
     assert len(old) == 5 and set(old.article_id) == {"004_a369d1b0aa72c426"}
     assert cc.load("articles", version="0.1.0").annotation_status.tolist().count("metadata_only") == 4
+
+
+def test_diff_sees_a_missing_value_become_a_number(tmp_path):
+    """A cell going from missing to a number is a change, not a crash (pandas' NA cannot be compared with ==;
+    found by tests/test_rules.py's mutation check, where the build reached the corrections step with such a change)."""
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    from cartel_campaign import release
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(ROOT / "dataset" / "1.1.0", old)
+    shutil.copytree(ROOT / "dataset" / "1.1.0", new)
+    events = pq.read_table(new / "events.parquet").to_pylist()
+    target = next(e for e in events if e["fatalities_cumulative"] is None)
+    target["fatalities_cumulative"] = 4
+    pq.write_table(pa_table(events, pq.read_table(old / "events.parquet").schema), new / "events.parquet", compression=release.PARQUET_COMPRESSION)
+    rows = ccdiff.diff(old, new)["events"]
+    assert rows.to_dict("records") == [{"change": "changed", "key": target["event_id"], "changed_columns": "fatalities_cumulative"}]
+
+
+def pa_table(rows, schema):
+    import pyarrow as pa
+
+    return pa.Table.from_pylist(rows, schema=schema)

@@ -107,12 +107,21 @@ def diff(a, b) -> dict:
         common = [c for c in new_k.columns if c in old_k.columns]
         for k in new_k.index.intersection(old_k.index):
             o, n = old_k.loc[k, common], new_k.loc[k, common]
-            changed = [c for c in common if not ((pd.isna(o[c]) and pd.isna(n[c])) or o[c] == n[c])]
+            changed = [c for c in common if not _same(o[c], n[c])]
             added_cols = [c for c in new_k.columns if c not in old_k.columns and not pd.isna(new_k.loc[k, c])]
             if changed or added_cols:
                 rows.append(dict(change="changed", key=k, changed_columns=",".join(changed + added_cols)))
         out[table] = pd.DataFrame(rows, columns=_ROW_COLUMNS).sort_values(["change", "key"], ignore_index=True)
     return out
+
+
+def _same(a, b) -> bool:
+    """Two cells hold the same value (both missing counts as the same; one missing never does)."""
+    import pandas as pd
+
+    if pd.isna(a) or pd.isna(b):
+        return bool(pd.isna(a) and pd.isna(b))
+    return bool(a == b)
 
 
 def summary(a, b):

@@ -174,13 +174,14 @@ def article_rows(checker: Checker, ann: Annotation, ids: Ids, roles: list[str], 
     claim_rows(checker, ann, ids, sink)
 
 
-def check_article(ann: Annotation, rows: list[tuple[str, dict]], forms: dict, seeds) -> None:
+def check_article(ann: Annotation, rows: list[tuple[str, dict]], forms: dict, seeds, version: str | None = None) -> None:
     """Every row, record and article rule (rules.article_findings, as validate runs them) on the rows one
-    article gave; the first failure is an error at the annotation line of its column."""
+    article gave (the rules release `version` is held to; None: all); the first failure is an error at
+    the annotation line of its column."""
     by_table: dict = {}
     for table, row in rows:
         by_table.setdefault(table, []).append(row)
-    for finding in rules.article_findings(rules.ArticleView(ann.article_id, ann.text, by_table, forms)):
+    for finding in rules.article_findings(rules.ArticleView(ann.article_id, ann.text, by_table, forms), version):
         where = Provenance(seeds, docs={f"{ann.article_id}.yaml": ann.doc}).locate(finding.table, finding.row, finding.column, by_table)
         raise BuildError(*(where or (ann.doc.file, None)), rules.message(finding))
 
