@@ -145,7 +145,7 @@ def generate(out: Path, scale: int, like: Path = REPO, digits: int | None = None
     seeds.mkdir(parents=True)
     shutil.copytree(like / "schemas", out / "schemas", ignore=shutil.ignore_patterns("__pycache__"))
     if width != 3:
-        for schema in (out / "schemas").glob("*.schema.json"):
+        for schema in (out / "schemas").glob("*.json"):
             schema.write_text(schema.read_text(encoding="utf-8").replace("[0-9]{3}_[0-9a-f]{16}", f"[0-9]{{{width}}}_[0-9a-f]{{16}}"), encoding="utf-8")
     (out / "docs").mkdir()
     shutil.copy2(like / "docs" / "card.md", out / "docs" / "card.md")  # the dataset card's hand-written text

@@ -21,6 +21,7 @@ import pytest
 
 from conftest import copy_project, releases_ready_for_a_new_version
 
+from cartel_campaign import fields
 from cartel_campaign.build import pipeline
 
 A0 = "seeds/000_41a7ef844e344957.yaml"
@@ -428,7 +429,7 @@ def _(s):
 
 @case("actor-type-not-allowed", "{ACTORS}:{line}: actor #1: type must be one of {types}; found 'politician'")
 def _(s):
-    types = json.loads(s.read("schemas/actors.schema.json"))
+    types = fields.table_schema(s.root / "schemas", "actors")
     allowed = next(f for f in types["fields"] if f["name"] == "actor_type")["constraints"]["enum"]
     text = s.read(ACTORS)
     i = text.index("- id: donald-trump")

@@ -7,7 +7,7 @@ import pytest
 from conftest import ROOT
 
 import cartel_campaign as cc
-from cartel_campaign import rules
+from cartel_campaign import fields, rules
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def test_claim_modes_are_the_plover_modes_of_the_crosswalk():
     plover = json.loads((ROOT / "schemas" / "crosswalk.json").read_text(encoding="utf-8"))["vocabularies"]["plover"]
     for claim_type, modes in rules.CLAIM_MODES.items():
         assert sorted(modes) == sorted(plover[claim_type.upper()]), claim_type
-    schema = json.loads((ROOT / "schemas" / "claims.schema.json").read_text(encoding="utf-8"))
+    schema = fields.table_schema(ROOT / "schemas", "claims")
     mode_enum = next(f for f in schema["fields"] if f["name"] == "claim_mode")["constraints"]["enum"]
     assert sorted(mode_enum) == sorted({m for modes in rules.CLAIM_MODES.values() for m in modes})
 

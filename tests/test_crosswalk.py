@@ -12,6 +12,7 @@ from conftest import ROOT
 
 import cartel_campaign as cc
 from cartel_campaign import crosswalk as cw
+from cartel_campaign import fields
 
 CROSSWALK = ROOT / "schemas" / "crosswalk.json"
 #: claim_type values of the planned claims table (issue 14); read from its schema once it exists.
@@ -19,7 +20,7 @@ PLANNED_CLAIM_TYPES = ["accuse", "threaten", "reject", "request", "consult", "su
 
 
 def enum(table: str, field: str) -> list[str]:
-    schema = json.loads((ROOT / "schemas" / f"{table}.schema.json").read_text(encoding="utf-8"))
+    schema = fields.table_schema(ROOT / "schemas", table)
     return next(f for f in schema["fields"] if f["name"] == field)["constraints"]["enum"]
 
 
@@ -99,16 +100,16 @@ def test_duplicate_keys_and_bad_json_are_clear_errors(tmp_path):
 
 def test_vocabularies_match_the_crosswalk_table_schema(crosswalk):
     """The enums of schemas/crosswalk.schema.json are the file's vocabularies; every row fits the schema."""
-    schema = json.loads((ROOT / "schemas" / "crosswalk.schema.json").read_text(encoding="utf-8"))
-    fields = {f["name"]: f for f in schema["fields"]}
-    assert list(fields) == list(cw.COLUMNS)
-    assert all(f.get("description") for f in fields.values())
+    schema = fields.table_schema(ROOT / "schemas", "crosswalk")
+    columns = {f["name"]: f for f in schema["fields"]}
+    assert list(columns) == list(cw.COLUMNS)
+    assert all(f.get("description") for f in columns.values())
     plover, acled = crosswalk["vocabularies"]["plover"], crosswalk["vocabularies"]["acled"]
-    assert fields["plover_type"]["constraints"]["enum"] == list(plover)
-    assert set(fields["plover_mode"]["constraints"]["enum"]) == {m for modes in plover.values() for m in modes}
-    assert fields["acled_event_type"]["constraints"]["enum"] == list(acled)
-    assert fields["acled_sub_event_type"]["constraints"]["enum"] == [s for subs in acled.values() for s in subs]
-    assert len(plover) == 16 and len(acled) == 6 and len(fields["acled_sub_event_type"]["constraints"]["enum"]) == 25
+    assert columns["plover_type"]["constraints"]["enum"] == list(plover)
+    assert set(columns["plover_mode"]["constraints"]["enum"]) == {m for modes in plover.values() for m in modes}
+    assert columns["acled_event_type"]["constraints"]["enum"] == list(acled)
+    assert columns["acled_sub_event_type"]["constraints"]["enum"] == [s for subs in acled.values() for s in subs]
+    assert len(plover) == 16 and len(acled) == 6 and len(columns["acled_sub_event_type"]["constraints"]["enum"]) == 25
 
     from frictionless import Resource, Schema
 

@@ -11,12 +11,12 @@ import yaml
 
 from conftest import ROOT, copy_project, releases_ready_for_a_new_version
 
-from cartel_campaign import records, shapes
+from cartel_campaign import fields, records, shapes
 from cartel_campaign.build import pipeline
 
 
 def schema(table: str) -> dict:
-    return json.loads((ROOT / "schemas" / f"{table}.schema.json").read_text(encoding="utf-8"))
+    return fields.table_schema(ROOT / "schemas", table)
 
 
 def enum(table: str, column: str) -> set:

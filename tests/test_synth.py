@@ -39,7 +39,7 @@ def test_too_wide_a_file_name_is_refused_against_the_real_schema(tmp_path):
     """The naming rule follows schemas/: with the real (three-digit) schema a four-digit root is refused."""
     out = tmp_path / "root"
     synth["generate"](out, 1, ROOT, 4)
-    for schema in (ROOT / "schemas").glob("*.schema.json"):
+    for schema in (ROOT / "schemas").glob("*.json"):
         (out / "schemas" / schema.name).write_bytes(schema.read_bytes())
     run = subprocess.run([sys.executable, "-m", "cartel_campaign.build.pipeline", "--root", str(out), "--force", "-q"],
                          capture_output=True, text=True)

@@ -26,7 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import checks, rules, sentences
+from .. import checks, fields, rules, sentences
 from ..cores import usable_cores
 from . import annotations, cache, corrections, derive, docs, publish, verify
 from .errors import BuildError
@@ -47,7 +47,17 @@ def load_schemas(root: Path) -> tuple[dict, dict]:
     """schemas/package.json (package metadata, table order) and every table's Table Schema."""
     meta = read_json(root, "schemas/package.json", "the package metadata")
     names = [*meta["tables"], "releases", "corrections"]
-    return meta, {name: read_json(root, f"schemas/{name}.schema.json", "a Table Schema") for name in names}
+    try:
+        definitions = fields.read_fields(root / "schemas")
+    except json.JSONDecodeError as err:
+        raise BuildError(f"schemas/{fields.FIELDS_FILE}", err.lineno, f"not valid JSON: {err.msg} (column {err.colno}); expected the field dictionary") from None
+    out = {}
+    for name in names:
+        try:
+            out[name] = fields.resolve(read_json(root, f"schemas/{name}.schema.json", "a Table Schema"), definitions, f"schemas/{name}.schema.json")
+        except fields.SchemaError as err:
+            raise BuildError(f"schemas/{name}.schema.json", None, str(err).split(": ", 1)[1]) from None
+    return meta, out
 
 
 def read_releases(root: Path) -> list:
