@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import checks, exports
+from .assertions import assertion_problems
 from .validation.files import (_VERSION, article_texts, check_descriptor, check_manifest, csv_agreement, read_release,
                                root_datapackage_problems)
 from .validation.frictionless_check import FRICTIONLESS_PARALLEL_BYTES, check_frictionless, check_frictionless_stock
@@ -25,6 +26,8 @@ def content_problems(tables: dict, schemas: dict, root: Path, where=None, versio
     problems = [p for name, t in tables.items() for p in checks.constraint_problems(name, t, schemas[name])]
     problems += checks.foreign_key_problems(tables, schemas)
     problems += check_tables_with_pandera(tables, schemas)
+    if version is not None and _VERSION.match(version):
+        problems += assertion_problems(tables, version)
     texts = {}
     if "articles" in tables:
         texts, text_problems = article_texts(root, tables["articles"])

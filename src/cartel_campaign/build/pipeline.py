@@ -26,7 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import checks, fields, rules, sentences
+from .. import assertions, checks, fields, rules, sentences
 from ..cores import usable_cores
 from . import annotations, cache, corrections, derive, docs, publish, verify
 from .errors import BuildError
@@ -265,6 +265,10 @@ def check_tables(inp: Inputs, tables: dict) -> None:
     problems = [p for name in inp.meta["tables"] for p in checks.constraint_problems(name, tables[name], inp.schemas[name])]
     if problems:
         raise BuildError("build", None, "the derived tables break their schemas:\n  " + "\n  ".join(problems))
+    problems = assertions.assertion_problems(tables, inp.releases[-1]["version"])
+    if problems:
+        raise BuildError("src/cartel_campaign/assertions.json", None, f"release {inp.releases[-1]['version']} breaks the dataset's assertions:\n  "
+                         + "\n  ".join(problems))
 
 
 def stage_release(root: Path, work: Path, version: str, stages: Stages, with_docs: bool = True) -> tuple[Path, dict]:
