@@ -87,3 +87,17 @@ def test_validate_refuses_a_release_that_breaks_an_assertion(monkeypatch):
     monkeypatch.setattr(assertions, "declared", lambda: [{"since": "0.1.0", "table": "claims", "rows": {"max": 10}}])
     problems = validate.validate_release(version, ROOT, use_frictionless=False)
     assert f"assertion #1 (claims): rows is {cc.load('claims').shape[0]}, expected at most 10" in problems
+
+
+def test_a_changed_assertion_is_a_changed_input_of_the_build(tmp_path, monkeypatch):
+    """The rebuild cache hashes the package's declarations with its code: editing assertions.json rebuilds."""
+    import shutil
+
+    from cartel_campaign.build import cache
+
+    code = tmp_path / "cartel_campaign"
+    shutil.copytree(cache.CODE, code, ignore=shutil.ignore_patterns("__pycache__", "data"))
+    monkeypatch.setattr(cache, "CODE", code)
+    before = cache.inputs_digest(ROOT)
+    (code / "assertions.json").write_text((code / "assertions.json").read_text(encoding="utf-8").replace('"min": 5', '"min": 6', 1), encoding="utf-8")
+    assert cache.inputs_digest(ROOT) != before
