@@ -249,7 +249,7 @@ def run_build(root: Path) -> dict:
         rc, error = 2, f"{type(err).__name__}: {err}"
     total, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
     tr._close()
-    version = pipeline.read_version(root)
+    version = pipeline.read_releases(root)[-1]["version"]
     stages = tr.stats
     return {
         "rc": rc, "error": error, "seconds": total, "cpu_seconds": cpu, "baseline_rss": baseline, "memory_mode": tr.peak.mode,

@@ -70,12 +70,19 @@ def installed(wheel, tmp_path_factory):
     return bin_, elsewhere
 
 
+def newest_version(root: Path) -> str:
+    """The version the build makes: the newest entry of seeds/releases.yaml."""
+    from cartel_campaign.build import pipeline
+
+    return pipeline.read_releases(root)[-1]["version"]
+
+
 def add_correction(root: Path, table: str, record_id: str) -> None:
     """Say in seeds/corrections.yaml why a record of the newest release changed (the build refuses an unexplained change)."""
     from cartel_campaign.build import pipeline
 
     path = root / "seeds" / "corrections.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + f"\n- version: {pipeline.read_version(root)}\n  table: {table}\n  record_id: {record_id}\n"
+    path.write_text(path.read_text(encoding="utf-8") + f"\n- version: {newest_version(root)}\n  table: {table}\n  record_id: {record_id}\n"
                     "  what: Changed by a test.\n  why: The test changes this record on purpose.\n", encoding="utf-8")
 
 
@@ -89,6 +96,6 @@ def releases_ready_for_a_new_version(root: Path) -> str:
     text = (root / "seeds" / "releases.yaml").read_text(encoding="utf-8").replace("status: draft", "status: published")
     head, sep, newest = text.rpartition("\n- version: ")
     if "manifest_sha256:" not in newest:
-        pin = sha256_file(root / "dataset" / pipeline.read_version(root) / "manifest.json")
+        pin = sha256_file(root / "dataset" / newest_version(root) / "manifest.json")
         newest = newest.replace("\n  status: published\n", f"\n  status: published\n  manifest_sha256: {pin}\n", 1)
     return head + sep + newest

@@ -7,7 +7,7 @@ import json
 import pyarrow as pa
 import pytest
 
-from conftest import ROOT, copy_project
+from conftest import ROOT, copy_project, newest_version
 
 import cartel_campaign as cc
 from cartel_campaign import assertions, fields
@@ -35,7 +35,7 @@ def test_every_release_holds_its_assertions(version):
 
 @pytest.fixture(scope="module")
 def newest():
-    version = pipeline.read_version(ROOT)
+    version = newest_version(ROOT)
     _, tables, _, _ = read_release(ROOT / "dataset" / version)
     return version, tables
 
@@ -83,7 +83,7 @@ def test_the_build_refuses_a_release_that_breaks_an_assertion(tmp_path, monkeypa
 def test_validate_refuses_a_release_that_breaks_an_assertion(monkeypatch):
     from cartel_campaign import validate
 
-    version = pipeline.read_version(ROOT)
+    version = newest_version(ROOT)
     monkeypatch.setattr(assertions, "declared", lambda: [{"since": "0.1.0", "table": "claims", "rows": {"max": 10}}])
     problems = validate.validate_release(version, ROOT, use_frictionless=False)
     assert f"assertion #1 (claims): rows is {cc.load('claims').shape[0]}, expected at most 10" in problems

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, releases_ready_for_a_new_version
+from conftest import copy_project, newest_version, releases_ready_for_a_new_version
 
 from cartel_campaign import fields
 from cartel_campaign.build import pipeline
@@ -794,7 +794,7 @@ def _(s):
 @case("versions-not-increasing", "{RELEASES}:{line}: versions must increase: 0.9.0 comes after {newest}")
 def _(s):
     text = released(s)
-    newest = pipeline.read_version(s.root)
+    newest = newest_version(s.root)
     s.write(RELEASES, text + "\n- version: 0.9.0\n  date: 2026-12-01\n  status: draft\n  notes: Out of order.\n")
     return {"line": len(text.splitlines()) + 2, "newest": newest}
 

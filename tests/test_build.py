@@ -5,7 +5,7 @@ import json
 import re
 import shutil
 
-from conftest import ROOT, copy_project, run_build, tree_bytes
+from conftest import ROOT, copy_project, newest_version, run_build, tree_bytes
 
 from cartel_campaign.build import pipeline
 
@@ -21,18 +21,18 @@ def test_rebuild_is_byte_identical(tmp_path):
     outputs = []
     for name in ("a", "b"):
         proj = copy_project(tmp_path / name)
-        version = pipeline.read_version(proj)
+        version = newest_version(proj)
         shutil.rmtree(proj / "dataset" / version)
         result = run_build(proj)
         assert result.returncode == 0, result.stderr
         outputs.append(tree_bytes(proj / "dataset" / version) | {"datapackage.json": (proj / "datapackage.json").read_bytes()})
     assert outputs[0].keys() == outputs[1].keys()
     assert [k for k in outputs[0] if outputs[0][k] != outputs[1][k]] == []
-    assert outputs[0] == tree_bytes(ROOT / "dataset" / pipeline.read_version(ROOT)) | {"datapackage.json": (ROOT / "datapackage.json").read_bytes()}
+    assert outputs[0] == tree_bytes(ROOT / "dataset" / newest_version(ROOT)) | {"datapackage.json": (ROOT / "datapackage.json").read_bytes()}
 
 
 def test_csv_is_utf8_with_lf_and_iso_dates():
-    version = pipeline.read_version(ROOT)
+    version = newest_version(ROOT)
     for csv in (ROOT / "dataset" / version).glob("*.csv"):
         raw = csv.read_bytes()
         raw.decode("utf-8")
@@ -53,14 +53,14 @@ def edit_an_actor(project) -> None:
     actors = project / "seeds" / "actors.yaml"
     actors.write_text(actors.read_text(encoding="utf-8").replace("description: US Secretary of State", "description: Secretary of State of the US"), encoding="utf-8")
     corrections = project / "seeds" / "corrections.yaml"
-    corrections.write_text(corrections.read_text(encoding="utf-8") + f"\n- version: {pipeline.read_version(project)}\n  table: actors\n  record_id: marco-rubio\n"
+    corrections.write_text(corrections.read_text(encoding="utf-8") + f"\n- version: {newest_version(project)}\n  table: actors\n  record_id: marco-rubio\n"
                            "  what: The description is reworded (a test).\n  why: A made-up correction for the build tests.\n", encoding="utf-8")
 
 
 def test_published_release_is_never_overwritten(project):
     """Changing an annotation without a new version is refused once seeds/releases.yaml says published (no git involved)."""
     set_newest_status(project, "published")
-    version = pipeline.read_version(project)
+    version = newest_version(project)
     before = tree_bytes(project / "dataset")
     edit_an_actor(project)
     result = run_build(project)
@@ -71,7 +71,7 @@ def test_published_release_is_never_overwritten(project):
 
 def test_a_draft_release_is_rebuilt_in_place(project):
     set_newest_status(project, "draft")
-    version = pipeline.read_version(project)
+    version = newest_version(project)
     edit_an_actor(project)
     result = run_build(project)
     assert result.returncode == 0, result.stderr
@@ -95,7 +95,7 @@ def test_check_detects_a_stale_release(project):
 
 def test_root_datapackage_describes_newest_release():
     desc = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
-    version = pipeline.read_version(ROOT)
+    version = newest_version(ROOT)
     assert desc["version"] == version
     assert all(r["path"].startswith(f"dataset/{version}/") for r in desc["resources"])
     shas = {s["path"]: s["sha256"] for s in desc["sources"]}
@@ -108,7 +108,7 @@ def test_root_datapackage_describes_newest_release():
 
 def test_unchanged_rebuild_is_skipped_and_any_change_rebuilds(project):
     set_newest_status(project, "published")
-    version = pipeline.read_version(project)
+    version = newest_version(project)
     shutil.rmtree(project / "dataset" / version)
     first = run_build(project)
     assert first.returncode == 0, first.stderr

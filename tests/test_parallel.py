@@ -10,7 +10,7 @@ import pytest
 from cartel_campaign import sentences
 from cartel_campaign.build import pipeline
 from cartel_campaign.build.errors import BuildError
-from conftest import copy_project
+from conftest import copy_project, newest_version
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def test_a_parallel_build_gives_the_same_bytes(tmp_path, pools):
 
 def _error(root) -> str:
     with pytest.raises(BuildError) as err:
-        pipeline.stage_release(root, root / "work", pipeline.read_version(root), pipeline.Stages(quiet=True), with_docs=False)
+        pipeline.stage_release(root, root / "work", newest_version(root), pipeline.Stages(quiet=True), with_docs=False)
     return str(err.value)
 
 

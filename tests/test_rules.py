@@ -27,7 +27,7 @@ import pyarrow as pa
 import pytest
 
 import test_bad_inputs as bad
-from conftest import ROOT, copy_project
+from conftest import ROOT, copy_project, newest_version
 
 from cartel_campaign import rules
 from cartel_campaign.build import annotations, derive, pipeline
@@ -36,7 +36,7 @@ from cartel_campaign.build.provenance import Provenance
 from cartel_campaign.validation.files import read_release
 from cartel_campaign.validation.rule_runner import rule_problems
 
-NEWEST = pipeline.read_version(ROOT)
+NEWEST = newest_version(ROOT)
 
 # ------------------------------------------------------------------ release cases ----
 

@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from functools import lru_cache
 from pathlib import Path
 
 from ._version import __version__
+from .versioning import is_version, version_key
 
 __all__ = ["__version__", "load", "load_all", "tables", "versions", "describe", "path", "article_text",
            "data_root", "release_dir", "datapackage", "ReleaseError"]
 
 DATA_ENV = "CARTEL_CAMPAIGN_DATA"
-_VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 FORMATS = ("parquet", "csv")
 BACKENDS = {"pandas": "pandas", "arrow": "pyarrow", "polars": "polars"}
 
@@ -58,15 +57,11 @@ def data_root() -> Path:
     )
 
 
-def _version_key(v: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in v.split("."))
-
-
 def versions(root: Path | None = None) -> list[str]:
     """Dataset versions this install carries (the folders dataset/X.Y.Z with a datapackage.json), oldest first."""
     base = Path(root or data_root()) / "dataset"
-    found = [p.name for p in base.iterdir() if _VERSION.match(p.name) and (p / "datapackage.json").is_file()] if base.is_dir() else []
-    return sorted(found, key=_version_key)
+    found = [p.name for p in base.iterdir() if is_version(p.name) and (p / "datapackage.json").is_file()] if base.is_dir() else []
+    return sorted(found, key=version_key)
 
 
 def checked_version(version, root: Path | None = None) -> str:

@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .versioning import version_key
+
 FILE = Path(__file__).with_name("assertions.json")
 MEASURES = ("rows", "filled", "sum", "distinct")
 
 
 def declared() -> list[dict]:
     return json.loads(FILE.read_text(encoding="utf-8"))["assertions"]
-
-
-def _version_key(version: str) -> tuple:
-    return tuple(int(p) for p in version.split("."))
 
 
 def measure(table, assertion: dict):
@@ -36,7 +34,7 @@ def assertion_problems(tables: dict, version: str, assertions: list[dict] | None
     """Every assertion release `version` is held to that its tables break (a table it lacks is a problem too)."""
     problems = []
     for i, a in enumerate(declared() if assertions is None else assertions):
-        if _version_key(a["since"]) > _version_key(version):
+        if version_key(a["since"]) > version_key(version):
             continue
         what = a["table"] + (f".{a['column']}" if "column" in a else "")
         if a["table"] not in tables:

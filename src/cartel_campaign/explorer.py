@@ -497,14 +497,6 @@ def screenshot(html_path: Path, png_path: Path, width: int = 1280, height: int =
     return png_path
 
 
-def dump_dom(html_path: Path) -> str:
-    """The page's DOM after Chromium loaded it (and ran its script), serialised as HTML."""
-    proc = chromium(["--dump-dom"], Path(html_path).resolve().as_uri())
-    if proc.returncode != 0:
-        raise ExplorerError(f"chromium --dump-dom failed (exit {proc.returncode}): {proc.stderr.strip()[-500:]}")
-    return proc.stdout
-
-
 # ---------------------------------------------------------------- command line
 
 def main(argv: list[str] | None = None) -> int:

@@ -77,10 +77,6 @@ class Dialect:
 CSV = Dialect()
 
 
-def field_names(table_schema: dict) -> list[str]:
-    return [f["name"] for f in table_schema["fields"]]
-
-
 def is_required(field: dict) -> bool:
     return bool(field.get("constraints", {}).get("required", False))
 

@@ -30,6 +30,7 @@ from pathlib import PurePosixPath
 from typing import Callable
 
 from . import crosswalk, records
+from .versioning import version_key
 
 # ------------------------------------------------------------------ registry ----
 
@@ -63,10 +64,6 @@ def rule(code: str, scope: str, tables, name: str, column: str | None = None, si
         return fn
 
     return register
-
-
-def version_key(version: str) -> tuple:
-    return tuple(int(p) for p in version.split("."))
 
 
 def rules_of(scope: str, table: str | None = None, version: str | None = None) -> list[Rule]:

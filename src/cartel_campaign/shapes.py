@@ -138,12 +138,3 @@ PATTERN_HELP = {
     "^[0-9a-f]{64}$": "a sha256 digest: 64 lower-case hexadecimal digits",
     "^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$": "a quoted version 'MAJOR.MINOR.PATCH' (e.g. '1.0.0')",
 }
-
-
-def columns_filled(shapes: list[Shape]) -> set[str]:
-    """Columns of a table that the keys of these shapes fill."""
-    out = set()
-    for shape in shapes:
-        out |= {k.column for k in shape.keys.values() if isinstance(k, Key)}
-        out |= set(shape.computed)
-    return out

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from . import checks, exports
 from .assertions import assertion_problems
-from .validation.files import (_VERSION, article_texts, check_descriptor, check_manifest, csv_agreement, read_release,
+from .versioning import is_version
+from .validation.files import (article_texts, check_descriptor, check_manifest, csv_agreement, read_release,
                                root_datapackage_problems)
 from .validation.frictionless_check import FRICTIONLESS_PARALLEL_BYTES, check_frictionless, check_frictionless_stock
 from .validation.rule_runner import rule_problems
@@ -26,7 +27,7 @@ def content_problems(tables: dict, schemas: dict, root: Path, where=None, versio
     problems = [p for name, t in tables.items() for p in checks.constraint_problems(name, t, schemas[name])]
     problems += checks.foreign_key_problems(tables, schemas)
     problems += check_tables_with_pandera(tables, schemas)
-    if version is not None and _VERSION.match(version):
+    if version is not None and is_version(version):
         problems += assertion_problems(tables, version)
     texts = {}
     if "articles" in tables:
@@ -65,7 +66,7 @@ def validate_release(version: str | None = None, root: Path | None = None, *, fo
         return [f"{folder}: no datapackage.json (not a release)"]
     problems = check_manifest(folder)
     package, tables, schemas, read_problems = read_release(folder)
-    if _VERSION.match(folder.name) and package.get("version") != folder.name:
+    if is_version(folder.name) and package.get("version") != folder.name:
         problems.append(f"{folder.name}/datapackage.json: version is {package.get('version')!r}, expected {folder.name!r} (the release's folder)")
     problems += read_problems
     problems += content_problems(tables, schemas, root, where, folder.name)

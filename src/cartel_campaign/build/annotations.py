@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .. import records, shapes
 from ..checks import pattern_body
+from ..versioning import version_key
 from ..shapes import Aid, Key, Nested, Rows, Shape
 from . import yamlio
 from .errors import BuildError
@@ -226,7 +227,7 @@ def load_releases(path: Path, display: str, checker: Checker) -> list[dict]:
     releases, previous = [], None
     for i in range(len(doc.data)):
         rel, _ = checker.record(doc, (i,), shapes.RELEASE, f"release #{i + 1}")
-        key = tuple(int(p) for p in rel["version"].split("."))
+        key = version_key(rel["version"])
         if previous and key <= previous[0]:
             raise doc.error((i, "version"), f"versions must increase: {rel['version']} comes after {previous[1]}")
         if previous and rel["date"] < previous[2]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import rules
+from ..versioning import version_key
 from ..exports import EXPORTS
 from .errors import BuildError
 
@@ -12,7 +12,7 @@ from .errors import BuildError
 def write_exports(folder: Path, tables: dict) -> list[dict]:
     """Write every export of the release (`folder` is named by its version) into `folder`; returns their descriptor entries."""
     entries = []
-    for fmt in (f for f in EXPORTS if rules.version_key(f.since) <= rules.version_key(folder.name)):
+    for fmt in (f for f in EXPORTS if version_key(f.since) <= version_key(folder.name)):
         try:
             entries.append(fmt.write(folder, tables))
         except ValueError as err:

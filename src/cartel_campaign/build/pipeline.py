@@ -65,11 +65,6 @@ def read_releases(root: Path) -> list:
     return annotations.load_releases(root / "seeds" / "releases.yaml", "seeds/releases.yaml", annotations.Checker(schemas))
 
 
-def read_version(root: Path) -> str:
-    """The version to build: the newest entry of seeds/releases.yaml (the one place it is written)."""
-    return read_releases(root)[-1]["version"]
-
-
 class Stages:
     """Times each stage and reports progress on stderr."""
 

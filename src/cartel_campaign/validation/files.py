@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path
 
 from .. import release
 from ..release import MANIFEST, manifest_entries
+from ..versioning import is_version
 from ..checks import arrow_rows as _rows
-
-_VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 
 
 def check_manifest(folder: Path) -> list[str]:
@@ -23,7 +21,7 @@ def check_manifest(folder: Path) -> list[str]:
     except (ValueError, KeyError, TypeError) as err:
         return [f"{folder.name}/{MANIFEST}: unreadable ({err})"]
     problems = []
-    if _VERSION.match(folder.name) and manifest.get("version") != folder.name:
+    if is_version(folder.name) and manifest.get("version") != folder.name:
         problems.append(f"{folder.name}/{MANIFEST}: version is {manifest.get('version')!r}, expected {folder.name!r} (the release's folder)")
     actual = {e["path"]: e for e in manifest_entries(folder)}
     problems += [f"{folder.name}/{name}: listed in {MANIFEST} but missing" for name in sorted(recorded.keys() - actual.keys())]
