@@ -67,14 +67,14 @@ def annotation_lines(root: Path):
 def validate_checkout(root: Path) -> list[str] | None:
     """In a checkout: dataset/ against seeds/releases.yaml and the newest release against a rebuild
     (needs the `build` extra); None when seeds/ cannot be read (bad input). Elsewhere nothing to do."""
-    from .build import verify
+    from .build import checkout, verify
     from .build.errors import BuildError
 
     if not verify.is_checkout(root):
         return []
     print("checking the checkout: dataset/ against seeds/releases.yaml, the newest release against a rebuild of seeds/…", file=sys.stderr, flush=True)
     try:
-        problems = verify.checkout_problems(root)
+        problems = checkout.checkout_problems(root)
     except BuildError as err:
         print(f"error: {err}", file=sys.stderr)
         return None
