@@ -189,14 +189,14 @@ def test_info_prints_descriptor_text_safely(data_root, capsys):
 
 
 def test_diff_prints_data_safely(data_root, capsys):
-    def add_value(desc):
-        field = next(f for r in desc["resources"] if r["name"] == "events" for f in r["schema"]["fields"] if f["name"] == "event_type")
-        field["constraints"]["enum"].append(f"x{ESCAPES}")
-    rewrite_descriptor(data_root / "dataset" / NEWEST, add_value)
+    def add_column(desc):  # a column name reaches the schema changes as it is
+        next(r for r in desc["resources"] if r["name"] == "events")["schema"]["fields"].append({"name": f"x{ESCAPES}owned", "type": "string"})
+    rewrite_descriptor(data_root / "dataset" / NEWEST, add_column)
     for args in (["diff", "1.0.0", NEWEST], ["diff", "--markdown", "1.0.0", NEWEST]):
         assert cli.main(args) == 0
         out = capsys.readouterr().out
-        assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out and "owned" in out
+        assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+        assert "x\\x1b" in out and "owned\\x07\\x1b" in out  # shown as escapes
 
 
 def test_coverage_prints_article_sentences_safely(data_root, capsys):
