@@ -1,6 +1,8 @@
 # Two commands on a fresh machine:
 #   make dataset   build the dataset from seeds/ (creates .venv from the project's own files)
 #   make test      run the whole test suite (build, validations, span checks, wheel, R, ...)
+# Both first install the system packages pip needs to compile PyICU (.ci/system-packages: with
+# apt-get as root; otherwise they stop at once naming the command to run).
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -8,6 +10,7 @@ PY     := $(VENV)/bin/python
 .PHONY: dataset test check validate wheel clean
 
 $(VENV)/.installed: pyproject.toml requirements/lock.txt
+	.ci/system-packages
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	PIP_CONSTRAINT=requirements/lock.txt $(PY) -m pip install --quiet -e '.[dev]'

@@ -91,7 +91,7 @@ cc_read <- function(table, version = NULL, root = Sys.getenv("CARTEL_CAMPAIGN_DA
 .cc_convert <- function(x, field, path) {
   type <- if (is.null(field$type)) "string" else field$type
   converted <- switch(type,
-    string = list(value = x, bad = rep(FALSE, length(x)), expected = ""),
+    string = list(value = .cc_unguard(x), bad = rep(FALSE, length(x)), expected = ""),
     integer = .cc_as_integer(x),
     date = .cc_as_date(x, field, path),
     boolean = .cc_as_logical(x, field),

@@ -1,7 +1,9 @@
 """cartel-campaign: build, validate, inspect and compare releases of the dataset.
 
-Exit codes: 0 success; 1 validation or check failure (the data is wrong or out of date);
+Exit codes: 0 success; 1 validation or check failure (the data is wrong, damaged or out of date);
 2 bad input or usage (an annotation error, an unknown version, not a checkout).
+Every value printed from the data goes through safety.terminal (no terminal control sequence
+reaches the screen); a character the output's encoding lacks is written as an escape.
 """
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ import argparse
 import os
 import sys
 from pathlib import Path
+
+from .safety import echo, safe_output, terminal
 
 
 def cmd_build(args) -> int:
@@ -36,19 +40,19 @@ def cmd_validate(args) -> int:
         where = annotation_lines(root)
     chosen = [checked_version(args.version, root)] if args.version else versions(root)
     if not chosen:
-        print(f"error: no published release found in {root}", file=sys.stderr)
+        echo(f"error: no published release found in {root}", file=sys.stderr)
         return 2
     failed = 0
     for v in chosen:
-        print(f"validating release {v}…", file=sys.stderr, flush=True)
+        echo(f"validating release {v}…", file=sys.stderr)
         problems = validate_release(v, root, where=where)
         for p in problems:
-            print(f"  {v}: {p}")
-        print(f"release {v}: {'valid' if not problems else f'{len(problems)} problem(s)'}")
+            echo(f"  {v}: {p}")
+        echo(f"release {v}: {'valid' if not problems else f'{len(problems)} problem(s)'}")
         failed += bool(problems)
     root_problems = root_datapackage_problems(root) + check_frictionless(root / "datapackage.json")
     for p in root_problems:
-        print(f"  datapackage.json: {p}")
+        echo(f"  datapackage.json: {p}")
     print(f"datapackage.json: {'valid' if not root_problems else f'{len(root_problems)} problem(s)'}")
     checkout = validate_checkout(root)
     if checkout is None:
@@ -72,14 +76,14 @@ def validate_checkout(root: Path) -> list[str] | None:
 
     if not verify.is_checkout(root):
         return []
-    print("checking the checkout: dataset/ against seeds/releases.yaml, the newest release against a rebuild of seeds/…", file=sys.stderr, flush=True)
+    echo("checking the checkout: dataset/ against seeds/releases.yaml, the newest release against a rebuild of seeds/…", file=sys.stderr)
     try:
         problems = checkout.checkout_problems(root)
     except BuildError as err:
-        print(f"error: {err}", file=sys.stderr)
+        echo(f"error: {err}", file=sys.stderr)
         return None
     for p in problems:
-        print(f"  checkout: {p}")
+        echo(f"  checkout: {p}")
     print(f"checkout: {'valid' if not problems else f'{len(problems)} problem(s)'}")
     return problems
 
@@ -94,7 +98,13 @@ def cmd_info(args) -> int:
     say(f"versions: {', '.join(versions())}")
     say(f"tables in {desc['version']} (rows, description; the columns of each: cartel_campaign.describe(TABLE)):")
     for res in desc["resources"]:
-        n = row_count(path(res["name"], desc["version"]))
+        file = path(res["name"], desc["version"])
+        try:
+            n = row_count(file)
+        except Exception as err:  # noqa: BLE001
+            if not unreadable_data(err):
+                raise
+            return unreadable(err, file)
         say(f"{res['name']:<16} {n:>5}  {res['description']}", indent=24, first="  ")
     say("sources:")
     for s in desc["sources"]:
@@ -111,10 +121,10 @@ def wrapper():
 
     def say(text: str, indent: int = 0, first: str = "") -> None:
         if width <= 0:
-            print(first + text)
+            echo(first + text)
             return
-        print(textwrap.fill(text, max(width, 40), initial_indent=first, subsequent_indent=" " * indent,
-                            break_long_words=False, break_on_hyphens=False))
+        echo(textwrap.fill(terminal(text), max(width, 40), initial_indent=first, subsequent_indent=" " * indent,
+                           break_long_words=False, break_on_hyphens=False))
     return say
 
 
@@ -125,22 +135,22 @@ def cmd_diff(args) -> int:
     known = versions()
     for v in (args.old, args.new):
         if v not in known:
-            print(f"error: unknown version {v!r}; published: {', '.join(known)}", file=sys.stderr)
+            echo(f"error: unknown version {v!r}; published: {', '.join(known)}", file=sys.stderr)
             return 2
     if args.markdown:
-        print(d.markdown(args.old, args.new, args.old, args.new), end="")
+        echo(d.markdown(args.old, args.new, args.old, args.new), end="")
         return 0
-    print(f"{args.old} -> {args.new}")
-    print(d.summary(args.old, args.new).to_string(index=False))
+    echo(f"{args.old} -> {args.new}")
+    echo(d.summary(args.old, args.new).to_string(index=False))
     schema = d.schema_diff(args.old, args.new)
-    print(f"\nschema changes: {len(schema)} ({int(schema['breaking'].sum())} breaking)")
+    echo(f"\nschema changes: {len(schema)} ({int(schema['breaking'].sum())} breaking)")
     if len(schema):
-        print(schema.fillna("").to_string(index=False))
+        echo(schema.fillna("").to_string(index=False))
     if args.rows:
         for table, rows in d.diff(args.old, args.new).items():
             if len(rows):
-                print(f"\n[{table}]")
-                print(rows.to_string(index=False))
+                echo(f"\n[{table}]")
+                echo(rows.to_string(index=False))
     return 0
 
 
@@ -158,10 +168,11 @@ def main(argv: list[str] | None = None) -> int:
     from . import ReleaseError
 
     argv = sys.argv[1:] if argv is None else argv
+    safe_output()
     try:
         return run(argv)
     except ReleaseError as err:
-        print(f"error: {err}", file=sys.stderr)
+        echo(f"error: {err}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. `cartel-campaign info | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -171,9 +182,32 @@ def main(argv: list[str] | None = None) -> int:
         if top not in OPTIONAL:
             raise
         command = argv[0] if argv else "cartel-campaign"
-        print(f"error: `cartel-campaign {command}` needs {top}, which is not installed; "
-              f"install it with: pip install 'cartel-campaign-data[{OPTIONAL[top]}]'", file=sys.stderr)
+        echo(f"error: `cartel-campaign {command}` needs {top}, which is not installed; "
+             f"install it with: pip install 'cartel-campaign-data[{OPTIONAL[top]}]'", file=sys.stderr)
         return 2
+    except Exception as err:  # noqa: BLE001 - a data file that cannot be read is one line, anything else a traceback
+        if not (argv and argv[0] in READ_RELEASES and unreadable_data(err)):
+            raise
+        return unreadable(err)
+
+
+#: The commands that read a release's files (a file that cannot be read is a damaged release: exit 1).
+READ_RELEASES = ("info", "diff", "validate")
+
+
+def unreadable_data(err: Exception) -> bool:
+    """The error of reading a file that is not what it should be (truncated, damaged, a folder, unreadable)."""
+    if isinstance(err, OSError) and not isinstance(err, BrokenPipeError):
+        return True
+    arrow = sys.modules.get("pyarrow")
+    return arrow is not None and isinstance(err, arrow.ArrowException)
+
+
+def unreadable(err: Exception, file: Path | None = None) -> int:
+    """Say in one line that a release file cannot be read (which one, where known); the exit code of damaged data."""
+    echo(f"error: {f'{file}: ' if file else 'a file of the release '}cannot be read ({type(err).__name__}: {str(err).strip()}); "
+         "it is damaged or unreadable: `cartel-campaign validate` checks every file against its release's manifest", file=sys.stderr)
+    return 1
 
 
 def run(argv: list[str]) -> int:

@@ -16,6 +16,7 @@ import sys
 
 from . import records, shapes
 from .rules import positions, quote_mark_spans
+from .safety import echo, safe_output
 from .sentences import Splitter, sentence_spans
 
 
@@ -98,6 +99,8 @@ def release_coverage(version: str | None = None, first_mentions: bool = False):
 def _resolve(text: str, item, file: str) -> tuple[int, int]:
     """(start, end) of an annotated text (a string, or a mapping with text and occurrence), as the build finds it."""
     piece, occurrence = (item, 1) if isinstance(item, str) else (item.get("text"), item.get("occurrence") or 1)
+    if isinstance(occurrence, bool) or not isinstance(occurrence, int) or occurrence < 1:
+        raise ValueError(f"{file}: {piece!r}: occurrence must be a whole number ≥ 1, found {occurrence!r}"[:300])
     found = positions(text, piece) if isinstance(piece, str) and piece else []
     if len(found) < occurrence:
         raise ValueError(f"{file}: {piece!r} (occurrence {occurrence}) is not in the article; run `cartel-campaign build --check` for details")
@@ -119,13 +122,27 @@ def annotation_coverage(path) -> dict:
         raise ValueError(f"{path}: cannot read the annotation or its article ({err})") from None
     spans, excluded = [], []
     for key in EVIDENCED_KEYS:
-        for item in ann.get(key) or []:
+        for item in _items(ann, key, path, dict):
             if key == "quotes":
                 spans.append(_resolve(text, {"text": item.get("text"), "occurrence": item.get("occurrence")}, str(path)))
-            spans += [_resolve(text, ev, str(path)) for ev in item.get("evidence") or []]
-    for item in ann.get("exclusions") or []:
+            spans += [_resolve(text, ev, str(path)) for ev in _items(item, "evidence", path, (str, dict), key)]
+    for item in _items(ann, "exclusions", path, (str, dict)):
         excluded.append(_resolve(text, item, str(path)))
     return dict(article_id=path.stem, **coverage(text, spans, excluded))
+
+
+def _items(mapping: dict, key: str, path, kinds, within: str = "") -> list:
+    """The list at mapping[key] (none: empty), each item one of kinds; else ValueError naming the key."""
+    items = mapping.get(key) or []
+    where = f"{within}[…].{key}" if within else key
+    if not isinstance(items, list):
+        raise ValueError(f"{path}: {where} must be a list, found {type(items).__name__} {items!r}"[:300] +
+                         "; run `cartel-campaign build --check` for every shape problem")
+    for item in items:
+        if not isinstance(item, kinds) or (isinstance(item, dict) and "text" not in item and key in ("evidence", "exclusions")):
+            raise ValueError(f"{path}: an item of {where} is {type(item).__name__} {item!r}"[:300] +
+                             "; expected the shapes of seeds/GUIDE.md (run `cartel-campaign build --check` for details)")
+    return items
 
 
 def _shorten(text: str, width: int = 100) -> str:
@@ -152,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first-mentions", action="store_true", help="count the actors' first-mention evidence too")
     parser.add_argument("--annotation", help="an annotation file (seeds/NNN_<hash>.yaml) to measure before it is built")
     args = parser.parse_args(argv)
+    safe_output()
     try:
         if args.annotation:
             import pandas as pd
@@ -159,16 +177,16 @@ def main(argv: list[str] | None = None) -> int:
             table = pd.DataFrame([annotation_coverage(args.annotation)])
         else:
             table = release_coverage(args.version, first_mentions=args.first_mentions)
-    except (ValueError, FileNotFoundError, ImportError) as err:
-        print(f"error: {err}", file=sys.stderr)
+    except (ValueError, OSError, ImportError) as err:
+        echo(f"error: {err}", file=sys.stderr)
         return 2
     if args.article_id:
         chosen = table[(table.article_id == args.article_id) | (table.article_id.str.split("_").str[0] == args.article_id)]
         if chosen.empty:
-            print(f"error: unknown article {args.article_id!r}; articles: {', '.join(table.article_id)}", file=sys.stderr)
+            echo(f"error: unknown article {args.article_id!r}; articles: {', '.join(table.article_id)}", file=sys.stderr)
             return 2
         table = chosen
-    print("\n\n".join(report(row) for row in table.itertuples()))
+    echo("\n\n".join(report(row) for row in table.itertuples()))
     return 0
 
 

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from . import release
+from .safety import markdown as md
 
 # A type change is widening (compatible) when every value of the old type is a value of the new one.
 _WIDENS = {("integer", "number"), ("integer", "string"), ("number", "string"), ("date", "string"), ("boolean", "string")}
@@ -144,10 +145,10 @@ def markdown(a, b, label_a: str, label_b: str) -> str:
     """The diff as Markdown (used by the changelog and `cartel-campaign diff --markdown`)."""
     s = summary(a, b)
     lines = [f"Data changes {label_a} → {label_b}:", "", "| table | rows before | rows after | added | removed | changed |", "|---|---:|---:|---:|---:|---:|"]
-    lines += [f"| {r.table} | {r.rows_before} | {r.rows_after} | {r.added} | {r.removed} | {r.changed} |" for r in s.itertuples()]
+    lines += [f"| {md(r.table)} | {r.rows_before} | {r.rows_after} | {r.added} | {r.removed} | {r.changed} |" for r in s.itertuples()]
     sd = schema_diff(a, b)
     lines += ["", f"Schema changes {label_a} → {label_b}:" if len(sd) else f"Schema changes {label_a} → {label_b}: none.", ""]
     for r in sd.itertuples():
         col = f".{r.column}" if isinstance(r.column, str) else ""
-        lines.append(f"- {'**breaking** ' if r.breaking else ''}{r.table}{col}: {r.change}{f' ({r.detail})' if r.detail else ''}")
+        lines.append(f"- {'**breaking** ' if r.breaking else ''}{md(r.table + col)}: {r.change}{f' ({md(r.detail)})' if r.detail else ''}")
     return "\n".join(lines).rstrip() + "\n"

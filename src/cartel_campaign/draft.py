@@ -135,6 +135,10 @@ def load_actors(path: Path) -> list[dict]:
         aliases = actor.get("aliases")
         if not isinstance(aliases, list) or not aliases or not all(isinstance(a, str) and a.strip() for a in aliases):
             raise DraftError(f"{path}:{line}: actor {actor['id']!r}: aliases must be a non-empty list of names, found {aliases!r}"[:300])
+        for key in ("name", "type"):
+            if actor.get(key) is not None and not isinstance(actor[key], str):
+                key_line = next(k.start_mark.line + 1 for k, _ in node.value[i].value if k.value == key)
+                raise DraftError(f"{path}:{key_line}: actor {actor['id']!r}: {key} must be text, found {actor[key]!r}"[:300])
     return actors
 
 
@@ -1016,7 +1020,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.out.exists() and not args.force:
             raise DraftError(f"{args.out} exists; not overwriting an annotation (pass --force to replace it)")
         else:
-            args.out.write_text(text, encoding="utf-8")
+            try:
+                args.out.write_text(text, encoding="utf-8")
+            except OSError as err:
+                raise DraftError(f"{args.out}: cannot write the draft ({err.strerror or err})") from None
             print(f"wrote {args.out}", file=sys.stderr)
     except (DraftError, ImportError) as err:
         print(f"error: {err}", file=sys.stderr)

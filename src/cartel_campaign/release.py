@@ -32,6 +32,13 @@ class Dialect:
     UTF-8, comma-separated, a header row, fields quoted only when needed with '"' (a quote inside
     is doubled), LF line ends, an empty cell for a missing value (never for an empty string:
     text is never empty), booleans as true/false, dates as YYYY-MM-DD.
+
+    No cell begins like a spreadsheet formula (= + - @ tab CR: Excel and LibreOffice run such a
+    cell, quoted or not). Text the annotators write is refused by the build when it begins so
+    (safety.formula_rule); verbatim text (quotes, evidence, titles from the articles) is guarded:
+    a text value that begins with formula_start, after any apostrophes, is written with one more
+    apostrophe (formula_guard) in front, which a reader removes (`unguard`), so every value
+    round-trips and the CSV equals the Parquet file, which holds the text unchanged.
     """
 
     delimiter: str = ","
@@ -43,11 +50,37 @@ class Dialect:
     true: str = "true"
     false: str = "false"
     encoding: str = "utf-8"
+    formula_start: str = "=+-@\t\r"
+    formula_guard: str = "'"
 
     def descriptor(self) -> dict:
         """The Frictionless CSV Dialect of these files (for a resource's `dialect`)."""
         return {"delimiter": self.delimiter, "quoteChar": self.quote_char, "doubleQuote": self.double_quote,
                 "lineTerminator": self.line_terminator, "header": self.header}
+
+    def _guarded(self, guards: str) -> str:
+        """An RE2 pattern: the start of a value with `guards` in front of (apostrophes and) a formula character."""
+        start = "".join(f"\\x{{{ord(c):x}}}" for c in self.formula_start)
+        return f"^{guards}((?:{self.formula_guard})*[{start}])"
+
+    def guard(self, table):
+        """The table as its CSV file holds it: formula_guard in front of every text value that needs it."""
+        return self._map_text(table, self._guarded(""), self.formula_guard + "\\1")
+
+    def unguard(self, table):
+        """The table as read from its CSV file, back to its values: one formula_guard removed where guard added it."""
+        return self._map_text(table, self._guarded(self.formula_guard), "\\1")
+
+    @staticmethod
+    def _map_text(table, pattern: str, replacement: str):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        for i, field in enumerate(table.schema):
+            if pa.types.is_string(field.type):
+                column = pc.replace_substring_regex(table.column(i), pattern, replacement, max_replacements=1)
+                table = table.set_column(i, field, column)
+        return table
 
     def write_options(self):
         import pyarrow.csv as pacsv
@@ -111,7 +144,7 @@ def write_table(table, folder: Path, name: str) -> None:
     import pyarrow.parquet as pq
 
     pq.write_table(table, folder / f"{name}.parquet", compression=PARQUET_COMPRESSION)
-    pacsv.write_csv(table, folder / f"{name}.csv", CSV.write_options())
+    pacsv.write_csv(CSV.guard(table), folder / f"{name}.csv", CSV.write_options())
 
 
 def read_parquet(path: Path, columns: list[str] | None = None):
@@ -121,13 +154,15 @@ def read_parquet(path: Path, columns: list[str] | None = None):
     return pq.read_table(path, columns=columns)
 
 
-def read_csv(path: Path, table_schema: dict):
-    """A release's CSV file as an Arrow table typed by its Table Schema."""
+def read_csv(path: Path, table_schema: dict, *, as_written: bool = False):
+    """A release's CSV file as an Arrow table typed by its Table Schema: its values (the CSV's
+    formula guards removed), or the cells as_written."""
     import pyarrow.csv as pacsv
 
     schema = arrow_schema(table_schema, with_pandas=False)
-    return pacsv.read_csv(path, read_options=CSV.read_options(), parse_options=CSV.parse_options(),
-                          convert_options=CSV.convert_options({f.name: f.type for f in schema}))
+    cells = pacsv.read_csv(path, read_options=CSV.read_options(), parse_options=CSV.parse_options(),
+                           convert_options=CSV.convert_options({f.name: f.type for f in schema}))
+    return cells if as_written else CSV.unguard(cells)
 
 
 def to_pandas(table):

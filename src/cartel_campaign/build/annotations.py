@@ -18,6 +18,7 @@ from pathlib import Path
 from .. import records, shapes
 from ..checks import pattern_body
 from ..versioning import version_key
+from ..safety import control_character, formula_rule
 from ..shapes import Aid, Key, Nested, Rows, Shape
 from . import yamlio
 from .errors import BuildError
@@ -137,6 +138,9 @@ class Checker:
                 problem = text_problem(value)
                 if problem:
                     raise doc.error(path, f"{what}: {key} has {problem}: {value!r}; expected {cleaned(value)!r}")
+                problem = formula_rule(value)
+                if problem:
+                    raise doc.error(path, f"{what}: {key} {problem}")
             if len(value) < c.get("minLength", 0):
                 bad(f"text of at least {c['minLength']} characters")
             return value
@@ -193,9 +197,14 @@ def read_article(path: Path, display: str) -> str:
         line = raw[: raw.index(b"\r")].count(b"\n") + 1
         raise BuildError(display, line, "the article has CR (\\r) line ends; expected LF only (copy the seed byte for byte)")
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         raise BuildError(display, raw[: err.start].count(b"\n") + 1, f"the article is not valid UTF-8 ({err.reason})") from None
+    found_control = control_character(text)
+    if found_control:
+        line, column, message = found_control
+        raise BuildError(display, line, message, column=column)
+    return text
 
 
 def load_actors(path: Path, display: str, checker: Checker) -> tuple[yamlio.Doc, list[dict]]:

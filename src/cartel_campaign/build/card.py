@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .. import coverage
 from ..release import read_parquet, to_pandas
+from ..safety import markdown
 from .errors import BuildError
 
 SOURCE = "docs/card.md"
@@ -38,10 +39,6 @@ def section(root: Path, staged: Path, meta: dict, frames: dict, releases: list, 
     return LEADING_COMMENT.sub("", body, count=1)
 
 
-def _cell(value) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
-
-
 def _day(value) -> str:
     return value.date().isoformat()
 
@@ -50,11 +47,11 @@ def sources(articles) -> str:
     """One row per article: headline, outlet and byline as the text states them (else unknown)."""
     out = ["| article | headline | outlet | byline | published (inferred window) | annotation |", "|---|---|---|---|---|---|"]
     for a in articles.itertuples():
-        headline = _cell(a.title) if isinstance(a.title, str) else "none in the text"
-        outlet = _cell(a.outlet) if isinstance(a.outlet, str) else "unknown (not stated in the text)"
-        byline = _cell(a.byline) if isinstance(a.byline, str) else "unknown (none in the text)"
-        out.append(f"| `{a.article_id}` | {headline} | {outlet} | {byline} | "
-                   f"{_day(a.published_earliest)} – {_day(a.published_latest)} | {a.annotation_status} |")
+        headline = markdown(a.title) if isinstance(a.title, str) else "none in the text"
+        outlet = markdown(a.outlet) if isinstance(a.outlet, str) else "unknown (not stated in the text)"
+        byline = markdown(a.byline) if isinstance(a.byline, str) else "unknown (none in the text)"
+        out.append(f"| {markdown(a.article_id, code=True)} | {headline} | {outlet} | {byline} | "
+                   f"{_day(a.published_earliest)} – {_day(a.published_latest)} | {markdown(a.annotation_status)} |")
     return "\n".join(out)
 
 
@@ -87,7 +84,7 @@ def coverage_table(root: Path, staged: Path, releases: list, splitter) -> str:
         for r in releases:
             c = results[r["version"]].get(article)
             cells.append("–" if c is None or not c["n_sentences"] else f"{c['n_covered']}/{c['n_sentences']} ({c['share']:.0%})")
-        out.append(f"| `{article}` | " + " | ".join(cells) + " |")
+        out.append(f"| {markdown(article, code=True)} | " + " | ".join(cells) + " |")
     newest = results[releases[-1]["version"]]
     marks = sum(len(c["uncovered_marks"]) for c in newest.values())
     out += ["", f"Quotation marks with no quote or exclusion in {releases[-1]['version']}: {marks}. "
@@ -98,26 +95,26 @@ def coverage_table(root: Path, staged: Path, releases: list, splitter) -> str:
 def persons(actors) -> str:
     people = actors[actors.actor_type == "person"]
     anonymous = actors[actors.actor_type == "anonymous_source"]
-    names = ", ".join(sorted(people["name"]))
+    names = ", ".join(markdown(name) for name in sorted(people["name"]))
     return (f"The actor registry names {len(people)} real people (`actor_type` = `person`): {names}. "
             f"It also holds {len(anonymous)} anonymous sources (`anonymous_source`), each specific to one article.")
 
 
 def licence(meta: dict) -> str:
-    lines = [f"- Tables and annotations: {lic['name']}, {lic['path']} (`LICENSE-DATA`)." for lic in meta["licenses"]]
-    lines += ["- Code: MIT (`LICENSE`).", f"- {meta['source_rights']}"]
+    lines = [f"- Tables and annotations: {markdown(lic['name'])}, {markdown(lic['path'])} (`LICENSE-DATA`)." for lic in meta["licenses"]]
+    lines += ["- Code: MIT (`LICENSE`).", f"- {markdown(meta['source_rights'])}"]
     return "\n".join(lines)
 
 
 def citation(meta: dict, releases: list) -> str:
-    author = meta["contributors"][0]["title"]
+    author = markdown(meta["contributors"][0]["title"])
     dates = ", ".join(f"{r['version']} ({r['date'].isoformat()}{', draft' if r['status'] == 'draft' else ''})" for r in releases)
     newest = releases[-1]
     example = next((r for r in reversed(releases) if r["status"] == "published"), newest)
     return "\n".join([
         "Cite the version you used, with the year of its release date, e.g.:",
         "",
-        f"> {author} ({example['date'].year}). *{meta['title']}* (Version {example['version']}) [Data set].",
+        f"> {author} ({example['date'].year}). *{markdown(meta['title'])}* (Version {example['version']}) [Data set].",
         "",
         f"Releases and their dates: {dates}. A draft may still change: cite a published version. "
         "`CITATION.cff` holds the same for the newest version.",

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from .. import assertions, checks, fields, rules, sentences
 from ..cores import usable_cores
+from ..safety import terminal
 from . import annotations, cache, corrections, derive, docs, publish, verify
 from .errors import BuildError
 from .provenance import Provenance
@@ -362,13 +363,19 @@ def publish_newest(root: Path, version: str, draft: bool, stages: Stages, force:
     return state
 
 
+#: What the build only reads: an operating-system fault there is a refused read (elsewhere, a refused write).
+READ_ONLY = ("seeds", "schemas", "docs/card.md")
+
+
 def os_error(root: Path, err: OSError) -> BuildError:
-    """An operating-system fault (disk full, read-only, ...) as one line; the publish steps leave the previous state."""
+    """An operating-system fault (disk full, read-only, an unreadable seed, ...) as one line; the publish steps leave the previous state."""
     name = errno.errorcode.get(err.errno, "") if err.errno else ""
     path = Path(err.filename) if err.filename else None
     where = (path.relative_to(root) if path and path.is_relative_to(root) else path) if path else "build"
-    return BuildError(where, None, f"the operating system refused to write ({err.strerror or err}{f', {name}' if name else ''}); "
-                                   "no file was left half-written; fix this and build again")
+    reason = f"{err.strerror or err}{f', {name}' if name else ''}"
+    if isinstance(where, Path) and not where.is_absolute() and any(where.as_posix() == p or where.as_posix().startswith(p + "/") for p in READ_ONLY):
+        return BuildError(where, None, f"the operating system refused to read it ({reason}); nothing was written; fix this and build again")
+    return BuildError(where, None, f"the operating system refused to write ({reason}); no file was left half-written; fix this and build again")
 
 
 def find_root(start: Path | None = None) -> Path | None:
@@ -389,9 +396,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: `cartel-campaign build` runs in a checkout of the repository; no seeds/releases.yaml and schemas/ in {Path.cwd()} or above", file=sys.stderr)
         return 2
     try:
-        return build(root, check_only=args.check, quiet=args.quiet, force=args.force)
+        try:
+            return build(root, check_only=args.check, quiet=args.quiet, force=args.force)
+        except OSError as err:  # one the publish steps did not already word (reading seeds/releases.yaml, --check)
+            raise os_error(root, err) from None
     except BuildError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(terminal(f"error: {err}"), file=sys.stderr)
         return 2
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .. import release
 from ..release import MANIFEST, manifest_entries
+from ..safety import formula_cell_problems
 from ..versioning import is_version
 from ..checks import arrow_rows as _rows
 
@@ -45,21 +46,27 @@ def read_release(folder: Path) -> tuple[dict, dict, dict, list[str]]:
         schemas[name] = schema
         try:
             table = release.read_parquet(folder / f"{name}.parquet")
-        except Exception as err:  # noqa: BLE001 - any unreadable file is a finding
+            damage = check_parquet_bytes(folder / f"{name}.parquet")
+        except Exception as err:  # noqa: BLE001 - any unreadable file is a finding (a folder in its place reads as an empty table)
             problems.append(f"{name}.parquet: unreadable ({type(err).__name__}: {str(err).strip()})")
             continue
         tables[name] = table
-        problems += check_parquet_bytes(folder / f"{name}.parquet")
+        problems += damage
         problems += csv_agreement(folder / res["path"], table, schema, f"{res['path']} and {name}.parquet disagree")
     return package, tables, schemas, problems
 
 
 def csv_agreement(path: Path, table, schema: dict, pair: str) -> list[str]:
-    """The CSV holds exactly the Parquet's rows (read with the one CSV dialect, typed by the schema)."""
+    """The CSV holds exactly the Parquet's rows (read with the one CSV dialect, typed by the schema),
+    and no cell of it begins like a spreadsheet formula (safety.formula_rule)."""
     try:
-        csv = release.read_csv(path, schema)
+        cells = release.read_csv(path, schema, as_written=True)
     except Exception as err:  # noqa: BLE001
         return [f"{path.name}: unreadable ({type(err).__name__}: {str(err).strip()})"]
+    formulas = formula_cell_problems(cells, path.name)
+    if formulas:
+        return formulas
+    csv = release.CSV.unguard(cells)
     if csv.column_names != table.column_names or csv.num_rows != table.num_rows:
         return [f"{pair}: CSV has {csv.num_rows} rows {csv.column_names}, Parquet {table.num_rows} rows {table.column_names}"]
     import pyarrow.compute as pc
