@@ -68,15 +68,11 @@ def rules_doc() -> str:
             "| code | scope | tables | checks that | since |", "|---|---|---|---|---|"]
     for r in rules.RULES.values():
         since = ".".join(map(str, r.since)) if r.since != (0, 0, 0) else "all"
-        out.append(f"| `{r.code}` | {r.scope} | {', '.join(f'`{t}`' for t in r.tables)} | {md_cell(r.name)} | {since} |")
+        out.append(f"| `{r.code}` | {r.scope} | {', '.join(f'`{t}`' for t in r.tables)} | {markdown(r.name)} | {since} |")
     out += ["", "## Export formats", "", "| name | file | format | since | what it is |", "|---|---|---|---|---|"]
     for e in exports.EXPORTS:
-        out.append(f"| `{e.name}` | `{e.path}` | {e.format} ({e.mediatype}) | {e.since} | {md_cell(e.description)} |")
+        out.append(f"| `{e.name}` | `{e.path}` | {e.format} ({e.mediatype}) | {e.since} | {markdown(e.description)} |")
     return "\n".join(out) + "\n"
-
-
-def md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class Frames(Mapping):
