@@ -13,7 +13,7 @@ import json
 import re
 from pathlib import Path
 
-from . import checks, release, rules
+from . import checks, integrity, release, rules
 from .cores import usable_cores
 from .release import MANIFEST, manifest_entries, sha256_file  # noqa: F401 - part of this module's API
 
@@ -329,6 +329,9 @@ def check_frictionless(descriptor: Path) -> list[str]:
     cannot run, stock Frictionless runs: problems are always its own messages, in its order.
     """
     descriptor = Path(descriptor)
+    unsafe = integrity.descriptor_path_problems(descriptor)
+    if unsafe:  # Frictionless never sees a path that leaves the package's folder (a URL, an absolute path, '..')
+        return unsafe
     try:
         if _frictionless_fast(descriptor):
             return []
@@ -611,7 +614,11 @@ def article_texts(root: Path, articles) -> tuple[dict, list[str]]:
     """The article texts a release names (articles.seed_file under root), checked against their sha256."""
     texts, problems = {}, []
     for row in _rows(articles):
-        path = root / row["seed_file"]
+        try:
+            path = integrity.article_file(root, row["seed_file"], f"articles: {row['article_id']}: seed_file")
+        except integrity.IntegrityError as err:
+            problems.append(str(err))
+            continue
         if not path.is_file():
             problems.append(f"articles: {row['seed_file']} is missing")
             continue
@@ -687,6 +694,9 @@ def validate_release(version: str | None = None, root: Path | None = None, *, fo
     if not (folder / "datapackage.json").is_file():
         return [f"{folder}: no datapackage.json (not a release)"]
     problems = check_manifest(folder)
+    unsafe = integrity.descriptor_path_problems(folder / "datapackage.json")
+    if unsafe:  # nothing is opened through a resource path that leaves the release
+        return problems + unsafe
     package, tables, schemas, read_problems = read_release(folder)
     if _VERSION.match(folder.name) and package.get("version") != folder.name:
         problems.append(f"{folder.name}/datapackage.json: version is {package.get('version')!r}, expected {folder.name!r} (the release's folder)")
