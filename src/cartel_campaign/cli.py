@@ -60,7 +60,7 @@ def validate_checkout(root: Path) -> list[str] | None:
     from .build.errors import BuildError
 
     if not verify.is_checkout(root):
-        return []
+        return validate_installed(root)
     print("checking the checkout: dataset/ against seeds/releases.yaml, the newest release against a rebuild of seeds/…", file=sys.stderr, flush=True)
     try:
         problems = verify.checkout_problems(root)
@@ -71,6 +71,23 @@ def validate_checkout(root: Path) -> list[str] | None:
         print(f"  checkout: {p}")
     print(f"checkout: {'valid' if not problems else f'{len(problems)} problem(s)'}")
     return problems
+
+
+def validate_installed(root: Path) -> list[str]:
+    """Outside a checkout: the releases against the package's pins and the installed files against the
+    wheel's RECORD, with a plain statement of what this can and cannot check."""
+    from . import integrity, versions
+    from ._pins import PINS
+
+    print(f"scope: {integrity.INSTALLED_SCOPE}")
+    print("pins: " + ", ".join(f"{v} {pin}" for v, pin in PINS.items()))
+    problems = integrity.pin_problems(root, versions(root), PINS)
+    record, checked = integrity.record_problems(root)
+    print(checked)
+    for p in problems + record:
+        print(f"  installed: {p}")
+    print(f"installed package: {'valid' if not problems + record else f'{len(problems + record)} problem(s)'}")
+    return problems + record
 
 
 def cmd_info(args) -> int:
