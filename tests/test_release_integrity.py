@@ -159,7 +159,7 @@ def test_installed_files_are_checked_against_the_wheel_s_record(data_root, tmp_p
 @pytest.mark.parametrize("key,value", [
     ("path", "http://127.0.0.1:9/events.csv"), ("path", "/etc/hostname"), ("path", "../../datapackage.json"),
     ("path", ["events.csv", "file:///etc/hostname"]), ("schema", "https://127.0.0.1:9/schema.json"), ("dialect", "/etc/hostname"),
-    ("profile", "http://127.0.0.1:9/profile.json"),
+    ("profile", "http://127.0.0.1:9/profile.json"), ("name", "../../../etc/events"),
 ])
 def test_frictionless_never_sees_a_path_that_leaves_the_release(data_root, key, value):
     folder = data_root / "dataset" / NEWEST
@@ -167,9 +167,18 @@ def test_frictionless_never_sees_a_path_that_leaves_the_release(data_root, key, 
     (res,) = [r for r in desc["resources"] if r["name"] == "events"]
     res[key] = value
     (folder / "datapackage.json").write_text(json.dumps(desc), encoding="utf-8")
-    expected = f"datapackage.json: resource 'events' {key}: expected "
+    expected = f"datapackage.json: resource {res['name']!r} {key}: expected "
     for problems in (check_frictionless(folder / "datapackage.json"), validate_release(NEWEST, data_root)):
         assert any(p.startswith(expected) for p in problems), problems
+
+
+def test_an_export_path_outside_the_release_is_refused(data_root):
+    folder = data_root / "dataset" / NEWEST
+    desc = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    desc["exports"][0]["path"] = "/etc/hostname"
+    (folder / "datapackage.json").write_text(json.dumps(desc), encoding="utf-8")
+    problems = validate_release(NEWEST, data_root)
+    assert any(p.startswith("datapackage.json: export 'designations-ftm' path: expected a relative file path") for p in problems), problems
 
 
 def test_the_root_descriptor_is_refused_too(data_root):

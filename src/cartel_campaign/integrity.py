@@ -124,6 +124,8 @@ def descriptor_path_problems(descriptor: Path) -> list[str]:
         if not isinstance(res, dict):
             continue
         label = f"{descriptor.name}: resource {res.get('name', i)!r}"
+        if not isinstance(res.get("name"), str) or not re.fullmatch(r"[A-Za-z0-9_.-]+", res["name"]) or ".." in res["name"]:
+            problems.append(f"{label} name: expected a plain name (letters, digits, '_', '-', '.'), found {res.get('name')!r}")
         if "data" in res and "path" not in res:
             continue  # inline data: nothing is opened
         for key in _RESOURCE_FILES:
@@ -134,6 +136,11 @@ def descriptor_path_problems(descriptor: Path) -> list[str]:
                 problems += _path_problem(descriptor.parent, name, f"{label} {key}")
         if "profile" in res and not _standard_profile(res["profile"]):
             problems.append(f"{label} profile: expected a standard profile name, found {res['profile']!r} (a URL or file is not opened)")
+    exports = desc.get("exports")
+    for i, export in enumerate(exports if isinstance(exports, list) else []):
+        name = export.get("name", i) if isinstance(export, dict) else i
+        problems += _path_problem(descriptor.parent, export.get("path") if isinstance(export, dict) else export,
+                                  f"{descriptor.name}: export {name!r} path")
     return problems
 
 
