@@ -137,6 +137,9 @@ def load(table: str, version: str | None = None, backend: str = "pandas"):
 
     backend: "pandas" (dates datetime64, integers nullable Int64, text and ids strings), "arrow"
     (a pyarrow.Table with the release's Arrow schema) or "polars" (needs polars: the `polars` extra).
+
+    The file is checked against the size and sha256 its release's manifest.json records (once per
+    process while it is unchanged): a damaged or changed file raises DamagedFileError naming it.
     """
     if backend not in BACKENDS:
         raise ReleaseError(f"unknown backend {backend!r}; backends: {', '.join(BACKENDS)}")
