@@ -76,6 +76,15 @@ def test_load_checks_a_file_once_and_again_when_it_changes(data_root):
         cc.load("actors")
 
 
+def test_diff_refuses_a_damaged_file(data_root, capsys):
+    file = data_root / "dataset" / NEWEST / "events.parquet"
+    raw = bytearray(file.read_bytes())
+    raw[len(raw) // 2] ^= 4
+    rewrite(file, bytes(raw))
+    assert cli.main(["diff", "1.0.0", NEWEST, "--rows"]) == 2
+    assert capsys.readouterr().err.startswith(f"error: {file}: damaged or changed: expected ")
+
+
 def test_load_refuses_a_file_its_manifest_does_not_list(data_root):
     folder = data_root / "dataset" / NEWEST
     m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))

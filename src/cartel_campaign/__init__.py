@@ -152,12 +152,12 @@ def load(table: str, version: str | None = None, backend: str = "pandas"):
         except ModuleNotFoundError:
             raise ModuleNotFoundError("load(..., backend='polars') needs polars, which is not installed; "
                                       "install it with: pip install 'cartel-campaign-data[polars]'", name="polars") from None
-        return polars.from_arrow(_read_verified(file))
-    table_ = _read_verified(file)
+        return polars.from_arrow(read_verified(file))
+    table_ = read_verified(file)
     return table_ if backend == "arrow" else release.to_pandas(table_)
 
 
-def _read_verified(file: Path):
+def read_verified(file: Path):
     """A release's Parquet file as Arrow, its bytes checked against the release's manifest first
     (once per file per process): a damaged or changed file is a DamagedFileError naming it."""
     from . import integrity, release
