@@ -8,6 +8,8 @@ README: the package index shows README.md without the repository beside it, so i
 and images would break there; the metadata hook turns each link into its text with the path in
 backticks (the file is in the source distribution, and the documents above in the wheel's data folder)
 and leaves images out."""
+import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -29,8 +31,24 @@ class CustomBuildHook(BuildHookInterface):
         if missing:
             raise FileNotFoundError(f"{', '.join(missing)} not found in {root}: build the dataset first (make dataset)")
         build_data["force_include"].update({str(root / k): v for k, v in DATA.items()})
-        for txt in sorted((root / "seeds").glob("*.txt")):
-            build_data["force_include"][str(txt)] = f"cartel_campaign/data/seeds/{txt.name}"
+        for name in declared_articles(root):
+            build_data["force_include"][str(root / name)] = f"cartel_campaign/data/{name}"
+
+
+def declared_articles(root: Path) -> list[str]:
+    """The article files the releases name (the `sources` of every dataset/<version>/datapackage.json), each
+    checked to be a regular file in seeds/ (no symlink) with its recorded sha256: nothing else of seeds/ is packed."""
+    sources = {}
+    for desc in sorted((root / "dataset").glob("*/datapackage.json")):
+        for source in json.loads(desc.read_text(encoding="utf-8")).get("sources", []):
+            sources[source["path"]] = (source["sha256"], desc.relative_to(root))
+    for name, (sha256, desc) in sources.items():
+        path = root / name
+        if not re.fullmatch(r"seeds/[^/\\]+\.txt", name) or path.is_symlink() or not path.is_file():
+            raise FileNotFoundError(f"{desc}: source {name!r}: expected a regular file seeds/<name>.txt (no symlink)")
+        if hashlib.sha256(path.read_bytes()).hexdigest() != sha256:
+            raise ValueError(f"{desc}: source {name}: its sha256 is not the recorded {sha256}")
+    return sorted(sources)
 
 
 def index_readme(text: str) -> str:

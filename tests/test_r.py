@@ -36,7 +36,7 @@ def r_executable(name: str) -> str:
     if exe is None:
         if os.environ.get("CI"):
             pytest.fail(f"{name} is not installed, but CI is set: R must be available in CI")
-        pytest.skip(f"{name} not found on PATH (install r-base-core, r-cran-readr, r-cran-jsonlite, r-cran-testthat); CI would fail here")
+        pytest.skip(f"{name} not found on PATH (install r-base-core, r-cran-readr, r-cran-jsonlite, r-cran-digest, r-cran-testthat); CI would fail here")
     return exe
 
 
@@ -157,3 +157,52 @@ def test_r_package_names_no_placeholder_contact():
         for placeholder in ("example.invalid", "example.com", "example.org", "@example", "TODO", "FIXME"):
             assert placeholder not in text, f"{path.relative_to(ROOT)} contains the placeholder {placeholder!r}"
     assert re.search(r"^Maintainer: ORPHANED$", (ROOT / "r" / "DESCRIPTION").read_text(encoding="utf-8"), re.M)
+
+
+READ_ONE = """
+library(cartelcampaign)
+args <- commandArgs(trailingOnly = TRUE)
+result <- tryCatch({ df <- cc_read(args[1], args[2], args[3]); sprintf("ROWS %d", nrow(df)) },
+                   error = function(e) paste("ERROR", conditionMessage(e)))
+cat(result, "\\n")
+"""
+
+
+def damaged_copy(tmp_path: Path, version: str, table: str, damage) -> Path:
+    """A data root holding a copy of `version` whose `table`.csv is damage(bytes) (the descriptor left as published)."""
+    import shutil as sh
+
+    root = tmp_path / "root"
+    sh.copytree(ROOT / "dataset" / version, root / "dataset" / version)
+    csv = root / "dataset" / version / f"{table}.csv"
+    csv.write_bytes(damage(csv.read_bytes()))
+    return root
+
+
+@pytest.mark.parametrize("damage", [
+    pytest.param(lambda b: b[: b.rstrip(b"\n").rfind(b"\n") + 1], id="last-line-cut-at-a-line-end"),
+    pytest.param(lambda b: b[: len(b) - 40], id="cut-inside-a-field"),
+    pytest.param(lambda b: b.replace(b"strike", b"strikf", 1), id="one-byte-changed"),
+])
+def test_r_refuses_a_truncated_or_changed_csv(r_env, tmp_path, damage):
+    root = damaged_copy(tmp_path, "1.1.0", "events", damage)
+    out = run_r(READ_ONE, r_env, tmp_path, "events", "1.1.0", str(root))
+    assert out.startswith("ERROR ") and "events.csv: expected" in out and ("truncated or changed" in out or "damaged or changed" in out), out
+
+
+def test_r_survives_an_invalid_utf8_byte(r_env, tmp_path):
+    """readr under the descriptor's lower-case "utf-8" killed the R session on an invalid byte; the descriptor is made
+    consistent with the damaged file (bytes, hash), so only the encoding is exercised."""
+    import hashlib
+
+    version, table = "1.1.0", "events"
+    root = damaged_copy(tmp_path, version, table, lambda b: b.replace(b"strike", b"str\xffke", 1))
+    desc_path = root / "dataset" / version / "datapackage.json"
+    desc = json.loads(desc_path.read_text(encoding="utf-8"))
+    raw = (root / "dataset" / version / f"{table}.csv").read_bytes()
+    (res,) = [r for r in desc["resources"] if r["name"] == table]
+    assert res["encoding"] == "utf-8"
+    res["bytes"], res["hash"] = len(raw), f"sha256:{hashlib.sha256(raw).hexdigest()}"
+    desc_path.write_text(json.dumps(desc), encoding="utf-8")
+    out = run_r(READ_ONE, r_env, tmp_path, table, version, str(root))
+    assert out.startswith(("ROWS ", "ERROR ")), out

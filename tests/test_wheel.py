@@ -14,7 +14,7 @@ import zipfile
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-from conftest import ROOT, fresh_venv, user_env
+from conftest import ROOT, copy_project, fresh_venv, user_env
 
 import cartel_campaign as cc
 
@@ -63,10 +63,34 @@ def test_wheel_carries_every_release_the_sources_and_the_documents(wheel):
     for v in cc.versions(ROOT):
         for f in (ROOT / "dataset" / v).iterdir():
             assert f"cartel_campaign/data/dataset/{v}/{f.name}" in names
-    assert len([n for n in names if n.startswith("cartel_campaign/data/seeds/") and n.endswith(".txt")]) == 5
+    assert {n.removeprefix("cartel_campaign/data/") for n in names if n.startswith("cartel_campaign/data/seeds/") and n.endswith(".txt")} == declared_articles()
     for doc in DOCUMENTS:
         assert f"cartel_campaign/data/{doc}" in names, doc
     assert "cartel_campaign/__main__.py" in names
+
+
+def declared_articles() -> set[str]:
+    """The article files the releases name (the `sources` of every release's datapackage.json)."""
+    return {s["path"] for v in cc.versions(ROOT)
+            for s in json.loads((ROOT / "dataset" / v / "datapackage.json").read_text(encoding="utf-8"))["sources"]}
+
+
+def test_wheel_packs_exactly_the_declared_articles(tmp_path):
+    """A stray note or a symlink to a local file in seeds/ is never published; a declared article that is a symlink stops the build."""
+    project = copy_project(tmp_path / "project")
+    (project / "seeds" / "notes.txt").write_text("a private note\n", encoding="utf-8")
+    (tmp_path / "secret").write_text("a local file\n", encoding="utf-8")
+    (project / "seeds" / "zz_link.txt").symlink_to(tmp_path / "secret")
+    build = [sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path / "dist"), str(project)]
+    subprocess.run(build, check=True, capture_output=True, text=True, timeout=600)
+    (whl,) = (tmp_path / "dist").glob("*.whl")
+    packed = {n.removeprefix("cartel_campaign/data/") for n in zipfile.ZipFile(whl).namelist() if n.startswith("cartel_campaign/data/seeds/")}
+    assert packed == declared_articles() | {"seeds/GUIDE.md"}
+    first = sorted(declared_articles())[0]
+    (project / first).rename(tmp_path / "moved.txt")
+    (project / first).symlink_to(tmp_path / "moved.txt")
+    r = subprocess.run(build, capture_output=True, text=True, timeout=600)
+    assert r.returncode != 0 and f"source {first!r}: expected a regular file seeds/<name>.txt (no symlink)" in r.stdout + r.stderr
 
 
 def test_wheel_metadata_has_no_placeholder_url_and_no_relative_link(wheel):
@@ -144,3 +168,31 @@ def test_wheel_keeps_the_oldest_supported_stack_and_loads_every_release_the_same
     assert old["stack"] == list(oldest_stack().values()) and old["stack"] != new["stack"]
     assert set(old["tables"]) == {f"{v}/{t}" for v in cc.versions(ROOT) for t in cc.tables(v)}
     assert old["tables"] == new["tables"]
+
+
+def oldest_validate_stack() -> dict[str, str]:
+    """The oldest stack `validate` supports: the floors of the `validate` extra where it raises them, else oldest.txt's."""
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]["validate"]
+    floors = {r.name: next(iter(r.specifier)).version for r in map(Requirement, extra) if r.name in oldest_stack()}
+    return {**oldest_stack(), **floors}
+
+
+def test_wheel_validates_every_release_on_the_oldest_stack_the_validate_extra_allows(wheel, tmp_path):
+    """Over pandas/pyarrow/numpy at the floors of the `validate` extra (pyarrow at the package's floor), installing
+    wheel[validate] changes none of them, and `cartel-campaign validate` outside a checkout says valid for every
+    release, pins and RECORD included (pyarrow < 26 crashed on the empty quote_exclusions of 0.1.0 and 1.0.0)."""
+    stack = oldest_validate_stack()
+    assert stack["pyarrow"] == oldest_stack()["pyarrow"]
+    bin_ = fresh_venv(tmp_path / "venv")
+    env = user_env()
+    pip = [str(bin_ / "python"), "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, *(f"{name}=={v}" for name, v in stack.items())], check=True, env=env, timeout=900)
+    subprocess.run([*pip, f"{wheel}[validate]"], check=True, env=env, timeout=900)
+    freeze = subprocess.run([str(bin_ / "python"), "-m", "pip", "freeze"], check=True, env=env, capture_output=True, text=True).stdout
+    kept = {name: v for name, v in (line.split("==") for line in freeze.splitlines() if "==" in line) if name in stack}
+    assert kept == stack, "pip replaced the user's libraries"
+    r = subprocess.run([str(bin_ / "cartel-campaign"), "validate"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=1800)
+    assert r.returncode == 0, (r.returncode, r.stdout[-3000:], r.stderr[-3000:])
+    for v in cc.versions(ROOT):
+        assert f"release {v}: valid" in r.stdout
+    assert "installed package: valid" in r.stdout and "installed files checked against the wheel's RECORD hashes" in r.stdout

@@ -11,6 +11,7 @@ cc_read <- function(table, version = NULL, root = Sys.getenv("CARTEL_CAMPAIGN_DA
   release <- .cc_release(version, root)
   res <- .cc_resource(table, release)
   path <- .cc_resource_path(res, release)
+  .cc_check_file(path, res)
   fields <- res$schema$fields
   raw <- .cc_read_text(path, res, fields)
   for (i in seq_along(fields)) {
@@ -27,6 +28,35 @@ cc_read <- function(table, version = NULL, root = Sys.getenv("CARTEL_CAMPAIGN_DA
   path <- file.path(release$dir, res$path)
   if (!file.exists(path)) stop(sprintf("resource '%s': file not found: %s", res$name, path), call. = FALSE)
   path
+}
+
+# The file is the one the descriptor records (its bytes and hash): a truncated or changed CSV is an
+# error before anything is read, never a shorter table.
+.cc_check_file <- function(path, res) {
+  size <- file.size(path)
+  if (!is.null(res$bytes) && !isTRUE(all.equal(as.numeric(size), as.numeric(res$bytes)))) {
+    stop(sprintf("%s: expected %s bytes (the resource's bytes in datapackage.json), found %s: the file is truncated or changed",
+                 path, format(res$bytes, scientific = FALSE), format(size, scientific = FALSE)), call. = FALSE)
+  }
+  if (!is.null(res$hash)) {
+    parts <- strsplit(res$hash, ":", fixed = TRUE)[[1]]
+    algo <- if (length(parts) == 2) parts[1] else "md5"
+    if (!algo %in% c("md5", "sha1", "sha256", "sha512")) {
+      stop(sprintf("%s: resource '%s': unsupported hash algorithm '%s'", path, res$name, algo), call. = FALSE)
+    }
+    found <- digest::digest(path, algo = algo, file = TRUE)
+    if (!identical(tolower(found), tolower(parts[length(parts)]))) {
+      stop(sprintf("%s: expected %s %s (the resource's hash in datapackage.json), found %s: the file is damaged or changed",
+                   path, algo, parts[length(parts)], found), call. = FALSE)
+    }
+  }
+}
+
+# The canonical name of an encoding for readr: "utf-8" (as Frictionless writes it) becomes "UTF-8"
+# (readr's iconv path crashes the R session on an invalid byte under the lower-case name).
+.cc_encoding <- function(encoding) {
+  if (is.null(encoding)) return("UTF-8")
+  if (tolower(gsub("[-_]", "", encoding)) == "utf8") "UTF-8" else toupper(encoding)
 }
 
 # The resource's dialect with the spec defaults filled in; values readr cannot follow are errors.
@@ -60,7 +90,7 @@ cc_read <- function(table, version = NULL, root = Sys.getenv("CARTEL_CAMPAIGN_DA
   field_names <- vapply(fields, function(f) f$name, "")
   missing_values <- res$schema$missingValues
   if (is.null(missing_values)) missing_values <- list("")
-  encoding <- if (is.null(res$encoding)) "utf-8" else res$encoding
+  encoding <- .cc_encoding(res$encoding)
   # structural problems are reported below as one error, so vroom's generic warning is muffled
   df <- withCallingHandlers(readr::read_delim(
     path, delim = dialect$delimiter, quote = dialect$quoteChar,

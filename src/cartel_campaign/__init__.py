@@ -23,7 +23,7 @@ from ._version import __version__
 from .versioning import is_version, version_key
 
 __all__ = ["__version__", "load", "load_all", "tables", "versions", "describe", "path", "article_text",
-           "data_root", "release_dir", "datapackage", "ReleaseError"]
+           "data_root", "release_dir", "datapackage", "ReleaseError", "DamagedFileError"]
 
 DATA_ENV = "CARTEL_CAMPAIGN_DATA"
 FORMATS = ("parquet", "csv")
@@ -32,6 +32,11 @@ BACKENDS = {"pandas": "pandas", "arrow": "pyarrow", "polars": "polars"}
 
 class ReleaseError(ValueError):
     """A version, table, format, backend or article the installed data does not have."""
+
+
+class DamagedFileError(ReleaseError):
+    """A release's file that is not what the release records (its manifest's sha256, an article's sha256),
+    or a path in its data that leads outside the data."""
 
 
 def data_root() -> Path:
@@ -127,6 +132,9 @@ def load(table: str, version: str | None = None, backend: str = "pandas"):
 
     backend: "pandas" (dates datetime64, integers nullable Int64, text and ids strings), "arrow"
     (a pyarrow.Table with the release's Arrow schema) or "polars" (needs polars: the `polars` extra).
+
+    The file is checked against the size and sha256 its release's manifest.json records (once per
+    process while it is unchanged): a damaged or changed file raises DamagedFileError naming it.
     """
     if backend not in BACKENDS:
         raise ReleaseError(f"unknown backend {backend!r}; backends: {', '.join(BACKENDS)}")
@@ -139,9 +147,28 @@ def load(table: str, version: str | None = None, backend: str = "pandas"):
         except ModuleNotFoundError:
             raise ModuleNotFoundError("load(..., backend='polars') needs polars, which is not installed; "
                                       "install it with: pip install 'cartel-campaign-data[polars]'", name="polars") from None
-        return polars.from_arrow(release.read_parquet(file))
-    table_ = release.read_parquet(file)
+        return polars.from_arrow(read_verified(file))
+    table_ = read_verified(file)
     return table_ if backend == "arrow" else release.to_pandas(table_)
+
+
+def read_verified(file: Path):
+    """A release's Parquet file as Arrow, its bytes checked against the release's manifest first
+    (once per file per process): a damaged or changed file is a DamagedFileError naming it."""
+    from . import integrity, release
+
+    try:
+        if not integrity.unchecked(file):  # checked earlier in this process and unchanged since
+            return release.read_parquet(file)
+        import pyarrow as pa
+
+        stamp = integrity.stamp(file)
+        with pa.OSFile(str(file)) as f:  # memory Arrow owns: pyarrow may abort at exit reading from a Python bytes object
+            data = f.read_buffer()
+        integrity.check_file(file, data, stamp)
+    except integrity.IntegrityError as err:
+        raise DamagedFileError(str(err)) from None
+    return release.read_parquet(pa.BufferReader(data))
 
 
 def load_all(version: str | None = None, backend: str = "pandas") -> dict:
@@ -181,8 +208,15 @@ def article_text(article_id: str, version: str | None = None) -> str:
 
     Character offsets in the tables (char_start, char_end) index this string.
     """
-    articles = load("articles", version, backend="arrow").select(["article_id", "seed_file"]).to_pylist()
-    files = {row["article_id"]: row["seed_file"] for row in articles}
+    from . import integrity
+
+    articles = load("articles", version, backend="arrow").select(["article_id", "seed_file", "sha256"]).to_pylist()
+    files = {row["article_id"]: row for row in articles}
     if article_id not in files:
         raise ReleaseError(f"unknown article {article_id!r}; articles: {', '.join(files)}")
-    return (data_root() / files[article_id]).read_text(encoding="utf-8")
+    row = files[article_id]
+    try:
+        file = integrity.article_file(data_root(), row["seed_file"], f"article {article_id}: seed_file")
+        return integrity.check_sha256(file, row["sha256"]).decode("utf-8")
+    except integrity.IntegrityError as err:
+        raise DamagedFileError(str(err)) from None

@@ -19,6 +19,8 @@ def pattern_body(pattern: str) -> str:
 def _row_ids(table, mask, limit: int = 5) -> list[int]:
     import pyarrow.compute as pc
 
+    if len(mask) == 0:  # an empty table's column may have no chunk at all: pyarrow < 26 crashes (segfault) on it here
+        return []
     return pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()[:limit]
 
 
@@ -75,8 +77,10 @@ def _duplicated(table, columns):
     import pyarrow.compute as pc
 
     key = _key(table, columns)
-    counts = pa.table({"k": key}).group_by("k").aggregate([([], "count_all")])
-    repeated = counts.filter(pc.greater(counts["count_all"], 1))["k"]
+    if len(key) == 0:  # see _row_ids: a column with no chunk at all
+        return pa.array([], pa.bool_())
+    counts = pc.value_counts(key)  # (a grouped count_all needs pyarrow >= 13; the package supports 10.0.1)
+    repeated = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
     return pc.is_in(key, value_set=repeated)
 
 

@@ -75,7 +75,7 @@ def validate_checkout(root: Path) -> list[str] | None:
     from .build.errors import BuildError
 
     if not verify.is_checkout(root):
-        return []
+        return validate_installed(root)
     echo("checking the checkout: dataset/ against seeds/releases.yaml, the newest release against a rebuild of seeds/…", file=sys.stderr)
     try:
         problems = checkout.checkout_problems(root)
@@ -86,6 +86,23 @@ def validate_checkout(root: Path) -> list[str] | None:
         echo(f"  checkout: {p}")
     print(f"checkout: {'valid' if not problems else f'{len(problems)} problem(s)'}")
     return problems
+
+
+def validate_installed(root: Path) -> list[str]:
+    """Outside a checkout: the releases against the package's pins and the installed files against the
+    wheel's RECORD, with a plain statement of what this can and cannot check."""
+    from . import integrity, versions
+    from ._pins import PINS
+
+    echo(f"scope: {integrity.INSTALLED_SCOPE}")
+    echo("pins: " + ", ".join(f"{v} {pin}" for v, pin in PINS.items()))
+    problems = integrity.pin_problems(root, versions(root), PINS)
+    record, checked = integrity.record_problems(root)
+    echo(checked)
+    for p in problems + record:
+        echo(f"  installed: {p}")
+    echo(f"installed package: {'valid' if not problems + record else f'{len(problems + record)} problem(s)'}")
+    return problems + record
 
 
 def cmd_info(args) -> int:
@@ -165,12 +182,15 @@ OPTIONAL = {"yaml": "build", "matplotlib": "build", "pandera": "validate", "fric
 
 def main(argv: list[str] | None = None) -> int:
     """Run a command; an unknown version or table, or a missing optional library, is one line and exit 2, never a traceback."""
-    from . import ReleaseError
+    from . import DamagedFileError, ReleaseError
 
     argv = sys.argv[1:] if argv is None else argv
     safe_output()
     try:
         return run(argv)
+    except DamagedFileError as err:  # damaged data, not a wrong argument: the exit code of damaged data
+        echo(f"error: {err}; `cartel-campaign validate` checks every file against its release's manifest", file=sys.stderr)
+        return 1
     except ReleaseError as err:
         echo(f"error: {err}", file=sys.stderr)
         return 2

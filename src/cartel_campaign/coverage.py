@@ -81,12 +81,12 @@ def release_coverage(version: str | None = None, first_mentions: bool = False):
     """
     import pandas as pd
 
-    from . import data_root, load
+    from . import data_root, integrity, load
 
     root = data_root()
 
     def read_text(article) -> str:
-        path = root / article.seed_file
+        path = integrity.article_file(root, article.seed_file, f"article {article.article_id}: seed_file")
         try:
             return path.read_text(encoding="utf-8")
         except OSError as err:
@@ -114,11 +114,16 @@ def annotation_coverage(path) -> dict:
 
     import yaml
 
+    from .integrity import IntegrityError, confined
+
     path = Path(path)
     try:
         ann = yaml.safe_load(path.read_text(encoding="utf-8"))
-        text = (path.parent / ann["article"]).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, TypeError, KeyError) as err:
+        article = ann["article"]
+        if not isinstance(article, str) or "/" in article or "\\" in article:
+            raise IntegrityError(f"article: expected the file name of an article next to the annotation, found {article!r}")
+        text = confined(path.parent, article, "article").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, TypeError, KeyError, IntegrityError) as err:
         raise ValueError(f"{path}: cannot read the annotation or its article ({err})") from None
     spans, excluded = [], []
     for key in EVIDENCED_KEYS:

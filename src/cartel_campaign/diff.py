@@ -89,13 +89,15 @@ def diff(a, b) -> dict:
     """Row changes per table (tables present in both releases), by primary key."""
     import pandas as pd
 
+    from . import read_verified  # each file checked against its release's manifest, as cc.load does
+
     fa, fb = _folder(a), _folder(b)
     ra, rb = _resources(fa), _resources(fb)
     out = {}
     for table, res in rb.items():
         pk = res["schema"].get("primaryKey") or []
-        new = release.to_pandas(release.read_parquet(fb / f"{table}.parquet"))
-        old = release.to_pandas(release.read_parquet(fa / f"{table}.parquet")) if table in ra else new.iloc[0:0]
+        new = release.to_pandas(read_verified(fb / f"{table}.parquet"))
+        old = release.to_pandas(read_verified(fa / f"{table}.parquet")) if table in ra else new.iloc[0:0]
         if not pk:
             continue
         if isinstance(pk, str):

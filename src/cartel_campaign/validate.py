@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import checks, exports
+from . import checks, exports, integrity
 from .assertions import assertion_problems
 from .versioning import is_version
 from .validation.files import (article_texts, check_descriptor, check_manifest, csv_agreement, read_release,
@@ -65,6 +65,9 @@ def validate_release(version: str | None = None, root: Path | None = None, *, fo
     if not (folder / "datapackage.json").is_file():
         return [f"{folder}: no datapackage.json (not a release)"]
     problems = check_manifest(folder)
+    unsafe = integrity.descriptor_path_problems(folder / "datapackage.json")
+    if unsafe:  # nothing is opened through a resource path that leaves the release
+        return problems + unsafe
     package, tables, schemas, read_problems = read_release(folder)
     if is_version(folder.name) and package.get("version") != folder.name:
         problems.append(f"{folder.name}/datapackage.json: version is {package.get('version')!r}, expected {folder.name!r} (the release's folder)")

@@ -301,7 +301,8 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
         raise BuildError(f"dataset/{version}", None, "the build is invalid; nothing was published:\n  " + "\n  ".join(problems))
     publish.kill_point("validated")
     del tables
-    generated = {"datapackage.json": publish.json_text(publish.root_descriptor(staged, version)).encode()}
+    generated = {"datapackage.json": publish.json_text(publish.root_descriptor(staged, version)).encode(),
+                 verify.PINS_FILE: verify.pins_file(root, releases, staged)}
     if with_docs:
         stages("generating docs")
         generated.update(docs.generate(root, staged, version, meta, schemas, releases, work / "docs", splitter))

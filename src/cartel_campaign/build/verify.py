@@ -14,6 +14,7 @@
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from ..release import sha256_file
@@ -61,6 +62,21 @@ def pin_problem(root: Path, rel: dict, newest: bool) -> str | None:
         return (f"release {version}: expected dataset/{version}/manifest.json with sha256 {pin} (its manifest_sha256), "
                 f"found sha256 {found}: a published release is never changed; restore its files (to change data, add a new version)")
     return None
+
+
+PINS_FILE = "src/cartel_campaign/_pins.py"
+
+
+def pins_file(root: Path, releases: list[dict], staged: Path) -> bytes:
+    """src/cartel_campaign/_pins.py: {version: sha256 of its manifest.json} of every published release and
+    of the one being built (staged), so that an installed package can check its data without seeds/."""
+    pins = {rel["version"]: sha256_file(root / "dataset" / rel["version"] / "manifest.json")
+            for rel in releases[:-1] if rel["status"] == "published"}
+    pins[staged.name] = sha256_file(staged / "manifest.json")
+    body = "".join(f"    {json.dumps(v)}: {json.dumps(pin)},\n" for v, pin in pins.items())
+    return ('"""Generated from seeds/releases.yaml and the releases\' manifests by build/verify.py: do not edit.\n\n'
+            "PINS: the sha256 of dataset/<version>/manifest.json of every release this package carries (see cartel_campaign.integrity).\"\"\"\n"
+            f"PINS = {{\n{body}}}\n").encode()
 
 
 def check_release_folders(root: Path, releases: list[dict]) -> None:

@@ -5,7 +5,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from .. import release
+from .. import integrity, release
 from ..release import MANIFEST, manifest_entries
 from ..safety import formula_cell_problems
 from ..versioning import is_version
@@ -114,7 +114,11 @@ def article_texts(root: Path, articles) -> tuple[dict, list[str]]:
     """The article texts a release names (articles.seed_file under root), checked against their sha256."""
     texts, problems = {}, []
     for row in _rows(articles):
-        path = root / row["seed_file"]
+        try:
+            path = integrity.article_file(root, row["seed_file"], f"articles: {row['article_id']}: seed_file")
+        except integrity.IntegrityError as err:
+            problems.append(str(err))
+            continue
         if not path.is_file():
             problems.append(f"articles: {row['seed_file']} is missing")
             continue

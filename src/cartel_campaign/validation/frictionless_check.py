@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .. import integrity
 from ..cores import usable_cores
 
 
@@ -24,6 +25,9 @@ def check_frictionless(descriptor: Path) -> list[str]:
     cannot run, stock Frictionless runs: problems are always its own messages, in its order.
     """
     descriptor = Path(descriptor)
+    unsafe = integrity.descriptor_path_problems(descriptor)
+    if unsafe:  # Frictionless never sees a path that leaves the package's folder (a URL, an absolute path, '..')
+        return unsafe
     try:
         if _frictionless_fast(descriptor):
             return []
