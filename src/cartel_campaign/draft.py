@@ -23,27 +23,17 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import speech
 from .rules import NUMBERED_ID, QUOTE_MARKS, article_number, positions
 from .sentences import sentence_spans
 
 # ------------------------------------------------------------------ word lists ----
 # Verbs and nouns that introduce someone's words ("Rubio stated", "Trump's response").
-SPEECH_VERBS = (
-    "said says say saying stated states stating told tells telling noted notes noting added adds adding "
-    "remarked warned warns warning described describes describe describing called calls calling "
-    "labeled labelled labels labeling labelling characterized characterised characterizes characterizing "
-    "confirmed confirms confirming stressed stresses stressing emphasized emphasised emphasizes emphasizing "
-    "explained explains explaining argued argues arguing claimed claims claiming insisted insists declared declares "
-    "announced announces announcing wrote writes tweeted posted identified identifies suggested suggests suggesting "
-    "indicated indicates indicating asserted asserts vowed vows promised pledged replied replies responded responds "
-    "responding answered acknowledged admitted predicted urged expressed expresses reiterated reiterates hinted hints "
-    "rejected rejects condemned denounced accused accusing dismissed quoted cited asked asks termed terms praised "
-    "criticized touted highlighted underscored mentioned observed commented conceded complained recounted boasted lamented"
-).split()
-SPEECH_NOUNS = "statement response remarks remark words reply answer comments comment message tweet post speech announcement testimony".split()
+SPEECH_VERBS = speech.SPEECH_VERBS  # one list with rules.REPORTING
+SPEECH_NOUNS = speech.NOUNS
 # Verbs that may come before the speaker: "said Rubio", "added the president".
 INVERTED_VERBS = "said says added adds asked wrote writes continued explained noted stated told warned replied insisted".split()
-SPEECH = re.compile(r"\b(?:[Aa]ccording to|" + "|".join(SPEECH_VERBS + SPEECH_NOUNS) + r")\b")
+SPEECH = re.compile(r"\b(?:[Aa]ccording to|" + "|".join((*SPEECH_VERBS, *SPEECH_NOUNS)) + r")\b")
 AFTER_SPEECH = re.compile(r"(?:\s+(?:has|have|had|also|then|later|again|just|\w+ly))*\s+(?:" + "|".join(SPEECH_VERBS) + r")\b")
 INVERTED = re.compile(r"(?:" + "|".join(INVERTED_VERBS) + r")\s+")
 # Words that may stand between a subject and its speech verb: "NBC report suggesting", "Rubio had characterized".

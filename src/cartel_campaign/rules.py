@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
-from . import crosswalk
+from . import crosswalk, speech
 
 # ------------------------------------------------------------------ registry ----
 
@@ -490,15 +490,9 @@ CROSS_TABLES = ("articles", "actors", "events", "quotes", "designations")
 CROSS_TABLES_OPTIONAL = ("claims", "claim_quotes")
 
 
-#: Verbs (and phrases) by which an article reports what someone said, for claims with no quote.
-REPORTING = re.compile(
-    r"\b(?:said|says|say|saying|stated|states|told|tells|telling|denied|denies|deny|denying|accused|accuses|accusing|"
-    r"alleged|alleges|allegedly|claim|claimed|claims|warned|warns|threatened|threatens|vowed|vows|pledged|promised|promises|"
-    r"assured|insisted|insists|rejected|rejects|dismissed|questioned|suggested|suggesting|argued|argues|called|calls|"
-    r"labell?ed|describe|described|describes|describing|characteri[sz]ed|identified|branded|emphasi[sz]ed|stressed|noted|notes|"
-    r"confirmed|confirms|acknowledged|admitted|announced|declared|defended|justified|offered|offers|urged|asked|"
-    r"demanded|requested|reiterated|maintained|asserted|underscored|highlighted|pointed out|views|viewed|sees|considers|considered|according to|"
-    r"statement|warning|remarks|comments|reassurance|assurance|denial|accusations?|allegations?|threats? of)\b", re.IGNORECASE)
+#: Verbs (and phrases) by which an article reports what someone said, for claims with no quote
+#: (one list with the draft's speech verbs: speech.REPORTING_WORDS).
+REPORTING = speech.REPORTING
 
 
 def reporting_verb_rule(evidence_texts: list[str]) -> str | None:
