@@ -352,3 +352,38 @@ def test_sentences_cover_the_text_and_lines_end_them():
     text = "First line without stop\nDr. Smith arrived at 5 p.m. on Monday. He left.  \n\nLast one?"
     spans = sentence_spans(text)
     assert [text[s:e] for s, e in spans] == ["First line without stop", "Dr. Smith arrived at 5 p.m. on Monday.", "He left.", "Last one?"]
+
+
+# ------------------------------------------------- real-text patterns (issue 23) ----
+REGISTRY_BY_FULL_TITLE = [
+    {"id": "tomas-vidal", "name": "Tomás Vidal", "type": "person", "aliases": ["Harbor Secretary Tomás Vidal"]},
+    {"id": "anna-kelly", "name": "Anna Kelly", "type": "person", "aliases": ["Anna Kelly"]},
+    {"id": "dept-ports", "name": "US Department of Ports", "type": "government_agency", "aliases": ["Ports Department"]},
+]
+
+
+@pytest.mark.parametrize("text, quoted, speaker", [
+    ("“We sank the ferry,” Vidal wrote on Sunday.\n", "We sank the ferry", "tomas-vidal"),
+    ("Port Secretary Tomás Vidal said the crew was “armed and dangerous.”\n", "armed and dangerous.", "tomas-vidal"),
+    ("The Department of Ports said the wharf was “closed for repairs.”\n", "closed for repairs.", "dept-ports"),
+])
+def test_a_registry_actor_is_found_under_a_part_of_its_name(tmp_path, text, quoted, speaker):
+    out, data = drafted(tmp_path, text, REGISTRY_BY_FULL_TITLE)
+    assert quote(data, quoted)["speaker"] == speaker
+    assert "add the actor" not in out  # never a duplicate of a registry actor
+    assert "not an alias" in line_of(out, f"#   {speaker}:")
+
+
+def test_a_surname_after_another_given_name_is_not_the_registry_person(tmp_path):
+    out, data = drafted(tmp_path, "Senator Mark Kelly said “the vote is lost” today.\n", REGISTRY_BY_FULL_TITLE)
+    q = quote(data, "the vote is lost")
+    assert q["speaker"] is None
+    assert "“Mark Kelly”" in line_of(out, "speaker: ~")
+
+
+def test_a_follow_on_quote_keeps_the_speaker_of_the_quote_before_it(tmp_path):
+    text = "“The ferry is gone,” Cole wrote. “Nobody was hurt.”\nRuritania answered. “We will rebuild.”\n"
+    out, data = drafted(tmp_path, text)
+    assert quote(data, "Nobody was hurt.")["speaker"] == "ben-cole"
+    assert "follow-on quote" in line_of(out, "speaker: ben-cole  # check")
+    assert quote(data, "We will rebuild.")["speaker"] != "ben-cole"  # another paragraph

@@ -34,11 +34,11 @@ SPEECH_NOUNS = speech.NOUNS
 # Verbs that may come before the speaker: "said Rubio", "added the president".
 INVERTED_VERBS = "said says added adds asked wrote writes continued explained noted stated told warned replied insisted".split()
 SPEECH = re.compile(r"\b(?:[Aa]ccording to|" + "|".join((*SPEECH_VERBS, *SPEECH_NOUNS)) + r")\b")
-AFTER_SPEECH = re.compile(r"(?:\s+(?:has|have|had|also|then|later|again|just|\w+ly))*\s+(?:" + "|".join(SPEECH_VERBS) + r")\b")
+AFTER_SPEECH = re.compile(r"(?:\s+(?:has|have|had|also|then|later|again|just|[a-z]\w*ly))*\s+(?:" + "|".join(SPEECH_VERBS) + r")\b")
 INVERTED = re.compile(r"(?:" + "|".join(INVERTED_VERBS) + r")\s+")
 # Words that may stand between a subject and its speech verb: "NBC report suggesting", "Rubio had characterized".
 FILLERS_AT_END = re.compile(r"(?:\s+(?:has|have|had|is|was|were|will|would|also|then|later|again|once|previously|just|now|"
-                            r"reportedly|report|reports|statement|spokesperson|office|\w+ly))*\s*$")
+                            r"reportedly|report|reports|statement|spokesperson|office|[a-z]\w*ly))*\s*$")
 # "the administration identified" -> an actor whose alias contains the noun.
 GENERIC = re.compile(r"\b[Tt]he (administration|government|regime|ministry|department|agency|military|army|report|newspaper|outlet|network|broadcaster|secretary|minister|spokesperson|spokesman|spokeswoman)\b")
 REPORT_NOUNS = {"report", "newspaper", "outlet", "network", "broadcaster"}
@@ -128,19 +128,70 @@ def load_actors(path: Path) -> list[dict]:
     return actors
 
 
+#: Names the articles use for an agency whose registry name differs ("Pentagon" for the Department of Defense):
+#: the form -> a form derived from a registry name. The draft proposes them with a check, never as aliases.
+KNOWN_FORMS = {"Pentagon": "Department of Defense", "Department of War": "Department of Defense",
+               "War Department": "Department of Defense", "Department of State": "State Department"}
+
+
+def name_forms(actor: dict) -> set[str]:
+    """Other ways an article may write a registry actor that is not an alias: a person's name, given name +
+    surname and surname ("Pete Hegseth", "Hegseth" from "Secretary of Defense Pete Hegseth"); an agency's
+    "Department of X" / "X Department" and its name without "US"."""
+    if actor.get("type") == "anonymous_source":
+        return set()
+    names = [actor.get("name") or "", *actor["aliases"]]
+    forms = set()
+    if actor.get("type") == "person":
+        for name in names:
+            words = [w for w in name.split() if w[:1].isupper()]
+            while words and words[0].lower() in TITLE_WORDS | {"defense", "state", "war", "homeland", "security", "white", "house", "of"}:
+                words.pop(0)
+            if len(words) >= 2:
+                forms |= {" ".join(words[-2:]), words[-1]}
+            elif words:
+                forms.add(words[-1])
+        return {f for f in forms if f.lower() not in FUNCTION_WORDS | TITLE_WORDS and len(f) > 2}
+    for name in names:
+        if "(" in name:
+            continue
+        bare = re.sub(r"^(?:US|U\.S\.|United States) (?=Department )", "", name)
+        forms |= {name, bare} if " " in name else {name}
+        m = re.fullmatch(r"Department of (?:the )?(\w+)", bare)
+        if m:
+            forms.add(f"{m.group(1)} Department")
+        m = re.fullmatch(r"(\w+) Department", bare)
+        if m:
+            forms.add(f"Department of {m.group(1)}")
+    return forms
+
+
 @dataclass
 class Registry:
-    owner: dict  # alias -> actor id
+    owner: dict  # alias (or a form derived from a name, see name_forms) -> actor id
     types: dict  # actor id -> type
     names: dict  # actor id -> name
     pattern: re.Pattern
+    derived: dict = field(default_factory=dict)  # form that is not an alias -> how it was derived
 
     @classmethod
     def from_actors(cls, actors: list[dict]) -> "Registry":
         owner = {alias: a["id"] for a in actors for alias in a["aliases"]}
+        derived: dict[str, set] = {}
+        for a in actors:
+            for form in name_forms(a) - set(owner):
+                derived.setdefault(form, set()).add(a["id"])
+        why = {}
+        for form, ids in derived.items():
+            if len(ids) == 1:  # a surname two actors share names neither
+                owner[form] = next(iter(ids))
+                why[form] = "a form of its name"
+        for form, target in KNOWN_FORMS.items():
+            if form not in owner and target in owner:
+                owner[form], why[form] = owner[target], f"“{form}” is another name for “{target}”"
         aliases = sorted(owner, key=lambda s: (-len(s), s))  # leftmost-longest, as the build matches them
         pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, aliases)) + r")(?!\w)") if aliases else re.compile(r"(?!)")
-        return cls(owner, {a["id"]: a.get("type") for a in actors}, {a["id"]: a.get("name") or a["id"] for a in actors}, pattern)
+        return cls(owner, {a["id"]: a.get("type") for a in actors}, {a["id"]: a.get("name") or a["id"] for a in actors}, pattern, why)
 
     def is_person(self, actor_id) -> bool:
         return self.types.get(actor_id) == "person"
@@ -187,6 +238,7 @@ class QuoteProposal:
     qid: str | None = None
     checks: list = field(default_factory=list)
     speaker_checks: list = field(default_factory=list)
+    finding: Finding | None = None
 
 
 @dataclass
@@ -210,6 +262,7 @@ class Proposal:
     mentioned: dict  # actor id -> (first alias, mentions, mentions inside a longer capitalized name)
     new_names: dict  # name -> count
     events: list  # EventCandidate
+    derived: dict = field(default_factory=dict)  # Registry.derived
 
 
 class Context:
@@ -219,7 +272,8 @@ class Context:
         self.text, self.reg = text, registry
         self.sentences = sentence_spans(text)
         self.marks = [(m.start(), m.end()) for m in QUOTE_MARKS.finditer(text)]  # with the marks
-        self.mentions = [(m.start(), m.end(), registry.owner[m.group()], m.group()) for m in registry.pattern.finditer(text)]
+        self.mentions = [(m.start(), m.end(), registry.owner[m.group()], m.group()) for m in registry.pattern.finditer(text)
+                         if not another_persons_name(text, m.start(), m.group(), registry)]
         self.names = name_spans(text, self.mentions, self.sentences, self.marks)
         self.refs = self._refs()
 
@@ -416,7 +470,7 @@ def speaker_nearby(ctx: Context, sentence: tuple[int, int]) -> Finding | None:
                 ref, longer = ctx.subject_before(cue.start(), s)
                 if ref is not None:
                     return Finding(ref, [(ref.start, cue.end())], "previous", longer)
-    if 0 <= i < len(ctx.sentences) - 1:
+    if 0 <= i < len(ctx.sentences) - 1 and "\n" not in ctx.text[sentence[1] - 1:ctx.sentences[i + 1][0]]:  # same paragraph
         s, e = ctx.sentences[i + 1]
         ref = ctx.ref_starting_at(s)
         m = AFTER_SPEECH.match(ctx.text, ref.end) if ref else None
@@ -552,6 +606,7 @@ def propose_quote(ctx: Context, match: re.Match) -> QuoteProposal:
     if finding is None and is_term_like(words):
         return _exclude(q, "a term the article puts in quotation marks (short, no verb, no speaker named nearby)",
                         "scare quotes or a term? if someone said it, make it a quote")
+    q.finding = finding
     _attribute(ctx, q, finding, sentence)
     if is_term_like(words) and finding is not None:
         q.checks.append("short phrase: someone's words, or a term the article puts in quotes (then an exclusion)?")
@@ -588,6 +643,34 @@ def _attribute(ctx: Context, q: QuoteProposal, finding: Finding | None, sentence
     q.attribution = "anonymous" if anonymous else "reported_by_third_party" if by is not None else "direct"
 
 
+def carry_follow_on(ctx: Context, quotes: list[QuoteProposal]) -> None:
+    """A quote with no attribution that follows another quote in the same paragraph, with no other
+    party named between them, continues it: “…,” Ortiz said. “…” (same speaker, with a check)."""
+    previous = None
+    for q in quotes:
+        if q.kind != "quote":
+            continue
+        if q.finding is None and previous is not None and previous.finding is not None and _continues(ctx, previous, q):
+            _, before_close = previous.mark
+            q.speaker_checks = [f"follow-on quote: taken as the speaker of the quote before it (“{_one_line(ctx.text[previous.start:previous.end])[:40]}…”)"]
+            q.checks = [c for c in q.checks if c != "attribution depends on the speaker"]
+            _attribute(ctx, q, previous.finding, ctx.sentence_of(previous.start))
+            q.speaker_checks = [c for c in q.speaker_checks if not c.startswith("no attribution")]
+            q.finding = previous.finding
+        previous = q
+
+
+def _continues(ctx: Context, previous: QuoteProposal, q: QuoteProposal) -> bool:
+    gap_start, gap_end = previous.mark[1] + 1, q.mark[0] - 1
+    if "\n" in ctx.text[gap_start:gap_end] or gap_end - gap_start > 200:
+        return False
+    speaker = previous.finding.ref.actor_id or previous.finding.ref.surface
+    for r in ctx.refs:
+        if gap_start <= r.start < gap_end and (r.actor_id or r.surface) != speaker and r.how != "pronoun":
+            return False
+    return True
+
+
 # ------------------------------------------------------------ other proposals ----
 def date_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Every stated date or year ("November 24", "since 2019", "this year"), longest first where they overlap."""
@@ -602,6 +685,15 @@ def date_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[
 
 def number_spans(text: str, start: int, end: int, dates: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [m.span() for m in NUMBER.finditer(text, start, end) if not any(s < m.end() and m.start() < e for s, e in dates)]
+
+
+def another_persons_name(text: str, start: int, form: str, reg: Registry) -> bool:
+    """A surname derived from a registry name, written after a given name the registry does not know:
+    "Mark Kelly" is not Anna Kelly."""
+    if form not in reg.derived or " " in form:
+        return False
+    m = re.search(r"([A-Z][\w’'.-]*) $", text[max(0, start - 30):start])
+    return bool(m) and m.group(1).lower() not in TITLE_WORDS and not text[max(0, start - 30):start].rstrip().endswith(".")
 
 
 def inside_longer_name(text: str, start: int, end: int) -> bool:
@@ -759,10 +851,11 @@ def propose(text: str, article: str, actors: list[dict]) -> Proposal:
         first, n, inside = mentioned.get(aid, (alias, 0, 0))
         mentioned[aid] = (first, n + 1, inside + inside_longer_name(text, s, e))
     quotes = [propose_quote(ctx, m) for m in QUOTE_MARKS.finditer(text)]
+    carry_follow_on(ctx, quotes)
     quote_ids(quotes, text, article, ctx.reg)
     return Proposal(article=article, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), text=text, title=title,
                     dates=date_spans(text), quotes=quotes,
-                    mentioned=mentioned, new_names=new_names(ctx), events=event_candidates(ctx))
+                    mentioned=mentioned, new_names=new_names(ctx), events=event_candidates(ctx), derived=ctx.reg.derived)
 
 
 # ------------------------------------------------------------------- writing ----
@@ -871,12 +964,19 @@ def render(p: Proposal) -> str:
         "",
         "# Registry actors (seeds/actors.yaml) the article mentions: id, first alias found, mentions.",
     ]
-    out += [f"#   {aid}: {_one_line(alias)} ({n}×)" + ("  # check: only inside longer names; is it this actor?" if inside == n else "")
+    out += [f"#   {aid}: {_one_line(alias)} ({n}×)" + _mention_check(alias, n, inside, p.derived)
             for aid, (alias, n, inside) in p.mentioned.items()] or ["#   none"]
     out.append("# Capitalized names not in seeds/actors.yaml (possible new actors; add those that are actors, with every alias):")
     out += [f"#   {_one_line(name)} ({n}×)" for name, n in p.new_names.items()] or ["#   none"]
     out += ["", *_quotes_block(p), "", *_events_block(p), "designations: []", "", *_claims_block(), "", *_exclusions_block(p)]
     return "\n".join(out) + "\n"
+
+
+def _mention_check(alias: str, n: int, inside: int, derived: dict) -> str:
+    checks = ["only inside longer names; is it this actor?"] if inside == n else []
+    if alias in derived:
+        checks.append(f"not an alias ({derived[alias]}): if it is this actor, add “{alias}” to its aliases")
+    return _comment(checks)
 
 
 def _quotes_block(p: Proposal) -> list[str]:
