@@ -11,7 +11,7 @@ import yaml
 
 from conftest import ROOT
 from cartel_campaign import draft as d
-from cartel_campaign import rules
+from cartel_campaign import rules, speech
 from cartel_campaign.rules import QUOTE_MARKS
 from cartel_campaign.sentences import sentence_spans
 
@@ -273,6 +273,7 @@ def made_up_project(tmp_path, status: str) -> tuple[Path, dict]:
     out = out.replace("status: draft", f"status: {status}").replace("earliest: ~", "earliest: 2025-01-01") \
              .replace("latest: ~", "latest: 2025-12-31").replace("basis: ~", "basis: Made-up article for a test.")
     out = re.sub(r"no_claim: ~.*", "no_claim: A remark in a made-up test article.", out)
+    out = re.sub(r"summary: ~.*", "summary: A made-up claim.", out)
     article.with_suffix(".yaml").write_text(out, encoding="utf-8")
     (root / "seeds" / "releases.yaml").write_text("- version: 0.1.0\n  date: 2026-01-01\n  status: draft\n  notes: A made-up release.\n", encoding="utf-8")
     meta, schemas = pipeline.load_schemas(root)
@@ -289,6 +290,8 @@ def test_a_draft_completed_by_hand_passes_the_builds_checks(tmp_path):
         ("alma-ortiz", "a fair deal"), ("ben-cole", "We will appeal"), ("ben-cole", "a disgrace.")]
     assert [x["text"] for x in tables["quote_exclusions"]] == ["harbor tax"]
     assert tables["articles"][0]["title"] == "Harbor Council Approves New Budget"
+    assert sorted((c["claimant_actor_id"], c["speech"]) for c in tables["claims"]) == [
+        ("alma-ortiz", "direct"), ("ben-cole", "direct"), ("ben-cole", "direct")]  # the drafted claims build as they are
 
 
 def test_a_draft_left_as_draft_publishes_only_its_article_row(tmp_path):
@@ -387,3 +390,41 @@ def test_a_follow_on_quote_keeps_the_speaker_of_the_quote_before_it(tmp_path):
     assert quote(data, "Nobody was hurt.")["speaker"] == "ben-cole"
     assert "follow-on quote" in line_of(out, "speaker: ben-cole  # check")
     assert quote(data, "We will rebuild.")["speaker"] != "ben-cole"  # another paragraph
+
+
+def claim_of(data: dict, claimant: str) -> dict:
+    found = [c for c in data["claims"] if c["claimant"] == claimant]
+    assert len(found) == 1, data["claims"]
+    return found[0]
+
+
+def test_claims_are_drafted_from_reporting_verbs(tmp_path):
+    text = ("Ruritania accused the Harbor Council of hiding the accounts. Ortiz, who denied the report, left early. "
+            "According to Senator Cole, the port will close in May.\n")
+    out, data = drafted(tmp_path, text)
+    accuse = claim_of(data, "ruritania")
+    assert (accuse["type"], accuse["target"], accuse["polarity"]) == ("accuse", "harbor-council", "positive")
+    assert accuse["evidence"][0].startswith("Ruritania accused the Harbor Council")
+    deny = claim_of(data, "alma-ortiz")
+    assert (deny["type"], deny["polarity"]) == ("deny", "negative")
+    assert claim_of(data, "ben-cole")["evidence"][0].startswith("According to Senator Cole")
+    assert "speech: indirect" in out
+
+
+def test_a_claim_carries_its_quotes_and_follow_on_quotes(tmp_path):
+    text = "“We will cut the tolls,” Ortiz promised. “Nobody will pay twice.”\n"
+    out, data = drafted(tmp_path, text)
+    claim = claim_of(data, "alma-ortiz")
+    assert claim["quotes"] == [q["id"] for q in data["quotes"]] and len(claim["quotes"]) == 2
+    assert (claim["type"], claim["modality"]) == ("assure", "future")
+
+
+def test_a_claimant_not_in_the_registry_is_left_empty_and_named(tmp_path):
+    out, data = drafted(tmp_path, "John Smith warned that the bridge would fall.\n")
+    assert data["claims"][0]["claimant"] is None and data["claims"][0]["type"] == "threaten"
+    assert "“John Smith”" in line_of(out, "claimant: ~")
+
+
+def test_one_list_of_reporting_verbs_for_the_draft_and_the_rules():
+    assert all(rules.REPORTING.fullmatch(verb) for verb in d.SPEECH_VERBS)
+    assert rules.REPORTING is speech.REPORTING

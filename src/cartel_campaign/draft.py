@@ -39,13 +39,14 @@ INVERTED = re.compile(r"(?:" + "|".join(INVERTED_VERBS) + r")\s+")
 # Words that may stand between a subject and its speech verb: "NBC report suggesting", "Rubio had characterized".
 FILLERS_AT_END = re.compile(r"(?:\s+(?:has|have|had|is|was|were|will|would|also|then|later|again|once|previously|just|now|"
                             r"reportedly|report|reports|statement|spokesperson|office|[a-z]\w*ly))*\s*$")
+RELATIVE_AT_END = re.compile(r",?\s+who\s*$")
 # "the administration identified" -> an actor whose alias contains the noun.
 GENERIC = re.compile(r"\b[Tt]he (administration|government|regime|ministry|department|agency|military|army|report|newspaper|outlet|network|broadcaster|secretary|minister|spokesperson|spokesman|spokeswoman)\b")
 REPORT_NOUNS = {"report", "newspaper", "outlet", "network", "broadcaster"}
 # "Nicolás Maduro's government" -> the actor with the alias "Maduro government".
 POSSESSIVE_NOUN = re.compile(r"['’]s\s+(government|administration|regime|ministry|cabinet|party|army|military|forces|office)\b")
-PRONOUN = re.compile(r"\b(he|she|it|they|He|She|It|They)\b")
-PERSON_PRONOUNS = {"he", "she"}
+PRONOUN = re.compile(r"\b(he|she|it|they|him|He|She|It|They)\b")
+PERSON_PRONOUNS = {"he", "she", "him"}
 # Unnamed sources: "a source close to ...", "an official", "officials".
 ANONYMOUS = re.compile(r"\b(?:[Aa]n?|[Tt]he|[Tt]wo|[Tt]hree|[Ss]everal)?\s*(?:[\w-]+\s+){0,3}?(?:source|sources|official|officials|spokesperson|aide|aides|diplomat|diplomats)$")
 # Words that introduce a name or a term, not someone's words.
@@ -242,6 +243,21 @@ class QuoteProposal:
 
 
 @dataclass
+class ClaimProposal:
+    """A verbal claim (GUIDE.md "Claims") drafted from its reporting verb, with the quotes that carry it."""
+
+    ref: Ref  # the claimant as the text names it
+    verb: tuple[int, int]  # the reporting verb
+    evidence: list  # (start, end) of the passages that show it
+    quotes: list = field(default_factory=list)  # QuoteProposal
+    checks: list = field(default_factory=list)  # about the claimant
+    targets: list = field(default_factory=list)  # actor ids named after the verb in the clause
+    finding: Finding | None = None
+    cid: str | None = None
+    type_mode: tuple = ("acknowledge", None)
+
+
+@dataclass
 class EventCandidate:
     sentence: tuple[int, int]
     types: list
@@ -263,6 +279,7 @@ class Proposal:
     new_names: dict  # name -> count
     events: list  # EventCandidate
     derived: dict = field(default_factory=dict)  # Registry.derived
+    claims: list = field(default_factory=list)  # ClaimProposal
 
 
 class Context:
@@ -359,6 +376,20 @@ class Context:
         found = [r for r in self.refs if r.start == pos]
         return max(found, key=lambda r: r.end) if found else None
 
+    def ref_after_titles(self, pos: int) -> Ref | None:
+        """The reference after pos, past spaces and titles: "according to President Petro" -> Petro."""
+        ref = self.ref_starting_at(pos + len(re.match(r"\s*", self.text[pos:]).group()))
+        if ref is None:
+            titles = re.match(r"\s*(?:[A-Z][\w.]*\s+){1,3}", self.text[pos:])
+            words = titles.group().split() if titles else []
+            while words and words[0].lower().rstrip(".") in TITLE_WORDS:
+                pos += len(re.match(r"\s*\S+", self.text[pos:]).group())
+                words.pop(0)
+                ref = self.ref_starting_at(pos + len(re.match(r"\s*", self.text[pos:]).group()))
+                if ref is not None:
+                    break
+        return ref
+
     def name_ending_at(self, pos: int, floor: int) -> Ref | None:
         """A capitalized name not in the registry ("John Smith") or an unnamed source ("a senior official") ending at pos."""
         before = self.text[floor:pos]
@@ -381,6 +412,9 @@ class Context:
         m = FILLERS_AT_END.search(self.text, floor, pos)
         end = m.start() if m else pos
         ref = self.ref_ending_at(end) or self.name_ending_at(end, floor)
+        if ref is None:  # "Maduro, who condemned": the relative pronoun's antecedent
+            who = RELATIVE_AT_END.search(self.text, floor, end)
+            ref = (self.ref_ending_at(who.start()) or self.name_ending_at(who.start(), floor)) if who else None
         if ref is None:
             return None, ""
         return self.head_of_phrase(ref)
@@ -438,7 +472,7 @@ def speaker_before(ctx: Context, open_: int, floor: int) -> Finding | None:
     for cue in reversed(cues):
         word = cue.group().lower()
         if word == "according to":
-            ref = ctx.ref_starting_at(cue.end() + len(re.match(r"\s*", ctx.text[cue.end():]).group()))
+            ref = ctx.ref_after_titles(cue.end())
             if ref is not None and ctx.reg.types.get(ref.actor_id) != "media":
                 return Finding(ref, _evidence_spans(ctx, cue.start(), ref.end, open_), "according")
             continue
@@ -671,6 +705,84 @@ def _continues(ctx: Context, previous: QuoteProposal, q: QuoteProposal) -> bool:
     return True
 
 
+# ------------------------------------------------------------------- claims ----
+CLAIM_VERB = re.compile(r"\b(?:[Aa]ccording to|" + "|".join(sorted(speech.SPEECH_VERBS, key=len, reverse=True)) + r")\b")
+#: PLOVER modes a reporting verb shows (GUIDE.md "Claims"); other verbs leave the mode to the annotator.
+MODE_BY_VERB = {"alleged": "allege", "alleges": "allege", "alleging": "allege", "condemned": "disapprove", "condemns": "disapprove",
+                "denounced": "disapprove", "denounces": "disapprove", "criticized": "disapprove", "criticised": "disapprove",
+                "criticizes": "disapprove", "complained": "disapprove"}
+NEGATIVE_TYPES = {"deny", "reject"}
+FUTURE_TYPES = {"threaten", "assure"}
+CLAUSE_END = re.compile(r"[.;:!?\n]|,\s+(?:but|while|although|though|as|and)\b|\s[—–]\s")
+
+
+def claim_proposals(ctx: Context, quotes: list[QuoteProposal]) -> list[ClaimProposal]:
+    """One claim per attributed run of quotes (direct), then one per reporting verb with a subject that
+    no quote's attribution already holds (indirect), in text order."""
+    claims = direct_claims(ctx, quotes)
+    taken = [span for c in claims for span in c.evidence + [(q.start, q.end) for q in c.quotes]]
+    for s, e in ctx.sentences:
+        for cue in CLAIM_VERB.finditer(ctx.text, s, e):
+            if ctx.in_quotes(cue.start()) or ctx.in_mention(cue.start()) or any(a <= cue.start() < b for a, b in taken):
+                continue
+            claim = indirect_claim(ctx, cue, s, e)
+            if claim is not None:
+                claims.append(claim)
+                taken += claim.evidence
+    claims.sort(key=lambda c: min(a for a, _ in c.evidence + [(q.start, q.end) for q in c.quotes]))
+    for c in claims:
+        c.type_mode = claim_type(ctx, c)
+    return claims
+
+
+def direct_claims(ctx: Context, quotes: list[QuoteProposal]) -> list[ClaimProposal]:
+    claims: list[ClaimProposal] = []
+    for q in quotes:
+        if q.kind != "quote" or q.finding is None:
+            continue
+        if claims and claims[-1].finding is q.finding:
+            claims[-1].quotes.append(q)
+            continue
+        evidence = [span for span in q.finding.evidence if span[0] < span[1]]
+        verb = next((m.span() for a, b in evidence for m in CLAIM_VERB.finditer(ctx.text, a, b)), None)
+        claim = ClaimProposal(q.finding.ref, verb or (0, 0), evidence, [q], list(q.speaker_checks), finding=q.finding)
+        claim.targets = _targets(ctx, claim.ref, (verb or evidence[0] if evidence else (q.start, q.start))[1], ctx.sentence_of(q.start)[1])
+        claims.append(claim)
+    return claims
+
+
+def indirect_claim(ctx: Context, cue: re.Match, s: int, e: int) -> ClaimProposal | None:
+    """“<claimant> <verb> …” or “according to <claimant>, …”: the claimant, and the clause as evidence."""
+    if cue.group().lower() == "according to":
+        ref = ctx.ref_after_titles(cue.end())
+        if ref is None:
+            return None
+        start, head = cue.start(), ref.end
+    else:
+        ref, _ = ctx.subject_before(cue.start(), s)
+        if ref is None:
+            return None
+        start = ref.via_start if ref.via_start is not None and ref.via_start >= s else ref.start
+        head = cue.end()
+    stop = CLAUSE_END.search(ctx.text, head + 1, e)
+    end = min(stop.start() if stop else e, start + EVIDENCE_MAX)
+    evidence = [_trim(ctx, start, max(end, cue.end()))]
+    claim = ClaimProposal(ref, cue.span(), evidence, checks=speaker_checks(ctx, Finding(ref, evidence, "verb")))
+    claim.targets = _targets(ctx, ref, cue.end(), end)
+    return claim
+
+
+def _targets(ctx: Context, claimant: Ref, start: int, end: int) -> list[str]:
+    """Registry actors named after the verb in the same clause, other than the claimant: whom the claim is about."""
+    return list(dict.fromkeys(r.actor_id for r in ctx.refs if start <= r.start < end and r.actor_id
+                              and r.actor_id != claimant.actor_id and r.how in ("alias", "possessive")))
+
+
+def claim_type(ctx: Context, c: ClaimProposal) -> tuple[str, str | None]:
+    verb = ctx.text[c.verb[0]:c.verb[1]].lower()
+    return speech.CLAIM_TYPE.get(verb, "acknowledge"), MODE_BY_VERB.get(verb)
+
+
 # ------------------------------------------------------------ other proposals ----
 def date_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Every stated date or year ("November 24", "since 2019", "this year"), longest first where they overlap."""
@@ -852,10 +964,13 @@ def propose(text: str, article: str, actors: list[dict]) -> Proposal:
         mentioned[aid] = (first, n + 1, inside + inside_longer_name(text, s, e))
     quotes = [propose_quote(ctx, m) for m in QUOTE_MARKS.finditer(text)]
     carry_follow_on(ctx, quotes)
+    claims = claim_proposals(ctx, quotes)
     quote_ids(quotes, text, article, ctx.reg)
+    claim_ids(claims, article, ctx.reg)
     return Proposal(article=article, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), text=text, title=title,
                     dates=date_spans(text), quotes=quotes,
-                    mentioned=mentioned, new_names=new_names(ctx), events=event_candidates(ctx), derived=ctx.reg.derived)
+                    mentioned=mentioned, new_names=new_names(ctx), events=event_candidates(ctx), derived=ctx.reg.derived,
+                    claims=claims)
 
 
 # ------------------------------------------------------------------- writing ----
@@ -922,6 +1037,18 @@ def quote_ids(quotes: list[QuoteProposal], text: str, article: str, reg: Registr
             q.qid = _quote_id(q, text, article, reg, taken)
 
 
+def claim_ids(claims: list[ClaimProposal], article: str, reg: Registry) -> None:
+    """NNN-<claimant>-<type>-<n>."""
+    taken: set = set()
+    for c in claims:
+        base = f"{article_number(article)}-{_speaker_slug(c.ref.actor_id, reg.names, reg.types)}-{c.type_mode[0]}"
+        cid, n = base, 2
+        while cid in taken:
+            cid, n = f"{base}-{n}", n + 1
+        taken.add(cid)
+        c.cid = cid
+
+
 def _quote_id(q: QuoteProposal, text: str, article: str, reg: Registry, taken: set) -> str:
     who = _speaker_slug(q.speaker, reg.names, reg.types)
     words = "-".join(_slug(text[q.start:q.end]).split("-")[:4]) or "quote"
@@ -968,7 +1095,7 @@ def render(p: Proposal) -> str:
             for aid, (alias, n, inside) in p.mentioned.items()] or ["#   none"]
     out.append("# Capitalized names not in seeds/actors.yaml (possible new actors; add those that are actors, with every alias):")
     out += [f"#   {_one_line(name)} ({n}×)" for name, n in p.new_names.items()] or ["#   none"]
-    out += ["", *_quotes_block(p), "", *_events_block(p), "designations: []", "", *_claims_block(), "", *_exclusions_block(p)]
+    out += ["", *_quotes_block(p), "", *_events_block(p), "designations: []", "", *_claims_block(p), "", *_exclusions_block(p)]
     return "\n".join(out) + "\n"
 
 
@@ -994,7 +1121,11 @@ def _quotes_block(p: Proposal) -> list[str]:
         out.append(f"    attribution: {q.attribution}{_comment(q.checks)}")
         if q.reported_by:
             out.append(f"    reported_by: {q.reported_by}")
-        out.append("    no_claim: ~  # check: list this quote in the claim it carries (claims:) and delete this line, or say why it carries none")
+        carrier = next((c.cid for c in p.claims if q in c.quotes), None)
+        if carrier:
+            out.append(f"    # carried by the claim {carrier} (claims:); if that claim goes, say here why the quote carries none (no_claim:)")
+        else:
+            out.append("    no_claim: ~  # check: list this quote in the claim it carries (claims:) and delete this line, or say why it carries none")
         if q.evidence:
             out.append("    evidence:")
             for span in q.evidence:
@@ -1028,20 +1159,35 @@ def _events_block(p: Proposal) -> list[str]:
     return out + [""]
 
 
-def _claims_block() -> list[str]:
-    return [
-        "claims: []",
-        "# Every accusation, threat, denial, offer, label or justification a named party makes is a claim (GUIDE.md \"Claims\"):",
-        "#  - id: NNN-who-claims-what",
-        "#    claimant: ~  # who makes it, as the article attributes it",
-        "#    type: ~  # accuse | threaten | reject | request | consult | support | agree | concede | aid | justify | assure | acknowledge | deny",
-        "#    summary: ~  # one neutral sentence in the article's terms",
-        "#    polarity: positive  # positive | negative",
-        "#    modality: asserted  # asserted | future | hypothetical | conditional",
-        "#    quotes: []  # the quotes that carry it; none: the evidence must show the verb of saying",
-        "#    evidence:",
-        "#      - ~",
-    ]
+def _claims_block(p: Proposal) -> list[str]:
+    head = ["# Claims drafted from reporting verbs (GUIDE.md \"Claims\"): check claimant, target, type and mode, write the",
+            "# summary, and add the claims the draft did not see (only a named party's reporting verb makes a proposal)."]
+    if not p.claims:
+        return ["claims: []", *head]
+    out = ["claims:", *head]
+    ctx_text = p.text
+    for c in p.claims:
+        kind, mode = c.type_mode
+        verb = ctx_text[c.verb[0]:c.verb[1]]
+        out.append(f"  - id: {c.cid}")
+        out.append(f"    claimant: {c.ref.actor_id or '~'}{_comment(c.checks)}")
+        if c.targets:
+            out.append(f"    target: {c.targets[0]}" + _comment([f"the first registry actor named after the verb; also named: {', '.join(c.targets[1:])}"]
+                                                               if c.targets[1:] else ["the first registry actor named after the verb"]))
+        out.append(f"    type: {kind}" + _comment([f"from “{verb}”" if verb else "no reporting verb in the attribution; the type is a default"]))
+        if mode:
+            out.append(f"    mode: {mode}")
+        out.append("    summary: ~  # check: one neutral sentence in the article's terms saying who claims what")
+        out.append(f"    polarity: {'negative' if kind in NEGATIVE_TYPES else 'positive'}")
+        out.append(f"    modality: {'future' if kind in FUTURE_TYPES else 'asserted'}")
+        if c.quotes:
+            out.append(f"    quotes: [{', '.join(q.qid for q in c.quotes)}]  # speech: direct")
+        else:
+            out.append("    # speech: indirect (no quote); the evidence shows the verb of saying")
+        out.append("    evidence:")
+        for span in c.evidence:
+            out += _span_lines(ctx_text, span, "      ")
+    return out
 
 
 def _exclusions_block(p: Proposal) -> list[str]:

@@ -23,10 +23,10 @@ VERBS: dict[str, str] = {
     "assure": "assured assures assuring promised promises promising pledged pledges pledging",
     "justify": "defended defends defending justified justifies justifying argued argues arguing insisted insists insisting",
     "support": "praised praises welcomed welcomes supported supports touted",
-    "aid": "offered offers",
+    "aid": "offered offers offering",
     "acknowledge": "said says say saying stated states stating told tells telling noted notes noting added adds adding "
                    "remarked explained explains explaining claimed claims claiming claim declared declares announced announces "
-                   "announcing wrote writes tweeted posted suggested suggests suggesting indicated indicates indicating "
+                   "announcing reported wrote writes tweeted posted suggested suggests suggesting indicated indicates indicating "
                    "asserted asserts replied replies responded responds responding answered acknowledged admitted predicted "
                    "expressed expresses reiterated reiterates hinted hints quoted cited confirmed confirms confirming "
                    "stressed stresses stressing emphasized emphasised emphasizes emphasizing highlighted underscored "
