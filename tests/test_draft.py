@@ -428,3 +428,20 @@ def test_a_claimant_not_in_the_registry_is_left_empty_and_named(tmp_path):
 def test_one_list_of_reporting_verbs_for_the_draft_and_the_rules():
     assert all(rules.REPORTING.fullmatch(verb) for verb in d.SPEECH_VERBS)
     assert rules.REPORTING is speech.REPORTING
+
+
+@pytest.mark.parametrize("text, speaker, named", [
+    ("The toll has been called “a reckless gamble” by Cole.\n", "ben-cole", None),
+    ("The toll has been called “a reckless gamble” by some experts.\n", None, "some experts"),
+])
+def test_called_x_by_y_is_ys_words(tmp_path, text, speaker, named):
+    out, data = drafted(tmp_path, text)
+    q = quote(data, "a reckless gamble")
+    assert q["speaker"] == speaker
+    if named:
+        assert q["attribution"] == "anonymous" and f"“{named}”" in line_of(out, "speaker: ~")
+
+
+def test_a_sentence_that_ends_with_its_attribution(tmp_path):
+    _, data = drafted(tmp_path, "The new toll is a “clear signal” to the shippers, Ruritania Mayor Alma Ortiz said Monday.\n")
+    assert quote(data, "clear signal")["speaker"] == "alma-ortiz"

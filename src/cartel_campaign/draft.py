@@ -568,7 +568,44 @@ def reported_by(ctx: Context, sentence: tuple[int, int], speaker: str | None) ->
 
 def find_speaker(ctx: Context, open_: int, close: int) -> Finding | None:
     sentence = ctx.sentence_of(open_)
-    return speaker_after(ctx, close) or speaker_before(ctx, open_, sentence[0]) or speaker_nearby(ctx, sentence)
+    return (speaker_after(ctx, close) or speaker_before(ctx, open_, sentence[0]) or speaker_at_end(ctx, close, sentence)
+            or speaker_nearby(ctx, sentence))
+
+
+BY_UNNAMED = re.compile(r"(?:some|many|several|other|two|three|a few)?\s*(?:[a-z][\w-]+\s+)?(?:experts|analysts|critics|officials|sources|observers|lawmakers|"
+                        r"diplomats|residents|activists|scholars)\b")
+
+
+def speaker_by(ctx: Context, close: int) -> Finding | None:
+    """“…” by Y, after "called" or "described as": Y is the speaker (a name, or unnamed "some experts")."""
+    m = re.match(r"\s+by\s+(?:the\s+)?", ctx.text[close:])
+    if m is None:
+        return None
+    pos = close + m.end()
+    ref = ctx.ref_starting_at(pos)
+    if ref is None:
+        unnamed = BY_UNNAMED.match(ctx.text, pos)
+        ref = Ref(pos, unnamed.end(), None, unnamed.group(), "anonymous") if unnamed and unnamed.group().strip() else None
+    if ref is None:
+        return None
+    head, longer = ctx.head_of_phrase(ref)
+    return Finding(head, [(pos - len(m.group().lstrip()), ref.end)], "after", longer)
+
+
+def speaker_at_end(ctx: Context, close: int, sentence: tuple[int, int]) -> Finding | None:
+    """A sentence that ends with its attribution: … a “very clear” message to the cartels, Hegseth said Wednesday."""
+    tail = ctx.text[close:sentence[1]]
+    m = re.search(r",\s+(?=[^,;“”\"]*$)", tail)
+    if m is None:
+        return None
+    pos = close + m.end()
+    titled = [r for r in ctx.refs if pos <= r.start < sentence[1] and re.fullmatch(r"(?:[A-Z][\w.’'-]*\s+)*", ctx.text[pos:r.start])]
+    ref = next((r for r in reversed(titled) if AFTER_SPEECH.match(ctx.text, r.end)), None)  # "U.S. Defense Secretary Pete Hegseth said"
+    verb = AFTER_SPEECH.match(ctx.text, ref.end) if ref else None
+    if verb is None or ctx.in_quotes(pos, verb.end()):
+        return None
+    head, longer = ctx.head_of_phrase(ref)
+    return Finding(head, [_trim(ctx, pos, verb.end())], "end", longer)
 
 
 def speaker_checks(ctx: Context, finding: Finding) -> list[str]:
@@ -630,10 +667,12 @@ def propose_quote(ctx: Context, match: re.Match) -> QuoteProposal:
     sentence = ctx.sentence_of(match.start())
     before = ctx.text[sentence[0]:match.start()]
     finding = find_speaker(ctx, match.start(), match.end())
+    if WEAK_NAMING_CUE.search(before) or re.search(r"\b(?:labell?ed|described|branded|termed)(?:\s+\w+){0,2}\s+as\s*$", before):
+        finding = speaker_by(ctx, match.end()) or finding  # called “…” by Y: Y's words
     if NAMING_CUE.search(before) or (WEAK_NAMING_CUE.search(before) and (finding is None or finding.rule in ("subject", "previous", "next"))):
         cue = (NAMING_CUE.search(before) or WEAK_NAMING_CUE.search(before)).group().strip()
         return _exclude(q, f"a name or term the article introduces with “{cue}”, not someone's words", None)
-    strong = finding is not None and finding.rule in ("after", "verb", "according", "noun")
+    strong = finding is not None and finding.rule in ("after", "verb", "according", "noun", "end")
     if is_title_like(words) and not strong:
         return _exclude(q, "a title or name in quotation marks (capitalized words, no verb), not someone's words",
                         "title-like; if someone is quoted, make it a quote")
