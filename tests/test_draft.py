@@ -445,3 +445,15 @@ def test_called_x_by_y_is_ys_words(tmp_path, text, speaker, named):
 def test_a_sentence_that_ends_with_its_attribution(tmp_path):
     _, data = drafted(tmp_path, "The new toll is a “clear signal” to the shippers, Ruritania Mayor Alma Ortiz said Monday.\n")
     assert quote(data, "clear signal")["speaker"] == "alma-ortiz"
+
+
+def test_single_quotation_marks_are_quotes_and_apostrophes_are_not(tmp_path):
+    text = ("Cole's aide said the port was at 'full capacity' on Monday.\n"
+            "‘We will not pay,’ Ortiz said of the council’s plan, which the officers' union called 'a trap'.\n")
+    _, data = drafted(tmp_path, text)
+    assert sorted([q["text"] for q in data["quotes"]] + [x["text"] for x in data["exclusions"]]) == ["We will not pay", "a trap", "full capacity"]
+    assert quote(data, "We will not pay")["speaker"] == "alma-ortiz"
+    marks = rules.quote_mark_spans(text)  # the build reads the same marks: a single-quoted quote fills one pair
+    assert [text[s:e] for s, e in marks] == ["full capacity", "We will not pay,", "a trap"]
+    start = text.index("We will not pay")
+    assert rules.fits_marks(text, start, start + len("We will not pay"), marks)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import speech
-from .rules import NUMBERED_ID, QUOTE_MARKS, article_number, positions
+from .rules import NUMBERED_ID, article_number, positions
 from .sentences import sentence_spans
 
 # ------------------------------------------------------------------ word lists ----
@@ -288,7 +288,7 @@ class Context:
     def __init__(self, text: str, registry: Registry):
         self.text, self.reg = text, registry
         self.sentences = sentence_spans(text)
-        self.marks = [(m.start(), m.end()) for m in QUOTE_MARKS.finditer(text)]  # with the marks
+        self.marks = [(m.start(), m.end()) for m in speech.quote_mark_matches(text)]  # with the marks
         self.mentions = [(m.start(), m.end(), registry.owner[m.group()], m.group()) for m in registry.pattern.finditer(text)
                          if not another_persons_name(text, m.start(), m.group(), registry)]
         self.names = name_spans(text, self.mentions, self.sentences, self.marks)
@@ -1001,7 +1001,7 @@ def propose(text: str, article: str, actors: list[dict]) -> Proposal:
     for s, e, aid, alias in ctx.mentions:
         first, n, inside = mentioned.get(aid, (alias, 0, 0))
         mentioned[aid] = (first, n + 1, inside + inside_longer_name(text, s, e))
-    quotes = [propose_quote(ctx, m) for m in QUOTE_MARKS.finditer(text)]
+    quotes = [propose_quote(ctx, m) for m in speech.quote_mark_matches(text)]
     carry_follow_on(ctx, quotes)
     claims = claim_proposals(ctx, quotes)
     quote_ids(quotes, text, article, ctx.reg)

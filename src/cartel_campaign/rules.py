@@ -240,7 +240,7 @@ def _(r):
 
 # Quotation-mark spans: an opening mark (curly, straight, or a closing curly mark used
 # as an opener), text without quotation marks or line breaks, a closing mark.
-QUOTE_MARKS = re.compile(r"[\u201c\u201d\"]([^\u201c\u201d\"\n]+)[\u201d\"]")
+QUOTE_MARKS = speech.DOUBLE_MARKS
 # What a quote row may leave out of its quotation marks: a leading '>' (a quoted tweet's
 # marker) and spaces; a trailing comma that belongs to the reporting sentence.
 _LEAD_OK = re.compile(r"[>\s]*")
@@ -248,8 +248,8 @@ _TRAIL_OK = re.compile(r"[,\s]*")
 
 
 def quote_mark_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the text inside each pair of quotation marks."""
-    return [m.span(1) for m in QUOTE_MARKS.finditer(text)]
+    """(start, end) of the text inside each pair of quotation marks, double or single (speech.quote_mark_matches)."""
+    return [m.span(1) for m in speech.quote_mark_matches(text)]
 
 
 def positions(article: str, text: str) -> list[int]:

@@ -44,3 +44,19 @@ REPORTING_WORDS: tuple[str, ...] = SPEECH_VERBS + tuple(NOUNS) + PHRASES
 #: Any reporting word, case-insensitive, as a whole word.
 REPORTING = re.compile(r"\b(?:" + "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in REPORTING_WORDS),
                                                  key=lambda w: (-len(w), w))) + r")\b", re.IGNORECASE)
+
+
+# ------------------------------------------------------------ quotation marks ----
+#: A pair of double quotation marks: curly, straight, or a closing mark used as an opener (”It allows us”).
+DOUBLE_MARKS = re.compile(r"[\u201c\u201d\"]([^\u201c\u201d\"\n]+)[\u201d\"]")
+#: A pair of single quotation marks (‘…’ or '…', common in headlines and some outlets): the opener follows a space,
+#: a bracket or a dash and precedes a letter; the closer follows a non-space and precedes no letter, so an
+#: apostrophe (Venezuela’s, they’re, the officers’ cars inside a word) is never taken for a mark.
+SINGLE_MARKS = re.compile(r"(?<![^\s(\[—–])[\u2018']((?=\S)[^\n\u201c\u201d\"\u2018]{1,400}?(?<=\S))[\u2019'](?![\w\u2019'])")
+
+
+def quote_mark_matches(text: str) -> list[re.Match]:
+    """Every pair of quotation marks in text order: double pairs, and single pairs outside them."""
+    double = list(DOUBLE_MARKS.finditer(text))
+    single = [m for m in SINGLE_MARKS.finditer(text) if not any(d.start() < m.end() and m.start() < d.end() for d in double)]
+    return sorted(double + single, key=lambda m: m.start())
