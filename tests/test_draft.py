@@ -196,7 +196,7 @@ def test_registry_actors_and_unknown_names_are_listed(tmp_path):
     assert "#   harbor-council: Harbor Council (1×)" in registry
     assert "ben-cole" not in registry
     names = out.split("# Capitalized names")[1].split("\nquotes")[0]
-    for name in ("Greta Lind (1×)", "Oslo (1×)", "Lind (1×)", "Northern Fisheries Institute (1×)"):
+    for name in ("Greta Lind (2×)", "Oslo (1×)", "Northern Fisheries Institute (1×)"):  # "Lind" counts with "Greta Lind"
         assert f"#   {name}" in names
     for word in ("Later", "Mayor", "Alma Ortiz", "Harbor Council"):
         assert f"#   {word} (" not in names
@@ -457,3 +457,17 @@ def test_single_quotation_marks_are_quotes_and_apostrophes_are_not(tmp_path):
     assert [text[s:e] for s, e in marks] == ["full capacity", "We will not pay,", "a trap"]
     start = text.index("We will not pay")
     assert rules.fits_marks(text, start, start + len("We will not pay"), marks)
+
+
+def proposed_names(out: str) -> list[str]:
+    block = out.split("# Capitalized names not in seeds/actors.yaml")[1].split("\n\n")[0]
+    return [re.sub(r" \(\d+×\)$", "", line[4:]) for line in block.splitlines()[1:] if line.startswith("#   ")]
+
+
+def test_new_names_are_whole_names_not_places_adjectives_or_laws(tmp_path):
+    text = ("Ruritanian fishermen and Latin American traders met in the Caribbean Sea on Oct. 3. "
+            "Ecuador and Colombia protested under the Harbor Act. John Smith of Freedonia spoke at the "
+            "United Nations General Assembly, and Smith left.\n")
+    out, _ = drafted(tmp_path, text)
+    assert proposed_names(out) == ["Ecuador", "Colombia", "John Smith", "Freedonia", "United Nations General Assembly"]
+    assert "John Smith (2×)" in out  # "Smith" counts with the whole name

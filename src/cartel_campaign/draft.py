@@ -880,16 +880,79 @@ def name_spans(text: str, mentions: list, sentences: list, marks: list) -> list[
 
 
 def new_names(ctx: Context) -> dict[str, int]:
-    """Capitalized names that are not registry aliases, with counts, in order of appearance."""
+    """Capitalized names that are not registry aliases and may be actors, with counts, in order of appearance:
+    two names joined by "and" are two, "Gustavo Petro of Colombia" is a person and a place, places, adjectives
+    of nationality, months, laws and designations are left out, and a surname counts with its whole name."""
     counts: dict[str, int] = {}
+    capitalized = {w for w in re.findall(r"\b[A-Z][\w’'-]+", ctx.text)} | set(ctx.reg.owner)
     for s, e in ctx.names:
-        counts[ctx.text[s:e]] = counts.get(ctx.text[s:e], 0) + 1
-    return counts
+        whole = ctx.text[s:e]
+        for name in split_name(whole) if is_actor_name(whole, capitalized) else []:
+            if is_actor_name(name, capitalized):
+                counts[name] = counts.get(name, 0) + 1
+    return fold_surnames(counts)
+
+
+def split_name(name: str) -> list[str]:
+    """“Ecuador and Colombia” -> two names (not an organization's “Center for … and …”); “Gustavo Petro of Colombia”
+    -> the person and the place."""
+    words = {w.lower() for w in name.split()}
+    if words & ORG_WORDS:
+        return [name]
+    parts = [p for p in re.split(r"\s+and\s+", name) if p]
+    out = []
+    for part in parts:
+        head, of, rest = part.partition(" of ")
+        out += [head, rest] if of and _name_kind(head) == "person" else [part]
+    return out
+
+
+MONTH_ABBREVIATIONS = set("Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split())
+NOT_ACTOR_WORDS = set("act section order amendment article operation hemisphere".split())
+DESIGNATION_WORDS = {"Foreign Terrorist Organization", "Foreign Terrorist Organizations", "FTO", "FTOs"}
+REGION_PREFIXES = {"latin", "south", "north", "central", "western", "eastern", "southern", "northern"}
+
+
+def is_actor_name(name: str, capitalized: set[str]) -> bool:
+    """Could name an actor: not a place, an adjective of nationality, a month, a law, a designation or a code."""
+    words = name.split()
+    lower = {w.lower() for w in words}
+    if name in MONTH_ABBREVIATIONS or name in DESIGNATION_WORDS or re.search(r"\d|-[a-z]", name):
+        return False
+    if lower & NOT_ACTOR_WORDS or (lower & PLACE_WORDS and not lower & ORG_WORDS):
+        return False
+    if len(words) <= 2 and is_demonym(words[-1], capitalized) and (len(words) == 1 or words[0].lower() in REGION_PREFIXES):
+        return False
+    return True
+
+
+def is_demonym(word: str, capitalized: set[str]) -> bool:
+    """“Venezuelan(s)”, “Colombian”, “Mexican”: the adjective of a place the text or the registry names
+    (Venezuela, Colombia, Mexico), or “American” (also “Latin American”)."""
+    bare = re.sub(r"s$", "", word)
+    if bare in ("American", "European", "African", "Asian") or re.fullmatch(r"\w{4,}(?:ian|ish)", bare):
+        return True
+    m = re.fullmatch(r"(\w{4,}?)(?:ian|an|n|ese)", bare)
+    if m is None:
+        return False
+    stem = m.group(1)
+    return any(c != word and c != bare and c.startswith(stem) and len(c) <= len(stem) + 2 and " " not in c for c in capitalized)
+
+
+def fold_surnames(counts: dict[str, int]) -> dict[str, int]:
+    """A one-word name that ends a longer proposed name (“Petro” after “Gustavo Petro”) counts with it."""
+    out = dict(counts)
+    for name in counts:
+        if " " not in name:
+            longer = [n for n in counts if n != name and n.split()[-1] == name and _name_kind(n) == "person"]
+            if len(longer) == 1:
+                out[longer[0]] += out.pop(name)
+    return out
 
 
 ORG_WORDS = set("ministry department agency office council party army navy force forces court bank company group cartel gang "
                 "news times post journal center centre institute university committee government administration police "
-                "guard command embassy commission foundation network television radio".split())
+                "guard command embassy commission foundation network television radio assembly nations".split())
 PLACE_WORDS = set("america hemisphere sea ocean river city island islands republic province state states gulf caribbean pacific "
                   "atlantic coast county region valley mountains".split())
 
@@ -915,7 +978,8 @@ def _name_segments(text: str, run: list, at_sentence_start: bool, lower_words: s
     segments, current, i = [], [], 0
     while i < len(words):
         word = _bare(words[i][1]).lower()
-        if word in TITLE_WORDS:
+        following = _bare(words[i + 1][1]).lower() if i + 1 < len(words) else ""
+        if word in TITLE_WORDS and following not in ORG_WORDS:  # "General Assembly" is a name, "General Ortiz" a title
             segments.append(current)
             current = []
             gap = text[words[i][0] + len(words[i][1]):words[i + 1][0]] if i + 1 < len(words) else ""
