@@ -225,6 +225,25 @@ def run_real(split: str, texts: Path | None, actors: list[dict], missing: list[s
     return rows
 
 
+# ---------------------------------------------------------------------- speed ----
+SPEED_PARAGRAPH = ("Ortiz said “we will reopen pier {k} soon,” and she left. The council called it a “turn {k}”. "
+                   "Officials met in the harbor.\n")  # made up: two pairs of quotation marks a paragraph
+
+
+def speed(sizes: list[int], actors: list[dict]) -> str:
+    """Seconds to draft made-up articles with 2 x N quoted passages: linear time means the per-passage time stays flat."""
+    import time
+
+    rows = ["| quoted passages | article bytes | seconds | ms per passage |", "|---|---|---|---|"]
+    for n in sizes:
+        text = "".join(SPEED_PARAGRAPH.format(k=k) for k in range(n))
+        start = time.perf_counter()
+        draft_text(text, actors, 999)
+        took = time.perf_counter() - start
+        rows.append(f"| {2 * n:,} | {len(text.encode()):,} | {took:.1f} | {1000 * took / (2 * n):.2f} |")
+    return "\n".join(rows) + "\n"
+
+
 # --------------------------------------------------------------------- report ----
 KEYS = ["gold", "drafted", "matched", "right", "empty", "wrong", "claims_gold", "claims_drafted", "claims_found",
         "claimant_right", "type_right", "names", "names_actors", "names_dup"]
@@ -271,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--splits", default="seeds,dev,heldout")
     parser.add_argument("--details", default="seeds,dev", help="sets to list per article (never tune on heldout)")
     parser.add_argument("--title", default="", help="a line saying what was measured")
+    parser.add_argument("--speed", default="", help="comma-separated N: also time drafts of made-up articles with 2N quoted passages")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
     texts = Path(args.texts) if args.texts else None
@@ -285,6 +305,9 @@ def main(argv: list[str] | None = None) -> int:
     out += ["", TARGETS + "."]
     if missing:
         out += ["", "Not scored (texts missing or changed):", *[f"- {m}" for m in missing]]
+    if args.speed:
+        out += ["", "Time to draft made-up articles (this machine; `draft` before issue 23 took 43 s for 5,000 passages):", "",
+                speed([int(n) for n in args.speed.split(",")], actors)]
     for name in args.details.split(","):
         if name in sets:
             out.append(details(name, sets[name]))

@@ -471,3 +471,31 @@ def test_new_names_are_whole_names_not_places_adjectives_or_laws(tmp_path):
     out, _ = drafted(tmp_path, text)
     assert proposed_names(out) == ["Ecuador", "Colombia", "John Smith", "Freedonia", "United Nations General Assembly"]
     assert "John Smith (2×)" in out  # "Smith" counts with the whole name
+
+
+def test_only_regular_files_within_the_size_limit_are_read(tmp_path, capsys, monkeypatch):
+    import os
+
+    registry = tmp_path / "actors.yaml"
+    registry.write_text("- id: y\n  aliases: [Y]\n", encoding="utf-8")
+    monkeypatch.setattr(d, "MAX_ARTICLE_BYTES", 100)  # the limit, checked while reading (a 20 MB article ran for minutes)
+    big = write(tmp_path, "Word. " * 20, "006_0123456789abcdef.txt")
+    assert d.main([str(big), "--actors", str(registry)]) == 2
+    assert "larger than 100 bytes" in capsys.readouterr().err
+    assert d.main([str(tmp_path), "--actors", str(registry)]) == 2
+    assert "a folder, not a regular file" in capsys.readouterr().err
+    if Path("/dev/null").exists():  # a device (/dev/zero, read without the check, exhausts memory)
+        assert d.main(["/dev/null", "--actors", str(registry)]) == 2
+        assert "a device, not a regular file" in capsys.readouterr().err
+    if hasattr(os, "mkfifo"):  # last: without the check, reading a FIFO waits for a writer for ever
+        fifo = tmp_path / "005_0123456789abcdef.txt"
+        os.mkfifo(fifo)
+        assert d.main([str(fifo), "--actors", str(registry)]) == 2
+        assert "a FIFO, not a regular file" in capsys.readouterr().err
+
+
+def test_the_article_file_name_cannot_inject_yaml_keys(tmp_path):
+    name = "005_x.txt\nstatus: complete\nevil: 1 #.txt"
+    out = d.draft(write(tmp_path, "“We won,” Cole said.\n", name), ACTORS)
+    data = yaml.safe_load(out)
+    assert data["article"] == name and data["status"] == "draft" and "evil" not in data

@@ -15,8 +15,12 @@ The YAML is written as text (so that the comments stay); PyYAML only reads the a
 from __future__ import annotations
 
 import argparse
+import bisect
+import functools
 import hashlib
 import json
+import os
+import stat
 import re
 import sys
 import unicodedata
@@ -24,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import speech
+from .build.yamlio import MAX_BYTES
 from .rules import NUMBERED_ID, article_number, positions
 from .sentences import sentence_spans
 
@@ -282,6 +287,21 @@ class Proposal:
     claims: list = field(default_factory=list)  # ClaimProposal
 
 
+#: How far back (characters) a pronoun or "the administration" looks for what it stands for.
+LOOKBACK = 3000
+
+
+def _before(refs: list[Ref], i: int, floor: int) -> list[Ref]:
+    """The references before refs[i] that end before it starts and start after floor (refs sorted by start)."""
+    out = []
+    for j in range(i - 1, -1, -1):
+        if refs[j].start < floor:
+            break
+        if refs[j].end <= refs[i].start:
+            out.append(refs[j])
+    return out[::-1]
+
+
 class Context:
     """The article with its sentences, quotation marks and references to actors."""
 
@@ -292,20 +312,45 @@ class Context:
         self.mentions = [(m.start(), m.end(), registry.owner[m.group()], m.group()) for m in registry.pattern.finditer(text)
                          if not another_persons_name(text, m.start(), m.group(), registry)]
         self.names = name_spans(text, self.mentions, self.sentences, self.marks)
+        self._mark_starts = [s for s, _ in self.marks]
+        self._mention_starts = [s for s, *_ in self.mentions]
+        self._sentence_starts = [s for s, _ in self.sentences]
+        self.sentence_index = {span: i for i, span in enumerate(self.sentences)}
         self.refs = self._refs()
+        self._ref_starts = [r.start for r in self.refs]
+        self._by_start: dict[int, Ref] = {}
+        self._by_end: dict[int, Ref] = {}
+        for r in self.refs:
+            if r.start not in self._by_start or r.end > self._by_start[r.start].end:
+                self._by_start[r.start] = r
+            if r.end not in self._by_end or r.start < self._by_end[r.end].start:
+                self._by_end[r.end] = r
 
+    # Lookups by position use bisection over the sorted, non-overlapping marks, mentions, sentences and
+    # references, so that drafting stays linear in the number of quotation marks.
     def in_quotes(self, start: int, end: int | None = None) -> bool:
         end = start + 1 if end is None else end
-        return any(s < end and start < e for s, e in self.marks)
+        i = bisect.bisect_left(self._mark_starts, end) - 1
+        return i >= 0 and self.marks[i][1] > start
 
     def in_mention(self, pos: int) -> bool:
-        return any(s <= pos < e for s, e, _, _ in self.mentions)
+        i = bisect.bisect_right(self._mention_starts, pos) - 1
+        return i >= 0 and self.mentions[i][1] > pos
+
+    def marks_between(self, start: int, end: int) -> bool:
+        """Whether a pair of quotation marks opens strictly between start and end."""
+        i = bisect.bisect_right(self._mark_starts, start)
+        return i < len(self.marks) and self.marks[i][0] < end
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
-        for s, e in self.sentences:
-            if s <= pos < e:
-                return s, e
+        i = bisect.bisect_right(self._sentence_starts, pos) - 1
+        if i >= 0 and self.sentences[i][1] > pos:
+            return self.sentences[i]
         return pos, pos
+
+    def refs_between(self, start: int, end: int) -> list[Ref]:
+        """The references that start in [start, end), in text order."""
+        return self.refs[bisect.bisect_left(self._ref_starts, start):bisect.bisect_left(self._ref_starts, end)]
 
     def line_end(self, pos: int) -> int:
         end = self.text.find("\n", pos)
@@ -316,19 +361,21 @@ class Context:
         refs = [self._possessive(s, e, aid, alias) for s, e, aid, alias in self.mentions
                 if not self.in_quotes(s, e) and not inside_longer_name(self.text, s, e)]
         refs += [Ref(s, e, None, self.text[s:e], "name") for s, e in self.names if not self.in_quotes(s, e)]
-        taken = [(r.start, r.end) for r in refs]
+        taken = bytearray(len(self.text))
+        for r in refs:
+            taken[r.start:r.end] = b"\1" * (r.end - r.start)
         for m in GENERIC.finditer(self.text):
-            if not self.in_quotes(m.start(), m.end()) and not any(s < m.end() and m.start() < e for s, e in taken):
+            if not self.in_quotes(m.start(), m.end()) and not any(taken[m.start():m.end()]):
                 refs.append(Ref(m.start(), m.end(), None, m.group(), "generic"))
         for m in PRONOUN.finditer(self.text):
-            if not self.in_quotes(m.start()) and not any(s <= m.start() < e for s, e in taken):
+            if not self.in_quotes(m.start()) and not taken[m.start()]:
                 refs.append(Ref(m.start(), m.end(), None, m.group(), "pronoun"))
         refs.sort(key=lambda r: r.start)
-        for r in refs:  # in text order, so that each resolves against the references before it
+        for i, r in enumerate(refs):  # in text order, so that each resolves against the references before it
             if r.how == "generic":
-                self._resolve_generic(r, refs)
+                self._resolve_generic(r, _before(refs, i, r.start - LOOKBACK))
             elif r.how == "pronoun":
-                self._resolve_pronoun(r, refs)
+                self._resolve_pronoun(r, _before(refs, i, r.start - LOOKBACK))
         return refs
 
     def _possessive(self, start: int, end: int, actor_id: str, alias: str) -> Ref:
@@ -344,7 +391,7 @@ class Context:
         """he/she: the last person named before; it/they: the last organization, state or other non-person.
         A name not in the registry counts when its words say what it is ("Ministry of Defense", "John Smith")."""
         want_person = ref.surface.lower() in PERSON_PRONOUNS
-        for r in reversed([r for r in refs if r.end <= ref.start and r.how in ("alias", "possessive", "name")]):
+        for r in reversed([r for r in refs if r.how in ("alias", "possessive", "name")]):
             if (r.how == "name" and _name_kind(r.surface) == ("person" if want_person else "organization")) or (
                     r.actor_id and self.reg.is_person(r.actor_id) == want_person):
                 ref.actor_id, ref.via, ref.via_start = r.actor_id, r.surface, r.start
@@ -353,7 +400,7 @@ class Context:
     def _resolve_generic(self, ref: Ref, refs: list[Ref]) -> None:
         noun = ref.surface.split()[-1].lower()
         word = re.compile(rf"\b{noun}\b", re.IGNORECASE)
-        earlier = [r for r in refs if r.end <= ref.start and r.actor_id and r.how in ("alias", "possessive")
+        earlier = [r for r in refs if r.actor_id and r.how in ("alias", "possessive")
                    and self.reg.types.get(r.actor_id) != "anonymous_source"]
         for r in reversed(earlier):
             if word.search(r.via or r.surface):
@@ -369,12 +416,10 @@ class Context:
             ref.actor_id, ref.via = ids[0], f"the only registry actor with “{noun}” in an alias"
 
     def ref_ending_at(self, pos: int) -> Ref | None:
-        found = [r for r in self.refs if r.end == pos]
-        return min(found, key=lambda r: r.start) if found else None
+        return self._by_end.get(pos)
 
     def ref_starting_at(self, pos: int) -> Ref | None:
-        found = [r for r in self.refs if r.start == pos]
-        return max(found, key=lambda r: r.end) if found else None
+        return self._by_start.get(pos)
 
     def ref_after_titles(self, pos: int) -> Ref | None:
         """The reference after pos, past spaces and titles: "according to President Petro" -> Petro."""
@@ -434,7 +479,7 @@ class Context:
     def sentence_subject(self, start: int, end: int) -> Ref | None:
         """The first reference of the sentence, or the last one in its run of capitalized words
         ("US Secretary of State Marco Rubio" -> Marco Rubio)."""
-        refs = [r for r in self.refs if start <= r.start and r.end <= end]
+        refs = [r for r in self.refs_between(start, end) if r.end <= end]
         if not refs:
             return None
         first = refs[0]
@@ -495,7 +540,7 @@ def speaker_before(ctx: Context, open_: int, floor: int) -> Finding | None:
 
 def speaker_nearby(ctx: Context, sentence: tuple[int, int]) -> Finding | None:
     """The previous sentence ends with its speaker ("Rubio said:") or the next one starts with it ("He added …")."""
-    i = ctx.sentences.index(sentence) if sentence in ctx.sentences else -1
+    i = ctx.sentence_index.get(sentence, -1)
     if i > 0:
         s, e = ctx.sentences[i - 1]
         if not ctx.in_quotes(s, e):
@@ -535,7 +580,7 @@ def _evidence_spans(ctx: Context, start: int, head_end: int, open_: int) -> list
     """The attribution passage from the speaker up to the quote; when that is long or holds other
     quotation marks: the speaker with the speech verb, and the clause just before the quote."""
     whole = _trim(ctx, start, open_)
-    if whole[1] - whole[0] <= EVIDENCE_MAX and not any(start < s < open_ for s, _ in ctx.marks):
+    if whole[1] - whole[0] <= EVIDENCE_MAX and not ctx.marks_between(start, open_):
         return [whole]
     head = _trim(ctx, start, head_end)
     clause = _clause_before(ctx, open_, head_end)
@@ -555,8 +600,8 @@ def reported_by(ctx: Context, sentence: tuple[int, int], speaker: str | None) ->
         ref = ctx.ref_starting_at(s + m.end())
         if ref is not None and ctx.reg.types.get(ref.actor_id) == "media":
             candidates.append((ref, (s + m.start(), ref.end)))
-    for ref in ctx.refs:
-        if s <= ref.start < e and ctx.reg.types.get(ref.actor_id) == "media":
+    for ref in ctx.refs_between(s, e):
+        if ctx.reg.types.get(ref.actor_id) == "media":
             m = re.match(r"\s+(?:cited|quoted|citing|quoting)\b", text[ref.end:e])
             if m:
                 candidates.append((ref, (ref.start, ref.end + m.end())))
@@ -599,7 +644,7 @@ def speaker_at_end(ctx: Context, close: int, sentence: tuple[int, int]) -> Findi
     if m is None:
         return None
     pos = close + m.end()
-    titled = [r for r in ctx.refs if pos <= r.start < sentence[1] and re.fullmatch(r"(?:[A-Z][\w.’'-]*\s+)*", ctx.text[pos:r.start])]
+    titled = [r for r in ctx.refs_between(pos, min(sentence[1], pos + 200)) if re.fullmatch(r"(?:[A-Z][\w.’'-]*\s+)*", ctx.text[pos:r.start])]
     ref = next((r for r in reversed(titled) if AFTER_SPEECH.match(ctx.text, r.end)), None)  # "U.S. Defense Secretary Pete Hegseth said"
     verb = AFTER_SPEECH.match(ctx.text, ref.end) if ref else None
     if verb is None or ctx.in_quotes(pos, verb.end()):
@@ -738,8 +783,8 @@ def _continues(ctx: Context, previous: QuoteProposal, q: QuoteProposal) -> bool:
     if "\n" in ctx.text[gap_start:gap_end] or gap_end - gap_start > 200:
         return False
     speaker = previous.finding.ref.actor_id or previous.finding.ref.surface
-    for r in ctx.refs:
-        if gap_start <= r.start < gap_end and (r.actor_id or r.surface) != speaker and r.how != "pronoun":
+    for r in ctx.refs_between(gap_start, gap_end):
+        if (r.actor_id or r.surface) != speaker and r.how != "pronoun":
             return False
     return True
 
@@ -759,15 +804,18 @@ def claim_proposals(ctx: Context, quotes: list[QuoteProposal]) -> list[ClaimProp
     """One claim per attributed run of quotes (direct), then one per reporting verb with a subject that
     no quote's attribution already holds (indirect), in text order."""
     claims = direct_claims(ctx, quotes)
-    taken = [span for c in claims for span in c.evidence + [(q.start, q.end) for q in c.quotes]]
+    taken = bytearray(len(ctx.text))
+    for a, b in (span for c in claims for span in c.evidence + [(q.start, q.end) for q in c.quotes]):
+        taken[a:b] = b"\1" * (b - a)
     for s, e in ctx.sentences:
         for cue in CLAIM_VERB.finditer(ctx.text, s, e):
-            if ctx.in_quotes(cue.start()) or ctx.in_mention(cue.start()) or any(a <= cue.start() < b for a, b in taken):
+            if ctx.in_quotes(cue.start()) or ctx.in_mention(cue.start()) or taken[cue.start()]:
                 continue
             claim = indirect_claim(ctx, cue, s, e)
             if claim is not None:
                 claims.append(claim)
-                taken += claim.evidence
+                for a, b in claim.evidence:
+                    taken[a:b] = b"\1" * (b - a)
     claims.sort(key=lambda c: min(a for a, _ in c.evidence + [(q.start, q.end) for q in c.quotes]))
     for c in claims:
         c.type_mode = claim_type(ctx, c)
@@ -813,7 +861,7 @@ def indirect_claim(ctx: Context, cue: re.Match, s: int, e: int) -> ClaimProposal
 
 def _targets(ctx: Context, claimant: Ref, start: int, end: int) -> list[str]:
     """Registry actors named after the verb in the same clause, other than the claimant: whom the claim is about."""
-    return list(dict.fromkeys(r.actor_id for r in ctx.refs if start <= r.start < end and r.actor_id
+    return list(dict.fromkeys(r.actor_id for r in ctx.refs_between(start, end) if r.actor_id
                               and r.actor_id != claimant.actor_id and r.how in ("alias", "possessive")))
 
 
@@ -1037,15 +1085,15 @@ def _capitalized_runs(masked: str):
 def event_candidates(ctx: Context) -> list[EventCandidate]:
     found = []
     for s, e in ctx.sentences:
-        plain = ctx.text[:e]
-        for ms, me in ctx.marks:  # remarks inside quotation marks are quotes, not events
-            if s <= ms < e:
-                plain = plain[:ms] + " " * (me - ms) + plain[me:]
-        cues = [(m.group(), kind) for pattern, kind in EVENT_CUES for m in pattern.finditer(plain, s, e)]
+        plain = list(ctx.text[s:e])
+        for ms, me in ctx.marks[bisect.bisect_left(ctx._mark_starts, s):bisect.bisect_left(ctx._mark_starts, e)]:
+            plain[ms - s:me - s] = " " * (min(me, e) - ms)  # remarks inside quotation marks are quotes, not events
+        plain = "".join(plain)
+        cues = [(m.group(), kind) for pattern, kind in EVENT_CUES for m in pattern.finditer(plain)]
         if not cues:
             continue
         dates = date_spans(ctx.text, s, e)
-        actors = list(dict.fromkeys(aid for ms, me, aid, _ in ctx.mentions if s <= ms < e))
+        actors = list(dict.fromkeys(m[2] for m in ctx.mentions[bisect.bisect_left(ctx._mention_starts, s):bisect.bisect_left(ctx._mention_starts, e)]))
         found.append(EventCandidate((s, e), list(dict.fromkeys(k for _, k in cues)), list(dict.fromkeys(c for c, _ in cues)),
                                     [ctx.text[a:b] for a, b in number_spans(ctx.text, s, e, dates)], [ctx.text[a:b] for a, b in dates], actors))
     return found
@@ -1089,6 +1137,10 @@ def yaml_str(value: str) -> str:
 _NOT_IN_COMMENT = re.compile("[^\t\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")
 
 
+#: A file name written as is in the draft's YAML; any other is written as a quoted, escaped string.
+PLAIN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+
+
 def _one_line(text: str) -> str:
     """Article text made safe for a comment: one line, printable characters only."""
     return _NOT_IN_COMMENT.sub(" ", text)
@@ -1103,10 +1155,33 @@ def _slug(words: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", re.sub(r"['’]", "", ascii_)).strip("-")
 
 
+@functools.lru_cache(maxsize=8192)
+def _positions(text: str, passage: str) -> tuple[int, ...]:
+    return tuple(positions(text, passage))  # once per passage: a draft asks for each several times
+
+
 def _occurrence(text: str, start: int, end: int) -> int | None:
     """1-based occurrence of text[start:end] when it occurs more than once (the build's `occurrence:`)."""
-    found = positions(text, text[start:end])
-    return found.index(start) + 1 if len(found) > 1 else None
+    found = _positions(text, text[start:end])
+    return bisect.bisect_left(found, start) + 1 if len(found) > 1 else None
+
+
+class UniqueIds:
+    """base, base-2, base-3 …: the first id not issued yet, without rescanning the taken ones."""
+
+    def __init__(self):
+        self.issued: set = set()
+        self.next: dict = {}
+
+    def new(self, base: str) -> str:
+        n = self.next.get(base, 1)
+        uid = base if n == 1 else f"{base}-{n}"
+        while uid in self.issued:
+            n += 1
+            uid = f"{base}-{n}"
+        self.next[base] = n + 1
+        self.issued.add(uid)
+        return uid
 
 
 def _context(text: str, start: int, end: int, width: int = 40) -> str:
@@ -1134,7 +1209,7 @@ def _speaker_slug(actor_id: str | None, names: dict, types: dict) -> str:
 
 def quote_ids(quotes: list[QuoteProposal], text: str, article: str, reg: Registry) -> None:
     """Readable unique ids: NNN-<speaker>-<first words>."""
-    taken: set = set()
+    taken = UniqueIds()
     for q in quotes:
         if q.kind == "quote":
             q.qid = _quote_id(q, text, article, reg, taken)
@@ -1142,35 +1217,25 @@ def quote_ids(quotes: list[QuoteProposal], text: str, article: str, reg: Registr
 
 def claim_ids(claims: list[ClaimProposal], article: str, reg: Registry) -> None:
     """NNN-<claimant>-<type>-<n>."""
-    taken: set = set()
+    ids = UniqueIds()
     for c in claims:
-        base = f"{article_number(article)}-{_speaker_slug(c.ref.actor_id, reg.names, reg.types)}-{c.type_mode[0]}"
-        cid, n = base, 2
-        while cid in taken:
-            cid, n = f"{base}-{n}", n + 1
-        taken.add(cid)
-        c.cid = cid
+        c.cid = ids.new(f"{article_number(article)}-{_speaker_slug(c.ref.actor_id, reg.names, reg.types)}-{c.type_mode[0]}")
 
 
-def _quote_id(q: QuoteProposal, text: str, article: str, reg: Registry, taken: set) -> str:
+def _quote_id(q: QuoteProposal, text: str, article: str, reg: Registry, taken: UniqueIds) -> str:
     who = _speaker_slug(q.speaker, reg.names, reg.types)
     words = "-".join(_slug(text[q.start:q.end]).split("-")[:4]) or "quote"
-    base = f"{article_number(article)}-{who}-{words}"
-    qid, n = base, 2
-    while qid in taken:
-        qid, n = f"{base}-{n}", n + 1
-    taken.add(qid)
-    return qid
+    return taken.new(f"{article_number(article)}-{who}-{words}")
 
 
 def render(p: Proposal) -> str:
     """The draft annotation as YAML text with comments."""
     t = p.text
     out = [
-        f"# Draft annotation of {p.article}, made by `python -m cartel_campaign.draft`. Guide: seeds/GUIDE.md",
+        f"# Draft annotation of {_one_line(p.article)}, made by `python -m cartel_campaign.draft`. Guide: seeds/GUIDE.md",
         "# Check every proposal (the '# check:' comments say where the draft is unsure), complete published,",
         "# events and designations, then set status: complete and run `cartel-campaign build --check`.",
-        f"article: {p.article}",
+        f"article: {p.article if PLAIN_NAME.fullmatch(p.article) else yaml_str(p.article)}",
         f"sha256: {p.sha256}",
         "status: draft  # a draft release gets only this article's row; set to complete when every proposal is checked",
     ]
@@ -1214,6 +1279,7 @@ def _quotes_block(p: Proposal) -> list[str]:
     if not quotes:
         return ["quotes: []"]
     out = ["quotes:"]
+    carriers = {id(q): c.cid for c in p.claims for q in c.quotes}
     for q in quotes:
         occ = _occurrence(p.text, q.start, q.end)
         out.append(f"  - id: {q.qid}")
@@ -1224,7 +1290,7 @@ def _quotes_block(p: Proposal) -> list[str]:
         out.append(f"    attribution: {q.attribution}{_comment(q.checks)}")
         if q.reported_by:
             out.append(f"    reported_by: {q.reported_by}")
-        carrier = next((c.cid for c in p.claims if q in c.quotes), None)
+        carrier = carriers.get(id(q))
         if carrier:
             out.append(f"    # carried by the claim {carrier} (claims:); if that claim goes, say here why the quote carries none (no_claim:)")
         else:
@@ -1248,7 +1314,7 @@ def _events_block(p: Proposal) -> list[str]:
     for n, ev in enumerate(p.events, 1):
         s, e = ev.sentence
         out += [
-            f"#  - id: {p.article[:3]}-event-{n}",
+            f"#  - id: {_one_line(p.article[:3])}-event-{n}",
             f"#    type: {ev.types[0]}  # from: {', '.join(ev.cues)}" + (f"; also possible: {', '.join(ev.types[1:])}" if ev.types[1:] else ""),
             "#    summary: ~  # one sentence, claims attributed",
             "#    status: occurred  # occurred | ongoing | scheduled",
@@ -1308,11 +1374,37 @@ def _exclusions_block(p: Proposal) -> list[str]:
 
 
 # ---------------------------------------------------------------------- API ----
-def read_article(path: Path) -> str:
+#: The largest article the draft reads: the build's size limit for a seeds file (yamlio.MAX_BYTES).
+MAX_ARTICLE_BYTES = MAX_BYTES
+
+
+def read_article_bytes(path: Path) -> bytes:
+    """The article's bytes, read once: a regular file of at most MAX_ARTICLE_BYTES (never a device, FIFO or
+    folder, which could be endless or block)."""
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO opens at once instead of waiting for a writer
     except OSError as err:
         raise DraftError(f"{path}: cannot read the article ({err.strerror or err})") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "folder" if stat.S_ISDIR(mode) else "FIFO" if stat.S_ISFIFO(mode) else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file"
+        raise DraftError(f"{path}: a {kind}, not a regular file; expected the article's text file")
+    with os.fdopen(fd, "rb") as f:
+        try:
+            raw = f.read(MAX_ARTICLE_BYTES + 1)
+        except OSError as err:
+            raise DraftError(f"{path}: cannot read the article ({err.strerror or err})") from None
+    if len(raw) > MAX_ARTICLE_BYTES:
+        raise DraftError(f"{path}: larger than {MAX_ARTICLE_BYTES:,} bytes; expected one news article")
+    return raw
+
+
+def read_article(path: Path) -> str:
+    return decode_article(path, read_article_bytes(path))
+
+
+def decode_article(path: Path, raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -1323,9 +1415,9 @@ def read_article(path: Path) -> str:
 def draft(article_path: Path, actors: list[dict]) -> str:
     """The draft annotation (YAML text with comments) of the article at article_path."""
     article_path = Path(article_path)
-    text = read_article(article_path)
-    proposal = propose(text, article_path.name, actors)
-    proposal.sha256 = hashlib.sha256(article_path.read_bytes()).hexdigest()
+    raw = read_article_bytes(article_path)
+    proposal = propose(decode_article(article_path, raw), article_path.name, actors)
+    proposal.sha256 = hashlib.sha256(raw).hexdigest()  # of the bytes read, not of a second read
     return render(proposal)
 
 
