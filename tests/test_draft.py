@@ -499,3 +499,13 @@ def test_the_article_file_name_cannot_inject_yaml_keys(tmp_path):
     out = d.draft(write(tmp_path, "“We won,” Cole said.\n", name), ACTORS)
     data = yaml.safe_load(out)
     assert data["article"] == name and data["status"] == "draft" and "evil" not in data
+
+
+@pytest.mark.parametrize("text, quoted, speaker", [
+    ("“We will reopen the pier,” Harbor Secretary Tomás Vidal said.\n", "We will reopen the pier", "tomas-vidal"),
+    ("“We will reopen the pier,” said Port Secretary Tomás Vidal.\n", "We will reopen the pier", "tomas-vidal"),
+    ("“The pier stays shut,” the Ports Department said in a statement.\n", "The pier stays shut", "dept-ports"),
+])
+def test_titles_and_organisations_after_a_quote(tmp_path, text, quoted, speaker):
+    _, data = drafted(tmp_path, text, REGISTRY_BY_FULL_TITLE)
+    assert quote(data, quoted)["speaker"] == speaker

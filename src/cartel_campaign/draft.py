@@ -421,6 +421,16 @@ class Context:
     def ref_starting_at(self, pos: int) -> Ref | None:
         return self._by_start.get(pos)
 
+    def ref_in_run(self, pos: int) -> Ref | None:
+        """The last reference in the run of capitalized words (after an optional "the") that starts at pos:
+        "U.S. Defense Secretary Pete Hegseth" -> Pete Hegseth; "the State Department" -> State Department."""
+        run = re.match(r"(?:the\s+)?(?:[A-Z][\w.’'-]*(?:\s+(?:of|for|de)\s+|\s+)?)*", self.text[pos:pos + 120])
+        end = pos + (run.end() if run else 0)
+        inside = [r for r in self.refs_between(pos, end) if r.end <= end + 1 and r.how != "pronoun"]
+        if not inside:
+            return self.ref_starting_at(pos)
+        return inside[-1]
+
     def ref_after_titles(self, pos: int) -> Ref | None:
         """The reference after pos, past spaces and titles: "according to President Petro" -> Petro."""
         ref = self.ref_starting_at(pos + len(re.match(r"\s*", self.text[pos:]).group()))
@@ -495,17 +505,18 @@ def speaker_after(ctx: Context, close: int) -> Finding | None:
     pos = close + len(re.match(r"[\s,—–]*", text[close:ctx.line_end(close)]).group())
     if close > 0 and ctx.sentence_of(pos) != ctx.sentence_of(close - 1):
         return None  # the quote ends its sentence: what follows is a new sentence (speaker_nearby may still use it)
-    ref = ctx.ref_starting_at(pos)
+    ref = ctx.ref_in_run(pos)  # “…,” Hegseth said / “…,” Defense Secretary Pete Hegseth said / “…,” the State Department said
     if ref is not None:
         m = AFTER_SPEECH.match(text, ref.end)
         if m:
             head, longer = ctx.head_of_phrase(ref)
             end = pos + len(re.match(r"[^,.;:!?“”\"\n]*", text[pos:]).group())
             return Finding(head, [_trim(ctx, pos, end)], "after", longer)
-        return None
+        if ctx.ref_starting_at(pos) is not None:
+            return None
     m = INVERTED.match(text, pos)
     if m:
-        ref = ctx.ref_starting_at(m.end())
+        ref = ctx.ref_in_run(m.end())  # “…,” said Rubio / said U.S. Defense Secretary Pete Hegseth
         if ref is not None:
             return Finding(ref, [(pos, ref.end)], "after")
     return None
