@@ -509,3 +509,9 @@ def test_the_article_file_name_cannot_inject_yaml_keys(tmp_path):
 def test_titles_and_organisations_after_a_quote(tmp_path, text, quoted, speaker):
     _, data = drafted(tmp_path, text, REGISTRY_BY_FULL_TITLE)
     assert quote(data, quoted)["speaker"] == speaker
+
+
+def test_the_accused_party_is_not_the_speaker(tmp_path):
+    out, data = drafted(tmp_path, "Cole has been accused of running a “shadow port” for years.\n")
+    found = [q for q in data["quotes"] if q["text"] == "shadow port"] + [x for x in data["exclusions"] if x["text"] == "shadow port"]
+    assert found and found[0].get("speaker") is None

@@ -44,6 +44,7 @@ INVERTED = re.compile(r"(?:" + "|".join(INVERTED_VERBS) + r")\s+")
 # Words that may stand between a subject and its speech verb: "NBC report suggesting", "Rubio had characterized".
 FILLERS_AT_END = re.compile(r"(?:\s+(?:has|have|had|is|was|were|will|would|also|then|later|again|once|previously|just|now|"
                             r"reportedly|report|reports|statement|spokesperson|office|[a-z]\w*ly))*\s*$")
+PASSIVE_BEFORE = re.compile(r"\b(?:been|being|was|were|is|are)\s+(?:[a-z]+ly\s+)?$")
 RELATIVE_AT_END = re.compile(r",?\s+who\s*$")
 # "the administration identified" -> an actor whose alias contains the noun.
 GENERIC = re.compile(r"\b[Tt]he (administration|government|regime|ministry|department|agency|military|army|report|newspaper|outlet|network|broadcaster|secretary|minister|spokesperson|spokesman|spokeswoman)\b")
@@ -542,8 +543,8 @@ def speaker_before(ctx: Context, open_: int, floor: int) -> Finding | None:
         if ref is not None:  # the evidence starts at the pronoun's antecedent when it is in the same sentence
             start = ref.via_start if ref.via_start is not None and ref.via_start >= floor else ref.start
             return Finding(ref, _evidence_spans(ctx, start, cue.end(), open_), "verb", longer)
-    if cues:
-        ref = ctx.sentence_subject(floor, open_)
+    if any(not PASSIVE_BEFORE.search(ctx.text, max(floor, cue.start() - 20), cue.start()) for cue in cues):
+        ref = ctx.sentence_subject(floor, open_)  # not "X has been accused of …": the accused party does not speak
         if ref is not None:
             return Finding(ref, _evidence_spans(ctx, ref.start, ref.end, open_), "subject")
     return None
