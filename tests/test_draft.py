@@ -515,3 +515,10 @@ def test_the_accused_party_is_not_the_speaker(tmp_path):
     out, data = drafted(tmp_path, "Cole has been accused of running a “shadow port” for years.\n")
     found = [q for q in data["quotes"] if q["text"] == "shadow port"] + [x for x in data["exclusions"] if x["text"] == "shadow port"]
     assert found and found[0].get("speaker") is None
+
+
+def test_an_event_candidate_inside_reported_speech_says_so(tmp_path):
+    out, _ = drafted(tmp_path, "Cole said the navy struck a boat. The navy struck a second boat on Monday.\n")
+    candidates = [line for line in out.splitlines() if line.startswith("#  - id: 005-event-")]
+    assert len(candidates) == 2
+    assert "reports what someone says (claim 005-cole-acknowledge)" in candidates[0] and "# check" not in candidates[1]

@@ -1325,8 +1325,11 @@ def _events_block(p: Proposal) -> list[str]:
     ]
     for n, ev in enumerate(p.events, 1):
         s, e = ev.sentence
+        said = [c for c in p.claims if any(s <= a < e for a, _ in c.evidence)]
         out += [
-            f"#  - id: {_one_line(p.article[:3])}-event-{n}",
+            f"#  - id: {_one_line(p.article[:3])}-event-{n}"
+            + (f"  # check: the sentence reports what someone says (claim {said[0].cid}): an event only if the article"
+               " itself says it happened, else attribution: attributed with source: the claimant, or none" if said else ""),
             f"#    type: {ev.types[0]}  # from: {', '.join(ev.cues)}" + (f"; also possible: {', '.join(ev.types[1:])}" if ev.types[1:] else ""),
             "#    summary: ~  # one sentence, claims attributed",
             "#    status: occurred  # occurred | ongoing | scheduled",
