@@ -11,7 +11,7 @@ import yaml
 
 from conftest import ROOT
 from cartel_campaign import draft as d
-from cartel_campaign import rules
+from cartel_campaign import rules, speech
 from cartel_campaign.rules import QUOTE_MARKS
 from cartel_campaign.sentences import sentence_spans
 
@@ -196,7 +196,7 @@ def test_registry_actors_and_unknown_names_are_listed(tmp_path):
     assert "#   harbor-council: Harbor Council (1×)" in registry
     assert "ben-cole" not in registry
     names = out.split("# Capitalized names")[1].split("\nquotes")[0]
-    for name in ("Greta Lind (1×)", "Oslo (1×)", "Lind (1×)", "Northern Fisheries Institute (1×)"):
+    for name in ("Greta Lind (2×)", "Oslo (1×)", "Northern Fisheries Institute (1×)"):  # "Lind" counts with "Greta Lind"
         assert f"#   {name}" in names
     for word in ("Later", "Mayor", "Alma Ortiz", "Harbor Council"):
         assert f"#   {word} (" not in names
@@ -273,6 +273,7 @@ def made_up_project(tmp_path, status: str) -> tuple[Path, dict]:
     out = out.replace("status: draft", f"status: {status}").replace("earliest: ~", "earliest: 2025-01-01") \
              .replace("latest: ~", "latest: 2025-12-31").replace("basis: ~", "basis: Made-up article for a test.")
     out = re.sub(r"no_claim: ~.*", "no_claim: A remark in a made-up test article.", out)
+    out = re.sub(r"summary: ~.*", "summary: A made-up claim.", out)
     article.with_suffix(".yaml").write_text(out, encoding="utf-8")
     (root / "seeds" / "releases.yaml").write_text("- version: 0.1.0\n  date: 2026-01-01\n  status: draft\n  notes: A made-up release.\n", encoding="utf-8")
     meta, schemas = pipeline.load_schemas(root)
@@ -289,6 +290,8 @@ def test_a_draft_completed_by_hand_passes_the_builds_checks(tmp_path):
         ("alma-ortiz", "a fair deal"), ("ben-cole", "We will appeal"), ("ben-cole", "a disgrace.")]
     assert [x["text"] for x in tables["quote_exclusions"]] == ["harbor tax"]
     assert tables["articles"][0]["title"] == "Harbor Council Approves New Budget"
+    assert sorted((c["claimant_actor_id"], c["speech"]) for c in tables["claims"]) == [
+        ("alma-ortiz", "direct"), ("ben-cole", "direct"), ("ben-cole", "direct")]  # the drafted claims build as they are
 
 
 def test_a_draft_left_as_draft_publishes_only_its_article_row(tmp_path):
@@ -352,3 +355,170 @@ def test_sentences_cover_the_text_and_lines_end_them():
     text = "First line without stop\nDr. Smith arrived at 5 p.m. on Monday. He left.  \n\nLast one?"
     spans = sentence_spans(text)
     assert [text[s:e] for s, e in spans] == ["First line without stop", "Dr. Smith arrived at 5 p.m. on Monday.", "He left.", "Last one?"]
+
+
+# ------------------------------------------------- real-text patterns (issue 23) ----
+REGISTRY_BY_FULL_TITLE = [
+    {"id": "tomas-vidal", "name": "Tomás Vidal", "type": "person", "aliases": ["Harbor Secretary Tomás Vidal"]},
+    {"id": "anna-kelly", "name": "Anna Kelly", "type": "person", "aliases": ["Anna Kelly"]},
+    {"id": "dept-ports", "name": "US Department of Ports", "type": "government_agency", "aliases": ["Ports Department"]},
+]
+
+
+@pytest.mark.parametrize("text, quoted, speaker", [
+    ("“We sank the ferry,” Vidal wrote on Sunday.\n", "We sank the ferry", "tomas-vidal"),
+    ("Port Secretary Tomás Vidal said the crew was “armed and dangerous.”\n", "armed and dangerous.", "tomas-vidal"),
+    ("The Department of Ports said the wharf was “closed for repairs.”\n", "closed for repairs.", "dept-ports"),
+])
+def test_a_registry_actor_is_found_under_a_part_of_its_name(tmp_path, text, quoted, speaker):
+    out, data = drafted(tmp_path, text, REGISTRY_BY_FULL_TITLE)
+    assert quote(data, quoted)["speaker"] == speaker
+    assert "add the actor" not in out  # never a duplicate of a registry actor
+    assert "not an alias" in line_of(out, f"#   {speaker}:")
+
+
+def test_a_surname_after_another_given_name_is_not_the_registry_person(tmp_path):
+    out, data = drafted(tmp_path, "Senator Mark Kelly said “the vote is lost” today.\n", REGISTRY_BY_FULL_TITLE)
+    q = quote(data, "the vote is lost")
+    assert q["speaker"] is None
+    assert "“Mark Kelly”" in line_of(out, "speaker: ~")
+
+
+def test_a_follow_on_quote_keeps_the_speaker_of_the_quote_before_it(tmp_path):
+    text = "“The ferry is gone,” Cole wrote. “Nobody was hurt.”\nRuritania answered. “We will rebuild.”\n"
+    out, data = drafted(tmp_path, text)
+    assert quote(data, "Nobody was hurt.")["speaker"] == "ben-cole"
+    assert "follow-on quote" in line_of(out, "speaker: ben-cole  # check")
+    assert quote(data, "We will rebuild.")["speaker"] != "ben-cole"  # another paragraph
+
+
+def claim_of(data: dict, claimant: str) -> dict:
+    found = [c for c in data["claims"] if c["claimant"] == claimant]
+    assert len(found) == 1, data["claims"]
+    return found[0]
+
+
+def test_claims_are_drafted_from_reporting_verbs(tmp_path):
+    text = ("Ruritania accused the Harbor Council of hiding the accounts. Ortiz, who denied the report, left early. "
+            "According to Senator Cole, the port will close in May.\n")
+    out, data = drafted(tmp_path, text)
+    accuse = claim_of(data, "ruritania")
+    assert (accuse["type"], accuse["target"], accuse["polarity"]) == ("accuse", "harbor-council", "positive")
+    assert accuse["evidence"][0].startswith("Ruritania accused the Harbor Council")
+    deny = claim_of(data, "alma-ortiz")
+    assert (deny["type"], deny["polarity"]) == ("deny", "negative")
+    assert claim_of(data, "ben-cole")["evidence"][0].startswith("According to Senator Cole")
+    assert "speech: indirect" in out
+
+
+def test_a_claim_carries_its_quotes_and_follow_on_quotes(tmp_path):
+    text = "“We will cut the tolls,” Ortiz promised. “Nobody will pay twice.”\n"
+    out, data = drafted(tmp_path, text)
+    claim = claim_of(data, "alma-ortiz")
+    assert claim["quotes"] == [q["id"] for q in data["quotes"]] and len(claim["quotes"]) == 2
+    assert (claim["type"], claim["modality"]) == ("assure", "future")
+
+
+def test_a_claimant_not_in_the_registry_is_left_empty_and_named(tmp_path):
+    out, data = drafted(tmp_path, "John Smith warned that the bridge would fall.\n")
+    assert data["claims"][0]["claimant"] is None and data["claims"][0]["type"] == "threaten"
+    assert "“John Smith”" in line_of(out, "claimant: ~")
+
+
+def test_one_list_of_reporting_verbs_for_the_draft_and_the_rules():
+    assert all(rules.REPORTING.fullmatch(verb) for verb in d.SPEECH_VERBS)
+    assert rules.REPORTING is speech.REPORTING
+
+
+@pytest.mark.parametrize("text, speaker, named", [
+    ("The toll has been called “a reckless gamble” by Cole.\n", "ben-cole", None),
+    ("The toll has been called “a reckless gamble” by some experts.\n", None, "some experts"),
+])
+def test_called_x_by_y_is_ys_words(tmp_path, text, speaker, named):
+    out, data = drafted(tmp_path, text)
+    q = quote(data, "a reckless gamble")
+    assert q["speaker"] == speaker
+    if named:
+        assert q["attribution"] == "anonymous" and f"“{named}”" in line_of(out, "speaker: ~")
+
+
+def test_a_sentence_that_ends_with_its_attribution(tmp_path):
+    _, data = drafted(tmp_path, "The new toll is a “clear signal” to the shippers, Ruritania Mayor Alma Ortiz said Monday.\n")
+    assert quote(data, "clear signal")["speaker"] == "alma-ortiz"
+
+
+def test_single_quotation_marks_are_quotes_and_apostrophes_are_not(tmp_path):
+    text = ("Cole's aide said the port was at 'full capacity' on Monday.\n"
+            "‘We will not pay,’ Ortiz said of the council’s plan, which the officers' union called 'a trap'.\n")
+    _, data = drafted(tmp_path, text)
+    assert sorted([q["text"] for q in data["quotes"]] + [x["text"] for x in data["exclusions"]]) == ["We will not pay", "a trap", "full capacity"]
+    assert quote(data, "We will not pay")["speaker"] == "alma-ortiz"
+    marks = rules.quote_mark_spans(text)  # the build reads the same marks: a single-quoted quote fills one pair
+    assert [text[s:e] for s, e in marks] == ["full capacity", "We will not pay,", "a trap"]
+    start = text.index("We will not pay")
+    assert rules.fits_marks(text, start, start + len("We will not pay"), marks)
+
+
+def proposed_names(out: str) -> list[str]:
+    block = out.split("# Capitalized names not in seeds/actors.yaml")[1].split("\n\n")[0]
+    return [re.sub(r" \(\d+×\)$", "", line[4:]) for line in block.splitlines()[1:] if line.startswith("#   ")]
+
+
+def test_new_names_are_whole_names_not_places_adjectives_or_laws(tmp_path):
+    text = ("Ruritanian fishermen and Latin American traders met in the Caribbean Sea on Oct. 3. "
+            "Ecuador and Colombia protested under the Harbor Act. John Smith of Freedonia spoke at the "
+            "United Nations General Assembly, and Smith left.\n")
+    out, _ = drafted(tmp_path, text)
+    assert proposed_names(out) == ["Ecuador", "Colombia", "John Smith", "Freedonia", "United Nations General Assembly"]
+    assert "John Smith (2×)" in out  # "Smith" counts with the whole name
+
+
+def test_only_regular_files_within_the_size_limit_are_read(tmp_path, capsys, monkeypatch):
+    import os
+
+    registry = tmp_path / "actors.yaml"
+    registry.write_text("- id: y\n  aliases: [Y]\n", encoding="utf-8")
+    monkeypatch.setattr(d, "MAX_ARTICLE_BYTES", 100)  # the limit, checked while reading (a 20 MB article ran for minutes)
+    big = write(tmp_path, "Word. " * 20, "006_0123456789abcdef.txt")
+    assert d.main([str(big), "--actors", str(registry)]) == 2
+    assert "larger than 100 bytes" in capsys.readouterr().err
+    assert d.main([str(tmp_path), "--actors", str(registry)]) == 2
+    assert "a folder, not a regular file" in capsys.readouterr().err
+    if Path("/dev/null").exists():  # a device (/dev/zero, read without the check, exhausts memory)
+        assert d.main(["/dev/null", "--actors", str(registry)]) == 2
+        assert "a device, not a regular file" in capsys.readouterr().err
+    if hasattr(os, "mkfifo"):  # last: without the check, reading a FIFO waits for a writer for ever
+        fifo = tmp_path / "005_0123456789abcdef.txt"
+        os.mkfifo(fifo)
+        assert d.main([str(fifo), "--actors", str(registry)]) == 2
+        assert "a FIFO, not a regular file" in capsys.readouterr().err
+
+
+def test_the_article_file_name_cannot_inject_yaml_keys(tmp_path):
+    name = "005_x.txt\nstatus: complete\nevil: 1 #.txt"
+    out = d.draft(write(tmp_path, "“We won,” Cole said.\n", name), ACTORS)
+    data = yaml.safe_load(out)
+    assert data["article"] == name and data["status"] == "draft" and "evil" not in data
+
+
+@pytest.mark.parametrize("text, quoted, speaker", [
+    ("“We will reopen the pier,” Harbor Secretary Tomás Vidal said.\n", "We will reopen the pier", "tomas-vidal"),
+    ("“We will reopen the pier,” said Port Secretary Tomás Vidal.\n", "We will reopen the pier", "tomas-vidal"),
+    ("“The pier stays shut,” the Ports Department said in a statement.\n", "The pier stays shut", "dept-ports"),
+])
+def test_titles_and_organisations_after_a_quote(tmp_path, text, quoted, speaker):
+    _, data = drafted(tmp_path, text, REGISTRY_BY_FULL_TITLE)
+    assert quote(data, quoted)["speaker"] == speaker
+
+
+def test_the_accused_party_is_not_the_speaker(tmp_path):
+    out, data = drafted(tmp_path, "Cole has been accused of running a “shadow port” for years.\n")
+    found = [q for q in data["quotes"] if q["text"] == "shadow port"] + [x for x in data["exclusions"] if x["text"] == "shadow port"]
+    assert found and found[0].get("speaker") is None
+
+
+def test_an_event_candidate_inside_reported_speech_says_so(tmp_path):
+    out, _ = drafted(tmp_path, "Cole said the navy struck a boat. The navy struck a second boat on Monday.\n")
+    candidates = [line for line in out.splitlines() if line.startswith("#  - id: 005-event-")]
+    assert len(candidates) == 2
+    assert "reports what someone says (claim 005-cole-acknowledge)" in candidates[0] and "# check" not in candidates[1]

@@ -15,47 +15,44 @@ The YAML is written as text (so that the comments stay); PyYAML only reads the a
 from __future__ import annotations
 
 import argparse
+import bisect
+import functools
 import hashlib
 import json
+import os
+import stat
 import re
 import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .rules import NUMBERED_ID, QUOTE_MARKS, article_number, positions
+from . import speech
+from .build.yamlio import MAX_BYTES
+from .rules import NUMBERED_ID, article_number, positions
 from .sentences import sentence_spans
 
 # ------------------------------------------------------------------ word lists ----
 # Verbs and nouns that introduce someone's words ("Rubio stated", "Trump's response").
-SPEECH_VERBS = (
-    "said says say saying stated states stating told tells telling noted notes noting added adds adding "
-    "remarked warned warns warning described describes describe describing called calls calling "
-    "labeled labelled labels labeling labelling characterized characterised characterizes characterizing "
-    "confirmed confirms confirming stressed stresses stressing emphasized emphasised emphasizes emphasizing "
-    "explained explains explaining argued argues arguing claimed claims claiming insisted insists declared declares "
-    "announced announces announcing wrote writes tweeted posted identified identifies suggested suggests suggesting "
-    "indicated indicates indicating asserted asserts vowed vows promised pledged replied replies responded responds "
-    "responding answered acknowledged admitted predicted urged expressed expresses reiterated reiterates hinted hints "
-    "rejected rejects condemned denounced accused accusing dismissed quoted cited asked asks termed terms praised "
-    "criticized touted highlighted underscored mentioned observed commented conceded complained recounted boasted lamented"
-).split()
-SPEECH_NOUNS = "statement response remarks remark words reply answer comments comment message tweet post speech announcement testimony".split()
+SPEECH_VERBS = speech.SPEECH_VERBS  # one list with rules.REPORTING
+SPEECH_NOUNS = speech.NOUNS
 # Verbs that may come before the speaker: "said Rubio", "added the president".
 INVERTED_VERBS = "said says added adds asked wrote writes continued explained noted stated told warned replied insisted".split()
-SPEECH = re.compile(r"\b(?:[Aa]ccording to|" + "|".join(SPEECH_VERBS + SPEECH_NOUNS) + r")\b")
-AFTER_SPEECH = re.compile(r"(?:\s+(?:has|have|had|also|then|later|again|just|\w+ly))*\s+(?:" + "|".join(SPEECH_VERBS) + r")\b")
+SPEECH = re.compile(r"\b(?:[Aa]ccording to|" + "|".join((*SPEECH_VERBS, *SPEECH_NOUNS)) + r")\b")
+AFTER_SPEECH = re.compile(r"(?:\s+(?:has|have|had|also|then|later|again|just|[a-z]\w*ly))*\s+(?:" + "|".join(SPEECH_VERBS) + r")\b")
 INVERTED = re.compile(r"(?:" + "|".join(INVERTED_VERBS) + r")\s+")
 # Words that may stand between a subject and its speech verb: "NBC report suggesting", "Rubio had characterized".
 FILLERS_AT_END = re.compile(r"(?:\s+(?:has|have|had|is|was|were|will|would|also|then|later|again|once|previously|just|now|"
-                            r"reportedly|report|reports|statement|spokesperson|office|\w+ly))*\s*$")
+                            r"reportedly|report|reports|statement|spokesperson|office|[a-z]\w*ly))*\s*$")
+PASSIVE_BEFORE = re.compile(r"\b(?:been|being|was|were|is|are)\s+(?:[a-z]+ly\s+)?$")
+RELATIVE_AT_END = re.compile(r",?\s+who\s*$")
 # "the administration identified" -> an actor whose alias contains the noun.
 GENERIC = re.compile(r"\b[Tt]he (administration|government|regime|ministry|department|agency|military|army|report|newspaper|outlet|network|broadcaster|secretary|minister|spokesperson|spokesman|spokeswoman)\b")
 REPORT_NOUNS = {"report", "newspaper", "outlet", "network", "broadcaster"}
 # "Nicolás Maduro's government" -> the actor with the alias "Maduro government".
 POSSESSIVE_NOUN = re.compile(r"['’]s\s+(government|administration|regime|ministry|cabinet|party|army|military|forces|office)\b")
-PRONOUN = re.compile(r"\b(he|she|it|they|He|She|It|They)\b")
-PERSON_PRONOUNS = {"he", "she"}
+PRONOUN = re.compile(r"\b(he|she|it|they|him|He|She|It|They)\b")
+PERSON_PRONOUNS = {"he", "she", "him"}
 # Unnamed sources: "a source close to ...", "an official", "officials".
 ANONYMOUS = re.compile(r"\b(?:[Aa]n?|[Tt]he|[Tt]wo|[Tt]hree|[Ss]everal)?\s*(?:[\w-]+\s+){0,3}?(?:source|sources|official|officials|spokesperson|aide|aides|diplomat|diplomats)$")
 # Words that introduce a name or a term, not someone's words.
@@ -142,19 +139,70 @@ def load_actors(path: Path) -> list[dict]:
     return actors
 
 
+#: Names the articles use for an agency whose registry name differs ("Pentagon" for the Department of Defense):
+#: the form -> a form derived from a registry name. The draft proposes them with a check, never as aliases.
+KNOWN_FORMS = {"Pentagon": "Department of Defense", "Department of War": "Department of Defense",
+               "War Department": "Department of Defense", "Department of State": "State Department"}
+
+
+def name_forms(actor: dict) -> set[str]:
+    """Other ways an article may write a registry actor that is not an alias: a person's name, given name +
+    surname and surname ("Pete Hegseth", "Hegseth" from "Secretary of Defense Pete Hegseth"); an agency's
+    "Department of X" / "X Department" and its name without "US"."""
+    if actor.get("type") == "anonymous_source":
+        return set()
+    names = [actor.get("name") or "", *actor["aliases"]]
+    forms = set()
+    if actor.get("type") == "person":
+        for name in names:
+            words = [w for w in name.split() if w[:1].isupper()]
+            while words and words[0].lower() in TITLE_WORDS | {"defense", "state", "war", "homeland", "security", "white", "house", "of"}:
+                words.pop(0)
+            if len(words) >= 2:
+                forms |= {" ".join(words[-2:]), words[-1]}
+            elif words:
+                forms.add(words[-1])
+        return {f for f in forms if f.lower() not in FUNCTION_WORDS | TITLE_WORDS and len(f) > 2}
+    for name in names:
+        if "(" in name:
+            continue
+        bare = re.sub(r"^(?:US|U\.S\.|United States) (?=Department )", "", name)
+        forms |= {name, bare} if " " in name else {name}
+        m = re.fullmatch(r"Department of (?:the )?(\w+)", bare)
+        if m:
+            forms.add(f"{m.group(1)} Department")
+        m = re.fullmatch(r"(\w+) Department", bare)
+        if m:
+            forms.add(f"Department of {m.group(1)}")
+    return forms
+
+
 @dataclass
 class Registry:
-    owner: dict  # alias -> actor id
+    owner: dict  # alias (or a form derived from a name, see name_forms) -> actor id
     types: dict  # actor id -> type
     names: dict  # actor id -> name
     pattern: re.Pattern
+    derived: dict = field(default_factory=dict)  # form that is not an alias -> how it was derived
 
     @classmethod
     def from_actors(cls, actors: list[dict]) -> "Registry":
         owner = {alias: a["id"] for a in actors for alias in a["aliases"]}
+        derived: dict[str, set] = {}
+        for a in actors:
+            for form in name_forms(a) - set(owner):
+                derived.setdefault(form, set()).add(a["id"])
+        why = {}
+        for form, ids in derived.items():
+            if len(ids) == 1:  # a surname two actors share names neither
+                owner[form] = next(iter(ids))
+                why[form] = "a form of its name"
+        for form, target in KNOWN_FORMS.items():
+            if form not in owner and target in owner:
+                owner[form], why[form] = owner[target], f"“{form}” is another name for “{target}”"
         aliases = sorted(owner, key=lambda s: (-len(s), s))  # leftmost-longest, as the build matches them
         pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, aliases)) + r")(?!\w)") if aliases else re.compile(r"(?!)")
-        return cls(owner, {a["id"]: a.get("type") for a in actors}, {a["id"]: a.get("name") or a["id"] for a in actors}, pattern)
+        return cls(owner, {a["id"]: a.get("type") for a in actors}, {a["id"]: a.get("name") or a["id"] for a in actors}, pattern, why)
 
     def is_person(self, actor_id) -> bool:
         return self.types.get(actor_id) == "person"
@@ -201,6 +249,22 @@ class QuoteProposal:
     qid: str | None = None
     checks: list = field(default_factory=list)
     speaker_checks: list = field(default_factory=list)
+    finding: Finding | None = None
+
+
+@dataclass
+class ClaimProposal:
+    """A verbal claim (GUIDE.md "Claims") drafted from its reporting verb, with the quotes that carry it."""
+
+    ref: Ref  # the claimant as the text names it
+    verb: tuple[int, int]  # the reporting verb
+    evidence: list  # (start, end) of the passages that show it
+    quotes: list = field(default_factory=list)  # QuoteProposal
+    checks: list = field(default_factory=list)  # about the claimant
+    targets: list = field(default_factory=list)  # actor ids named after the verb in the clause
+    finding: Finding | None = None
+    cid: str | None = None
+    type_mode: tuple = ("acknowledge", None)
 
 
 @dataclass
@@ -224,6 +288,23 @@ class Proposal:
     mentioned: dict  # actor id -> (first alias, mentions, mentions inside a longer capitalized name)
     new_names: dict  # name -> count
     events: list  # EventCandidate
+    derived: dict = field(default_factory=dict)  # Registry.derived
+    claims: list = field(default_factory=list)  # ClaimProposal
+
+
+#: How far back (characters) a pronoun or "the administration" looks for what it stands for.
+LOOKBACK = 3000
+
+
+def _before(refs: list[Ref], i: int, floor: int) -> list[Ref]:
+    """The references before refs[i] that end before it starts and start after floor (refs sorted by start)."""
+    out = []
+    for j in range(i - 1, -1, -1):
+        if refs[j].start < floor:
+            break
+        if refs[j].end <= refs[i].start:
+            out.append(refs[j])
+    return out[::-1]
 
 
 class Context:
@@ -232,23 +313,49 @@ class Context:
     def __init__(self, text: str, registry: Registry):
         self.text, self.reg = text, registry
         self.sentences = sentence_spans(text)
-        self.marks = [(m.start(), m.end()) for m in QUOTE_MARKS.finditer(text)]  # with the marks
-        self.mentions = [(m.start(), m.end(), registry.owner[m.group()], m.group()) for m in registry.pattern.finditer(text)]
+        self.marks = [(m.start(), m.end()) for m in speech.quote_mark_matches(text)]  # with the marks
+        self.mentions = [(m.start(), m.end(), registry.owner[m.group()], m.group()) for m in registry.pattern.finditer(text)
+                         if not another_persons_name(text, m.start(), m.group(), registry)]
         self.names = name_spans(text, self.mentions, self.sentences, self.marks)
+        self._mark_starts = [s for s, _ in self.marks]
+        self._mention_starts = [s for s, *_ in self.mentions]
+        self._sentence_starts = [s for s, _ in self.sentences]
+        self.sentence_index = {span: i for i, span in enumerate(self.sentences)}
         self.refs = self._refs()
+        self._ref_starts = [r.start for r in self.refs]
+        self._by_start: dict[int, Ref] = {}
+        self._by_end: dict[int, Ref] = {}
+        for r in self.refs:
+            if r.start not in self._by_start or r.end > self._by_start[r.start].end:
+                self._by_start[r.start] = r
+            if r.end not in self._by_end or r.start < self._by_end[r.end].start:
+                self._by_end[r.end] = r
 
+    # Lookups by position use bisection over the sorted, non-overlapping marks, mentions, sentences and
+    # references, so that drafting stays linear in the number of quotation marks.
     def in_quotes(self, start: int, end: int | None = None) -> bool:
         end = start + 1 if end is None else end
-        return any(s < end and start < e for s, e in self.marks)
+        i = bisect.bisect_left(self._mark_starts, end) - 1
+        return i >= 0 and self.marks[i][1] > start
 
     def in_mention(self, pos: int) -> bool:
-        return any(s <= pos < e for s, e, _, _ in self.mentions)
+        i = bisect.bisect_right(self._mention_starts, pos) - 1
+        return i >= 0 and self.mentions[i][1] > pos
+
+    def marks_between(self, start: int, end: int) -> bool:
+        """Whether a pair of quotation marks opens strictly between start and end."""
+        i = bisect.bisect_right(self._mark_starts, start)
+        return i < len(self.marks) and self.marks[i][0] < end
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
-        for s, e in self.sentences:
-            if s <= pos < e:
-                return s, e
+        i = bisect.bisect_right(self._sentence_starts, pos) - 1
+        if i >= 0 and self.sentences[i][1] > pos:
+            return self.sentences[i]
         return pos, pos
+
+    def refs_between(self, start: int, end: int) -> list[Ref]:
+        """The references that start in [start, end), in text order."""
+        return self.refs[bisect.bisect_left(self._ref_starts, start):bisect.bisect_left(self._ref_starts, end)]
 
     def line_end(self, pos: int) -> int:
         end = self.text.find("\n", pos)
@@ -259,19 +366,21 @@ class Context:
         refs = [self._possessive(s, e, aid, alias) for s, e, aid, alias in self.mentions
                 if not self.in_quotes(s, e) and not inside_longer_name(self.text, s, e)]
         refs += [Ref(s, e, None, self.text[s:e], "name") for s, e in self.names if not self.in_quotes(s, e)]
-        taken = [(r.start, r.end) for r in refs]
+        taken = bytearray(len(self.text))
+        for r in refs:
+            taken[r.start:r.end] = b"\1" * (r.end - r.start)
         for m in GENERIC.finditer(self.text):
-            if not self.in_quotes(m.start(), m.end()) and not any(s < m.end() and m.start() < e for s, e in taken):
+            if not self.in_quotes(m.start(), m.end()) and not any(taken[m.start():m.end()]):
                 refs.append(Ref(m.start(), m.end(), None, m.group(), "generic"))
         for m in PRONOUN.finditer(self.text):
-            if not self.in_quotes(m.start()) and not any(s <= m.start() < e for s, e in taken):
+            if not self.in_quotes(m.start()) and not taken[m.start()]:
                 refs.append(Ref(m.start(), m.end(), None, m.group(), "pronoun"))
         refs.sort(key=lambda r: r.start)
-        for r in refs:  # in text order, so that each resolves against the references before it
+        for i, r in enumerate(refs):  # in text order, so that each resolves against the references before it
             if r.how == "generic":
-                self._resolve_generic(r, refs)
+                self._resolve_generic(r, _before(refs, i, r.start - LOOKBACK))
             elif r.how == "pronoun":
-                self._resolve_pronoun(r, refs)
+                self._resolve_pronoun(r, _before(refs, i, r.start - LOOKBACK))
         return refs
 
     def _possessive(self, start: int, end: int, actor_id: str, alias: str) -> Ref:
@@ -287,7 +396,7 @@ class Context:
         """he/she: the last person named before; it/they: the last organization, state or other non-person.
         A name not in the registry counts when its words say what it is ("Ministry of Defense", "John Smith")."""
         want_person = ref.surface.lower() in PERSON_PRONOUNS
-        for r in reversed([r for r in refs if r.end <= ref.start and r.how in ("alias", "possessive", "name")]):
+        for r in reversed([r for r in refs if r.how in ("alias", "possessive", "name")]):
             if (r.how == "name" and _name_kind(r.surface) == ("person" if want_person else "organization")) or (
                     r.actor_id and self.reg.is_person(r.actor_id) == want_person):
                 ref.actor_id, ref.via, ref.via_start = r.actor_id, r.surface, r.start
@@ -296,7 +405,7 @@ class Context:
     def _resolve_generic(self, ref: Ref, refs: list[Ref]) -> None:
         noun = ref.surface.split()[-1].lower()
         word = re.compile(rf"\b{noun}\b", re.IGNORECASE)
-        earlier = [r for r in refs if r.end <= ref.start and r.actor_id and r.how in ("alias", "possessive")
+        earlier = [r for r in refs if r.actor_id and r.how in ("alias", "possessive")
                    and self.reg.types.get(r.actor_id) != "anonymous_source"]
         for r in reversed(earlier):
             if word.search(r.via or r.surface):
@@ -312,12 +421,34 @@ class Context:
             ref.actor_id, ref.via = ids[0], f"the only registry actor with “{noun}” in an alias"
 
     def ref_ending_at(self, pos: int) -> Ref | None:
-        found = [r for r in self.refs if r.end == pos]
-        return min(found, key=lambda r: r.start) if found else None
+        return self._by_end.get(pos)
 
     def ref_starting_at(self, pos: int) -> Ref | None:
-        found = [r for r in self.refs if r.start == pos]
-        return max(found, key=lambda r: r.end) if found else None
+        return self._by_start.get(pos)
+
+    def ref_in_run(self, pos: int) -> Ref | None:
+        """The last reference in the run of capitalized words (after an optional "the") that starts at pos:
+        "U.S. Defense Secretary Pete Hegseth" -> Pete Hegseth; "the State Department" -> State Department."""
+        run = re.match(r"(?:the\s+)?(?:[A-Z][\w.’'-]*(?:\s+(?:of|for|de)\s+|\s+)?)*", self.text[pos:pos + 120])
+        end = pos + (run.end() if run else 0)
+        inside = [r for r in self.refs_between(pos, end) if r.end <= end + 1 and r.how != "pronoun"]
+        if not inside:
+            return self.ref_starting_at(pos)
+        return inside[-1]
+
+    def ref_after_titles(self, pos: int) -> Ref | None:
+        """The reference after pos, past spaces and titles: "according to President Petro" -> Petro."""
+        ref = self.ref_starting_at(pos + len(re.match(r"\s*", self.text[pos:]).group()))
+        if ref is None:
+            titles = re.match(r"\s*(?:[A-Z][\w.]*\s+){1,3}", self.text[pos:])
+            words = titles.group().split() if titles else []
+            while words and words[0].lower().rstrip(".") in TITLE_WORDS:
+                pos += len(re.match(r"\s*\S+", self.text[pos:]).group())
+                words.pop(0)
+                ref = self.ref_starting_at(pos + len(re.match(r"\s*", self.text[pos:]).group()))
+                if ref is not None:
+                    break
+        return ref
 
     def name_ending_at(self, pos: int, floor: int) -> Ref | None:
         """A capitalized name not in the registry ("John Smith") or an unnamed source ("a senior official") ending at pos."""
@@ -341,6 +472,9 @@ class Context:
         m = FILLERS_AT_END.search(self.text, floor, pos)
         end = m.start() if m else pos
         ref = self.ref_ending_at(end) or self.name_ending_at(end, floor)
+        if ref is None:  # "Maduro, who condemned": the relative pronoun's antecedent
+            who = RELATIVE_AT_END.search(self.text, floor, end)
+            ref = (self.ref_ending_at(who.start()) or self.name_ending_at(who.start(), floor)) if who else None
         if ref is None:
             return None, ""
         return self.head_of_phrase(ref)
@@ -360,7 +494,7 @@ class Context:
     def sentence_subject(self, start: int, end: int) -> Ref | None:
         """The first reference of the sentence, or the last one in its run of capitalized words
         ("US Secretary of State Marco Rubio" -> Marco Rubio)."""
-        refs = [r for r in self.refs if start <= r.start and r.end <= end]
+        refs = [r for r in self.refs_between(start, end) if r.end <= end]
         if not refs:
             return None
         first = refs[0]
@@ -376,17 +510,18 @@ def speaker_after(ctx: Context, close: int) -> Finding | None:
     pos = close + len(re.match(r"[\s,—–]*", text[close:ctx.line_end(close)]).group())
     if close > 0 and ctx.sentence_of(pos) != ctx.sentence_of(close - 1):
         return None  # the quote ends its sentence: what follows is a new sentence (speaker_nearby may still use it)
-    ref = ctx.ref_starting_at(pos)
+    ref = ctx.ref_in_run(pos)  # “…,” Hegseth said / “…,” Defense Secretary Pete Hegseth said / “…,” the State Department said
     if ref is not None:
         m = AFTER_SPEECH.match(text, ref.end)
         if m:
             head, longer = ctx.head_of_phrase(ref)
             end = pos + len(re.match(r"[^,.;:!?“”\"\n]*", text[pos:]).group())
             return Finding(head, [_trim(ctx, pos, end)], "after", longer)
-        return None
+        if ctx.ref_starting_at(pos) is not None:
+            return None
     m = INVERTED.match(text, pos)
     if m:
-        ref = ctx.ref_starting_at(m.end())
+        ref = ctx.ref_in_run(m.end())  # “…,” said Rubio / said U.S. Defense Secretary Pete Hegseth
         if ref is not None:
             return Finding(ref, [(pos, ref.end)], "after")
     return None
@@ -398,7 +533,7 @@ def speaker_before(ctx: Context, open_: int, floor: int) -> Finding | None:
     for cue in reversed(cues):
         word = cue.group().lower()
         if word == "according to":
-            ref = ctx.ref_starting_at(cue.end() + len(re.match(r"\s*", ctx.text[cue.end():]).group()))
+            ref = ctx.ref_after_titles(cue.end())
             if ref is not None and ctx.reg.types.get(ref.actor_id) != "media":
                 return Finding(ref, _evidence_spans(ctx, cue.start(), ref.end, open_), "according")
             continue
@@ -412,8 +547,8 @@ def speaker_before(ctx: Context, open_: int, floor: int) -> Finding | None:
         if ref is not None:  # the evidence starts at the pronoun's antecedent when it is in the same sentence
             start = ref.via_start if ref.via_start is not None and ref.via_start >= floor else ref.start
             return Finding(ref, _evidence_spans(ctx, start, cue.end(), open_), "verb", longer)
-    if cues:
-        ref = ctx.sentence_subject(floor, open_)
+    if any(not PASSIVE_BEFORE.search(ctx.text, max(floor, cue.start() - 20), cue.start()) for cue in cues):
+        ref = ctx.sentence_subject(floor, open_)  # not "X has been accused of …": the accused party does not speak
         if ref is not None:
             return Finding(ref, _evidence_spans(ctx, ref.start, ref.end, open_), "subject")
     return None
@@ -421,7 +556,7 @@ def speaker_before(ctx: Context, open_: int, floor: int) -> Finding | None:
 
 def speaker_nearby(ctx: Context, sentence: tuple[int, int]) -> Finding | None:
     """The previous sentence ends with its speaker ("Rubio said:") or the next one starts with it ("He added …")."""
-    i = ctx.sentences.index(sentence) if sentence in ctx.sentences else -1
+    i = ctx.sentence_index.get(sentence, -1)
     if i > 0:
         s, e = ctx.sentences[i - 1]
         if not ctx.in_quotes(s, e):
@@ -430,7 +565,7 @@ def speaker_nearby(ctx: Context, sentence: tuple[int, int]) -> Finding | None:
                 ref, longer = ctx.subject_before(cue.start(), s)
                 if ref is not None:
                     return Finding(ref, [(ref.start, cue.end())], "previous", longer)
-    if 0 <= i < len(ctx.sentences) - 1:
+    if 0 <= i < len(ctx.sentences) - 1 and "\n" not in ctx.text[sentence[1] - 1:ctx.sentences[i + 1][0]]:  # same paragraph
         s, e = ctx.sentences[i + 1]
         ref = ctx.ref_starting_at(s)
         m = AFTER_SPEECH.match(ctx.text, ref.end) if ref else None
@@ -461,7 +596,7 @@ def _evidence_spans(ctx: Context, start: int, head_end: int, open_: int) -> list
     """The attribution passage from the speaker up to the quote; when that is long or holds other
     quotation marks: the speaker with the speech verb, and the clause just before the quote."""
     whole = _trim(ctx, start, open_)
-    if whole[1] - whole[0] <= EVIDENCE_MAX and not any(start < s < open_ for s, _ in ctx.marks):
+    if whole[1] - whole[0] <= EVIDENCE_MAX and not ctx.marks_between(start, open_):
         return [whole]
     head = _trim(ctx, start, head_end)
     clause = _clause_before(ctx, open_, head_end)
@@ -481,8 +616,8 @@ def reported_by(ctx: Context, sentence: tuple[int, int], speaker: str | None) ->
         ref = ctx.ref_starting_at(s + m.end())
         if ref is not None and ctx.reg.types.get(ref.actor_id) == "media":
             candidates.append((ref, (s + m.start(), ref.end)))
-    for ref in ctx.refs:
-        if s <= ref.start < e and ctx.reg.types.get(ref.actor_id) == "media":
+    for ref in ctx.refs_between(s, e):
+        if ctx.reg.types.get(ref.actor_id) == "media":
             m = re.match(r"\s+(?:cited|quoted|citing|quoting)\b", text[ref.end:e])
             if m:
                 candidates.append((ref, (ref.start, ref.end + m.end())))
@@ -494,7 +629,44 @@ def reported_by(ctx: Context, sentence: tuple[int, int], speaker: str | None) ->
 
 def find_speaker(ctx: Context, open_: int, close: int) -> Finding | None:
     sentence = ctx.sentence_of(open_)
-    return speaker_after(ctx, close) or speaker_before(ctx, open_, sentence[0]) or speaker_nearby(ctx, sentence)
+    return (speaker_after(ctx, close) or speaker_before(ctx, open_, sentence[0]) or speaker_at_end(ctx, close, sentence)
+            or speaker_nearby(ctx, sentence))
+
+
+BY_UNNAMED = re.compile(r"(?:some|many|several|other|two|three|a few)?\s*(?:[a-z][\w-]+\s+)?(?:experts|analysts|critics|officials|sources|observers|lawmakers|"
+                        r"diplomats|residents|activists|scholars)\b")
+
+
+def speaker_by(ctx: Context, close: int) -> Finding | None:
+    """“…” by Y, after "called" or "described as": Y is the speaker (a name, or unnamed "some experts")."""
+    m = re.match(r"\s+by\s+(?:the\s+)?", ctx.text[close:])
+    if m is None:
+        return None
+    pos = close + m.end()
+    ref = ctx.ref_starting_at(pos)
+    if ref is None:
+        unnamed = BY_UNNAMED.match(ctx.text, pos)
+        ref = Ref(pos, unnamed.end(), None, unnamed.group(), "anonymous") if unnamed and unnamed.group().strip() else None
+    if ref is None:
+        return None
+    head, longer = ctx.head_of_phrase(ref)
+    return Finding(head, [(pos - len(m.group().lstrip()), ref.end)], "after", longer)
+
+
+def speaker_at_end(ctx: Context, close: int, sentence: tuple[int, int]) -> Finding | None:
+    """A sentence that ends with its attribution: … a “very clear” message to the cartels, Hegseth said Wednesday."""
+    tail = ctx.text[close:sentence[1]]
+    m = re.search(r",\s+(?=[^,;“”\"]*$)", tail)
+    if m is None:
+        return None
+    pos = close + m.end()
+    titled = [r for r in ctx.refs_between(pos, min(sentence[1], pos + 200)) if re.fullmatch(r"(?:[A-Z][\w.’'-]*\s+)*", ctx.text[pos:r.start])]
+    ref = next((r for r in reversed(titled) if AFTER_SPEECH.match(ctx.text, r.end)), None)  # "U.S. Defense Secretary Pete Hegseth said"
+    verb = AFTER_SPEECH.match(ctx.text, ref.end) if ref else None
+    if verb is None or ctx.in_quotes(pos, verb.end()):
+        return None
+    head, longer = ctx.head_of_phrase(ref)
+    return Finding(head, [_trim(ctx, pos, verb.end())], "end", longer)
 
 
 def speaker_checks(ctx: Context, finding: Finding) -> list[str]:
@@ -556,16 +728,19 @@ def propose_quote(ctx: Context, match: re.Match) -> QuoteProposal:
     sentence = ctx.sentence_of(match.start())
     before = ctx.text[sentence[0]:match.start()]
     finding = find_speaker(ctx, match.start(), match.end())
+    if WEAK_NAMING_CUE.search(before) or re.search(r"\b(?:labell?ed|described|branded|termed)(?:\s+\w+){0,2}\s+as\s*$", before):
+        finding = speaker_by(ctx, match.end()) or finding  # called “…” by Y: Y's words
     if NAMING_CUE.search(before) or (WEAK_NAMING_CUE.search(before) and (finding is None or finding.rule in ("subject", "previous", "next"))):
         cue = (NAMING_CUE.search(before) or WEAK_NAMING_CUE.search(before)).group().strip()
         return _exclude(q, f"a name or term the article introduces with “{cue}”, not someone's words", None)
-    strong = finding is not None and finding.rule in ("after", "verb", "according", "noun")
+    strong = finding is not None and finding.rule in ("after", "verb", "according", "noun", "end")
     if is_title_like(words) and not strong:
         return _exclude(q, "a title or name in quotation marks (capitalized words, no verb), not someone's words",
                         "title-like; if someone is quoted, make it a quote")
     if finding is None and is_term_like(words):
         return _exclude(q, "a term the article puts in quotation marks (short, no verb, no speaker named nearby)",
                         "scare quotes or a term? if someone said it, make it a quote")
+    q.finding = finding
     _attribute(ctx, q, finding, sentence)
     if is_term_like(words) and finding is not None:
         q.checks.append("short phrase: someone's words, or a term the article puts in quotes (then an exclusion)?")
@@ -602,6 +777,115 @@ def _attribute(ctx: Context, q: QuoteProposal, finding: Finding | None, sentence
     q.attribution = "anonymous" if anonymous else "reported_by_third_party" if by is not None else "direct"
 
 
+def carry_follow_on(ctx: Context, quotes: list[QuoteProposal]) -> None:
+    """A quote with no attribution that follows another quote in the same paragraph, with no other
+    party named between them, continues it: “…,” Ortiz said. “…” (same speaker, with a check)."""
+    previous = None
+    for q in quotes:
+        if q.kind != "quote":
+            continue
+        if q.finding is None and previous is not None and previous.finding is not None and _continues(ctx, previous, q):
+            _, before_close = previous.mark
+            q.speaker_checks = [f"follow-on quote: taken as the speaker of the quote before it (“{_one_line(ctx.text[previous.start:previous.end])[:40]}…”)"]
+            q.checks = [c for c in q.checks if c != "attribution depends on the speaker"]
+            _attribute(ctx, q, previous.finding, ctx.sentence_of(previous.start))
+            q.speaker_checks = [c for c in q.speaker_checks if not c.startswith("no attribution")]
+            q.finding = previous.finding
+        previous = q
+
+
+def _continues(ctx: Context, previous: QuoteProposal, q: QuoteProposal) -> bool:
+    gap_start, gap_end = previous.mark[1] + 1, q.mark[0] - 1
+    if "\n" in ctx.text[gap_start:gap_end] or gap_end - gap_start > 200:
+        return False
+    speaker = previous.finding.ref.actor_id or previous.finding.ref.surface
+    for r in ctx.refs_between(gap_start, gap_end):
+        if (r.actor_id or r.surface) != speaker and r.how != "pronoun":
+            return False
+    return True
+
+
+# ------------------------------------------------------------------- claims ----
+CLAIM_VERB = re.compile(r"\b(?:[Aa]ccording to|" + "|".join(sorted(speech.SPEECH_VERBS, key=len, reverse=True)) + r")\b")
+#: PLOVER modes a reporting verb shows (GUIDE.md "Claims"); other verbs leave the mode to the annotator.
+MODE_BY_VERB = {"alleged": "allege", "alleges": "allege", "alleging": "allege", "condemned": "disapprove", "condemns": "disapprove",
+                "denounced": "disapprove", "denounces": "disapprove", "criticized": "disapprove", "criticised": "disapprove",
+                "criticizes": "disapprove", "complained": "disapprove"}
+NEGATIVE_TYPES = {"deny", "reject"}
+FUTURE_TYPES = {"threaten", "assure"}
+CLAUSE_END = re.compile(r"[.;:!?\n]|,\s+(?:but|while|although|though|as|and)\b|\s[—–]\s")
+
+
+def claim_proposals(ctx: Context, quotes: list[QuoteProposal]) -> list[ClaimProposal]:
+    """One claim per attributed run of quotes (direct), then one per reporting verb with a subject that
+    no quote's attribution already holds (indirect), in text order."""
+    claims = direct_claims(ctx, quotes)
+    taken = bytearray(len(ctx.text))
+    for a, b in (span for c in claims for span in c.evidence + [(q.start, q.end) for q in c.quotes]):
+        taken[a:b] = b"\1" * (b - a)
+    for s, e in ctx.sentences:
+        for cue in CLAIM_VERB.finditer(ctx.text, s, e):
+            if ctx.in_quotes(cue.start()) or ctx.in_mention(cue.start()) or taken[cue.start()]:
+                continue
+            claim = indirect_claim(ctx, cue, s, e)
+            if claim is not None:
+                claims.append(claim)
+                for a, b in claim.evidence:
+                    taken[a:b] = b"\1" * (b - a)
+    claims.sort(key=lambda c: min(a for a, _ in c.evidence + [(q.start, q.end) for q in c.quotes]))
+    for c in claims:
+        c.type_mode = claim_type(ctx, c)
+    return claims
+
+
+def direct_claims(ctx: Context, quotes: list[QuoteProposal]) -> list[ClaimProposal]:
+    claims: list[ClaimProposal] = []
+    for q in quotes:
+        if q.kind != "quote" or q.finding is None:
+            continue
+        if claims and claims[-1].finding is q.finding:
+            claims[-1].quotes.append(q)
+            continue
+        evidence = [span for span in q.finding.evidence if span[0] < span[1]]
+        verb = next((m.span() for a, b in evidence for m in CLAIM_VERB.finditer(ctx.text, a, b)), None)
+        claim = ClaimProposal(q.finding.ref, verb or (0, 0), evidence, [q], list(q.speaker_checks), finding=q.finding)
+        claim.targets = _targets(ctx, claim.ref, (verb or evidence[0] if evidence else (q.start, q.start))[1], ctx.sentence_of(q.start)[1])
+        claims.append(claim)
+    return claims
+
+
+def indirect_claim(ctx: Context, cue: re.Match, s: int, e: int) -> ClaimProposal | None:
+    """“<claimant> <verb> …” or “according to <claimant>, …”: the claimant, and the clause as evidence."""
+    if cue.group().lower() == "according to":
+        ref = ctx.ref_after_titles(cue.end())
+        if ref is None:
+            return None
+        start, head = cue.start(), ref.end
+    else:
+        ref, _ = ctx.subject_before(cue.start(), s)
+        if ref is None:
+            return None
+        start = ref.via_start if ref.via_start is not None and ref.via_start >= s else ref.start
+        head = cue.end()
+    stop = CLAUSE_END.search(ctx.text, head + 1, e)
+    end = min(stop.start() if stop else e, start + EVIDENCE_MAX)
+    evidence = [_trim(ctx, start, max(end, cue.end()))]
+    claim = ClaimProposal(ref, cue.span(), evidence, checks=speaker_checks(ctx, Finding(ref, evidence, "verb")))
+    claim.targets = _targets(ctx, ref, cue.end(), end)
+    return claim
+
+
+def _targets(ctx: Context, claimant: Ref, start: int, end: int) -> list[str]:
+    """Registry actors named after the verb in the same clause, other than the claimant: whom the claim is about."""
+    return list(dict.fromkeys(r.actor_id for r in ctx.refs_between(start, end) if r.actor_id
+                              and r.actor_id != claimant.actor_id and r.how in ("alias", "possessive")))
+
+
+def claim_type(ctx: Context, c: ClaimProposal) -> tuple[str, str | None]:
+    verb = ctx.text[c.verb[0]:c.verb[1]].lower()
+    return speech.CLAIM_TYPE.get(verb, "acknowledge"), MODE_BY_VERB.get(verb)
+
+
 # ------------------------------------------------------------ other proposals ----
 def date_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Every stated date or year ("November 24", "since 2019", "this year"), longest first where they overlap."""
@@ -616,6 +900,15 @@ def date_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[
 
 def number_spans(text: str, start: int, end: int, dates: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [m.span() for m in NUMBER.finditer(text, start, end) if not any(s < m.end() and m.start() < e for s, e in dates)]
+
+
+def another_persons_name(text: str, start: int, form: str, reg: Registry) -> bool:
+    """A surname derived from a registry name, written after a given name the registry does not know:
+    "Mark Kelly" is not Anna Kelly."""
+    if form not in reg.derived or " " in form:
+        return False
+    m = re.search(r"([A-Z][\w’'.-]*) $", text[max(0, start - 30):start])
+    return bool(m) and m.group(1).lower() not in TITLE_WORDS and not text[max(0, start - 30):start].rstrip().endswith(".")
 
 
 def inside_longer_name(text: str, start: int, end: int) -> bool:
@@ -651,16 +944,79 @@ def name_spans(text: str, mentions: list, sentences: list, marks: list) -> list[
 
 
 def new_names(ctx: Context) -> dict[str, int]:
-    """Capitalized names that are not registry aliases, with counts, in order of appearance."""
+    """Capitalized names that are not registry aliases and may be actors, with counts, in order of appearance:
+    two names joined by "and" are two, "Gustavo Petro of Colombia" is a person and a place, places, adjectives
+    of nationality, months, laws and designations are left out, and a surname counts with its whole name."""
     counts: dict[str, int] = {}
+    capitalized = {w for w in re.findall(r"\b[A-Z][\w’'-]+", ctx.text)} | set(ctx.reg.owner)
     for s, e in ctx.names:
-        counts[ctx.text[s:e]] = counts.get(ctx.text[s:e], 0) + 1
-    return counts
+        whole = ctx.text[s:e]
+        for name in split_name(whole) if is_actor_name(whole, capitalized) else []:
+            if is_actor_name(name, capitalized):
+                counts[name] = counts.get(name, 0) + 1
+    return fold_surnames(counts)
+
+
+def split_name(name: str) -> list[str]:
+    """“Ecuador and Colombia” -> two names (not an organization's “Center for … and …”); “Gustavo Petro of Colombia”
+    -> the person and the place."""
+    words = {w.lower() for w in name.split()}
+    if words & ORG_WORDS:
+        return [name]
+    parts = [p for p in re.split(r"\s+and\s+", name) if p]
+    out = []
+    for part in parts:
+        head, of, rest = part.partition(" of ")
+        out += [head, rest] if of and _name_kind(head) == "person" else [part]
+    return out
+
+
+MONTH_ABBREVIATIONS = set("Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split())
+NOT_ACTOR_WORDS = set("act section order amendment article operation hemisphere".split())
+DESIGNATION_WORDS = {"Foreign Terrorist Organization", "Foreign Terrorist Organizations", "FTO", "FTOs"}
+REGION_PREFIXES = {"latin", "south", "north", "central", "western", "eastern", "southern", "northern"}
+
+
+def is_actor_name(name: str, capitalized: set[str]) -> bool:
+    """Could name an actor: not a place, an adjective of nationality, a month, a law, a designation or a code."""
+    words = name.split()
+    lower = {w.lower() for w in words}
+    if name in MONTH_ABBREVIATIONS or name in DESIGNATION_WORDS or re.search(r"\d|-[a-z]", name):
+        return False
+    if lower & NOT_ACTOR_WORDS or (lower & PLACE_WORDS and not lower & ORG_WORDS):
+        return False
+    if len(words) <= 2 and is_demonym(words[-1], capitalized) and (len(words) == 1 or words[0].lower() in REGION_PREFIXES):
+        return False
+    return True
+
+
+def is_demonym(word: str, capitalized: set[str]) -> bool:
+    """“Venezuelan(s)”, “Colombian”, “Mexican”: the adjective of a place the text or the registry names
+    (Venezuela, Colombia, Mexico), or “American” (also “Latin American”)."""
+    bare = re.sub(r"s$", "", word)
+    if bare in ("American", "European", "African", "Asian") or re.fullmatch(r"\w{4,}(?:ian|ish)", bare):
+        return True
+    m = re.fullmatch(r"(\w{4,}?)(?:ian|an|n|ese)", bare)
+    if m is None:
+        return False
+    stem = m.group(1)
+    return any(c != word and c != bare and c.startswith(stem) and len(c) <= len(stem) + 2 and " " not in c for c in capitalized)
+
+
+def fold_surnames(counts: dict[str, int]) -> dict[str, int]:
+    """A one-word name that ends a longer proposed name (“Petro” after “Gustavo Petro”) counts with it."""
+    out = dict(counts)
+    for name in counts:
+        if " " not in name:
+            longer = [n for n in counts if n != name and n.split()[-1] == name and _name_kind(n) == "person"]
+            if len(longer) == 1:
+                out[longer[0]] += out.pop(name)
+    return out
 
 
 ORG_WORDS = set("ministry department agency office council party army navy force forces court bank company group cartel gang "
                 "news times post journal center centre institute university committee government administration police "
-                "guard command embassy commission foundation network television radio".split())
+                "guard command embassy commission foundation network television radio assembly nations".split())
 PLACE_WORDS = set("america hemisphere sea ocean river city island islands republic province state states gulf caribbean pacific "
                   "atlantic coast county region valley mountains".split())
 
@@ -686,7 +1042,8 @@ def _name_segments(text: str, run: list, at_sentence_start: bool, lower_words: s
     segments, current, i = [], [], 0
     while i < len(words):
         word = _bare(words[i][1]).lower()
-        if word in TITLE_WORDS:
+        following = _bare(words[i + 1][1]).lower() if i + 1 < len(words) else ""
+        if word in TITLE_WORDS and following not in ORG_WORDS:  # "General Assembly" is a name, "General Ortiz" a title
             segments.append(current)
             current = []
             gap = text[words[i][0] + len(words[i][1]):words[i + 1][0]] if i + 1 < len(words) else ""
@@ -744,15 +1101,15 @@ def _capitalized_runs(masked: str):
 def event_candidates(ctx: Context) -> list[EventCandidate]:
     found = []
     for s, e in ctx.sentences:
-        plain = ctx.text[:e]
-        for ms, me in ctx.marks:  # remarks inside quotation marks are quotes, not events
-            if s <= ms < e:
-                plain = plain[:ms] + " " * (me - ms) + plain[me:]
-        cues = [(m.group(), kind) for pattern, kind in EVENT_CUES for m in pattern.finditer(plain, s, e)]
+        plain = list(ctx.text[s:e])
+        for ms, me in ctx.marks[bisect.bisect_left(ctx._mark_starts, s):bisect.bisect_left(ctx._mark_starts, e)]:
+            plain[ms - s:me - s] = " " * (min(me, e) - ms)  # remarks inside quotation marks are quotes, not events
+        plain = "".join(plain)
+        cues = [(m.group(), kind) for pattern, kind in EVENT_CUES for m in pattern.finditer(plain)]
         if not cues:
             continue
         dates = date_spans(ctx.text, s, e)
-        actors = list(dict.fromkeys(aid for ms, me, aid, _ in ctx.mentions if s <= ms < e))
+        actors = list(dict.fromkeys(m[2] for m in ctx.mentions[bisect.bisect_left(ctx._mention_starts, s):bisect.bisect_left(ctx._mention_starts, e)]))
         found.append(EventCandidate((s, e), list(dict.fromkeys(k for _, k in cues)), list(dict.fromkeys(c for c, _ in cues)),
                                     [ctx.text[a:b] for a, b in number_spans(ctx.text, s, e, dates)], [ctx.text[a:b] for a, b in dates], actors))
     return found
@@ -772,11 +1129,15 @@ def propose(text: str, article: str, actors: list[dict]) -> Proposal:
     for s, e, aid, alias in ctx.mentions:
         first, n, inside = mentioned.get(aid, (alias, 0, 0))
         mentioned[aid] = (first, n + 1, inside + inside_longer_name(text, s, e))
-    quotes = [propose_quote(ctx, m) for m in QUOTE_MARKS.finditer(text)]
+    quotes = [propose_quote(ctx, m) for m in speech.quote_mark_matches(text)]
+    carry_follow_on(ctx, quotes)
+    claims = claim_proposals(ctx, quotes)
     quote_ids(quotes, text, article, ctx.reg)
+    claim_ids(claims, article, ctx.reg)
     return Proposal(article=article, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), text=text, title=title,
                     dates=date_spans(text), quotes=quotes,
-                    mentioned=mentioned, new_names=new_names(ctx), events=event_candidates(ctx))
+                    mentioned=mentioned, new_names=new_names(ctx), events=event_candidates(ctx), derived=ctx.reg.derived,
+                    claims=claims)
 
 
 # ------------------------------------------------------------------- writing ----
@@ -790,6 +1151,10 @@ def yaml_str(value: str) -> str:
 
 # Characters a YAML comment cannot hold: line breaks (YAML also breaks lines at U+0085, U+2028, U+2029) and non-printables.
 _NOT_IN_COMMENT = re.compile("[^\t\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")
+
+
+#: A file name written as is in the draft's YAML; any other is written as a quoted, escaped string.
+PLAIN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
 def _one_line(text: str) -> str:
@@ -806,10 +1171,33 @@ def _slug(words: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", re.sub(r"['’]", "", ascii_)).strip("-")
 
 
+@functools.lru_cache(maxsize=8192)
+def _positions(text: str, passage: str) -> tuple[int, ...]:
+    return tuple(positions(text, passage))  # once per passage: a draft asks for each several times
+
+
 def _occurrence(text: str, start: int, end: int) -> int | None:
     """1-based occurrence of text[start:end] when it occurs more than once (the build's `occurrence:`)."""
-    found = positions(text, text[start:end])
-    return found.index(start) + 1 if len(found) > 1 else None
+    found = _positions(text, text[start:end])
+    return bisect.bisect_left(found, start) + 1 if len(found) > 1 else None
+
+
+class UniqueIds:
+    """base, base-2, base-3 …: the first id not issued yet, without rescanning the taken ones."""
+
+    def __init__(self):
+        self.issued: set = set()
+        self.next: dict = {}
+
+    def new(self, base: str) -> str:
+        n = self.next.get(base, 1)
+        uid = base if n == 1 else f"{base}-{n}"
+        while uid in self.issued:
+            n += 1
+            uid = f"{base}-{n}"
+        self.next[base] = n + 1
+        self.issued.add(uid)
+        return uid
 
 
 def _context(text: str, start: int, end: int, width: int = 40) -> str:
@@ -837,31 +1225,33 @@ def _speaker_slug(actor_id: str | None, names: dict, types: dict) -> str:
 
 def quote_ids(quotes: list[QuoteProposal], text: str, article: str, reg: Registry) -> None:
     """Readable unique ids: NNN-<speaker>-<first words>."""
-    taken: set = set()
+    taken = UniqueIds()
     for q in quotes:
         if q.kind == "quote":
             q.qid = _quote_id(q, text, article, reg, taken)
 
 
-def _quote_id(q: QuoteProposal, text: str, article: str, reg: Registry, taken: set) -> str:
+def claim_ids(claims: list[ClaimProposal], article: str, reg: Registry) -> None:
+    """NNN-<claimant>-<type>-<n>."""
+    ids = UniqueIds()
+    for c in claims:
+        c.cid = ids.new(f"{article_number(article)}-{_speaker_slug(c.ref.actor_id, reg.names, reg.types)}-{c.type_mode[0]}")
+
+
+def _quote_id(q: QuoteProposal, text: str, article: str, reg: Registry, taken: UniqueIds) -> str:
     who = _speaker_slug(q.speaker, reg.names, reg.types)
     words = "-".join(_slug(text[q.start:q.end]).split("-")[:4]) or "quote"
-    base = f"{article_number(article)}-{who}-{words}"
-    qid, n = base, 2
-    while qid in taken:
-        qid, n = f"{base}-{n}", n + 1
-    taken.add(qid)
-    return qid
+    return taken.new(f"{article_number(article)}-{who}-{words}")
 
 
 def render(p: Proposal) -> str:
     """The draft annotation as YAML text with comments."""
     t = p.text
     out = [
-        f"# Draft annotation of {p.article}, made by `python -m cartel_campaign.draft`. Guide: seeds/GUIDE.md",
+        f"# Draft annotation of {_one_line(p.article)}, made by `python -m cartel_campaign.draft`. Guide: seeds/GUIDE.md",
         "# Check every proposal (the '# check:' comments say where the draft is unsure), complete published,",
         "# events and designations, then set status: complete and run `cartel-campaign build --check`.",
-        f"article: {p.article}",
+        f"article: {p.article if PLAIN_NAME.fullmatch(p.article) else yaml_str(p.article)}",
         f"sha256: {p.sha256}",
         "status: draft  # a draft release gets only this article's row; set to complete when every proposal is checked",
     ]
@@ -885,12 +1275,19 @@ def render(p: Proposal) -> str:
         "",
         "# Registry actors (seeds/actors.yaml) the article mentions: id, first alias found, mentions.",
     ]
-    out += [f"#   {aid}: {_one_line(alias)} ({n}×)" + ("  # check: only inside longer names; is it this actor?" if inside == n else "")
+    out += [f"#   {aid}: {_one_line(alias)} ({n}×)" + _mention_check(alias, n, inside, p.derived)
             for aid, (alias, n, inside) in p.mentioned.items()] or ["#   none"]
     out.append("# Capitalized names not in seeds/actors.yaml (possible new actors; add those that are actors, with every alias):")
     out += [f"#   {_one_line(name)} ({n}×)" for name, n in p.new_names.items()] or ["#   none"]
-    out += ["", *_quotes_block(p), "", *_events_block(p), "designations: []", "", *_claims_block(), "", *_exclusions_block(p)]
+    out += ["", *_quotes_block(p), "", *_events_block(p), "designations: []", "", *_claims_block(p), "", *_exclusions_block(p)]
     return "\n".join(out) + "\n"
+
+
+def _mention_check(alias: str, n: int, inside: int, derived: dict) -> str:
+    checks = ["only inside longer names; is it this actor?"] if inside == n else []
+    if alias in derived:
+        checks.append(f"not an alias ({derived[alias]}): if it is this actor, add “{alias}” to its aliases")
+    return _comment(checks)
 
 
 def _quotes_block(p: Proposal) -> list[str]:
@@ -898,6 +1295,7 @@ def _quotes_block(p: Proposal) -> list[str]:
     if not quotes:
         return ["quotes: []"]
     out = ["quotes:"]
+    carriers = {id(q): c.cid for c in p.claims for q in c.quotes}
     for q in quotes:
         occ = _occurrence(p.text, q.start, q.end)
         out.append(f"  - id: {q.qid}")
@@ -908,7 +1306,11 @@ def _quotes_block(p: Proposal) -> list[str]:
         out.append(f"    attribution: {q.attribution}{_comment(q.checks)}")
         if q.reported_by:
             out.append(f"    reported_by: {q.reported_by}")
-        out.append("    no_claim: ~  # check: list this quote in the claim it carries (claims:) and delete this line, or say why it carries none")
+        carrier = carriers.get(id(q))
+        if carrier:
+            out.append(f"    # carried by the claim {carrier} (claims:); if that claim goes, say here why the quote carries none (no_claim:)")
+        else:
+            out.append("    no_claim: ~  # check: list this quote in the claim it carries (claims:) and delete this line, or say why it carries none")
         if q.evidence:
             out.append("    evidence:")
             for span in q.evidence:
@@ -927,8 +1329,11 @@ def _events_block(p: Proposal) -> list[str]:
     ]
     for n, ev in enumerate(p.events, 1):
         s, e = ev.sentence
+        said = [c for c in p.claims if any(s <= a < e for a, _ in c.evidence)]
         out += [
-            f"#  - id: {p.article[:3]}-event-{n}",
+            f"#  - id: {_one_line(p.article[:3])}-event-{n}"
+            + (f"  # check: the sentence reports what someone says (claim {said[0].cid}): an event only if the article"
+               " itself says it happened, else attribution: attributed with source: the claimant, or none" if said else ""),
             f"#    type: {ev.types[0]}  # from: {', '.join(ev.cues)}" + (f"; also possible: {', '.join(ev.types[1:])}" if ev.types[1:] else ""),
             "#    summary: ~  # one sentence, claims attributed",
             "#    status: occurred  # occurred | ongoing | scheduled",
@@ -942,20 +1347,35 @@ def _events_block(p: Proposal) -> list[str]:
     return out + [""]
 
 
-def _claims_block() -> list[str]:
-    return [
-        "claims: []",
-        "# Every accusation, threat, denial, offer, label or justification a named party makes is a claim (GUIDE.md \"Claims\"):",
-        "#  - id: NNN-who-claims-what",
-        "#    claimant: ~  # who makes it, as the article attributes it",
-        "#    type: ~  # accuse | threaten | reject | request | consult | support | agree | concede | aid | justify | assure | acknowledge | deny",
-        "#    summary: ~  # one neutral sentence in the article's terms",
-        "#    polarity: positive  # positive | negative",
-        "#    modality: asserted  # asserted | future | hypothetical | conditional",
-        "#    quotes: []  # the quotes that carry it; none: the evidence must show the verb of saying",
-        "#    evidence:",
-        "#      - ~",
-    ]
+def _claims_block(p: Proposal) -> list[str]:
+    head = ["# Claims drafted from reporting verbs (GUIDE.md \"Claims\"): check claimant, target, type and mode, write the",
+            "# summary, and add the claims the draft did not see (only a named party's reporting verb makes a proposal)."]
+    if not p.claims:
+        return ["claims: []", *head]
+    out = ["claims:", *head]
+    ctx_text = p.text
+    for c in p.claims:
+        kind, mode = c.type_mode
+        verb = ctx_text[c.verb[0]:c.verb[1]]
+        out.append(f"  - id: {c.cid}")
+        out.append(f"    claimant: {c.ref.actor_id or '~'}{_comment(c.checks)}")
+        if c.targets:
+            out.append(f"    target: {c.targets[0]}" + _comment([f"the first registry actor named after the verb; also named: {', '.join(c.targets[1:])}"]
+                                                               if c.targets[1:] else ["the first registry actor named after the verb"]))
+        out.append(f"    type: {kind}" + _comment([f"from “{verb}”" if verb else "no reporting verb in the attribution; the type is a default"]))
+        if mode:
+            out.append(f"    mode: {mode}")
+        out.append("    summary: ~  # check: one neutral sentence in the article's terms saying who claims what")
+        out.append(f"    polarity: {'negative' if kind in NEGATIVE_TYPES else 'positive'}")
+        out.append(f"    modality: {'future' if kind in FUTURE_TYPES else 'asserted'}")
+        if c.quotes:
+            out.append(f"    quotes: [{', '.join(q.qid for q in c.quotes)}]  # speech: direct")
+        else:
+            out.append("    # speech: indirect (no quote); the evidence shows the verb of saying")
+        out.append("    evidence:")
+        for span in c.evidence:
+            out += _span_lines(ctx_text, span, "      ")
+    return out
 
 
 def _exclusions_block(p: Proposal) -> list[str]:
@@ -973,11 +1393,37 @@ def _exclusions_block(p: Proposal) -> list[str]:
 
 
 # ---------------------------------------------------------------------- API ----
-def read_article(path: Path) -> str:
+#: The largest article the draft reads: the build's size limit for a seeds file (yamlio.MAX_BYTES).
+MAX_ARTICLE_BYTES = MAX_BYTES
+
+
+def read_article_bytes(path: Path) -> bytes:
+    """The article's bytes, read once: a regular file of at most MAX_ARTICLE_BYTES (never a device, FIFO or
+    folder, which could be endless or block)."""
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO opens at once instead of waiting for a writer
     except OSError as err:
         raise DraftError(f"{path}: cannot read the article ({err.strerror or err})") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "folder" if stat.S_ISDIR(mode) else "FIFO" if stat.S_ISFIFO(mode) else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file"
+        raise DraftError(f"{path}: a {kind}, not a regular file; expected the article's text file")
+    with os.fdopen(fd, "rb") as f:
+        try:
+            raw = f.read(MAX_ARTICLE_BYTES + 1)
+        except OSError as err:
+            raise DraftError(f"{path}: cannot read the article ({err.strerror or err})") from None
+    if len(raw) > MAX_ARTICLE_BYTES:
+        raise DraftError(f"{path}: larger than {MAX_ARTICLE_BYTES:,} bytes; expected one news article")
+    return raw
+
+
+def read_article(path: Path) -> str:
+    return decode_article(path, read_article_bytes(path))
+
+
+def decode_article(path: Path, raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -988,9 +1434,9 @@ def read_article(path: Path) -> str:
 def draft(article_path: Path, actors: list[dict]) -> str:
     """The draft annotation (YAML text with comments) of the article at article_path."""
     article_path = Path(article_path)
-    text = read_article(article_path)
-    proposal = propose(text, article_path.name, actors)
-    proposal.sha256 = hashlib.sha256(article_path.read_bytes()).hexdigest()
+    raw = read_article_bytes(article_path)
+    proposal = propose(decode_article(article_path, raw), article_path.name, actors)
+    proposal.sha256 = hashlib.sha256(raw).hexdigest()  # of the bytes read, not of a second read
     return render(proposal)
 
 

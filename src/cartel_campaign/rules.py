@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Callable
 
-from . import crosswalk, records
+from . import crosswalk, records, speech
 from .versioning import version_key
 
 # ------------------------------------------------------------------ registry ----
@@ -361,7 +361,7 @@ def id_has_article_number(r):
 
 # Quotation-mark spans: an opening mark (curly, straight, or a closing curly mark used
 # as an opener), text without quotation marks or line breaks, a closing mark.
-QUOTE_MARKS = re.compile(r"[\u201c\u201d\"]([^\u201c\u201d\"\n]+)[\u201d\"]")
+QUOTE_MARKS = speech.DOUBLE_MARKS
 # What a quote row may leave out of its quotation marks: a leading '>' (a quoted tweet's
 # marker) and spaces; a trailing comma that belongs to the reporting sentence.
 _LEAD_OK = re.compile(r"[>\s]*")
@@ -369,8 +369,8 @@ _TRAIL_OK = re.compile(r"[,\s]*")
 
 
 def quote_mark_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the text inside each pair of quotation marks."""
-    return [m.span(1) for m in QUOTE_MARKS.finditer(text)]
+    """(start, end) of the text inside each pair of quotation marks, double or single (speech.quote_mark_matches)."""
+    return [m.span(1) for m in speech.quote_mark_matches(text)]
 
 
 def positions(article: str, text: str) -> list[int]:
@@ -550,15 +550,9 @@ def anonymous_article(actor_id: str, actor_type: str | None) -> str | None:
     return m.group(1) if m else None
 
 
-#: Verbs (and phrases) by which an article reports what someone said, for claims with no quote.
-REPORTING = re.compile(
-    r"\b(?:said|says|say|saying|stated|states|told|tells|telling|denied|denies|deny|denying|accused|accuses|accusing|"
-    r"alleged|alleges|allegedly|claim|claimed|claims|warned|warns|threatened|threatens|vowed|vows|pledged|promised|promises|"
-    r"assured|insisted|insists|rejected|rejects|dismissed|questioned|suggested|suggesting|argued|argues|called|calls|"
-    r"labell?ed|describe|described|describes|describing|characteri[sz]ed|identified|branded|emphasi[sz]ed|stressed|noted|notes|"
-    r"confirmed|confirms|acknowledged|admitted|announced|declared|defended|justified|offered|offers|urged|asked|"
-    r"demanded|requested|reiterated|maintained|asserted|underscored|highlighted|pointed out|views|viewed|sees|considers|considered|according to|"
-    r"statement|warning|remarks|comments|reassurance|assurance|denial|accusations?|allegations?|threats? of)\b", re.IGNORECASE)
+#: Verbs (and phrases) by which an article reports what someone said, for claims with no quote
+#: (one list with the draft's speech verbs: speech.REPORTING_WORDS).
+REPORTING = speech.REPORTING
 
 
 def reporting_verb_rule(evidence_texts: list[str]) -> str | None:
