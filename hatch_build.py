@@ -17,7 +17,7 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 from hatchling.metadata.plugin.interface import MetadataHookInterface
 
 DATA = {name: f"cartel_campaign/data/{name}" for name in
-        ("dataset", "datapackage.json", "docs/CODEBOOK.md", "seeds/GUIDE.md", "CHANGELOG.md", "CITATION.cff")}
+        ("dataset", "datapackage.json", "docs/CODEBOOK.md", "seeds/GUIDE.md", "seeds/assertions.yaml", "CHANGELOG.md", "CITATION.cff")}
 IMAGE = re.compile(r"^!\[[^\]]*\]\((?!https?:)[^)]*\)\n\n?", re.M)
 LINK = re.compile(r"\[([^\]]+)\]\((?!https?:|#)([^)]+)\)")
 

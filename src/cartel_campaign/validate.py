@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import checks, exports, integrity
+from . import assertions
 from .assertions import assertion_problems
 from .versioning import is_version
 from .validation.files import (article_texts, check_descriptor, check_manifest, csv_agreement, read_release,
@@ -28,7 +29,10 @@ def content_problems(tables: dict, schemas: dict, root: Path, where=None, versio
     problems += checks.foreign_key_problems(tables, schemas)
     problems += check_tables_with_pandera(tables, schemas)
     if version is not None and is_version(version):
-        problems += assertion_problems(tables, version)
+        try:
+            problems += assertion_problems(tables, version, assertions.declared(root))
+        except assertions.AssertionsError as err:
+            problems.append(str(err))
     texts = {}
     if "articles" in tables:
         texts, text_problems = article_texts(root, tables["articles"])

@@ -261,9 +261,13 @@ def check_tables(inp: Inputs, tables: dict) -> None:
     problems = [p for name in inp.meta["tables"] for p in checks.constraint_problems(name, tables[name], inp.schemas[name])]
     if problems:
         raise BuildError("build", None, "the derived tables break their schemas:\n  " + "\n  ".join(problems))
-    problems = assertions.assertion_problems(tables, inp.releases[-1]["version"])
+    try:
+        declared = assertions.declared(inp.root)
+    except assertions.AssertionsError as err:
+        raise BuildError(assertions.FILE, err.line, err.message) from None
+    problems = assertions.assertion_problems(tables, inp.releases[-1]["version"], declared)
     if problems:
-        raise BuildError("src/cartel_campaign/assertions.json", None, f"release {inp.releases[-1]['version']} breaks the dataset's assertions:\n  "
+        raise BuildError(assertions.FILE, None, f"release {inp.releases[-1]['version']} breaks the dataset's assertions:\n  "
                          + "\n  ".join(problems))
 
 
