@@ -129,7 +129,7 @@ def _(folder):
     row = row_of(table, "event_id", "004-cartel-de-los-soles-fto-takes-effect")
     write_table(folder, "events", set_cell(table, "source_actor_id", row, "marco-rubio"), csv=False)  # no other rule reads it
     rewrite_manifest(folder)
-    return [f"events.csv and events.parquet disagree at row {row}, column source_actor_id: CSV None, Parquet 'marco-rubio'"]
+    return [f"events.csv and events.parquet disagree at row {row}, column source_actor_id: CSV None, Parquet 'marco-rubio' [csv-agrees-with-parquet]"]
 
 
 @fault("missing-file")

@@ -488,13 +488,82 @@ def build_output(code: str, proj, reader, release_data) -> str:
     return build_release_step(code, release_data)
 
 
+# ------------------------------------------------------------------ files cases ----
+#: Rules on a release's files: a copy of the newest release with one file damaged; the same runner
+#: (validation.files.file_problems) serves validate and the build's check of what it staged (validate_written).
+FILE_CASES: dict = {}
+
+
+def file_case(code: str):
+    def register(fn):
+        FILE_CASES[code] = fn
+        return fn
+    return register
+
+
+@file_case("manifest-lists-every-file")
+def _(folder):
+    (folder / "notes.txt").write_text("a file nobody published\n", encoding="utf-8")
+
+
+@file_case("descriptor-is-the-release")
+def _(folder):
+    path = folder / "datapackage.json"
+    path.write_text(path.read_text(encoding="utf-8").replace(f'"version": "{NEWEST}"', '"version": "9.9.9"', 1), encoding="utf-8")
+
+
+@file_case("parquet-is-what-its-rows-encode")
+def _(folder):
+    import pyarrow.parquet as pq
+
+    path = folder / "events.parquet"
+    pq.write_table(pq.read_table(path), path, row_group_size=5)  # the same rows, laid out as the build never writes them
+
+
+@file_case("csv-agrees-with-parquet")
+def _(folder):
+    path = folder / "events.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[1] = lines[1].replace("occurred", "scheduled", 1) if "occurred" in lines[1] else lines[1] + "x"
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+@file_case("exports-as-recorded")
+def _(folder):
+    path = folder / "designations.ftm.jsonl"
+    path.write_text(path.read_text(encoding="utf-8") + "{}\n", encoding="utf-8")
+
+
+def damaged_release(code: str, tmp_path) -> Path:
+    import shutil
+
+    folder = tmp_path / NEWEST
+    shutil.copytree(ROOT / "dataset" / NEWEST, folder)
+    FILE_CASES[code](folder)
+    return folder
+
+
+def file_output(code: str, tmp_path, path: str) -> list[str]:
+    """What validate (path 'release') or the build's check of its staged release (path 'build') says of the damaged copy."""
+    from cartel_campaign import validate
+    from cartel_campaign.validation.files import file_problems
+
+    folder = damaged_release(code, tmp_path)
+    _, tables, schemas, problems = read_release(folder)
+    if path == "build":
+        return validate.validate_written(folder, tables, schemas)
+    return problems + file_problems(folder, tables, schemas, NEWEST)
+
+
 # ------------------------------------------------------------------ the tests ----
 
-BUILD_RULES = sorted(c for c, r in rules.RULES.items() if r.scope != "derived")
+CONTENT_RULES = sorted(c for c, r in rules.RULES.items() if r.scope != "files")
+BUILD_RULES = sorted(c for c in CONTENT_RULES if rules.RULES[c].scope != "derived")
 
 
 def test_every_rule_has_a_release_case_and_a_build_case():
-    assert set(RELEASE_CASES) == set(rules.RULES), "a rule without a tampered-release case, or a case of no rule"
+    assert set(RELEASE_CASES) | set(FILE_CASES) == set(rules.RULES), "a rule without a tampered-release case, or a case of no rule"
+    assert set(FILE_CASES) == {c for c, r in rules.RULES.items() if r.scope == "files"}
     build = set(BAD_INPUT_CASES) | set(DERIVATION_CASES) | RELEASE_STEP_CASES
     assert build == set(BUILD_RULES), "a rule without a build case (derived-table rules excepted)"
     assert not set(BAD_INPUT_CASES) & set(DERIVATION_CASES) and not RELEASE_STEP_CASES & (set(BAD_INPUT_CASES) | set(DERIVATION_CASES))
@@ -523,7 +592,21 @@ def test_the_build_refuses_with_file_line_and_the_code(code, proj, reader, relea
     assert location.split(":")[1].isdigit(), f"no FILE:LINE in {first_line!r}"
 
 
-@pytest.mark.parametrize("code", sorted(rules.RULES))
+@pytest.mark.parametrize("path", ["release", "build"])
+@pytest.mark.parametrize("code", sorted(FILE_CASES))
+def test_a_damaged_file_is_refused_on_both_paths(code, path, tmp_path):
+    assert any(p.endswith(f"[{code}]") for p in file_output(code, tmp_path, path))
+
+
+@pytest.mark.parametrize("code", sorted(FILE_CASES))
+def test_each_files_rule_bites(code, tmp_path, monkeypatch):
+    rule = rules.RULES[code]
+    monkeypatch.setitem(rules.RULES, code, dataclasses.replace(rule, check=lambda *a: []))
+    for path in ("release", "build"):
+        assert not any(f"[{code}]" in p for p in file_output(code, tmp_path / path, path))
+
+
+@pytest.mark.parametrize("code", CONTENT_RULES)
 def test_each_rule_bites(code, proj, reader, release_data, monkeypatch):
     """The mutation check: with the rule turned into a no-op, neither path reports it, so the two tests above fail."""
     rule = rules.RULES[code]

@@ -24,7 +24,7 @@ from conftest import ROOT, copy_project
 import cartel_campaign as cc
 from cartel_campaign import cli, coverage, diff, draft, release, safety
 from cartel_campaign.build import card, docs, pipeline
-from cartel_campaign.validate import csv_agreement, read_release
+from cartel_campaign.validation.files import csv_agreement, read_release
 
 A4 = "seeds/004_a369d1b0aa72c426.yaml"
 T4 = "seeds/004_a369d1b0aa72c426.txt"

@@ -15,7 +15,10 @@ Scopes (what a rule's check receives):
 * release  check(rows) -> (table, row, column, message) per failure: rows compared across articles
            (`rows`: table -> list of row dicts);
 * derived  check(rows, texts) -> messages: a derived table recomputed from the others and the texts
-           (the build computes these tables with the same functions, so only `validate` runs them).
+           (the build computes these tables with the same functions, so only `validate` runs them);
+* files    check(folder, tables, schemas) -> messages: a release's files (manifest, Parquet bytes,
+           CSV, exports, descriptor), registered by cartel_campaign.validation.files and run there by
+           `file_problems` (validate on a release, the build on what it staged).
 
 `since`: the first release held to the rule; a published release is checked by the rules of its time.
 Only the standard library is imported here (the loader never imports this module).
@@ -34,7 +37,7 @@ from .versioning import version_key
 
 # ------------------------------------------------------------------ registry ----
 
-SCOPES = ("row", "record", "article", "release", "derived")
+SCOPES = ("row", "record", "article", "release", "derived", "files")
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import checks, exports, integrity
+from . import checks, integrity
 from . import assertions
 from .assertions import assertion_problems
 from .versioning import is_version
-from .validation.files import (article_texts, check_descriptor, check_manifest, csv_agreement, read_release,
-                               root_datapackage_problems)
+from .validation.files import article_texts, check_manifest, file_problems, read_release, root_datapackage_problems
 from .validation.frictionless_check import FRICTIONLESS_PARALLEL_BYTES, check_frictionless, check_frictionless_stock
 from .validation.rule_runner import rule_problems
 from .validation.schema import check_frames, check_tables_with_pandera, pandera_schema
@@ -41,18 +40,13 @@ def content_problems(tables: dict, schemas: dict, root: Path, where=None, versio
 
 
 def validate_written(folder: Path, tables: dict, schemas: dict) -> list[str]:
-    """The build's check of what it just wrote: the files hold exactly the tables it derived (already
-    checked in memory), the exports are what the export registry checks, the descriptor is a valid
-    Frictionless package."""
+    """The build's check of what it just wrote (folder: the staged release, named by its version): the
+    Parquet files read back as the tables it derived (already checked in memory), and every files rule."""
     from . import release
 
-    problems = []
-    for name, table in tables.items():
-        written = release.read_parquet(folder / f"{name}.parquet")
-        if not written.equals(table):
-            problems.append(f"{name}.parquet: does not read back as the derived table")
-        problems += csv_agreement(folder / f"{name}.csv", written, schemas[name], f"{name}.csv and {name}.parquet disagree")
-    return problems + exports.export_problems(folder, tables) + check_descriptor(folder / "datapackage.json")
+    problems = [f"{name}.parquet: does not read back as the derived table" for name, table in tables.items()
+                if not release.read_parquet(folder / f"{name}.parquet").equals(table)]
+    return problems + file_problems(folder, tables, schemas, None)
 
 
 def validate_release(version: str | None = None, root: Path | None = None, *, folder: Path | None = None, use_frictionless: bool = True,
@@ -68,16 +62,13 @@ def validate_release(version: str | None = None, root: Path | None = None, *, fo
     folder = Path(folder) if folder else root / "dataset" / (version or __version__)
     if not (folder / "datapackage.json").is_file():
         return [f"{folder}: no datapackage.json (not a release)"]
-    problems = check_manifest(folder)
     unsafe = integrity.descriptor_path_problems(folder / "datapackage.json")
-    if unsafe:  # nothing is opened through a resource path that leaves the release
-        return problems + unsafe
+    if unsafe:  # nothing is opened through a resource path that leaves the release (a precondition of reading it)
+        return unsafe
+    problems = []
     package, tables, schemas, read_problems = read_release(folder)
-    if is_version(folder.name) and package.get("version") != folder.name:
-        problems.append(f"{folder.name}/datapackage.json: version is {package.get('version')!r}, expected {folder.name!r} (the release's folder)")
-    problems += read_problems
+    problems += read_problems + file_problems(folder, tables, schemas, folder.name if is_version(folder.name) else None)
     problems += content_problems(tables, schemas, root, where, folder.name)
-    problems += exports.export_problems(folder, tables)
     if use_frictionless:
         problems += check_frictionless(folder / "datapackage.json")
     return problems

@@ -26,6 +26,7 @@ from ..release import CSV, read_parquet, row_count, to_pandas
 from .. import diff as ccdiff
 from .. import explorer, exports, records, rules
 from ..safety import markdown
+from ..validation import files as _file_rules  # noqa: F401 - registers the rules of scope files, which RULES.md lists
 from . import card
 from .errors import BuildError
 
@@ -63,7 +64,8 @@ def rules_doc() -> str:
                    f"| {yes[r.evidenced]} | {yes[r.id_prefixed]} | {yes[r.corrected]} | {', '.join(f'`{c}`' for c in r.children) or '-'} | {r.since} |")
     out += ["", "## Rules", "",
             "Scopes: *row* (one row), *record* (one row read with its article), *article* (an article's rows together), "
-            "*release* (rows across articles), *derived* (a derived table recomputed; `validate` only, the build computes it). "
+            "*release* (rows across articles), *derived* (a derived table recomputed; `validate` only, the build computes it), "
+            "*files* (a release's files: checked by `validate` on a release and by the build on what it staged before publishing). "
             "*since*: the first release held to the rule; older releases are checked by the rules of their time.", "",
             "| code | scope | tables | checks that | since |", "|---|---|---|---|---|"]
     for r in rules.RULES.values():

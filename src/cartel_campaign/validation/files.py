@@ -1,11 +1,13 @@
-"""A release's files: the manifest, Parquet bytes, CSV/Parquet agreement, the descriptor, the article texts."""
+"""A release's files: the manifest, Parquet bytes, CSV/Parquet agreement, the exports, the descriptor
+(rules of scope `files`, registered in cartel_campaign.rules' registry here and run by `file_problems`
+on a published release by validate and on a staged release by the build), and the article texts."""
 from __future__ import annotations
 
 import hashlib
 import json
 from pathlib import Path
 
-from .. import integrity, release
+from .. import exports, integrity, release, rules
 from ..release import MANIFEST, manifest_entries
 from ..safety import formula_cell_problems
 from ..versioning import is_version
@@ -38,7 +40,9 @@ def check_manifest(folder: Path) -> list[str]:
 
 
 def read_release(folder: Path) -> tuple[dict, dict, dict, list[str]]:
-    """Every table of a release as Arrow (from Parquet), and where its CSV disagrees with the Parquet."""
+    """Every table of a release as Arrow (from Parquet), its schemas, and the files that cannot be read."""
+    import pyarrow.parquet as pq
+
     package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     tables, schemas, problems = {}, {}, []
     for res in package["resources"]:
@@ -46,14 +50,55 @@ def read_release(folder: Path) -> tuple[dict, dict, dict, list[str]]:
         schemas[name] = schema
         try:
             table = release.read_parquet(folder / f"{name}.parquet")
-            damage = check_parquet_bytes(folder / f"{name}.parquet")
+            pq.ParquetFile(folder / f"{name}.parquet").metadata  # a damaged footer reads back but fails here  # noqa: B018
         except Exception as err:  # noqa: BLE001 - any unreadable file is a finding (a folder in its place reads as an empty table)
             problems.append(f"{name}.parquet: unreadable ({type(err).__name__}: {str(err).strip()})")
             continue
         tables[name] = table
-        problems += damage
-        problems += csv_agreement(folder / res["path"], table, schema, f"{res['path']} and {name}.parquet disagree")
     return package, tables, schemas, problems
+
+
+# ------------------------------------------------------------------ rules of scope files ----
+
+
+def file_rule(code: str, name: str, since: str = "0.0.0"):
+    """Register a rule on a release's files: check(folder, tables, schemas) -> messages."""
+    return rules.rule(code, "files", ("files",), name, since=since)
+
+
+def file_problems(folder: Path, tables: dict, schemas: dict, version: str | None) -> list[str]:
+    """Every files rule release `version` is held to (None: all), on the release in `folder`."""
+    return [f"{message} [{r.code}]" for r in rules.rules_of("files", version=version) for message in r.check(folder, tables, schemas)]
+
+
+@file_rule("manifest-lists-every-file", "manifest.json lists every file of the release with its size and sha256")
+def manifest_lists_every_file(folder, tables, schemas):
+    return check_manifest(folder)
+
+
+@file_rule("descriptor-is-the-release", "datapackage.json names the release's version and is a valid Frictionless descriptor")
+def descriptor_is_the_release(folder, tables, schemas):
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    problems = check_descriptor(folder / "datapackage.json")
+    if is_version(folder.name) and package.get("version") != folder.name:
+        problems.append(f"{folder.name}/datapackage.json: version is {package.get('version')!r}, expected {folder.name!r} (the release's folder)")
+    return problems
+
+
+@file_rule("parquet-is-what-its-rows-encode", "each Parquet file is exactly what its own rows encode to")
+def parquet_is_what_its_rows_encode(folder, tables, schemas):
+    return [p for name in tables for p in check_parquet_bytes(folder / f"{name}.parquet")]
+
+
+@file_rule("csv-agrees-with-parquet", "each CSV holds exactly its Parquet's rows, and no cell begins like a formula")
+def csv_agrees_with_parquet(folder, tables, schemas):
+    return [p for name, table in tables.items()
+            for p in csv_agreement(folder / f"{name}.csv", table, schemas[name], f"{name}.csv and {name}.parquet disagree")]
+
+
+@file_rule("exports-as-recorded", "every export is a known format, as datapackage.json records it, with the content its format's check accepts")
+def exports_as_recorded(folder, tables, schemas):
+    return exports.export_problems(folder, tables)
 
 
 def csv_agreement(path: Path, table, schema: dict, pair: str) -> list[str]:
@@ -127,18 +172,6 @@ def article_texts(root: Path, articles) -> tuple[dict, list[str]]:
             problems.append(f"articles: {row['seed_file']} sha256 is {hashlib.sha256(raw).hexdigest()}, the release records {row['sha256']}")
         texts[row["article_id"]] = raw.decode("utf-8")
     return texts, problems
-
-
-def validate_written(folder: Path, tables: dict, schemas: dict) -> list[str]:
-    """The build's check of what it just wrote: the files hold exactly the tables it derived (already
-    checked in memory), the descriptor is a valid Frictionless package."""
-    problems = []
-    for name, table in tables.items():
-        written = release.read_parquet(folder / f"{name}.parquet")
-        if not written.equals(table):
-            problems.append(f"{name}.parquet: does not read back as the derived table")
-        problems += csv_agreement(folder / f"{name}.csv", written, schemas[name], f"{name}.csv and {name}.parquet disagree")
-    return problems + check_descriptor(folder / "datapackage.json")
 
 
 def check_descriptor(descriptor: Path) -> list[str]:
