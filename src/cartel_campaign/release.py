@@ -71,15 +71,17 @@ class Dialect:
         """The table as read from its CSV file, back to its values: one formula_guard removed where guard added it."""
         return self._map_text(table, self._guarded(self.formula_guard), "\\1")
 
-    @staticmethod
-    def _map_text(table, pattern: str, replacement: str):
+    def _map_text(self, table, pattern: str, replacement: str):
         import pyarrow as pa
         import pyarrow.compute as pc
 
+        firsts = pa.array(list(self.formula_start + self.formula_guard))
         for i, field in enumerate(table.schema):
-            if pa.types.is_string(field.type):
-                column = pc.replace_substring_regex(table.column(i), pattern, replacement, max_replacements=1)
-                table = table.set_column(i, field, column)
+            if not pa.types.is_string(field.type):
+                continue
+            column = table.column(i)
+            if pc.any(pc.is_in(pc.utf8_slice_codeunits(column, 0, 1), value_set=firsts)).as_py():  # else nothing to change (fast)
+                table = table.set_column(i, field, pc.replace_substring_regex(column, pattern, replacement, max_replacements=1))
         return table
 
     def write_options(self):
