@@ -33,6 +33,10 @@ def test_synthetic_root_builds(tmp_path, digits):
     descriptor = json.loads((release / "datapackage.json").read_text())
     article_id = next(f for r in descriptor["resources"] if r["name"] == "articles" for f in r["schema"]["fields"] if f["name"] == "article_id")
     assert article_id["constraints"]["pattern"] == f"^[0-9]{{{digits}}}_[0-9a-f]{{16}}$"
+    # counts of articles in generated text follow the data (issue 23): ten articles, "ten" everywhere
+    assert descriptor["title"].endswith("from ten news articles") and "derived from ten news articles" in descriptor["description"]
+    assert next(r for r in descriptor["resources"] if r["name"] == "articles")["description"].startswith("The ten source articles")
+    assert "{articles}" not in (out / "docs" / "CODEBOOK.md").read_text(encoding="utf-8") and "- **Ten articles.**" in (out / "docs" / "CODEBOOK.md").read_text(encoding="utf-8")
 
 
 def test_too_wide_a_file_name_is_refused_against_the_real_schema(tmp_path):

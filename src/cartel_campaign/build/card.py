@@ -11,6 +11,7 @@ from pathlib import Path
 from .. import coverage
 from ..release import read_parquet, to_pandas
 from ..safety import markdown
+from .counts import with_article_count
 from .errors import BuildError
 
 SOURCE = "docs/card.md"
@@ -21,7 +22,7 @@ LEADING_COMMENT = re.compile(r"\A<!--.*?-->\n", re.S)
 def section(root: Path, staged: Path, meta: dict, frames: dict, releases: list, splitter) -> str:
     """The dataset card as Markdown, ready to append to the codebook."""
     try:
-        text = (root / SOURCE).read_text(encoding="utf-8")
+        text = with_article_count((root / SOURCE).read_text(encoding="utf-8"), len(frames["articles"]))
     except FileNotFoundError:
         raise BuildError(SOURCE, None, "missing; expected the text of the codebook's dataset card") from None
     blocks = {

@@ -29,7 +29,7 @@ from pathlib import Path
 from .. import assertions, checks, fields, rules, sentences
 from ..cores import usable_cores
 from ..safety import terminal
-from . import annotations, cache, corrections, derive, docs, publish, verify
+from . import annotations, cache, corrections, counts, derive, docs, publish, verify
 from .errors import BuildError
 from .provenance import Provenance
 from .tables import Sink, TableBuilder
@@ -289,6 +289,7 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
     verify.check_release_folders(root, releases)
     inp = Inputs(root, meta, schemas, releases, checker)
     tables, sources = derive_tables(inp)
+    meta, schemas = counts.with_article_count(meta, len(sources)), counts.with_article_count(schemas, len(sources))
     if with_docs:  # the coverage figures' sentences: split by workers while the release is checked and written
         splitter.start([(root / source["path"]).read_text(encoding="utf-8") for source in sources])
     stages("checking keys and constraints")
