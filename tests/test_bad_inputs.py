@@ -491,7 +491,7 @@ def _(s):
 
 @case("date-precision-not-allowed", "{A4}:{line}: events[0].date: precision must be one of {allowed}; found 'week'")
 def _(s):
-    schema = json.loads(s.read(EVENTS_SCHEMA))
+    schema = fields.table_schema(s.root / "schemas", "events")
     allowed = next(f for f in schema["fields"] if f["name"] == "date_precision")["constraints"]["enum"]
     return {"line": s.replace(A4, "    date: {precision: unknown}", "    date: {precision: week}"), "allowed": ", ".join(allowed)}
 
@@ -554,7 +554,7 @@ def _(s):
 # ------------------------------------------------------------------ enums and rules ----
 @case("enum-value-not-allowed", "{A4}:{line}: events[0]: type must be one of {allowed}; found 'designations' (did you mean 'designation'?)")
 def _(s):
-    schema = json.loads(s.read(EVENTS_SCHEMA))
+    schema = fields.table_schema(s.root / "schemas", "events")
     allowed = next(f for f in schema["fields"] if f["name"] == "event_type")["constraints"]["enum"]
     line = s.line(A4, "  - id: 004-cartel-de-los-soles-fto-announced") + 1
     text = s.read(A4).splitlines(keepends=True)
@@ -600,7 +600,7 @@ def _(s):
 @case("schema-enum-narrowed", "{A1}:{line}: events[4]: type must be one of {allowed}; found 'strike' (did you mean 'strike_series'?)")
 def _(s):
     s.replace(EVENTS_SCHEMA, '          "strike",\n', "")
-    schema = json.loads(s.read(EVENTS_SCHEMA))
+    schema = fields.table_schema(s.root / "schemas", "events")
     allowed = next(f for f in schema["fields"] if f["name"] == "event_type")["constraints"]["enum"]
     return {"line": s.line(A1, "    type: strike\n"), "allowed": ", ".join(allowed)}
 
@@ -878,19 +878,50 @@ def _(s):
     return {"line": s.replace(A4, "status: complete", "status: complete\nx: " + "y" * 6000) + 1}
 
 
-@case("seed-name-upper-case", "seeds/004_A369D1B0AA72C426.yaml: seed file name '004_A369D1B0AA72C426.yaml' does not follow the naming rule; expected NNN_<16 lower-case hex>.txt or .yaml (e.g. 004_a369d1b0aa72c426.yaml)")
+@case("seed-name-upper-case", "seeds/004_A369D1B0AA72C426.yaml: seed file name '004_A369D1B0AA72C426.yaml' does not follow the naming rule; expected NNN_<16 lower-case hex>.txt or .yaml (e.g. 004_a369d1b0aa72c426.yaml); nothing else in seeds/ may start with a number and an underscore")
 def _(s):
     (s.root / A4).rename(s.root / "seeds/004_A369D1B0AA72C426.yaml")
 
 
-@case("seed-name-yml", "seeds/004_a369d1b0aa72c426.yml: seed file name '004_a369d1b0aa72c426.yml' does not follow the naming rule; expected NNN_<16 lower-case hex>.txt or .yaml (e.g. 004_a369d1b0aa72c426.yaml)")
+@case("seed-name-yml", "seeds/004_a369d1b0aa72c426.yml: seed file name '004_a369d1b0aa72c426.yml' does not follow the naming rule; expected NNN_<16 lower-case hex>.txt or .yaml (e.g. 004_a369d1b0aa72c426.yaml); nothing else in seeds/ may start with a number and an underscore")
 def _(s):
     (s.root / A4).rename(s.root / "seeds/004_a369d1b0aa72c426.yml")
 
 
-@case("seed-name-width", "seeds/0005_a369d1b0aa72c426.txt: seed file name '0005_a369d1b0aa72c426.txt' does not follow the naming rule; expected NNN_<16 lower-case hex>.txt or .yaml (e.g. 004_a369d1b0aa72c426.yaml)")
+@case("seed-name-width", "seeds/0005_a369d1b0aa72c426.txt: seed file name '0005_a369d1b0aa72c426.txt' does not follow the naming rule; expected NNN_<16 lower-case hex>.txt or .yaml (e.g. 004_a369d1b0aa72c426.yaml); nothing else in seeds/ may start with a number and an underscore")
 def _(s):
     s.write("seeds/0005_a369d1b0aa72c426.txt", s.read(T4))
+
+
+@case("stray-annotation-file", "seeds/005_a369d1b0aa72c426.draft.yaml: seed file name '005_a369d1b0aa72c426.draft.yaml' does not follow the naming rule; "
+      "expected NNN_<16 lower-case hex>.txt or .yaml (e.g. 004_a369d1b0aa72c426.yaml); nothing else in seeds/ may start with a number and an underscore")
+def _(s):
+    s.write("seeds/005_a369d1b0aa72c426.draft.yaml", s.read(A4))
+
+
+def sixth_article(s, name: str) -> int:
+    """Article 004 copied as a sixth article `name` (its annotation a draft; the newest release made a draft);
+    returns the line of the copy's `article:` key."""
+    s.write(RELEASES, s.read(RELEASES).rstrip("\n").rsplit("status: published", 1)[0] + "status: draft" + s.read(RELEASES).rstrip("\n").rsplit("status: published", 1)[1] + "\n")
+    s.write(f"seeds/{name}.txt", s.read(T4))
+    text = s.read(A4).replace("article: 004_a369d1b0aa72c426.txt", f"article: {name}.txt").replace("status: complete", "status: draft")
+    s.write(f"seeds/{name}.yaml", text)
+    return text[:text.index("article: ")].count("\n") + 1
+
+
+@case("new-article-not-named-after-its-text", "seeds/005_0123456789abcdef.yaml:{line}: a new article is named after its text: expected "
+      "005_{sha16}.txt (NNN_ and the first 16 hex digits of its sha256), found 005_0123456789abcdef.txt; rename the article and its annotation")
+def _(s):
+    return {"line": sixth_article(s, "005_0123456789abcdef"), "sha16": s.sha256(T4)[:16]}
+
+
+@case("article-copied-as-a-new-article", "seeds/005_{sha16}.yaml:{line}: 005_{sha16}: sha256: article 005_{sha16} has the same text as "
+      "004_a369d1b0aa72c426 (sha256 {sha12}…): an article is annotated once; remove the copy [article-not-a-copy]")
+def _(s):
+    name = f"005_{s.sha256(T4)[:16]}"
+    sixth_article(s, name)
+    text = s.read(f"seeds/{name}.yaml")
+    return {"line": text[:text.index("sha256: ")].count("\n") + 1, "sha16": s.sha256(T4)[:16], "sha12": s.sha256(T4)[:12]}
 
 
 # ------------------------------------------------------------------ exact values (issue 13.1) ----

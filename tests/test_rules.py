@@ -295,6 +295,11 @@ def _(r):
             e.update(char_start=quote["char_start"], char_end=quote["char_end"], text=quote["text"])
 
 
+@release_case("article-not-a-copy")
+def _(r):
+    r.rows["articles"][1]["sha256"] = r.rows["articles"][0]["sha256"]
+
+
 @release_case("reference-not-a-cycle")
 def _(r):
     r.find("actors", actor_id="us-department-of-state")["affiliation_actor_id"] = "marco-rubio"
@@ -391,7 +396,7 @@ BAD_INPUT_CASES = {
     "occurred-not-after-publication": "occurred-event-after-publication",
     "anonymous-source-id-has-article-number": "anonymous-source-without-article-number",
     "anonymous-quote-speaker": "anonymous-quote-with-named-speaker", "anonymous-source-of-own-article": "anonymous-speaker-of-another-article",
-    "links-within-article": "designation-event-of-another-article",
+    "links-within-article": "designation-event-of-another-article", "article-not-a-copy": "article-copied-as-a-new-article",
 }
 
 #: Rules no annotation can break (the build computes the value, or, for claimed-event-has-source, a rule of

@@ -898,6 +898,16 @@ def event_in_own_voice(view):
 # ------------------------------------------------------------------ release rules ----
 
 
+@rule("article-not-a-copy", "release", "articles", "no article is a copy of another (the same text, the same sha256)", "sha256")
+def article_not_a_copy(rows):
+    first: dict = {}
+    for a in rows.get("articles", ()):
+        if a["sha256"] in first:
+            yield "articles", a, "sha256", (f"article {a['article_id']} has the same text as {first[a['sha256']]} (sha256 {a['sha256'][:12]}…): "
+                                            "an article is annotated once; remove the copy")
+        first.setdefault(a["sha256"], a["article_id"])
+
+
 @rule("reference-not-a-cycle", "release", ("events", "actors"), "a reference (same_event_as, affiliation) never comes back to where it started")
 def reference_not_a_cycle(rows):
     for table, id_col, col, what in (("events", "event_id", "same_event_as", "same_event_as"),

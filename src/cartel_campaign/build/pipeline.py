@@ -90,7 +90,8 @@ class Inputs:
     checker: annotations.Checker
 
 
-LOOKS_LIKE_SEED = re.compile(r"[0-9]+_[0-9a-z]+\.(?:txt|ya?ml)", re.IGNORECASE)
+#: Anything in seeds/ that starts like an article's file (a number and an underscore) must be one.
+LOOKS_LIKE_SEED = re.compile(r"[0-9]+_.*")
 
 
 def annotation_files(seeds: Path, article_id: str) -> list[Path]:
@@ -101,7 +102,8 @@ def annotation_files(seeds: Path, article_id: str) -> list[Path]:
     for name in names:
         if LOOKS_LIKE_SEED.fullmatch(name) and not seed_name.fullmatch(name):
             raise BuildError(f"seeds/{name}", None, f"seed file name {name!r} does not follow the naming rule; "
-                             "expected NNN_<16 lower-case hex>.txt or .yaml (e.g. 004_a369d1b0aa72c426.yaml)")
+                             "expected NNN_<16 lower-case hex>.txt or .yaml (e.g. 004_a369d1b0aa72c426.yaml); "
+                             "nothing else in seeds/ may start with a number and an underscore")
     seed_files = [seeds / n for n in names if seed_name.fullmatch(n)]
     for txt in (f for f in seed_files if f.suffix == ".txt"):
         if not txt.with_suffix(".yaml").is_file():
@@ -110,6 +112,24 @@ def annotation_files(seeds: Path, article_id: str) -> list[Path]:
     if not files:
         raise BuildError("seeds/", None, "no annotation files found (expected seeds/NNN_<hash>.yaml)")
     return files
+
+
+def published_article_ids(root: Path, releases: list[dict]) -> set[str]:
+    """The articles of every published release (their names predate the naming rule and stay)."""
+    out = set()
+    for rel in releases:
+        path = root / "dataset" / rel["version"] / "datapackage.json"
+        if rel["status"] == "published" and path.is_file():
+            out |= {Path(s["path"]).stem for s in json.loads(path.read_text(encoding="utf-8")).get("sources", [])}
+    return out
+
+
+def check_article_name(ann: annotations.Annotation, named_before: set[str]) -> None:
+    """The naming rule for a new article: NNN_<the first 16 hex digits of its text's sha256>."""
+    number, digest = ann.article_id.split("_", 1)
+    if ann.article_id not in named_before and digest != ann.sha256[:16]:
+        raise ann.doc.error(("article",), f"a new article is named after its text: expected {number}_{ann.sha256[:16]}.txt "
+                            f"(NNN_ and the first 16 hex digits of its sha256), found {ann.data['article']}; rename the article and its annotation")
 
 
 def check_draft_allowed(ann: annotations.Annotation, newest: dict) -> None:
@@ -238,8 +258,9 @@ def derive_tables(inp: Inputs) -> tuple[dict, list[dict]]:
     first = TableBuilder("evidence", inp.schemas["evidence"])  # first-mention evidence, after the annotated evidence
     actors_doc, actors = annotations.load_actors(seeds / "actors.yaml", "seeds/actors.yaml", inp.checker)
     owner = derive.actor_rows(actors_doc, actors, sink)
-    sources = []
+    sources, named_before = [], published_article_ids(inp.root, inp.releases)
     for article in read_articles(annotation_files(seeds, inp.checker.article_id), ArticleReader(inp, owner)):
+        check_article_name(article.ann, named_before)
         article.add_to(sink, summary, ids, first)
         ann = article.ann
         sources.append({"title": f"Article {ann.article_id}", "path": f"seeds/{ann.data['article']}", "sha256": ann.sha256})
