@@ -62,25 +62,33 @@ def data_root() -> Path:
     )
 
 
-def versions(root: Path | None = None) -> list[str]:
-    """Dataset versions this install carries (the folders dataset/X.Y.Z with a datapackage.json), oldest first."""
+def versions(root: Path | None = None, drafts: bool = False) -> list[str]:
+    """Dataset versions this install carries (the folders dataset/X.Y.Z with a datapackage.json), oldest first:
+    the published releases; with drafts=True also a draft (a release being prepared in a checkout)."""
     base = Path(root or data_root()) / "dataset"
     found = [p.name for p in base.iterdir() if is_version(p.name) and (p / "datapackage.json").is_file()] if base.is_dir() else []
-    return sorted(found, key=version_key)
+    return sorted((v for v in found if drafts or not _is_draft(base / v)), key=version_key)
+
+
+def _is_draft(folder: Path) -> bool:
+    try:
+        return json.loads((folder / "datapackage.json").read_text(encoding="utf-8")).get("status") == "draft"
+    except (OSError, ValueError, AttributeError):
+        return False  # an unreadable descriptor is not hidden: loading or validating it says what is wrong
 
 
 def checked_version(version, root: Path | None = None) -> str:
-    """`version` if it is one of versions(root) (None: the package's version); else TypeError/ReleaseError.
+    """`version` if it is one of versions(root, drafts=True) (None: the package's version); else TypeError/ReleaseError.
 
     Only a name from that list is ever joined to a path, so no argument can reach outside dataset/.
     """
     version = __version__ if version is None else version
-    known = versions(root)
+    known, published = versions(root, drafts=True), versions(root)
+    said = f"published versions: {', '.join(published) or 'none'}" + "".join(f"; draft: {v}" for v in known if v not in published)
     if not isinstance(version, str):
-        raise TypeError(f"version must be a string such as {known[-1] if known else '1.0.0'!r}, not "
-                        f"{type(version).__name__}; published versions: {', '.join(known) or 'none'}")
+        raise TypeError(f"version must be a string such as {known[-1] if known else '1.0.0'!r}, not {type(version).__name__}; {said}")
     if version not in known:
-        raise ReleaseError(f"unknown dataset version {version!r}; published versions: {', '.join(known) or 'none'}")
+        raise ReleaseError(f"unknown dataset version {version!r}; {said}")
     return version
 
 

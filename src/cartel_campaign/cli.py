@@ -38,7 +38,7 @@ def cmd_validate(args) -> int:
         import yaml  # noqa: F401 - a checkout is also checked against a rebuild (the `build` extra): missing, one line first
 
         where = annotation_lines(root)
-    chosen = [checked_version(args.version, root)] if args.version else versions(root)
+    chosen = [checked_version(args.version, root)] if args.version else versions(root, drafts=True)
     if not chosen:
         echo(f"error: no published release found in {root}", file=sys.stderr)
         return 2
@@ -96,7 +96,7 @@ def validate_installed(root: Path) -> list[str]:
 
     echo(f"scope: {integrity.INSTALLED_SCOPE}")
     echo("pins: " + ", ".join(f"{v} {pin}" for v, pin in PINS.items()))
-    problems = integrity.pin_problems(root, versions(root), PINS)
+    problems = integrity.pin_problems(root, versions(root, drafts=True), PINS)
     record, checked = integrity.record_problems(root)
     echo(checked)
     for p in problems + record:
@@ -112,7 +112,8 @@ def cmd_info(args) -> int:
     desc = datapackage(args.version)
     say = wrapper()
     say(f"cartel-campaign-data {__version__} (data in {data_root()})")
-    say(f"versions: {', '.join(versions())}")
+    drafts = sorted(set(versions(drafts=True)) - set(versions()))
+    say(f"versions: {', '.join(versions())}" + (f" (and the draft {', '.join(drafts)}, being prepared)" if drafts else ""))
     say(f"tables in {desc['version']} (rows, description; the columns of each: cartel_campaign.describe(TABLE)):")
     for res in desc["resources"]:
         file = path(res["name"], desc["version"])
@@ -149,7 +150,7 @@ def cmd_diff(args) -> int:
     from . import versions
     from . import diff as d
 
-    known = versions()
+    known = versions(drafts=True)
     for v in (args.old, args.new):
         if v not in known:
             echo(f"error: unknown version {v!r}; published: {', '.join(known)}", file=sys.stderr)

@@ -317,7 +317,7 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
     check_tables(inp, tables)
     stages("writing Parquet and CSV")
     staged = work / "dataset" / version
-    publish.write_release(staged, tables, schemas, meta, version, sources)
+    publish.write_release(staged, tables, schemas, meta, version, sources, draft=releases[-1]["status"] == "draft")
     publish.kill_point("staged")
     if len(releases) > 1:
         corrections.check_corrections(root / "dataset" / releases[-2]["version"], staged, releases[-1])

@@ -37,10 +37,13 @@ def kill_point(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def descriptor(meta: dict, schemas: dict, version: str, sources: list[dict], stats: dict, prefix: str = "") -> dict:
-    """The Data Package descriptor of a release; `prefix` makes paths relative to the repository root."""
+def descriptor(meta: dict, schemas: dict, version: str, sources: list[dict], stats: dict, prefix: str = "", draft: bool = False) -> dict:
+    """The Data Package descriptor of a release; `prefix` makes paths relative to the repository root; a draft
+    release says so ("status": "draft": cartel_campaign.versions() leaves it out unless asked)."""
     out = {k: meta[k] for k in ("name", "title", "description", "homepage", "keywords", "licenses", "contributors") if k in meta}
     out["version"] = version
+    if draft:
+        out["status"] = "draft"
     out["source_rights"] = meta["source_rights"]
     out["sources"] = sources
     out["resources"] = []
@@ -66,14 +69,14 @@ def descriptor(meta: dict, schemas: dict, version: str, sources: list[dict], sta
     return out
 
 
-def write_release(folder: Path, tables: dict, schemas: dict, meta: dict, version: str, sources: list[dict]) -> None:
+def write_release(folder: Path, tables: dict, schemas: dict, meta: dict, version: str, sources: list[dict], draft: bool = False) -> None:
     """Write every table (Parquet + CSV), the release's datapackage.json and its manifest."""
     folder.mkdir(parents=True)
     stats = {}
     for name in meta["tables"]:
         write_table(tables[name], folder, name)
         stats[name] = {"bytes": (folder / f"{name}.csv").stat().st_size, "sha256": sha256_file(folder / f"{name}.csv")}
-    desc = descriptor(meta, schemas, version, sources, stats)
+    desc = descriptor(meta, schemas, version, sources, stats, draft=draft)
     desc["exports"] = exports.write_exports(folder, tables)
     (folder / "datapackage.json").write_text(json_text(desc), encoding="utf-8")
     write_manifest(folder, version)
