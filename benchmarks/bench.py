@@ -408,7 +408,8 @@ def report(r: dict) -> str:
     add("")
     add("Rows per table:")
     add("")
-    tables = sorted({t for b in ok_builds for t in b["tables"]}, key=lambda t: (-max(b["tables"].get(t, {}).get("rows", 0) for b in ok_builds), t))  # ties by name: the same report every run
+    tables = sorted({t for b in ok_builds for t in b["tables"]},  # ties by name: the same report every run
+                    key=lambda t: (-max(b["tables"].get(t, {}).get("rows", 0) for b in ok_builds), t))
     add("| table | real | " + " | ".join(f"{s['scale']}×" for s in scales) + " |")
     add("|---|---:|" + "---:|" * len(scales))
     for t in tables:
@@ -473,10 +474,12 @@ def report(r: dict) -> str:
         add(f"| {name} | " + " | ".join(mb(s["build"]["stages"].get(name, {}).get("peak_rss")) for s in scales) + " |")
     add("| the build's worker processes (largest sum of their private memory at one time) | " + " | ".join(
         mb(max((x.get("workers_rss", 0) for x in s["build"]["stages"].values()), default=0) or None) for s in scales) + " |")
-    add("| **peak, with workers, above baseline** | " + " | ".join(f"**{mb(s['build']['peak_rss_with_workers'] - s['build']['baseline_rss'])}**" for s in scales) + " |")
+    add("| **peak, with workers, above baseline** | "
+        + " | ".join(f"**{mb(s['build']['peak_rss_with_workers'] - s['build']['baseline_rss'])}**" for s in scales) + " |")
     add("| Arrow size of the tables | " + " | ".join(mb(arrow_of(s["build"])) for s in scales) + " |")
     add("| peak above baseline ÷ Arrow size | " + " | ".join(
-        f"{(s['build']['peak_rss_with_workers'] - s['build']['baseline_rss']) / arrow_of(s['build']):.1f}" if arrow_of(s["build"]) else "–" for s in scales) + " |")
+        f"{(s['build']['peak_rss_with_workers'] - s['build']['baseline_rss']) / arrow_of(s['build']):.1f}" if arrow_of(s["build"]) else "–"
+        for s in scales) + " |")
     add("| peak RSS of the process (getrusage at exit; a lower bound: the stage boundaries reset the high-water mark it reads) | "
         + " | ".join(mb(s["build_proc"]["maxrss"]) for s in scales) + " |")
     one = next((s for s in scales if s["scale"] == 1), None)
@@ -507,7 +510,8 @@ def report(r: dict) -> str:
         "unique, primary keys, row shape, bytes, hash) with the foreign keys taken out, each resource in one pass, "
         "and the resources are spread over parallel processes above 4 MB of CSV; foreign keys are checked as sets of "
         "key values read with pyarrow; if anything is found it runs stock Frictionless, so the messages are exactly "
-        "Frictionless's. Each run is its own process (frictionless and pyarrow imported before the clock starts, as in the build), on the release built at that scale.")
+        "Frictionless's. Each run is its own process (frictionless and pyarrow imported before the clock starts, as in the build), "
+        "on the release built at that scale.")
     add("")
     if not fr:
         add("Not measured in this run (`--skip-frictionless`, or no scale ≥ 10).")

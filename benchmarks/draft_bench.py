@@ -261,7 +261,8 @@ def line(label: str, r: dict) -> str:
             f"{pct(r['names_actors'], r['names'])} ({r['names_actors']}/{r['names']}; duplicates {r['names_dup']}) |")
 
 
-HEAD = ("| set | gold quotes | quote recall | quote precision (drafted) | speaker right | claims recall | claimant right | claim type right | proposed names that are actors |\n"
+HEAD = ("| set | gold quotes | quote recall | quote precision (drafted) | speaker right | claims recall | claimant right | claim type right "
+        "| proposed names that are actors |\n"
         "|---|---|---|---|---|---|---|---|---|")
 
 

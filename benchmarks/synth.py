@@ -106,18 +106,19 @@ def copy_article(seeds_in: Path, stem: str, out: Path, copy: int, n_real: int, i
     number `width` digits; returns the actors.yaml entries of the copy's own anonymous sources."""
     text = (seeds_in / f"{stem}.txt").read_text(encoding="utf-8")
     ann = (seeds_in / f"{stem}.yaml").read_text(encoding="utf-8")
-    if copy == 0:
-        new_stem = f"{int(stem[:3]):0{width}d}{stem[3:]}"
+    if copy == 0:  # named by the naming rule of a new article: NNN_<first 16 hex digits of the text's sha256>
+        new_stem = f"{int(stem[:3]):0{width}d}_{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}"
         if width != 3:  # the same article, every real id numbered with more digits (actors.yaml too: see generate)
-            ann = re.sub(r"(?m)^article: .*$", f"article: {new_stem}.txt", widened(ann, list(real_ids), width), count=1)
+            ann = widened(ann, list(real_ids), width)
+        ann = re.sub(r"(?m)^article: .*$", f"article: {new_stem}.txt", ann, count=1)
         (out / f"{new_stem}.txt").write_text(text, encoding="utf-8")
         (out / f"{new_stem}.yaml").write_text(ann, encoding="utf-8")
         return ""
     nnn = f"{copy * n_real + index:0{width}d}"
-    new_stem = f"{nnn}_{hashlib.sha256(f'synthetic-{copy}-{stem}'.encode()).hexdigest()[:16]}"
     entries, names = copied_actors(actors, stem[:3], nnn)
     naming = f", naming {', '.join(names)}" if names else ""
     text = text + ("" if text.endswith("\n") else "\n") + f"Synthetic copy {copy} of article {stem[:3]}{naming}.\n"
+    new_stem = f"{nnn}_{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}"
     own = _own_ids(ann, actors, stem[:3])
     ann = renamed(drop_same_event_as(ann), own, nnn)
     ann = re.sub(r"(?m)^article: .*$", f"article: {new_stem}.txt", ann, count=1)

@@ -79,7 +79,6 @@ def newest_version(root: Path) -> str:
 
 def add_correction(root: Path, table: str, record_id: str) -> None:
     """Say in seeds/corrections.yaml why a record of the newest release changed (the build refuses an unexplained change)."""
-    from cartel_campaign.build import pipeline
 
     path = root / "seeds" / "corrections.yaml"
     path.write_text(path.read_text(encoding="utf-8") + f"\n- version: {newest_version(root)}\n  table: {table}\n  record_id: {record_id}\n"
@@ -90,7 +89,6 @@ def releases_ready_for_a_new_version(root: Path) -> str:
     """seeds/releases.yaml as a maintainer leaves it before adding the next version: its draft (if any)
     marked published, and its newest release pinned to its manifest (the build requires a pin on every
     published release but the newest)."""
-    from cartel_campaign.build import pipeline
     from cartel_campaign.release import sha256_file
 
     text = (root / "seeds" / "releases.yaml").read_text(encoding="utf-8").replace("status: draft", "status: published")

@@ -69,7 +69,8 @@ def base(tmp_path_factory):
     assert text.count(old) == 1
     ann.write_text(text.replace(old, "note: The article does not give the date of the announcement (kill-point test)."), encoding="utf-8")
     corrections = root / "seeds" / "corrections.yaml"
-    corrections.write_text(corrections.read_text(encoding="utf-8") + f"\n- version: {NEW}\n  table: events\n  record_id: 004-cartel-de-los-soles-fto-announced\n"
+    corrections.write_text(corrections.read_text(encoding="utf-8")
+                           + f"\n- version: {NEW}\n  table: events\n  record_id: 004-cartel-de-los-soles-fto-announced\n"
                            "  what: The note is longer (kill-point test).\n  why: A made-up change for the kill-point tests.\n", encoding="utf-8")
     return root
 

@@ -14,7 +14,6 @@ edits to the seeds that do not touch the mutated passages.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import pytest
@@ -679,7 +678,6 @@ def _(s):
 
 @case("quote-linked-and-no-claim", "{A0}:{line}: 000-rubio-masquerade-as-government: the quote carries a claim (claim_quotes) but also gives no_claim; drop one [quote-carries-claim-or-says-why]")
 def _(s):
-    line = s.line(A0, "  - id: 000-rubio-masquerade-as-government")
     text = s.read(A0)
     start = text.index("  - id: 000-rubio-masquerade-as-government\n")
     ev = text.index("    evidence:", start)

@@ -7,7 +7,6 @@ import shutil
 
 from conftest import ROOT, copy_project, newest_version, run_build, tree_bytes
 
-from cartel_campaign.build import pipeline
 
 
 def test_committed_release_is_what_the_seeds_build():
@@ -51,7 +50,8 @@ def set_newest_status(project, status: str) -> None:
 def edit_an_actor(project) -> None:
     """A corrected actor description, with its entry in seeds/corrections.yaml for the newest release."""
     actors = project / "seeds" / "actors.yaml"
-    actors.write_text(actors.read_text(encoding="utf-8").replace("description: US Secretary of State", "description: Secretary of State of the US"), encoding="utf-8")
+    text = actors.read_text(encoding="utf-8")
+    actors.write_text(text.replace("description: US Secretary of State", "description: Secretary of State of the US"), encoding="utf-8")
     corrections = project / "seeds" / "corrections.yaml"
     corrections.write_text(corrections.read_text(encoding="utf-8") + f"\n- version: {newest_version(project)}\n  table: actors\n  record_id: marco-rubio\n"
                            "  what: The description is reworded (a test).\n  why: A made-up correction for the build tests.\n", encoding="utf-8")

@@ -391,9 +391,11 @@ def test_a_consistent_rewrite_of_the_newest_release_fails_against_the_rebuild(br
 
 OLDER_REWRITES = {
     "fatalities": (("events", "event_id", "001-us-20th-strike-on-vessels", "fatalities", 5),
-                   "001-us-20th-strike-on-vessels: fatalities 5 does not appear in the event's evidence text (as digits or a number word) [fatalities-in-evidence]"),
+                   "001-us-20th-strike-on-vessels: fatalities 5 does not appear in the event's evidence text (as digits or a number word) "
+                   "[fatalities-in-evidence]"),
     "quote-text": (("quotes", "quote_id", "000-rubio-confronted", "text", "confessed."), "quotes: row 0: "),
-    "title": (("articles", "article_id", None, "title", "A different headline"), "articles: row 0: title 'A different headline' is not the start of the article text [title-is-headline]"),
+    "title": (("articles", "article_id", None, "title", "A different headline"),
+              "articles: row 0: title 'A different headline' is not the start of the article text [title-is-headline]"),
 }
 
 
@@ -419,7 +421,8 @@ def test_the_root_datapackage_must_be_the_newest_releases(broken_copy, capsys):
     (broken_copy / "datapackage.json").write_text(publish.json_text(publish.root_descriptor(broken_copy / "dataset" / OLDER, OLDER)), encoding="utf-8")
     code, out = validate(broken_copy, capsys)
     assert code == 1, out
-    assert f"datapackage.json: expected the descriptor of the newest release, {NEWEST} (dataset/{NEWEST}/datapackage.json with paths from the root); found a different one (version '{OLDER}')" in out
+    assert (f"datapackage.json: expected the descriptor of the newest release, {NEWEST} (dataset/{NEWEST}/datapackage.json "
+            f"with paths from the root); found a different one (version '{OLDER}')") in out
 
 
 def test_a_release_descriptor_of_another_version(broken_copy, capsys):
@@ -473,7 +476,7 @@ def test_an_older_release_rewritten_consistently_is_refused_by_its_pin(broken_co
     code, out = validate(broken_copy, capsys, every_release=True)
     assert code == 1, out
     assert f"release {version}: valid" in out  # consistent: the release's own checks cannot tell
-    assert (f"seeds/releases.yaml:" in out and f"release {version}: expected dataset/{version}/manifest.json with sha256 " in out
+    assert ("seeds/releases.yaml:" in out and f"release {version}: expected dataset/{version}/manifest.json with sha256 " in out
             and "a published release is never changed" in out), out
     built = subprocess.run([sys.executable, "-m", "cartel_campaign.build.pipeline", "--root", str(broken_copy), "-q"],
                            capture_output=True, text=True, timeout=300)

@@ -3,7 +3,6 @@ crosswalk Table Schema; ACLED-style precision codes derived from events."""
 from __future__ import annotations
 
 import copy
-import json
 from datetime import date
 
 import pytest

@@ -243,7 +243,8 @@ def test_codebook_card_and_diff_escape_values(tmp_path):
 
 def test_changelog_escapes_notes_and_corrections():
     releases = [{"version": "1.0.0", "date": pd.Timestamp("2026-01-01").date(), "status": "published",
-                 "notes": SCRIPT, "breaking": SCRIPT, "corrections": [{"table": "events", "record_id": "x`", "what": SCRIPT, "why": "<img src=x onerror=alert(1)>"}]}]
+                 "notes": SCRIPT, "breaking": SCRIPT,
+                 "corrections": [{"table": "events", "record_id": "x`", "what": SCRIPT, "why": "<img src=x onerror=alert(1)>"}]}]
     text = docs.changelog(ROOT, ROOT / "dataset" / "1.0.0", releases)
     assert "<script>" not in text and "<img" not in text
 

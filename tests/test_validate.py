@@ -47,7 +47,6 @@ def test_every_span_equals_its_article_slice():
 
 def test_pandera_schema_agrees_with_table_schema():
     """The pandera schemas are derived from schemas/*.json: same columns, types, nullability, enums, ranges."""
-    import json
 
     import pandas.api.types as pdt
 

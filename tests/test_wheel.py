@@ -127,7 +127,8 @@ def test_installed_command_line(installed):
         assert r.returncode == 0 and "events" in r.stdout and "site-packages" in r.stdout, r.stderr
     bad = {("info", "--version", "7.7.7"): "error: unknown dataset version '7.7.7'; published versions: " + ", ".join(cc.versions(ROOT)),
            ("info", "--version", "../dataset/1.0.0"): "error: unknown dataset version '../dataset/1.0.0'; published versions: " + ", ".join(cc.versions(ROOT)),
-           ("validate",): "error: `cartel-campaign validate` needs pandera, which is not installed; install it with: pip install 'cartel-campaign-data[validate]'",
+           ("validate",): "error: `cartel-campaign validate` needs pandera, which is not installed; "
+                          "install it with: pip install 'cartel-campaign-data[validate]'",
            ("build",): "error: `cartel-campaign build` needs yaml, which is not installed; install it with: pip install 'cartel-campaign-data[build]'"}
     for args, message in bad.items():
         r = subprocess.run([str(bin_ / "python"), "-m", "cartel_campaign", *args], cwd=elsewhere, capture_output=True, text=True, env=env)

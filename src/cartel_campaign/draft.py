@@ -47,16 +47,19 @@ FILLERS_AT_END = re.compile(r"(?:\s+(?:has|have|had|is|was|were|will|would|also|
 PASSIVE_BEFORE = re.compile(r"\b(?:been|being|was|were|is|are)\s+(?:[a-z]+ly\s+)?$")
 RELATIVE_AT_END = re.compile(r",?\s+who\s*$")
 # "the administration identified" -> an actor whose alias contains the noun.
-GENERIC = re.compile(r"\b[Tt]he (administration|government|regime|ministry|department|agency|military|army|report|newspaper|outlet|network|broadcaster|secretary|minister|spokesperson|spokesman|spokeswoman)\b")
+GENERIC = re.compile(r"\b[Tt]he (administration|government|regime|ministry|department|agency|military|army|report|newspaper|outlet|"
+                     r"network|broadcaster|secretary|minister|spokesperson|spokesman|spokeswoman)\b")
 REPORT_NOUNS = {"report", "newspaper", "outlet", "network", "broadcaster"}
 # "Nicolás Maduro's government" -> the actor with the alias "Maduro government".
 POSSESSIVE_NOUN = re.compile(r"['’]s\s+(government|administration|regime|ministry|cabinet|party|army|military|forces|office)\b")
 PRONOUN = re.compile(r"\b(he|she|it|they|him|He|She|It|They)\b")
 PERSON_PRONOUNS = {"he", "she", "him"}
 # Unnamed sources: "a source close to ...", "an official", "officials".
-ANONYMOUS = re.compile(r"\b(?:[Aa]n?|[Tt]he|[Tt]wo|[Tt]hree|[Ss]everal)?\s*(?:[\w-]+\s+){0,3}?(?:source|sources|official|officials|spokesperson|aide|aides|diplomat|diplomats)$")
+ANONYMOUS = re.compile(r"\b(?:[Aa]n?|[Tt]he|[Tt]wo|[Tt]hree|[Ss]everal)?\s*(?:[\w-]+\s+){0,3}?"
+                       r"(?:source|sources|official|officials|spokesperson|aide|aides|diplomat|diplomats)$")
 # Words that introduce a name or a term, not someone's words.
-NAMING_CUE = re.compile(r"(?:so-called|dubbed|titled|entitled|nicknamed|known as|headlined|the (?:term|word|phrase|slogan|hashtag|label|name|headline|title))\s*$", re.IGNORECASE)
+NAMING_CUE = re.compile(r"(?:so-called|dubbed|titled|entitled|nicknamed|known as|headlined|"
+                        r"the (?:term|word|phrase|slogan|hashtag|label|name|headline|title))\s*$", re.IGNORECASE)
 WEAK_NAMING_CUE = re.compile(r"\b(?:called|named)\s*$")
 # Verbs (and subjects) that make a quoted passage a statement rather than a term.
 VERB_HINTS = set("is are was were be been being am will would shall should can could may might must do does did has have had "
@@ -78,11 +81,13 @@ DATES = [
     re.compile(r"\b(?:January|February|March|April|June|July|August|September|October|November|December)(?:\s+\d{4})?\b"),
     re.compile(r"\b(?:(?:since|in|by|until|before|after|from|of|early|mid|late)[\s-]+)?(?:19|20)\d{2}\b"),
     re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
-    re.compile(r"\b(?:yesterday|today|tonight|tomorrow|(?:earlier |later )?(?:this|last|next) (?:week|month|year)|the (?:first|past|last) \d+ (?:days|weeks|months|years))\b", re.IGNORECASE),
+    re.compile(r"\b(?:yesterday|today|tonight|tomorrow|(?:earlier |later )?(?:this|last|next) (?:week|month|year)|"
+               r"the (?:first|past|last) \d+ (?:days|weeks|months|years))\b", re.IGNORECASE),
 ]
 NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen "
                 "nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand thousands dozen dozens").split()
-NUMBER = re.compile(r"(?<![-\w])\$?\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th)?(?:\s+(?:million|billion|thousand|hundred))?\b|\b(?:" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
+NUMBER = re.compile(r"(?<![-\w])\$?\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th)?(?:\s+(?:million|billion|thousand|hundred))?\b"
+                    r"|\b(?:" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
 # Words that suggest an event (GUIDE.md "Events") and the event type they suggest.
 EVENT_CUES = [
     (re.compile(r"\b(?:air)?strik(?:e|es|ing)\b|\bstruck\b|\bbomb(?:s|ed|ing)\b", re.IGNORECASE), "strike"),
@@ -90,7 +95,8 @@ EVENT_CUES = [
     (re.compile(r"\bdesignat(?:e|es|ed|ing)\b", re.IGNORECASE), "designation"),
     (re.compile(r"\bsanction(?:ed|ing)\b|\b(?:impose[sd]?|new)\s+sanctions\b", re.IGNORECASE), "sanction"),
     (re.compile(r"\b(?:kill(?:s|ed|ing)?|assassinat(?:e|ed|ion)|murder(?:s|ed)?|deaths?)\b", re.IGNORECASE), "killing"),
-    (re.compile(r"\b(?:seiz(?:e|es|ed|ing|ure|ures)|captur(?:e|es|ed|ing)|arrest(?:s|ed|ing)?|raid(?:s|ed)?|launch(?:es|ed|ing)?)\b", re.IGNORECASE), "military_operation"),
+    (re.compile(r"\b(?:seiz(?:e|es|ed|ing|ure|ures)|captur(?:e|es|ed|ing)|arrest(?:s|ed|ing)?|raid(?:s|ed)?|launch(?:es|ed|ing)?)\b",
+                re.IGNORECASE), "military_operation"),
     (re.compile(r"\bmobiliz(?:e|es|ed|ing|ation)\b", re.IGNORECASE), "mobilization"),
     (re.compile(r"\bextradit(?:e|es|ed|ion)\b", re.IGNORECASE), "extradition"),
     (re.compile(r"\b(?:reward|bounty)\b", re.IGNORECASE), "reward"),

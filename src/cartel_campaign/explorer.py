@@ -355,7 +355,8 @@ h2{font-size:19px;margin:0 0 2px}
 .meta{color:#666;margin:0 0 10px;font-size:13px}
 nav{font-size:13px;margin:6px 0}
 nav a{margin-right:10px}
-.legend{display:flex;flex-wrap:wrap;gap:6px 18px;list-style:none;padding:8px 12px;margin:10px 0 18px;background:#fff;border:1px solid #ddd;border-radius:6px;font-size:13px}
+.legend{display:flex;flex-wrap:wrap;gap:6px 18px;list-style:none;padding:8px 12px;margin:10px 0 18px;background:#fff;
+border:1px solid #ddd;border-radius:6px;font-size:13px}
 .swatch{display:inline-block;width:14px;height:14px;border-radius:3px;vertical-align:-2px;margin-right:6px;border:1px solid rgba(0,0,0,.2)}
 section{background:#fff;border:1px solid #ddd;border-radius:6px;padding:14px 18px;margin:0 0 18px}
 .cols{display:flex;gap:28px;align-items:flex-start}

@@ -684,7 +684,9 @@ def title_rule(article: str, title: str | None) -> str | None:
     """Rule 'a title is the headline at the start of the article'."""
     if title is not None and not article.startswith(title):
         at = article.find(title)
-        return f"title must be the headline at the start of the article text; found it at char {at}" if at > 0 else f"title {title!r} is not the start of the article text"
+        if at > 0:
+            return f"title must be the headline at the start of the article text; found it at char {at}"
+        return f"title {title!r} is not the start of the article text"
     return None
 
 

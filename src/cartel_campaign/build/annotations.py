@@ -246,7 +246,8 @@ def load_releases(path: Path, display: str, checker: Checker) -> list[dict]:
         releases.append(rel)
     for i, rel in enumerate(releases[:-1]):
         if rel["status"] == "draft":
-            raise doc.error((i, "status"), f"only the newest release may be a draft; {rel['version']} is followed by {releases[i + 1]['version']}: set it to published")
+            raise doc.error((i, "status"), f"only the newest release may be a draft; {rel['version']} is followed by "
+                            f"{releases[i + 1]['version']}: set it to published")
     return releases
 
 
@@ -267,7 +268,8 @@ def load_corrections(path: Path, display: str, checker: Checker, releases: list[
         if row["version"] not in by_version:
             raise doc.error((i, "version"), f"correction #{i + 1}: version {row['version']} is not a release in seeds/releases.yaml")
         if key in seen:
-            raise doc.error((i, "record_id"), f"correction #{i + 1}: {row['table']} {row['record_id']} is corrected twice in {row['version']} (first at line {seen[key]}); say it in one entry")
+            raise doc.error((i, "record_id"), f"correction #{i + 1}: {row['table']} {row['record_id']} is corrected twice in {row['version']} "
+                            f"(first at line {seen[key]}); say it in one entry")
         seen[key] = doc.line(i, "record_id")
         by_version[row["version"]]["corrections"].append(dict(row, line=seen[key]))
 

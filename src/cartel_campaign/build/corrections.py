@@ -67,4 +67,5 @@ def check_corrections(previous: Path, staged: Path, release: dict) -> None:
                                      "add an entry (version, table, record_id, what, why) for each:\n  " + "\n  ".join(missing))
     for (table, rid), entry in entries.items():
         if (table, rid) not in found:
-            raise BuildError(FILE, entry["line"], f"{table} {rid!r}: listed as corrected in {release['version']}, but the record is the same as in {previous.name} (or new)")
+            raise BuildError(FILE, entry["line"], f"{table} {rid!r}: listed as corrected in {release['version']}, "
+                                                  f"but the record is the same as in {previous.name} (or new)")

@@ -217,7 +217,8 @@ def check_aliases_found(doc: Doc, owner: dict, found_aliases: set, mentioned: se
                                 "in any article, or only inside a longer alias (list only forms that stand on their own)")
     for i, aid in enumerate(actor_ids):
         if aid not in mentioned:
-            raise doc.error((i,), f"actor {aid!r} is never mentioned on its own (its aliases only occur inside longer aliases of other actors); it would have no evidence")
+            raise doc.error((i,), f"actor {aid!r} is never mentioned on its own (its aliases only occur inside longer aliases of other actors); "
+                            "it would have no evidence")
 
 
 # ----------------------------------------------------------- references ----

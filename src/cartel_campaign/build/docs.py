@@ -114,7 +114,8 @@ def explorer_pages(root: Path, staged: Path, releases: list, work: Path) -> dict
 
 
 def version_file(version: str) -> str:
-    return f'"""Generated from seeds/releases.yaml by build/docs.py: do not edit."""\n__version__ = {json.dumps(version)}\n'  # a JSON string is a Python literal
+    # a JSON string is a Python literal
+    return f'"""Generated from seeds/releases.yaml by build/docs.py: do not edit."""\n__version__ = {json.dumps(version)}\n'
 
 
 def _q(text: str) -> str:
@@ -215,7 +216,8 @@ def codebook(meta: dict, schemas: dict, folder: Path, version: str) -> str:
             out += ["", "Derived: computed by the build script, never annotated by hand."]
         for fk in s.get("foreignKeys", []):
             ref = fk["reference"]["resource"] or t
-            out.append(f"Foreign key: {markdown(', '.join(fk['fields']), code=True)} → {markdown(f'{ref}.' + ', '.join(fk['reference']['fields']), code=True)}.")
+            target = markdown(f"{ref}." + ", ".join(fk["reference"]["fields"]), code=True)
+            out.append(f"Foreign key: {markdown(', '.join(fk['fields']), code=True)} → {target}.")
         out += ["", "| column | type | required | constraints | description | values in this release |", "|---|---|---|---|---|---|"]
         for f in s["fields"]:
             c = dict(f.get("constraints", {}))

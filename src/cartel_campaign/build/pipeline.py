@@ -51,7 +51,8 @@ def load_schemas(root: Path) -> tuple[dict, dict]:
     try:
         definitions = fields.read_fields(root / "schemas")
     except json.JSONDecodeError as err:
-        raise BuildError(f"schemas/{fields.FIELDS_FILE}", err.lineno, f"not valid JSON: {err.msg} (column {err.colno}); expected the field dictionary") from None
+        raise BuildError(f"schemas/{fields.FIELDS_FILE}", err.lineno,
+                         f"not valid JSON: {err.msg} (column {err.colno}); expected the field dictionary") from None
     out = {}
     for name in names:
         try:
@@ -420,7 +421,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = args.root.resolve() if args.root else find_root()
     if root is None:
-        print(f"error: `cartel-campaign build` runs in a checkout of the repository; no seeds/releases.yaml and schemas/ in {Path.cwd()} or above", file=sys.stderr)
+        print("error: `cartel-campaign build` runs in a checkout of the repository; "
+              f"no seeds/releases.yaml and schemas/ in {Path.cwd()} or above", file=sys.stderr)
         return 2
     try:
         try:

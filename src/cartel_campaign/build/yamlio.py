@@ -63,8 +63,8 @@ _SCALAR = {  # a plain scalar's resolved tag -> its value, as the safe loader co
     "tag:yaml.org,2002:str": str,
     "tag:yaml.org,2002:timestamp": str,
     "tag:yaml.org,2002:null": lambda value: None,
-    **{f"tag:yaml.org,2002:{kind}": (lambda f: lambda value: f(yaml.ScalarNode("", value)))(getattr(yaml.constructor.SafeConstructor(), f"construct_yaml_{kind}"))
-       for kind in ("bool", "int", "float")},
+    **{f"tag:yaml.org,2002:{kind}": (lambda f: lambda value: f(yaml.ScalarNode("", value)))(
+        getattr(yaml.constructor.SafeConstructor(), f"construct_yaml_{kind}")) for kind in ("bool", "int", "float")},
 }
 _RESOLVE = yaml.resolver.Resolver().resolve
 _NOT_PLAIN = object()
