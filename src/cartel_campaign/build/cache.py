@@ -16,10 +16,10 @@ from pathlib import Path
 from ..release import sha256_file
 
 CACHE = ".build-cache.json"
-INPUTS = ("seeds/*", "schemas/*.json", "docs/card.md", "requirements/lock.txt")
+INPUTS = ("seeds/*", "schemas/*.json", "docs/card.md", "docs/unreleased.md", "requirements/lock.txt")
 #: The code that builds: this package, wherever it is installed from.
 CODE = Path(__file__).resolve().parents[1]
-LIBRARIES = ("pandas", "pyarrow", "numpy", "pandera", "frictionless", "matplotlib", "pyyaml", "pysbd")
+LIBRARIES = ("pandas", "pyarrow", "numpy", "pandera", "frictionless", "matplotlib", "pyyaml", "sentencex")
 
 
 def _sha(path: Path) -> str:

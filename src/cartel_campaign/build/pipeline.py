@@ -274,8 +274,6 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
     verify.check_release_folders(root, releases)
     inp = Inputs(root, meta, schemas, releases, checker)
     tables, sources = derive_tables(inp)
-    if with_docs:  # the coverage figures' sentences: split by workers while the release is checked and written
-        splitter.start([(root / source["path"]).read_text(encoding="utf-8") for source in sources])
     stages("checking keys and constraints")
     check_tables(inp, tables)
     stages("writing Parquet and CSV")
