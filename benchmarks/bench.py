@@ -222,6 +222,8 @@ def scale_run(tmp: Path, k: int, frictionless: bool) -> dict:
     stages, m = stages_json(["build", str(root)], f"build at {k}x")
     out = {"scale": k, "generate": _slim(gen), "summary": json.loads(gen["stdout"].strip().splitlines()[-1]),
            "build": stages, "build_proc": _slim(m), "frictionless": {}}
+    if k == UPDATE_SCALE and stages["rc"] == 0:
+        out["update"] = one_article_update(root, k)
     log(f"scale {k}x: sentence splitting alone")
     out["sentences"], _ = stages_json(["sentences", str(root)], f"sentence splitting at {k}x")
     if frictionless:
@@ -238,6 +240,60 @@ def scale_run(tmp: Path, k: int, frictionless: bool) -> dict:
                 "valid": all(r["valid"] for r in rs), "peak_rss": max(r["peak_rss"] for r in rs),
                 "workers_rss": max(r["workers_rss"] for r in rs), "other_cores": statistics.mean(r["proc"]["other_cores"] for r in rs)}
     shutil.rmtree(root, ignore_errors=True)
+    return out
+
+
+#: The scale of the one-article update: one annotation changed after the full build, then built again.
+UPDATE_SCALE = 300
+
+
+def release_digest(root: Path, version: str) -> str:
+    """sha256 over the release folder and every file the build generates beside it (docs, CHANGELOG, explorer)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    files = sorted((root / "dataset" / version).rglob("*")) + sorted((root / "docs").rglob("*"))
+    files += [root / n for n in ("CHANGELOG.md", "CITATION.cff", "datapackage.json")]
+    for f in files:
+        if f.is_file():
+            h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
+def one_article_update(root: Path, k: int) -> dict:
+    """Change one annotation (a claim's summary, in the middle article) and build again with the per-article
+    entries the full build kept; then build once more without them (cold), and compare every byte."""
+    import re
+
+    annotations = sorted(p for p in (root / "seeds").glob("*_*.yaml"))
+    for path in annotations[len(annotations) // 2:]:  # the first from the middle on with a plain (unquoted) summary
+        text = path.read_text(encoding="utf-8")
+        edited = re.sub(r"(\n    summary: [A-Za-z][^\n#:'\"]*?)\.?\n", r"\1, edited.\n", text, count=1)
+        if edited != text:
+            break
+    else:
+        raise SystemExit("one-article update: no plain summary to edit")
+    path.write_text(edited, encoding="utf-8")
+    log(f"scale {k}x: one-article update ({path.name})")
+    update, m = stages_json(["build", str(root)], f"one-article update at {k}x")
+    version = update["version"]
+    updated = release_digest(root, version)
+    shutil.rmtree(root / ".build-tmp", ignore_errors=True)
+    log(f"scale {k}x: the same, cold (no kept articles)")
+    cold, cm = stages_json(["build", str(root)], f"cold build after the update at {k}x")
+    return {"article": path.name, "build": update, "proc": _slim(m), "cold": cold, "cold_proc": _slim(cm),
+            "identical": updated == release_digest(root, version)}
+
+
+def draft_runs(tmp: Path) -> dict:
+    """`cartel-campaign draft` on an article made 1, 16 and 64 times longer (the real article 004 repeated), cold processes."""
+    text = next((REPO / "seeds").glob("004_*.txt")).read_text(encoding="utf-8")
+    out = {}
+    for n in (1, 16, 64):
+        article = tmp / f"draft-{n}.txt"
+        article.write_text("\n\n".join([text] * n), encoding="utf-8")
+        m = run_measured([PY, "-m", "cartel_campaign.draft", str(article), "-o", str(tmp / f"draft-{n}.yaml"), "--force"], cwd=REPO)
+        out[n] = {"chars": len(text) * n, "wall": m["wall"], "cpu": m["cpu"], "rc": m["rc"], "load": m["load"]}
     return out
 
 
@@ -290,6 +346,61 @@ def stage_names(builds: list[dict]) -> list[str]:
     return seen + sorted({s for b in builds for s in b["stages"]} - set(seen))
 
 
+def targets(r: dict) -> list[tuple[str, str, str, bool]]:
+    """(key, target, measured, met) for each target the run measured."""
+    load, real, scales = r["load"], r["real"], r["scales"]
+    out = []
+    ratio = load["ratio"]
+    first = real["first"]["wall"]
+    again = statistics.median(x["wall"] for x in real["again"])
+    big = [s for s in scales if s["build"]["rc"] == 0]
+    out.append(("load", "load: `cc.load(\"events\")` ≤ 1.15 × `pandas.read_parquet` (cold processes, medians)",
+                f"{ratio:.2f} × ({sec(load['median']['cc'])} vs {sec(load['median']['pandas'])})", ratio <= 1.15))
+    out.append(("real", "build of the real corpus ≤ 10 s (build CLI, full build + validation + publish + docs, cold process)",
+                f"{sec(first)} (load {ld(real['first'])})", first <= 10))
+    out.append(("again", f"unchanged rebuild ≤ 2 s (build CLI, median of {len(real['again'])})", sec(again), again <= 2))
+    if len(big) >= 2:
+        b1, b2 = big[-2]["build"], big[-1]["build"]
+        lin = exponent(b1["seconds"], b2["seconds"], rows_of(b1), rows_of(b2))
+        out.append(("linear", f"time grows no faster than linearly ({big[-2]['scale']}× → {big[-1]['scale']}×)",
+                    f"exponent {lin:.2f} (rows × {rows_of(b2) / rows_of(b1):.1f}, time × {b2['seconds'] / b1['seconds']:.1f}; 1 = linear)", lin <= 1.1))
+    one = next((s["build"] for s in big if s["scale"] == 1), None)
+    for scale, limit in ((300, 15), (1000, 40)):
+        s = next((s for s in big if s["scale"] == scale), None)
+        if s is not None:
+            at = s["build"]
+            out.append((f"build{scale}", f"build at {scale}× ≤ {limit} s (in one process, stages.py; {rows_of(at):,} rows)",
+                        f"{sec(at['seconds'])}" + (f" (CPU {sec(at['cpu_seconds'])}; load {ld(s['build_proc'])})" if "cpu_seconds" in at else ""),
+                        at["seconds"] <= limit))
+    for s in big:
+        b = s["build"]
+        if one is not None and s["scale"] in (300, 1000) and arrow_of(b):
+            added = b["peak_rss_with_workers"] - one["peak_rss_with_workers"]
+            out.append((f"memory{s['scale']}", f"memory the data adds ≤ 3 × the Arrow size of the tables at {s['scale']}× (peak RSS of the "
+                        "build process plus its workers' private memory, less the same at 1×)",
+                        f"{added / arrow_of(b):.1f} × ({mb(added)} for {mb(arrow_of(b))})", added <= 3 * arrow_of(b)))
+    for s in scales:
+        u = s.get("update")
+        if u and (u["build"]["rc"] != 0 or u["cold"]["rc"] != 0):
+            out.append(("update", f"one-article update at {s['scale']}× ≤ 25% of the full build",
+                        f"failed: {(u['build'].get('error') or u['cold'].get('error') or '')[:200]}", False))
+        elif u:
+            share = u["build"]["seconds"] / s["build"]["seconds"]
+            out.append(("update", f"one-article update at {s['scale']}× ≤ 25% of the full build (one annotation changed, built "
+                        "again with the per-article entries the full build kept; stages.py)",
+                        f"{share:.0%} ({sec(u['build']['seconds'])} vs {sec(s['build']['seconds'])}; load {ld(u['proc'])}); "
+                        f"release and docs {'byte-identical to' if u['identical'] else 'DIFFERENT from'} a cold build "
+                        f"({sec(u['cold']['seconds'])})", share <= 0.25 and u["identical"]))
+    d = r.get("draft")
+    if d:
+        c1, c16, c64 = (d[str(n)]["cpu"] if str(n) in d else d[n]["cpu"] for n in (1, 16, 64))
+        grow = (c64 - c1) / (c16 - c1) if c16 > c1 else float("inf")
+        out.append(("draft", "`draft` linear in article size (article 004 repeated 1, 16, 64 times; CPU of a cold process)",
+                    f"{sec(c1)}, {sec(c16)}, {sec(c64)}: beyond the 1× run, 16× → 64× costs × {grow:.1f} for × {63 / 15:.1f} the text",
+                    grow <= 63 / 15 * 1.25))
+    return out
+
+
 def report(r: dict) -> str:
     mach, load, real, scales = r["machine"], r["load"], r["real"], r["scales"]
     L = []
@@ -314,44 +425,29 @@ def report(r: dict) -> str:
         f"(busy CPU time from /proc/stat less the benchmark's own); CPU stolen by the hypervisor: {r['steal']:.1f} s |")
     add("")
 
-    # ---- targets
     ratio = load["ratio"]
-    first = real["first"]["wall"]
-    again = statistics.median(x["wall"] for x in real["again"])
     builds = [s["build"] for s in scales]
     ok_builds = [b for b in builds if b["rc"] == 0]
     big = [s for s in scales if s["build"]["rc"] == 0]
-    lin = None
-    if len(big) >= 2:
-        b1, b2 = big[-2]["build"], big[-1]["build"]
-        lin = exponent(b1["seconds"], b2["seconds"], rows_of(b1), rows_of(b2))
+
+    # ---- targets
+    rows = targets(r)
+    before = {key: measured for key, _, measured, _ in targets(r["before"])} if r.get("before") else None
     add("## Targets")
     add("")
-    add("| target | measured | |")
-    add("|---|---|---|")
-    add(f"| load: `cc.load(\"events\")` ≤ 1.15 × `pandas.read_parquet` (cold processes, medians) | {ratio:.2f} × "
-        f"({sec(load['median']['cc'])} vs {sec(load['median']['pandas'])}) | {verdict(ratio <= 1.15)} |")
-    add(f"| build of the real corpus ≤ 10 s (build CLI, full build + validation + publish + docs, cold process) | {sec(first)} | {verdict(first <= 10)} |")
-    add(f"| unchanged rebuild ≤ 2 s (build CLI, median of {len(real['again'])}) | {sec(again)} | {verdict(again <= 2)} |")
-    if lin is not None:
-        add(f"| time grows no faster than linearly ({big[-2]['scale']}× → {big[-1]['scale']}×: rows × "
-            f"{rows_of(big[-1]['build']) / rows_of(big[-2]['build']):.1f}, time × {big[-1]['build']['seconds'] / big[-2]['build']['seconds']:.1f}) "
-            f"| exponent {lin:.2f} (time ∝ rows^{lin:.2f}; 1 = linear) | {verdict(lin <= 1.1)} |")
-    one = next((s["build"] for s in big if s["scale"] == 1), None)
-    for scale, limit in ((300, 15), (1000, 40)):
-        at = next((s["build"] for s in big if s["scale"] == scale), None)
-        if at is not None:
-            add(f"| build at {scale}× ≤ {limit} s (in one process, stages.py; {rows_of(at):,} rows) | {sec(at['seconds'])}"
-                + (f" (its CPU time {sec(at['cpu_seconds'])}, so at least {sec(at['cpu_seconds'] / CORES)} on {CORES} cores; "
-                   f"the coverage figures' sentence splitting alone {sec(splitting(scale, scales))} of it)" if "cpu_seconds" in at else "")
-                + f" | {verdict(at['seconds'] <= limit)} |")
-    for s in big:
-        b = s["build"]
-        if one is not None and s["scale"] in (300, 1000) and arrow_of(b):
-            added = b["peak_rss_with_workers"] - one["peak_rss_with_workers"]
-            add(f"| memory the data adds ≤ 3 × the Arrow size of the tables at {s['scale']}× (peak RSS of the build process plus "
-                f"its workers' private memory, less the same at 1×) | {added / arrow_of(b):.1f} × ({mb(added)} for {mb(arrow_of(b))} "
-                f"of Arrow tables) | {verdict(added <= 3 * arrow_of(b))} |")
+    if before is None:
+        add("| target | measured | |")
+        add("|---|---|---|")
+        for _, label, measured, ok in rows:
+            add(f"| {label} | {measured} | {verdict(ok)} |")
+    else:
+        add(f"The before column is a run of {r['before_label']} on this machine just before this run "
+            f"(its report: generated on {r['before']['started']}, other processes used {r['before']['other_cores']:.2f} cores on average).")
+        add("")
+        add(f"| target | before ({r['before_label']}) | now | |")
+        add("|---|---|---|---|")
+        for key, label, measured, ok in rows:
+            add(f"| {label} | {before.get(key, '–')} | {measured} | {verdict(ok)} |")
     add("")
 
     # ---- load
@@ -441,7 +537,7 @@ def report(r: dict) -> str:
     add("| **total (in process)** | " + " | ".join(f"**{t}**" for t in tot) + "".join(f" | **{k:.2f}**" if k is not None else " | –" for k in ks) + " |")
     if all("cpu_seconds" in s["build"] for s in scales):
         add("| CPU time (the build process and its workers) | " + " | ".join(sec(s["build"]["cpu_seconds"]) for s in scales) + " |" * (len(exps) + 1))
-        add("| of which the coverage figures' sentence splitting (pysbd; articles × CPU per article, measured alone) | "
+        add("| of which the coverage figures' sentence splitting (articles × CPU per article, measured alone) | "
             + " | ".join(sec(splitting(s["scale"], scales)) for s in scales) + " |" * (len(exps) + 1))
         add(f"| least wall time this CPU time allows on {CORES} cores (CPU ÷ {CORES}) | "
             + " | ".join(sec(s["build"]["cpu_seconds"] / CORES) for s in scales) + " |" * (len(exps) + 1))
@@ -567,9 +663,16 @@ def main(argv=None) -> int:
     p.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     p.add_argument("--json", type=Path, default=None, help="also write the raw measurements here")
     p.add_argument("--render", type=Path, default=None, help="measure nothing: write the report from raw measurements saved with --json")
+    p.add_argument("--before", type=Path, default=None, help="raw measurements (--json) of a run of earlier code, "
+                   "shown beside this run's in the targets table")
+    p.add_argument("--before-label", default="before", help="what the --before run measured (e.g. a commit)")
     args = p.parse_args(argv)
+    before = json.loads(args.before.read_text(encoding="utf-8")) if args.before else None
     if args.render:
-        args.out.write_text(report(json.loads(args.render.read_text(encoding="utf-8"))), encoding="utf-8")
+        r = json.loads(args.render.read_text(encoding="utf-8"))
+        if before is not None:
+            r["before"], r["before_label"] = before, args.before_label
+        args.out.write_text(report(r), encoding="utf-8")
         return 0
     scales = [int(x) for x in args.scales.split(",") if x]
     started = dt.datetime.now(dt.timezone.utc)
@@ -584,6 +687,8 @@ def main(argv=None) -> int:
         log("build of the real corpus")
         r["real"] = real_build(tmp)
         r["scales"] = [scale_run(tmp, k, k >= FRICTIONLESS_FROM and not args.skip_frictionless) for k in scales]
+        log("draft on longer articles")
+        r["draft"] = draft_runs(tmp)
         log("agreement")
         r["agreement"] = agreement(r["real"]["stages"]["version"])
     finally:
@@ -593,6 +698,10 @@ def main(argv=None) -> int:
     own = cpu_seconds() - own0
     r["other_cores"] = max(0.0, (busy1 - busy0) / os.sysconf("SC_CLK_TCK") - own) / r["seconds"]
     r["steal"] = (steal1 - steal0) / os.sysconf("SC_CLK_TCK")
+    if args.json:  # without the before run: --render --before gives the same report from it
+        args.json.write_text(json.dumps(r, indent=1, default=str), encoding="utf-8")
+    if before is not None:
+        r["before"], r["before_label"] = before, args.before_label
     if args.json:
         args.json.write_text(json.dumps(r, indent=1, default=str), encoding="utf-8")
     args.out.write_text(report(r), encoding="utf-8")

@@ -9,8 +9,8 @@
         `frictionless validate` CLI), fast (cartel_campaign.validate.check_frictionless),
         fast-1proc (the same, never in parallel processes).
     python benchmarks/stages.py sentences ROOT [SAMPLE]
-        CPU time of cartel_campaign.sentences.sentence_spans (pysbd: the coverage figures'
-        sentence splitting, which the build does in worker processes) per article, on the
+        CPU time of cartel_campaign.sentences.sentence_spans (the coverage figures'
+        sentence splitting) per article, on the
         first SAMPLE (default 100) of ROOT's article texts, split one after the other here.
     python benchmarks/stages.py equivalence RELEASE_FOLDER
         Break copies of a release in one way each (foreign keys, primary key, unique, type,
@@ -271,7 +271,7 @@ def run_sentences(root: Path, sample: int) -> dict:
     from cartel_campaign.sentences import sentence_spans
 
     texts = [p.read_text(encoding="utf-8") for p in sorted((root / "seeds").glob("*.txt"))[:sample]]
-    sentence_spans(texts[0])  # pysbd imported and its rules compiled before the clock starts
+    sentence_spans(texts[0])  # the splitter imported before the clock starts
     t0 = time.process_time()
     for text in texts:
         sentence_spans(text)

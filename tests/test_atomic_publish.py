@@ -131,7 +131,7 @@ def test_a_later_build_recovers_to_the_same_bytes(killed):
         root, _, _ = killed(point)
         result = build(root)
         assert result.returncode == 0, f"after a kill at {point!r}: {result.stderr}"
-        assert list((root / ".build-tmp").iterdir()) == [], "staging leftovers were not cleaned up"
+        assert leftovers(root) == [], "staging leftovers were not cleaned up"
         assert not list(root.rglob(".*.tmp-*")), "temporary files were left behind"
         assert validate_release(NEW, root) == []
         assert check_frictionless(root / "datapackage.json") == []
@@ -162,7 +162,7 @@ def test_two_builds_at_once_refuse_or_both_succeed(base, tmp_path):
     assert {k: after[k] for k in before if k.startswith("dataset/")} == {k: v for k, v in before.items() if k.startswith("dataset/")}
     assert validate_release(NEW, root) == []
     assert check_frictionless(root / "datapackage.json") == []
-    assert list((root / ".build-tmp").iterdir()) == []
+    assert leftovers(root) == []
 
 
 def test_the_lock_refuses_a_second_build(base, tmp_path):
@@ -226,7 +226,7 @@ def test_a_killed_replace_leaves_the_old_or_the_new_draft(point, draft_base, rep
     again = build(root)
     assert again.returncode == 0, again.stderr
     assert snapshot(root) == replaced
-    assert list((root / ".build-tmp").iterdir()) == []
+    assert leftovers(root) == []
 
 
 @pytest.mark.parametrize("point", ["set aside", "replaced"])
@@ -254,13 +254,18 @@ def test_a_replace_without_atomic_exchange_is_recovered(point, draft_base, repla
     monkeypatch.setattr(publish, "exchange", lambda a, b: False)
     assert pipeline.main(["--root", str(root), "-q"]) == 0
     assert snapshot(root) == replaced
-    assert list((root / ".build-tmp").iterdir()) == []
+    assert leftovers(root) == []
 
 
 # ---------------------------------------------------------------- operating-system faults ----
 # In-process: the fault is injected where the operating system would raise it. Each gives one line
 # `error: ...` and exit 2, leaves the published releases and datapackage.json as they were, and
 # leaves nothing that stops the next build.
+def leftovers(root: Path) -> list[Path]:
+    """What a build left in its scratch folder besides the per-article entries it keeps on purpose (publish.KEPT)."""
+    return [p for p in (root / publish.WORK).iterdir() if p.name != publish.KEPT]
+
+
 def fault_build(root: Path, capsys) -> tuple[int, str]:
     capsys.readouterr()
     code = pipeline.main(["--root", str(root), "-q"])
@@ -303,7 +308,7 @@ def test_disk_full_while_staging(base, tmp_path, capsys, monkeypatch):
     code, err = fault_build(root, capsys)
     assert_one_line_error(code, err, "No space left on device", "ENOSPC")
     assert_intact(root, before)
-    assert list((root / ".build-tmp").iterdir()) == []
+    assert leftovers(root) == []
     monkeypatch.undo()
     assert fault_build(root, capsys)[0] == 0
 
@@ -338,7 +343,7 @@ def test_moving_a_new_release_in_fails(code, base, tmp_path, capsys, monkeypatch
     assert_one_line_error(result, err, os.strerror(code), errno.errorcode[code], f"dataset/{NEW}")
     assert_intact(root, before)
     assert not (root / "dataset" / NEW).exists()
-    assert list((root / ".build-tmp").iterdir()) == []
+    assert leftovers(root) == []
 
 
 @pytest.mark.parametrize("atomic", [True, False])
@@ -353,7 +358,7 @@ def test_replacing_a_draft_across_devices_keeps_the_old_draft(atomic, draft_base
     code, err = fault_build(root, capsys)
     assert_one_line_error(code, err, "Invalid cross-device link")
     assert_intact(root, before)
-    assert list((root / ".build-tmp").iterdir()) == []
+    assert leftovers(root) == []
 
 
 def test_a_lock_file_that_is_a_folder(base, tmp_path, capsys):
@@ -377,5 +382,5 @@ def test_leftover_temporary_paths_of_the_wrong_kind(base, tmp_path, capsys):
     (root / ".build-tmp" / "replaced-1.0.0").write_text("not a release")
     (root / ".build-tmp" / "123-stale").mkdir()
     assert pipeline.main(["--root", str(root), "-q", "--force"]) == 0
-    assert list((root / ".build-tmp").iterdir()) == []
+    assert leftovers(root) == []
     assert validate_release("1.0.0", root, use_frictionless=False) == []

@@ -21,7 +21,7 @@ import pytest
 from conftest import copy_project, newest_version, releases_ready_for_a_new_version
 
 from cartel_campaign import fields
-from cartel_campaign.build import pipeline
+from cartel_campaign.build import pipeline, publish
 
 A0 = "seeds/000_41a7ef844e344957.yaml"
 A1 = "seeds/001_2394b04778fce3d8.yaml"
@@ -1068,8 +1068,10 @@ def _(s):
 
 # ------------------------------------------------------------------ the test ----
 def _tree(root: Path) -> dict:
-    """Every file of the project (bytes), but the build's lock file."""
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and p.name not in IGNORED}
+    """Every file of the project (bytes), but the build's lock file, rebuild record and kept per-article results."""
+    kept = root / publish.WORK / publish.KEPT
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name not in IGNORED and not p.is_relative_to(kept)}
 
 
 @pytest.fixture(scope="module")
@@ -1104,7 +1106,7 @@ def test_bad_input_is_refused_with_file_line_and_nothing_changes(fresh, mutate, 
     code = pipeline.main(["--root", str(fresh), "-q"])
     err = capsys.readouterr().err
     assert _tree(fresh) == before, "a refused build changed files"
-    assert not any((fresh / ".build-tmp").iterdir()), "a refused build left staging files"
+    assert not [p for p in (fresh / publish.WORK).iterdir() if p.name != publish.KEPT], "a refused build left staging files"
     assert code == 2, err
     assert err == "error: " + expected.format(**NAMES, **values) + "\n"
 

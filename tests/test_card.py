@@ -73,3 +73,28 @@ def test_unknown_insert_is_an_error_with_its_line(tmp_path):
     (tmp_path / "docs" / "card.md").unlink()
     with pytest.raises(BuildError, match="docs/card.md: missing"):
         card.section(tmp_path, tmp_path, {}, {}, [], None)
+
+
+def test_the_splitter_is_sentencex_and_its_counts_are_the_cards():
+    """The coverage figures' sentences come from sentencex (issue 26): the five articles split 13/18/30/13/25
+    (pysbd: 12/18/31/13/25), and the card's table shows those counts."""
+    from cartel_campaign.sentences import sentence_spans
+
+    texts = sorted((ROOT / "seeds").glob("*.txt"))
+    assert [len(sentence_spans(t.read_text(encoding="utf-8"))) for t in texts] == [13, 18, 30, 13, 25]
+    text = card_text()
+    for path, n in zip(texts, [13, 18, 30, 13, 25]):
+        assert re.search(rf"^\| `{path.stem}` \|.*/{n} \(", text, re.M)
+
+
+def test_documentation_only_changes_head_the_changelog(tmp_path):
+    """docs/unreleased.md (without its comment) is the CHANGELOG's first section; no file, no section."""
+    from cartel_campaign.build import docs
+
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    first = changelog.split("\n## ", 2)[1]
+    assert first.startswith("Since the newest release (documentation only)") and "sentencex" in first and "<!--" not in first
+    assert docs.unreleased(tmp_path) == []
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "unreleased.md").write_text("<!-- note -->\n\n", encoding="utf-8")
+    assert docs.unreleased(tmp_path) == []

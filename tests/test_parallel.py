@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-from cartel_campaign import sentences
 from cartel_campaign.build import pipeline
 from cartel_campaign.build.errors import BuildError
 from conftest import copy_project, newest_version
@@ -25,7 +24,6 @@ def pools(monkeypatch):
 
     monkeypatch.setattr(pipeline, "ProcessPoolExecutor", Counted)
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(sentences, "PARALLEL_FROM", 1)
     return started
 
 

@@ -53,7 +53,7 @@ def test_too_wide_a_file_name_is_refused_against_the_real_schema(tmp_path):
 
 def test_stages_reports_cpu_time_and_sentence_splitting(tmp_path):
     """benchmarks/stages.py: a measured build gives its CPU time (process and workers) beside its wall time,
-    and the sentences mode gives pysbd's CPU time per article, which bench.py multiplies out per scale."""
+    and the sentences mode gives the splitter's CPU time per article, which bench.py multiplies out per scale."""
     out = tmp_path / "root"
     synth["generate"](out, 1, ROOT, 3)
     stages = str(ROOT / "benchmarks" / "stages.py")

@@ -178,7 +178,7 @@ DELEGATED = {"draft": "draft a new article's annotation for a person to check (n
 
 
 #: Libraries that only some commands need -> the extra that installs them.
-OPTIONAL = {"yaml": "build", "matplotlib": "build", "pandera": "validate", "frictionless": "validate", "pysbd": "annotate"}
+OPTIONAL = {"yaml": "build", "matplotlib": "build", "pandera": "validate", "frictionless": "validate", "sentencex": "annotate"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,7 @@
 For each article: the share of its sentences that carry at least one evidence span (any overlap;
 the actors' first-mention evidence, added by the build, does not count),
 the sentences that carry none (with character offsets), and the pairs of quotation marks that no
-evidence span (or quote exclusion) covers. Sentences come from cartel_campaign.sentences (pysbd),
+evidence span (or quote exclusion) covers. Sentences come from cartel_campaign.sentences (sentencex),
 the same splitting as cartel_campaign.draft.
 """
 from __future__ import annotations

@@ -22,9 +22,11 @@ LEADING_COMMENT = re.compile(r"\A<!--.*?-->\n", re.S)
 def section(root: Path, staged: Path, meta: dict, frames: dict, releases: list, splitter) -> str:
     """The dataset card as Markdown, ready to append to the codebook."""
     try:
-        text = with_article_count((root / SOURCE).read_text(encoding="utf-8"), len(frames["articles"]))
+        text = (root / SOURCE).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise BuildError(SOURCE, None, "missing; expected the text of the codebook's dataset card") from None
+    if "{articles}" in text or "{Articles}" in text:
+        text = with_article_count(text, len(frames["articles"]))
     blocks = {
         "sources": lambda: sources(frames["articles"]),
         "coverage": lambda: coverage_table(root, staged, releases, splitter),

@@ -149,6 +149,7 @@ def changelog(root: Path, staged: Path, releases: list) -> str:
         "to seeds/releases.yaml.",
         "",
     ]
+    out += unreleased(root)
     folders = [root / "dataset" / r["version"] for r in releases[:-1]] + [staged]
     entries = []
     for i, rel in enumerate(releases):
@@ -169,6 +170,19 @@ def changelog(root: Path, staged: Path, releases: list) -> str:
             lines += [ccdiff.markdown(folders[i - 1], folders[i], prev, rel["version"])]
         entries.append("\n".join(lines).rstrip() + "\n")
     return "\n".join(out) + "\n" + "\n".join(reversed(entries))
+
+
+#: Changes since the newest release that touch only generated documentation (hand-written, optional).
+UNRELEASED = "docs/unreleased.md"
+
+
+def unreleased(root: Path) -> list[str]:
+    """The CHANGELOG lines of docs/unreleased.md (its leading comment left out); none when it is missing or empty."""
+    try:
+        text = card.LEADING_COMMENT.sub("", (root / UNRELEASED).read_text(encoding="utf-8"), count=1).strip()
+    except FileNotFoundError:
+        return []
+    return ["## Since the newest release (documentation only)", "", text, ""] if text else []
 
 
 def _resources(folder: Path) -> list:

@@ -29,9 +29,10 @@ from pathlib import Path
 from .. import assertions, checks, fields, rules, sentences
 from ..cores import usable_cores
 from ..safety import terminal
-from . import annotations, cache, corrections, counts, derive, docs, publish, verify
+from . import annotations, articles, cache, corrections, counts, derive, docs, publish, verify
 from .errors import BuildError
 from .provenance import Provenance
+from .articles import ArticleRows
 from .tables import Sink, TableBuilder
 
 
@@ -169,31 +170,6 @@ class ArticleIds(derive.Ids):
         self.added.append((table, rid, path))
 
 
-@dataclass
-class ArticleRows:
-    """Everything one article gives, derived on its own: its annotation, its actor_mentions rows, the rows
-    and summary counts it adds and the ids it defines, in order, and the error that stopped it (if any)."""
-    ann: annotations.Annotation
-    mentions: list
-    rows: list
-    counts: list
-    ids: list
-    error: BuildError | None
-
-    def add_to(self, sink: Sink, summary: rules.SummaryCounter, ids: derive.Ids, first: TableBuilder) -> None:
-        """Take the article's rows, as if it had been derived here: ids first (a repeat of another
-        article's id is the error it would have been), then the article's own error, then the rows."""
-        derive.mention_rows(self.mentions, sink, summary, first)
-        for table, rid, path in self.ids:
-            ids.add(table, rid, self.ann.doc, path)
-        if self.error is not None:
-            raise self.error
-        for table, row in self.rows:
-            sink.add(table, row)
-        for table, row in self.counts:
-            summary.add(table, row)
-
-
 class ArticleReader:
     """An annotation file -> its ArticleRows: what depends on one article alone (YAML, shapes,
     checksum, alias search, spans, row rules), so worker processes can do it for many articles at once."""
@@ -230,7 +206,24 @@ def _read_in_worker(path: Path):
     return _READER(path)
 
 
-def read_articles(paths: list[Path], reader: ArticleReader):
+def read_articles(paths: list[Path], reader: ArticleReader, store: articles.Store | None = None):
+    """reader(path) for each path, in order; with a store, an article whose entry is there is taken
+    from it and every other one is kept in it."""
+    if store is None:
+        yield from _read(paths, reader)
+        return
+    keys = [store.key(path) for path in paths]
+    kept = [store.has(key) for key in keys]
+    derived = _read([path for path, hit in zip(paths, kept) if not hit], reader)
+    for path, key, hit in zip(paths, keys, kept):
+        article = store.load(key) if hit else None
+        if article is None:  # not kept, or an entry that cannot be read: derived (again)
+            article = reader(path) if hit else next(derived)
+            store.save(key, path, article)
+        yield article
+
+
+def _read(paths: list[Path], reader: ArticleReader):
     """reader(path) for each path, in order. From PARALLEL_FROM paths on, worker processes (forked,
     one per usable core) read ahead, at most AHEAD articles each, so memory stays bounded; a worker's
     error is raised when its article's turn comes, as if it were read here."""
@@ -252,15 +245,17 @@ def read_articles(paths: list[Path], reader: ArticleReader):
         pool.shutdown(cancel_futures=True)
 
 
-def derive_tables(inp: Inputs) -> tuple[dict, list[dict]]:
-    """Every row of every table, one article at a time, into Arrow tables; returns (tables, sources)."""
+def derive_tables(inp: Inputs, kept: Path | None = None) -> tuple[dict, list[dict]]:
+    """Every row of every table, one article at a time, into Arrow tables; returns (tables, sources).
+    kept: a folder of what each article gave in earlier builds (build/articles.py), reused and updated."""
     seeds = inp.root / "seeds"
     sink, summary, ids = Sink(inp.schemas, inp.meta["tables"]), rules.SummaryCounter(), derive.Ids()
     first = TableBuilder("evidence", inp.schemas["evidence"])  # first-mention evidence, after the annotated evidence
     actors_doc, actors = annotations.load_actors(seeds / "actors.yaml", "seeds/actors.yaml", inp.checker)
     owner = derive.actor_rows(actors_doc, actors, sink)
     sources, named_before = [], published_article_ids(inp.root, inp.releases)
-    for article in read_articles(annotation_files(seeds, inp.checker.article_id), ArticleReader(inp, owner)):
+    store = articles.Store(kept, articles.salt(inp.root, inp.schemas, inp.releases[-1])) if kept else None
+    for article in read_articles(annotation_files(seeds, inp.checker.article_id), ArticleReader(inp, owner), store):
         check_article_name(article.ann, named_before)
         article.add_to(sink, summary, ids, first)
         ann = article.ann
@@ -272,6 +267,8 @@ def derive_tables(inp: Inputs) -> tuple[dict, list[dict]]:
     for row in summary.rows(actor_ids):
         sink.add("actor_summary", row)
     derive.crosswalk_rows(inp.root / "schemas" / "crosswalk.json", "schemas/crosswalk.json", inp.checker, sink)
+    if store is not None:
+        store.prune()
     return sink.finish(), sources
 
 
@@ -293,14 +290,15 @@ def check_tables(inp: Inputs, tables: dict) -> None:
                          + "\n  ".join(problems))
 
 
-def stage_release(root: Path, work: Path, version: str, stages: Stages, with_docs: bool = True) -> tuple[Path, dict]:
+def stage_release(root: Path, work: Path, version: str, stages: Stages, with_docs: bool = True, kept: Path | None = None) -> tuple[Path, dict]:
     """Build everything into `work`; returns the staged release folder and generated files {relpath: bytes, or a
-    file staged in work} (docs: with_docs)."""
+    file staged in work} (docs: with_docs; kept: see derive_tables)."""
     with sentences.Splitter() as splitter:
-        return _stage_release(root, work, version, stages, with_docs, splitter)
+        return _stage_release(root, work, version, stages, with_docs, splitter, kept)
 
 
-def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_docs: bool, splitter: sentences.Splitter) -> tuple[Path, dict]:
+def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_docs: bool, splitter: sentences.Splitter,
+                   kept: Path | None) -> tuple[Path, dict]:
     from ..validate import validate_written
 
     meta, schemas = load_schemas(root)
@@ -310,10 +308,8 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
     annotations.load_corrections(root / "seeds" / "corrections.yaml", "seeds/corrections.yaml", checker, releases)
     verify.check_release_folders(root, releases)
     inp = Inputs(root, meta, schemas, releases, checker)
-    tables, sources = derive_tables(inp)
+    tables, sources = derive_tables(inp, kept)
     meta, schemas = counts.with_article_count(meta, len(sources)), counts.with_article_count(schemas, len(sources))
-    if with_docs:  # the coverage figures' sentences: split by workers while the release is checked and written
-        splitter.start([(root / source["path"]).read_text(encoding="utf-8") for source in sources])
     stages("checking keys and constraints")
     check_tables(inp, tables)
     stages("writing Parquet and CSV")
@@ -379,13 +375,15 @@ def publish_newest(root: Path, version: str, draft: bool, stages: Stages, force:
     """Stage, validate and publish the newest release under the lock; None when the last build is still fresh."""
     with publish.build_lock(root):
         work_root = publish.work_folder(root)  # also recovers what a killed build left
-        if not force and cache.is_fresh(root, version):
+        cache.clear_temporary(root)
+        inputs = cache.inputs_digest(root)  # before anything is read: an input saved during the build is not recorded as built
+        if not force and cache.is_fresh(root, version, inputs):
             return None
         work = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=work_root))
         try:
-            staged, generated = stage_release(root, work, version, stages)
+            staged, generated = stage_release(root, work, version, stages, kept=work_root / publish.KEPT)
             state = publish.publish(root, staged, version, generated, draft=draft)
-            cache.record(root, version, list(generated))
+            cache.record(root, version, list(generated), inputs)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return state

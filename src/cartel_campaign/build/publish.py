@@ -21,7 +21,7 @@ import signal
 from pathlib import Path
 
 from ..release import json_text, root_descriptor, sha256_file, write_manifest, write_table  # noqa: F401 - root_descriptor: part of this module's API
-from . import exports
+from . import exports, ownfiles
 from .errors import BuildError
 
 
@@ -90,6 +90,7 @@ def same_tree(a: Path, b: Path) -> list[str]:
 
 WORK = ".build-tmp"  # the build's own scratch folder in the checkout: staging, and a replaced draft set aside
 ASIDE = "replaced-"  # WORK/replaced-<version>: a draft's previous folder while its new one is moved in
+KEPT = "articles"  # WORK/articles/: what each article gave, kept between builds (build/articles.py)
 
 
 def remove(path: Path) -> None:
@@ -106,7 +107,7 @@ def build_lock(root: Path):
     path = root / ".build.lock"
     if path.is_dir() and not path.is_symlink():
         raise BuildError(path, None, "expected the build's lock file, found a folder; remove it and build again")
-    with open(path, "a+") as handle:
+    with open(ownfiles.open_lock(path), "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -127,7 +128,8 @@ def work_folder(root: Path) -> Path:
     work.mkdir(exist_ok=True)
     recover(root)
     for stale in work.iterdir():
-        remove(stale)
+        if stale.name != KEPT:
+            remove(stale)
     return work
 
 

@@ -1,0 +1,85 @@
+"""What each article gave is kept between builds (build/articles.py, issue 26): a build that takes
+articles from the kept entries gives the same bytes as a cold one; a changed annotation, article text or
+actor registry is derived again, never taken from an entry; the entries are never written through a link."""
+from __future__ import annotations
+
+import pytest
+
+from cartel_campaign.build import articles, pipeline
+from conftest import copy_project, newest_version, tree_bytes
+
+OLD_NOTE = "summary: American officials describe the Cartel de los Soles as a narcoterrorist organization."
+NEW_NOTE = "summary: American officials describe the Cartel de los Soles as a narcoterrorist organization (cache test)."
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Counts of the articles taken from entries and derived."""
+    seen = {"kept": 0, "derived": 0}
+    load, read = articles.Store.load, pipeline.ArticleReader.__call__
+
+    def counting_load(self, key):
+        seen["kept"] += 1
+        return load(self, key)
+
+    def counting_read(self, path):
+        seen["derived"] += 1
+        return read(self, path)
+
+    monkeypatch.setattr(articles.Store, "load", counting_load)
+    monkeypatch.setattr(pipeline.ArticleReader, "__call__", counting_read)
+    return seen
+
+
+def _stage(root, name, kept=None) -> dict:
+    staged, _ = pipeline.stage_release(root, root / "work" / name, newest_version(root), pipeline.Stages(quiet=True),
+                                       with_docs=False, kept=kept)
+    return tree_bytes(staged)
+
+
+def test_kept_articles_give_the_bytes_of_a_cold_build_and_a_change_is_derived_again(tmp_path, counted):
+    root = copy_project(tmp_path / "repo")
+    kept = root / "kept"
+    cold = _stage(root, "cold")
+    assert _stage(root, "first", kept) == cold and counted == {"kept": 0, "derived": 10}
+    assert _stage(root, "warm", kept) == cold and counted == {"kept": 5, "derived": 10}
+    annotation = next((root / "seeds").glob("004_*.yaml"))
+    text = annotation.read_text(encoding="utf-8")
+    assert text.count(OLD_NOTE) == 1
+    annotation.write_text(text.replace(OLD_NOTE, NEW_NOTE), encoding="utf-8")
+    changed = _stage(root, "changed", kept)
+    assert counted == {"kept": 9, "derived": 11}, "only the changed article is derived again"
+    assert changed == _stage(root, "changed-cold") and changed != cold
+    assert b"(cache test)" in changed["claims.csv"]
+    assert len(list(kept.iterdir())) == 5, "the changed article's old entry is removed"
+
+
+def test_a_changed_text_or_registry_is_not_taken_from_an_entry(tmp_path):
+    root = copy_project(tmp_path / "repo")
+    meta, schemas = pipeline.load_schemas(root)
+    newest = pipeline.read_releases(root)[-1]
+    store = articles.Store(root / "kept", articles.salt(root, schemas, newest))
+    path = next((root / "seeds").glob("003_*.yaml"))
+    key = store.key(path)
+    article = path.with_suffix(".txt")
+    article.write_bytes(article.read_bytes() + b" ")
+    assert store.key(path) != key
+    (root / "seeds" / "actors.yaml").write_text((root / "seeds" / "actors.yaml").read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert articles.salt(root, schemas, newest) != store.salt
+    assert articles.salt(root, schemas, {**newest, "status": "draft"}) != store.salt
+
+
+def test_entries_are_not_written_through_a_link(tmp_path):
+    root = copy_project(tmp_path / "repo")
+    victim = tmp_path / "victim"
+    victim.write_text("someone's file\n", encoding="utf-8")
+    kept = root / "kept"
+    kept.mkdir()
+    _, schemas = pipeline.load_schemas(root)
+    store = articles.Store(kept, articles.salt(root, schemas, pipeline.read_releases(root)[-1]))
+    path = next((root / "seeds").glob("003_*.yaml"))
+    key = store.key(path)
+    (kept / f"{key}.tmp").symlink_to(victim)
+    with pytest.raises(pipeline.BuildError, match="is a symbolic link"):
+        _stage(root, "one", kept)
+    assert victim.read_text(encoding="utf-8") == "someone's file\n"
