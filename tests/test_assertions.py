@@ -24,7 +24,14 @@ def test_every_assertion_is_well_formed():
         assert a["since"] in cc.versions(), a
         if kinds[0] != "rows":
             assert a["column"] in [f["name"] for f in fields.table_schema(ROOT / "schemas", a["table"])["fields"]], a
-        assert set(a) <= {"since", "table", "column", "why", *assertions.MEASURES}, a
+        assert "until" not in a or a["until"] in cc.versions() and a["since"] <= a["until"], a
+        assert set(a) <= {"since", "until", "table", "column", "why", *assertions.MEASURES}, a
+
+
+def test_an_assertion_holds_from_since_up_to_until():
+    ended = [{"since": "0.1.0", "until": "1.0.0", "table": "events", "rows": {"min": 1}}]
+    assert assertions.assertion_problems({}, "1.0.0", ended) == ["assertion #1 (events): the release has no table events"]
+    assert assertions.assertion_problems({}, "1.1.0", ended) == []
 
 
 @pytest.mark.parametrize("version", cc.versions())

@@ -654,6 +654,49 @@ def _(s):
     return {"line": s.replace(A4, "article: 004_a369d1b0aa72c426.txt", "article: 003_2475ecbfe2fd795f.txt")}
 
 
+def _announced_date(s, new: str) -> int:
+    """Replace the date block of 004-cartel-de-los-soles-fto-announced by `new`; returns its first line."""
+    text = s.read(A4)
+    i = text.index("  - id: 004-cartel-de-los-soles-fto-announced")
+    j = text.index("    date:\n", i)
+    k = text.index("    attribution:", j)
+    s.write(A4, text[:j] + new + text[k:])
+    return text[:j].count("\n") + 1
+
+
+ANNOUNCED_WINDOW = "    status: occurred\n    date:\n      start: 2025-01-20\n      end: 2025-11-23\n      precision: window\n      inferred: true\n"
+
+
+@case("event-without-date-or-window", "{A4}:{line}: 004-cartel-de-los-soles-fto-announced: no date: give the date the text states, or else a date window it cannot lie outside ({{precision: window, end: <the article's latest publication bound>, start: <the earliest bound the text supports, if any>, inferred: true, basis: ...}}) [placed-in-time]")
+def _(s):
+    return {"line": _announced_date(s, "    date: {precision: unknown}\n")}
+
+
+@case("window-not-inferred", "{A4}:{line}: 004-cartel-de-los-soles-fto-announced: a date window is inferred (the text gives no date): set inferred: true and say in basis where each bound comes from [date-given-with-precision]")
+def _(s):
+    line = s.replace(A4, ANNOUNCED_WINDOW, ANNOUNCED_WINDOW.replace("inferred: true", "inferred: false"))
+    return {"line": line + 5}
+
+
+@case("window-after-publication", "{A4}:{line}: 004-cartel-de-los-soles-fto-announced: date.end: a date window ends (2025-11-30) after the article's latest publication date 2025-11-23; what an article reports cannot lie after it appeared [window-ends-by-publication]")
+def _(s):
+    line = s.replace(A4, ANNOUNCED_WINDOW, ANNOUNCED_WINDOW.replace("end: 2025-11-23", "end: 2025-11-30"))
+    return {"line": line + 3}
+
+
+@case("claim-without-claimant-or-basis", "{A4}:{line}: 004-trump-may-hold-discussions-with-maduro: no claimant: give the actor who makes the claim, or, where the text names nobody, claimant_basis unnamed ('allegedly', 'so-called') or passive ('accused of', 'labeled as', 'deemed') [claimant-basis-agrees]")
+def _(s):
+    line = s.replace(A4, "  - id: 004-trump-may-hold-discussions-with-maduro\n    claimant: donald-trump\n",
+                     "  - id: 004-trump-may-hold-discussions-with-maduro\n")
+    return {"line": line}
+
+
+@case("denial-coded-positive", "{A3}:{line}: 003-maduro-government-rejects-drug-allegations: a deny claim is negative (the act is a denial, rejection or refusal); found 'positive' [claim-coded-one-way]")
+def _(s):
+    old = "    type: deny\n    summary: Maduro's government has vehemently rejected the US allegations of drug involvement.\n    polarity: negative\n"
+    return {"line": s.replace(A3, old, old.replace("negative", "positive")) + 2}
+
+
 # ------------------------------------------------------------------ claims ----
 @case("claim-mode-of-another-type", "{A0}:{line}: 000-rubio-cartel-de-los-soles-masquerades-as-government: mode 'violence' is not a mode of claim type 'accuse': expected one of disapprove, investigate, allege [claim-mode-of-type]")
 def _(s):
@@ -934,11 +977,7 @@ def _(s):
 
 @case("occurred-event-after-publication", "{A4}:{line}: 004-cartel-de-los-soles-fto-announced: date.start: an occurred event cannot start (2025-12-01) after the article's latest publication date 2025-11-23; set status scheduled or correct the date [occurred-not-after-publication]")
 def _(s):
-    text = s.read(A4)
-    i = text.index("  - id: 004-cartel-de-los-soles-fto-announced")
-    j = text.index("    date: {precision: unknown}\n", i)
-    s.write(A4, text[:j] + "    date: {start: 2025-12-01, precision: day}\n" + text[j + len("    date: {precision: unknown}\n"):])
-    return {"line": text[:j].count("\n") + 1}
+    return {"line": _announced_date(s, "    date: {start: 2025-12-01, precision: day}\n")}
 
 
 @case("date-outside-plausible-window", "{A4}:{line}: published_earliest 1025-01-20 is outside the plausible window 1990-01-01 .. 2030-12-31 [plausible-dates]")

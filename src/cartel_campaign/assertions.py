@@ -34,7 +34,7 @@ def assertion_problems(tables: dict, version: str, assertions: list[dict] | None
     """Every assertion release `version` is held to that its tables break (a table it lacks is a problem too)."""
     problems = []
     for i, a in enumerate(declared() if assertions is None else assertions):
-        if version_key(a["since"]) > version_key(version):
+        if version_key(a["since"]) > version_key(version) or "until" in a and version_key(a["until"]) < version_key(version):
             continue
         what = a["table"] + (f".{a['column']}" if "column" in a else "")
         if a["table"] not in tables:
