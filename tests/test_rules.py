@@ -431,7 +431,7 @@ DERIVATION_CASES = {
     "span-not-empty": (A4, None, lambda rows: _first(rows, "quotes").update(char_end=_first(rows, "quotes")["char_start"])),
     "span-length-is-text": (A4, None, lambda rows: _first(rows, "quotes").update(char_end=_first(rows, "quotes")["char_end"] + 1)),
     "span-is-article-text": (A4, None, lambda rows: _first(rows, "quotes").update(text="X" + _first(rows, "quotes")["text"][1:])),
-    "time-precision-derived": (A4, None, lambda rows: _first(rows, "events").update(time_precision=3)),
+    "time-precision-derived": (A4, None, lambda rows: _first(rows, "events").update(time_precision=1)),
     "geo-precision-derived": (A4, None, lambda rows: _first(rows, "events").update(geo_precision=1)),
     "claim-speech-from-quotes": (A4, None, lambda rows: _first(rows, "claims").update(
         speech="direct" if _first(rows, "claims")["speech"] == "indirect" else "indirect")),

@@ -1002,7 +1002,7 @@ def window_ends_by_publication(rows):
         for r in rows.get(table, ()):
             bound = latest.get(r["article_id"])
             if r["date_precision"] == "window" and r["date_end"] is not None and bound is not None and r["date_end"] > bound:
-                yield table, r, "date_end", (f"date.end: a date window ends ({r['date_end']}) after the article's latest publication "
+                yield table, r, "date_end", (f"a date window ends ({r['date_end']}) after the article's latest publication "
                                              f"date {bound}; what an article reports cannot lie after it appeared")
 
 
