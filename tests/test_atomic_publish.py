@@ -192,9 +192,10 @@ def draft_base(tmp_path_factory):
     head, sep, newest = releases.read_text(encoding="utf-8").rpartition("\n- version: ")
     releases.write_text(head + sep + newest.replace("status: published", "status: draft", 1), encoding="utf-8")  # the newest, still a draft here
     ann = root / "seeds" / "004_a369d1b0aa72c426.yaml"
-    old = "note: The article does not give the date of the announcement."
+    old = "summary: The United States has refused to recognize the Maduro government as legitimate since 2019."  # a record the draft does not correct yet
+    assert ann.read_text(encoding="utf-8").count(old) == 1
     ann.write_text(ann.read_text(encoding="utf-8").replace(old, old[:-1] + " (replace test)."), encoding="utf-8")
-    add_correction(root, "events", "004-cartel-de-los-soles-fto-announced")
+    add_correction(root, "events", "004-us-non-recognition-of-maduro-government")
     return root
 
 

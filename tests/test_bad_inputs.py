@@ -458,10 +458,10 @@ def _(s):
     return {"line": s.replace(A4, "    effective_date: 2025-11-24", "    effective_date: 20251124")}
 
 
-@case("event-date-start-after-end", "{A4}:{line}: 004-cartel-de-los-soles-fto-takes-effect: date start 2025-11-24 is after end 2025-11-23 [dates-in-order]")
+@case("event-date-start-after-end", "{A4}:{line}: 004-cartel-de-los-soles-fto-takes-effect: date start 2025-11-24 is after end 2025-11-22 [dates-in-order]")
 def _(s):
-    s.replace(A4, "      start: 2025-11-24\n", "      start: 2025-11-24\n      end: 2025-11-23\n")
-    return {"line": s.line(A4, "      end: 2025-11-23")}
+    s.replace(A4, "      start: 2025-11-24\n", "      start: 2025-11-24\n      end: 2025-11-22\n")
+    return {"line": s.line(A4, "      end: 2025-11-22")}
 
 
 @case("ongoing-event-with-an-end-date", "{A4}:{line}: 004-us-non-recognition-of-maduro-government: an ongoing event has no end date (found 2025-11-01): its date says when it began (start, with the precision of that start) [ongoing-has-no-end]")
@@ -483,22 +483,23 @@ def _(s):
     return {"line": line}
 
 
-@case("date-precision-unknown-with-a-date", "{A4}:{line}: 004-cartel-de-los-soles-fto-announced: date precision is unknown but a date is given; drop start/end or set the precision [date-given-with-precision]")
+@case("date-precision-unknown-with-a-date", "{A2}:{line}: 002-us-departments-to-coordinate-actions: date precision is unknown but a date is given; drop start/end or set the precision [date-given-with-precision]")
 def _(s):
-    return {"line": s.replace(A4, "    date: {precision: unknown}", "    date: {start: 2025-11-20, precision: unknown}")}
+    return {"line": s.replace(A2, "    date: {precision: unknown}", "    date: {start: 2025-11-20, precision: unknown}")}
 
 
-@case("date-precision-not-allowed", "{A4}:{line}: events[0].date: precision must be one of {allowed}; found 'week'")
+@case("date-precision-not-allowed", "{A2}:{line}: events[1].date: precision must be one of {allowed}; found 'week'")
 def _(s):
     schema = fields.table_schema(s.root / "schemas", "events")
     allowed = next(f for f in schema["fields"] if f["name"] == "date_precision")["constraints"]["enum"]
-    return {"line": s.replace(A4, "    date: {precision: unknown}", "    date: {precision: week}"), "allowed": ", ".join(allowed)}
+    return {"line": s.replace(A2, "    date: {precision: unknown}", "    date: {precision: week}"), "allowed": ", ".join(allowed)}
 
 
 @case("inferred-date-without-basis", "{A4}:{line}: 004-cartel-de-los-soles-fto-takes-effect: inferred dates need a basis saying what was inferred and why [inferred-date-has-basis]")
 def _(s):
-    line = s.line(A4, "      inferred: true\n")  # the key the rule is about
     text = s.read(A4)
+    at = text.index("      inferred: true\n", text.index("  - id: 004-cartel-de-los-soles-fto-takes-effect"))
+    line = text[:at].count("\n") + 1  # the key the rule is about
     i = text.index("      basis: Text states \"effective November 24\" and")
     j = text.index("\n", i) + 1
     s.write(A4, text[:i] + text[j:])
@@ -653,6 +654,49 @@ def _(s):
     return {"line": s.replace(A4, "article: 004_a369d1b0aa72c426.txt", "article: 003_2475ecbfe2fd795f.txt")}
 
 
+def _announced_date(s, new: str) -> int:
+    """Replace the date block of 004-cartel-de-los-soles-fto-announced by `new`; returns its first line."""
+    text = s.read(A4)
+    i = text.index("  - id: 004-cartel-de-los-soles-fto-announced")
+    j = text.index("    date:\n", i)
+    k = text.index("    attribution:", j)
+    s.write(A4, text[:j] + new + text[k:])
+    return text[:j].count("\n") + 1
+
+
+ANNOUNCED_WINDOW = "    status: occurred\n    date:\n      start: 2025-01-20\n      end: 2025-11-23\n      precision: window\n      inferred: true\n"
+
+
+@case("event-without-date-or-window", "{A4}:{line}: 004-cartel-de-los-soles-fto-announced: no date: give the date the text states, or else a date window it cannot lie outside ({{precision: window, end: <the article's latest publication bound>, start: <the earliest bound the text supports, if any>, inferred: true, basis: ...}}) [placed-in-time]")
+def _(s):
+    return {"line": _announced_date(s, "    date: {precision: unknown}\n")}
+
+
+@case("window-not-inferred", "{A4}:{line}: 004-cartel-de-los-soles-fto-announced: a date window is inferred (the text gives no date): set inferred: true and say in basis where each bound comes from [date-given-with-precision]")
+def _(s):
+    line = s.replace(A4, ANNOUNCED_WINDOW, ANNOUNCED_WINDOW.replace("inferred: true", "inferred: false"))
+    return {"line": line + 4}  # precision: window
+
+
+@case("window-after-publication", "{A4}:{line}: 004-cartel-de-los-soles-fto-announced: date.end: a date window ends (2025-11-30) after the article's latest publication date 2025-11-23; what an article reports cannot lie after it appeared [window-ends-by-publication]")
+def _(s):
+    line = s.replace(A4, ANNOUNCED_WINDOW, ANNOUNCED_WINDOW.replace("end: 2025-11-23", "end: 2025-11-30"))
+    return {"line": line + 3}
+
+
+@case("claim-without-claimant-or-basis", "{A4}:{line}: 004-trump-may-hold-discussions-with-maduro: no claimant: give the actor who makes the claim, or, where the text names nobody, claimant_basis unnamed ('allegedly', 'so-called') or passive ('accused of', 'labeled as', 'deemed') [claimant-basis-agrees]")
+def _(s):
+    line = s.replace(A4, "  - id: 004-trump-may-hold-discussions-with-maduro\n    claimant: donald-trump\n",
+                     "  - id: 004-trump-may-hold-discussions-with-maduro\n")
+    return {"line": line}
+
+
+@case("denial-coded-positive", "{A3}:{line}: 003-maduro-government-rejects-drug-allegations: a deny claim is negative (the act is a denial, rejection or refusal); found 'positive' [claim-coded-one-way]")
+def _(s):
+    old = "    type: deny\n    summary: Maduro's government has vehemently rejected the US allegations of drug involvement.\n    polarity: negative\n"
+    return {"line": s.replace(A3, old, old.replace("negative", "positive")) + 2}
+
+
 # ------------------------------------------------------------------ claims ----
 @case("claim-mode-of-another-type", "{A0}:{line}: 000-rubio-cartel-de-los-soles-masquerades-as-government: mode 'violence' is not a mode of claim type 'accuse': expected one of disapprove, investigate, allege [claim-mode-of-type]")
 def _(s):
@@ -696,7 +740,8 @@ def _(s):
 # ------------------------------------------------------------------ the text's words (issue 14.2) ----
 @case("target-resting-on-an-allegation", "{A3}:{line}: 003-us-strike-caribbean-vessel: target tren-de-aragua: the evidence names the target only inside an allegation or a label ('a recent US military strike in the Caribbean that killed 11 individuals aboard a vessel allegedly linked to the Venezuelan' …): record the allegation as a claim, not a role [role-in-own-voice]")
 def _(s):
-    return {"line": s.replace(A3, "      agent: [us-military]\n      announcer: [donald-trump]\n", "      agent: [us-military]\n      announcer: [donald-trump]\n      target: [tren-de-aragua]\n") + 2}
+    old = "    actors:\n      agent: [us-military]\n    evidence:\n      - a recent US military strike"
+    return {"line": s.replace(A3, old, old.replace("[us-military]\n", "[us-military]\n      target: [tren-de-aragua]\n")) + 2}
 
 
 @case("deployment-typed-as-mobilization", "{A3}:{line}: 003-us-warships-caribbean: type mobilization, but no evidence passage says anyone was mobilized (mobilized, called up, activated) [event-type-is-the-texts-word]")
@@ -713,7 +758,8 @@ def _(s):
     text = s.read(A3)
     at = text.index("designations:\n")
     s.write(A3, text[:at] + "  - id: 003-maduro-call\n    type: statement\n    summary: Maduro has called on Venezuelans to join the militia.\n"
-            "    status: occurred\n    attribution: reported\n    actors:\n      agent: [nicolas-maduro]\n    evidence:\n"
+            "    status: occurred\n    date: {end: 2025-12-31, precision: window, inferred: true, basis: No date; the article's latest bound.}\n"
+            "    attribution: reported\n    actors:\n      agent: [nicolas-maduro]\n    evidence:\n"
             "      - Maduro has called on Venezuelans to join the militia to defend the country against potential aggression\n\n" + text[at:])
     text = s.read(A3)
     start = text.index("  - id: 003-maduro-calls-venezuelans-to-join-militia")
@@ -762,17 +808,17 @@ def _(s):
 
 
 # ------------------------------------------------------------------ corrections ----
-@case("correction-without-an-entry", "seeds/corrections.yaml: release 1.1.0 corrects 1 record(s) of 1.0.0 without saying what and why; add an entry "
+@case("correction-without-an-entry", "seeds/corrections.yaml: release 1.2.0 corrects 1 record(s) of 1.1.0 without saying what and why; add an entry "
       "(version, table, record_id, what, why) for each:\n  actors 'marco-rubio' (changed description)")
 def _(s):
     s.replace(ACTORS, "  description: US Secretary of State\n", "  description: Secretary of State of the US\n")
     return {}
 
 
-@case("correction-entry-for-an-unchanged-record", "seeds/corrections.yaml:{line}: events '001-us-strikes-on-vessels': listed as corrected in 1.1.0, but the record is the same as in 1.0.0 (or new)")
+@case("correction-entry-for-an-unchanged-record", "seeds/corrections.yaml:{line}: events '004-us-non-recognition-of-maduro-government': listed as corrected in 1.2.0, but the record is the same as in 1.1.0 (or new)")
 def _(s):
     text = s.read("seeds/corrections.yaml")
-    s.write("seeds/corrections.yaml", text + "\n- version: 1.1.0\n  table: events\n  record_id: 001-us-strikes-on-vessels\n  what: Nothing at all, really.\n  why: A test of the corrections rule.\n")
+    s.write("seeds/corrections.yaml", text + "\n- version: 1.2.0\n  table: events\n  record_id: 004-us-non-recognition-of-maduro-government\n  what: Nothing at all, really.\n  why: A test of the corrections rule.\n")
     return {"line": len(text.splitlines()) + 4}
 
 
@@ -963,11 +1009,7 @@ def _(s):
 
 @case("occurred-event-after-publication", "{A4}:{line}: 004-cartel-de-los-soles-fto-announced: date.start: an occurred event cannot start (2025-12-01) after the article's latest publication date 2025-11-23; set status scheduled or correct the date [occurred-not-after-publication]")
 def _(s):
-    text = s.read(A4)
-    i = text.index("  - id: 004-cartel-de-los-soles-fto-announced")
-    j = text.index("    date: {precision: unknown}\n", i)
-    s.write(A4, text[:j] + "    date: {start: 2025-12-01, precision: day}\n" + text[j + len("    date: {precision: unknown}\n"):])
-    return {"line": text[:j].count("\n") + 1}
+    return {"line": _announced_date(s, "    date: {start: 2025-12-01, precision: day}\n")}
 
 
 @case("date-outside-plausible-window", "{A4}:{line}: published_earliest 1025-01-20 is outside the plausible window 1990-01-01 .. 2030-12-31 [plausible-dates]")

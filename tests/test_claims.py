@@ -1,6 +1,7 @@
 """The claims layer (issue 14): the rules that keep a claim its claimant's, and the published claims."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -30,9 +31,31 @@ def test_claim_modes_are_the_plover_modes_of_the_crosswalk():
 
 def test_a_mode_must_belong_to_its_type():
     row = {"claim_id": "004-a-claim", "article_id": "004_a369d1b0aa72c426", "claim_type": "deny", "claim_mode": "allege",
-           "date_start": None, "date_end": None, "date_precision": "unknown", "date_inferred": False, "date_basis": None}
+           "claimant_actor_id": "donald-trump", "claimant_basis": "named", "polarity": "negative", "modality": "asserted",
+           "date_start": None, "date_end": dt.date(2025, 11, 23), "date_precision": "window", "date_inferred": True, "date_basis": "a window"}
     assert [f.rule.code for f in rules.row_findings("claims", row)] == ["claim-mode-of-type"]
-    assert rules.row_findings("claims", dict(row, claim_type="accuse")) == []
+    assert rules.row_findings("claims", dict(row, claim_type="accuse", polarity="positive")) == []
+
+
+def test_a_claim_with_no_named_claimant_says_how_the_text_reports_it():
+    row = {"claim_id": "003-a-claim", "article_id": "003_2475ecbfe2fd795f", "claim_type": "accuse", "claim_mode": "allege",
+           "polarity": "positive", "modality": "asserted",
+           "claimant_actor_id": None, "claimant_basis": "unnamed", "date_start": None, "date_end": dt.date(2025, 12, 31),
+           "date_precision": "window", "date_inferred": True, "date_basis": "a window"}
+    assert rules.row_findings("claims", row) == []
+    assert [f.rule.code for f in rules.row_findings("claims", dict(row, claimant_basis="named"))] == ["claimant-basis-agrees"]
+    assert [f.rule.code for f in rules.row_findings("claims", dict(row, claimant_actor_id="united-states"))] == ["claimant-basis-agrees"]
+    assert rules.row_findings("claims", row, "1.1.0") == []  # a rule of 1.2.0 on
+
+
+def test_polarity_is_the_acts():
+    row = {"claim_id": "000-a-claim", "article_id": "000_41a7ef844e344957", "claim_type": "accuse", "claim_mode": None,
+           "polarity": "negative", "modality": "asserted",
+           "claimant_actor_id": "marco-rubio", "claimant_basis": "named", "date_start": None, "date_end": dt.date(2025, 12, 31),
+           "date_precision": "window", "date_inferred": True, "date_basis": "a window"}
+    assert [f.rule.code for f in rules.row_findings("claims", row)] == ["claim-coded-one-way"]
+    assert rules.row_findings("claims", dict(row, claim_type="assure")) == []
+    assert [f.column for f in rules.row_findings("claims", dict(row, claim_type="acknowledge", polarity="positive", modality="future"))] == ["modality"]
 
 
 def test_an_indirect_claim_shows_its_reporting_verb():

@@ -149,6 +149,13 @@ def test_geo_precision(location, country, code):
     assert cw.geo_precision(location, country) == code
 
 
+def test_a_date_window_has_the_precision_of_its_span():
+    end = date(2025, 11, 23)
+    assert cw.time_precision("window", None, end) == 3  # open: no lower bound
+    assert cw.time_precision("window", date(2025, 11, 20), end) == 2
+    assert cw.time_precision("window", date(2025, 1, 20), end) == 3
+
+
 def test_precision_of_the_release_events():
     """Every event of the current release gets a code the rules define; the strike dated to the day is 1."""
     events = cc.load("events")
@@ -157,5 +164,6 @@ def test_precision_of_the_release_events():
     assert set(times) <= {1, 2, 3, None} and set(geos) <= {1, 2, 3, None}
     by_id = dict(zip(events["event_id"], zip(times, geos)))
     assert by_id["003-us-strike-caribbean-vessel"] == (1, 3)
-    assert by_id["001-carlos-manzo-assassination"] == (None, 3)
-    assert by_id["002-reward-for-maduro-arrest"] == (None, None)
+    assert by_id["001-carlos-manzo-assassination"] == (3, 3)  # an open date window (no lower bound) is 3
+    assert by_id["002-reward-for-maduro-arrest"] == (3, None)
+    assert by_id["002-us-departments-to-coordinate-actions"] == (None, None)  # scheduled, undated

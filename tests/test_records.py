@@ -9,7 +9,7 @@ import shutil
 import pytest
 import yaml
 
-from conftest import ROOT, copy_project, releases_ready_for_a_new_version
+from conftest import ROOT, copy_project, newest_version, releases_ready_for_a_new_version
 
 from cartel_campaign import fields, records, shapes
 from cartel_campaign.build import pipeline
@@ -73,21 +73,22 @@ def _next_version(root) -> None:
 
 
 def test_a_changed_published_claim_needs_a_correction(proj, capsys):
-    """Before the registry, a new release could change a published claim's summary and polarity with no entry."""
+    """Before the registry, a new release could change a published claim's summary and modality with no entry."""
     seeds = proj / "seeds"
     saved = {p.name: p.read_bytes() for p in seeds.iterdir()}
     try:
         _next_version(proj)
         a4 = seeds / "004_a369d1b0aa72c426.yaml"
         text = a4.read_text(encoding="utf-8")
-        old = "    summary: American officials describe the Cartel de los Soles as a narcoterrorist organization.\n    polarity: positive\n"
+        old = ("    summary: American officials describe the Cartel de los Soles as a narcoterrorist organization.\n    polarity: positive\n"
+               "    modality: asserted\n")
         assert text.count(old) == 1
         a4.write_text(text.replace(old, "    summary: American officials call the Cartel de los Soles a narcoterrorist organization.\n"
-                                        "    polarity: negative\n"), encoding="utf-8")
+                                        "    polarity: positive\n    modality: hypothetical\n"), encoding="utf-8")
         assert pipeline.main(["--root", str(proj), "-q"]) == 2
         err = capsys.readouterr().err
-        assert "release 99.0.0 corrects 1 record(s) of 1.1.0 without saying what and why" in err
-        assert "claims '004-american-officials-cartel-is-narcoterrorist-organization' (changed summary, polarity)" in err
+        assert f"release 99.0.0 corrects 1 record(s) of {newest_version(ROOT)} without saying what and why" in err
+        assert "claims '004-american-officials-cartel-is-narcoterrorist-organization' (changed summary, modality)" in err
     finally:
         for name, data in saved.items():
             (seeds / name).write_bytes(data)

@@ -96,13 +96,35 @@ def _(r):
 
 @release_case("date-given-with-precision")
 def _(r):
-    r.find("events", event_id="001-carlos-manzo-assassination")["date_start"] = day("2025-10-01")
+    r.find("events", event_id="002-us-departments-to-coordinate-actions")["date_start"] = day("2025-10-01")
 
 
 @release_case("ongoing-has-no-end")
 def _(r):
-    e = r.first("events", lambda e: e["status"] == "ongoing" and e["date_start"] is not None)
+    e = r.first("events", lambda e: e["status"] == "ongoing" and e["date_start"] is not None and e["date_precision"] != "window")
     e["date_end"] = e["date_start"] + dt.timedelta(days=3)
+
+
+@release_case("placed-in-time")
+def _(r):
+    c = r.find("claims", claim_id="003-maduro-government-rejects-drug-allegations")
+    c.update(date_start=None, date_end=None, date_precision="unknown", date_inferred=False, date_basis=None)
+
+
+@release_case("window-ends-by-publication")
+def _(r):
+    c = r.find("claims", claim_id="003-maduro-government-rejects-drug-allegations")
+    c["date_end"] = c["date_end"] + dt.timedelta(days=1)
+
+
+@release_case("claimant-basis-agrees")
+def _(r):
+    r.find("claims", claim_id="003-vessel-allegedly-linked-to-tren-de-aragua")["claimant_actor_id"] = "united-states"
+
+
+@release_case("claim-coded-one-way")
+def _(r):
+    r.find("claims", claim_id="000-rubio-maduro-regime-not-legitimate")["polarity"] = "negative"
 
 
 @release_case("dates-in-order")
@@ -397,6 +419,8 @@ BAD_INPUT_CASES = {
     "anonymous-source-id-has-article-number": "anonymous-source-without-article-number",
     "anonymous-quote-speaker": "anonymous-quote-with-named-speaker", "anonymous-source-of-own-article": "anonymous-speaker-of-another-article",
     "links-within-article": "designation-event-of-another-article", "article-not-a-copy": "article-copied-as-a-new-article",
+    "placed-in-time": "event-without-date-or-window", "window-ends-by-publication": "window-after-publication",
+    "claimant-basis-agrees": "claim-without-claimant-or-basis", "claim-coded-one-way": "denial-coded-positive",
 }
 
 #: Rules no annotation can break (the build computes the value, or, for claimed-event-has-source, a rule of
@@ -412,7 +436,7 @@ DERIVATION_CASES = {
     "span-not-empty": (A4, None, lambda rows: _first(rows, "quotes").update(char_end=_first(rows, "quotes")["char_start"])),
     "span-length-is-text": (A4, None, lambda rows: _first(rows, "quotes").update(char_end=_first(rows, "quotes")["char_end"] + 1)),
     "span-is-article-text": (A4, None, lambda rows: _first(rows, "quotes").update(text="X" + _first(rows, "quotes")["text"][1:])),
-    "time-precision-derived": (A4, None, lambda rows: _first(rows, "events").update(time_precision=3)),
+    "time-precision-derived": (A4, None, lambda rows: _first(rows, "events").update(time_precision=1)),
     "geo-precision-derived": (A4, None, lambda rows: _first(rows, "events").update(geo_precision=1)),
     "claim-speech-from-quotes": (A4, None, lambda rows: _first(rows, "claims").update(
         speech="direct" if _first(rows, "claims")["speech"] == "indirect" else "indirect")),

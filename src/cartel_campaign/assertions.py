@@ -9,7 +9,7 @@ from .versioning import is_version, version_key
 
 FILE = "seeds/assertions.yaml"
 MEASURES = ("rows", "filled", "sum", "distinct")
-KEYS = ("since", "table", "column", "why", *MEASURES)
+KEYS = ("since", "until", "table", "column", "why", *MEASURES)
 
 
 class AssertionsError(ValueError):
@@ -54,6 +54,8 @@ def entry_problem(entry) -> str | None:
         return f"unknown key(s) {unknown}; expected {', '.join(KEYS)}"
     if not isinstance(entry.get("since"), str) or not is_version(entry["since"]):
         return f"since must be a quoted version 'MAJOR.MINOR.PATCH', found {entry.get('since')!r}"
+    if "until" in entry and (not isinstance(entry["until"], str) or not is_version(entry["until"])):
+        return f"until must be a quoted version 'MAJOR.MINOR.PATCH', found {entry['until']!r}"
     if not isinstance(entry.get("table"), str):
         return "table is missing"
     if len(kinds) != 1:
@@ -83,10 +85,10 @@ def measure(table, assertion: dict):
 
 
 def assertion_problems(tables: dict, version: str, assertions: list[dict]) -> list[str]:
-    """Every assertion release `version` is held to that its tables break (a table it lacks is a problem too)."""
+    """Every assertion release `version` is held to (from `since`, up to `until` where given) that its tables break (a table it lacks is a problem too)."""
     problems = []
     for i, a in enumerate(assertions):
-        if version_key(a["since"]) > version_key(version):
+        if version_key(a["since"]) > version_key(version) or "until" in a and version_key(a["until"]) < version_key(version):
             continue
         what = a["table"] + (f".{a['column']}" if "column" in a else "")
         if a["table"] not in tables:

@@ -163,14 +163,14 @@ def _as_date(value) -> date | None:
 def time_precision(date_precision: str, date_start=None, date_end=None) -> int | None:
     """ACLED-style time precision (1 day, 2 week or a few days, 3 month or longer) of an event row.
 
-    day -> 1; range -> 2 if both bounds are given and at most 7 days apart (both included), else 3;
-    month/year -> 3; unknown -> None (there is no date to qualify).
+    day -> 1; range and window -> 2 if both bounds are given and at most 7 days apart (both included),
+    else 3; month/year -> 3; unknown -> None (there is no date to qualify).
     """
-    if date_precision == "range":
+    if date_precision in ("range", "window"):
         start, end = _as_date(date_start), _as_date(date_end)
         return 2 if start and end and (end - start).days + 1 <= WEEK_DAYS else 3
     if date_precision not in TIME_PRECISION:
-        raise ValueError(f"date_precision: expected one of day, range, month, year, unknown; found {date_precision!r}")
+        raise ValueError(f"date_precision: expected one of day, range, window, month, year, unknown; found {date_precision!r}")
     return TIME_PRECISION[date_precision]
 
 

@@ -199,17 +199,66 @@ def date_given_with_precision(r):
     start, end, precision = r["date_start"], r["date_end"], r["date_precision"]
     if precision == "unknown" and (start or end):
         return "date precision is unknown but a date is given; drop start/end or set the precision"
+    if precision == "window":
+        return window_problem(r)
     if precision != "unknown" and start is None:
         return f"date precision {precision!r} needs a start date"
     if precision != "unknown" and end is None and r.get("status") != "ongoing":
         return f"date precision {precision!r} needs start and end (day: start alone)"
 
 
-@rule("ongoing-has-no-end", "row", "events", "an ongoing event has no end date", "date_end", since="1.1.0")
+def window_problem(r):
+    """A window (the text gives no date): its end is required (the latest day the date can be), its start
+    only where the text supports a lower bound; it is always inferred."""
+    if r["date_end"] is None:
+        return "date precision 'window' needs an end (the latest day the date can be: the article's latest publication bound or earlier)"
+    if not r["date_inferred"]:
+        return "a date window is inferred (the text gives no date): set inferred: true and say in basis where each bound comes from"
+
+
+@rule("ongoing-has-no-end", "row", "events", "an ongoing event has no end date (a window bounds when it began)", "date_end", since="1.1.0")
 def ongoing_has_no_end(r):
-    if r["status"] == "ongoing" and r["date_end"] is not None:
+    if r["status"] == "ongoing" and r["date_end"] is not None and r["date_precision"] != "window":
         return (f"an ongoing event has no end date (found {r['date_end']}): its date says when it began "
                 "(start, with the precision of that start)")
+
+
+@rule("placed-in-time", "row", ("events", "claims"), "every claim and every event not scheduled has a date or a date window",
+      "date_precision", since="1.2.0")
+def placed_in_time(r):
+    if r["date_precision"] == "unknown" and r.get("status") != "scheduled":
+        return ("no date: give the date the text states, or else a date window it cannot lie outside "
+                "({precision: window, end: <the article's latest publication bound>, start: <the earliest bound the text supports, "
+                "if any>, inferred: true, basis: ...})")
+
+
+@rule("claimant-basis-agrees", "row", "claims", "a claim names its claimant exactly when claimant_basis is named",
+      "claimant_basis", since="1.2.0")
+def claimant_basis_agrees(r):
+    if r["claimant_basis"] == "named" and r["claimant_actor_id"] is None:
+        return ("no claimant: give the actor who makes the claim, or, where the text names nobody, claimant_basis "
+                "unnamed ('allegedly', 'so-called') or passive ('accused of', 'labeled as', 'deemed')")
+    if r["claimant_basis"] != "named" and r["claimant_actor_id"] is not None:
+        return "claimant", f"claimant_basis is {r['claimant_basis']!r} but a claimant is given ({r['claimant_actor_id']!r}); a named claimant has basis named"
+
+
+#: Claim types whose act is itself a denial, rejection or refusal: always negative.
+NEGATIVE_TYPES = ("deny", "reject")
+#: Claim types that may be either: an assurance that something will (positive) or will not (negative) be done.
+EITHER_POLARITY_TYPES = ("assure",)
+
+
+@rule("claim-coded-one-way", "row", "claims", "the same act gets the same polarity and type", "polarity", since="1.2.0")
+def claim_coded_one_way(r):
+    t = r["claim_type"]
+    if t in NEGATIVE_TYPES and r["polarity"] != "negative":
+        return f"a {t} claim is negative (the act is a denial, rejection or refusal); found {r['polarity']!r}"
+    if t not in NEGATIVE_TYPES + EITHER_POLARITY_TYPES and r["polarity"] != "positive":
+        return (f"a {t} claim is positive: polarity says whether the act denies, rejects or promises not to act, "
+                f"not whether its words contain a negation; found {r['polarity']!r}")
+    if t == "acknowledge" and r["modality"] == "future":
+        return ("modality", "a statement of what will (not) be done is an assurance (type assure), whatever the verb "
+                "('confirmed'); acknowledge is for what already holds")
 
 
 @rule("dates-in-order", "row", ("events", "claims"), "date_start <= date_end", "date_end")
@@ -952,6 +1001,18 @@ def occurred_not_after_publication(rows):
         problem = after_publication_rule(e, latest.get(e["article_id"]))
         if problem:
             yield "events", e, "date_start", problem
+
+
+@rule("window-ends-by-publication", "release", ("events", "claims", "articles"),
+      "a date window ends no later than its article's latest publication date", "date_end", since="1.2.0")
+def window_ends_by_publication(rows):
+    latest = {a["article_id"]: a["published_latest"] for a in rows.get("articles", ())}
+    for table in ("events", "claims"):
+        for r in rows.get(table, ()):
+            bound = latest.get(r["article_id"])
+            if r["date_precision"] == "window" and r["date_end"] is not None and bound is not None and r["date_end"] > bound:
+                yield table, r, "date_end", (f"a date window ends ({r['date_end']}) after the article's latest publication "
+                                             f"date {bound}; what an article reports cannot lie after it appeared")
 
 
 @rule("anonymous-source-id-has-article-number", "release", ("actors", "articles"), "an anonymous source's id starts with its article's number",

@@ -102,7 +102,7 @@ DESIGNATION = Shape("designation", "designations", {
 }, computed=("article_id",))
 
 CLAIM = Shape("claim", "claims", {
-    "id": Key("claim_id"), "claimant": Key("claimant_actor_id"), "target": Key("target_actor_id"),
+    "id": Key("claim_id"), "claimant": Key("claimant_actor_id"), "claimant_basis": Key("claimant_basis", default="named"), "target": Key("target_actor_id"),
     "about_event": Key("about_event_id"), "about_designation": Key("about_designation_id"),
     "type": Key("claim_type"), "mode": Key("claim_mode"), "summary": Key("summary"),
     "polarity": Key("polarity"), "modality": Key("modality"), "quotes": Rows("claim_quotes"),

@@ -36,10 +36,14 @@ VERBS: dict[str, str] = {
 NOUNS = ("statement response remarks remark words reply answer comments comment message tweet post speech announcement "
          "testimony warning reassurance assurance denial accusation accusations allegation allegations").split()
 PHRASES = ("according to", "pointed out", "threat of", "threats of", "allegedly")
+#: Words by which an article reports an allegation whose maker it does not name ("deemed a threat",
+#: "implicated in", "suspected drug-smuggling"): they report a claim (claims.claimant_basis passive or
+#: unnamed) but name no speaker, so the draft proposes no claim from them.
+UNATTRIBUTED = ("deemed", "implicated", "suspected")
 
 CLAIM_TYPE: dict[str, str] = {word: kind for kind, words in VERBS.items() for word in words.split()}
 SPEECH_VERBS: tuple[str, ...] = tuple(CLAIM_TYPE)
-REPORTING_WORDS: tuple[str, ...] = SPEECH_VERBS + tuple(NOUNS) + PHRASES
+REPORTING_WORDS: tuple[str, ...] = SPEECH_VERBS + tuple(NOUNS) + PHRASES + UNATTRIBUTED
 
 #: Any reporting word, case-insensitive, as a whole word.
 REPORTING = re.compile(r"\b(?:" + "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in REPORTING_WORDS),

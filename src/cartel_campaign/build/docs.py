@@ -204,6 +204,42 @@ def csv_format() -> list[str]:
     ]
 
 
+#: How to read what no single column says (in the codebook, before the tables).
+NOTES = [
+    "## How to use the data",
+    "",
+    "**Dates and date windows.** Every event and claim carries `date_start`, `date_end`, `date_precision`,",
+    "`date_inferred` and `date_basis`. A date the text states always wins (`day`, `month`, `year`, or a `range`",
+    "the text bounds). From 1.2.0, where the text gives no date, the row carries a `window`: the date cannot lie",
+    "outside `date_start`..`date_end`. `date_end` is the article's latest publication bound (or an earlier bound",
+    "the text supports); `date_start` is the earliest bound the text supports (a stated earlier event, the",
+    "start of an office the text names), empty when it supports none. A window is always inferred and",
+    "`date_basis` says where each bound comes from. For an ongoing event the window bounds when it began. Use",
+    "windows to exclude, never to place: a row belongs to a month only if its whole window lies in that month;",
+    "to count by month, count rows with `day` or `month` precision and report windowed rows as uncertain",
+    "(ACLED's `time_precision` 3). Only scheduled events may still have `unknown` (they lie ahead).",
+    "",
+    "**Claims without a named claimant.** `claims.claimant_basis` (from 1.2.0) says how the article names who",
+    "makes a claim: `named` (then `claimant_actor_id` is set), `unnamed` (\"allegedly\", \"suspected\") or",
+    "`passive` (\"accused of\", \"labeled as\", \"deemed\", \"implicated\"); for the last two the claimant is empty.",
+    "Filter on `claimant_basis` rather than on an empty claimant.",
+    "",
+    "**Polarity.** `negative` only for an act that denies, rejects or refuses (types `deny`, `reject`) or an",
+    "assurance that something will not be done; every other claim is `positive`, whatever negation its words",
+    "contain (an accusation that a government is \"not legitimate\" is positive).",
+    "",
+    "**Counting designations.** Count designations in the `designations` table (one row each). Events of type",
+    "`designation` are steps reported (an announcement, the date it takes effect), so one designation can have",
+    "two such events (004: announced, takes effect): never count designations from events.",
+    "",
+    "**Stable ids.** A released id never changes, even where the record it names is corrected: the id is a",
+    "name, not a description. `003-tren-de-aragua-fto` is, since 1.1.0, of type `other_terrorist_designation`",
+    "(the text says \"foreign terrorist entity\"); `004-trump-names-mexico-and-venezuela-drug-sources` records",
+    "that Trump named the two countries \"sources of concern\". Read the type and summary, not the id.",
+    "",
+]
+
+
 def codebook(meta: dict, schemas: dict, folder: Path, version: str) -> str:
     """Every table and column of the release in folder, with what its values are (read one table at a time, in Arrow)."""
     out = [
@@ -218,6 +254,7 @@ def codebook(meta: dict, schemas: dict, folder: Path, version: str) -> str:
         "",
         *csv_format(),
         "",
+        *NOTES,
         "| table | rows | one row per |",
         "|---|---:|---|",
     ]
@@ -263,6 +300,8 @@ def _dated_facts(frames: dict) -> pd.DataFrame:
     it repeats, and a designation's date is dropped when a designation event of the same article is
     dated that day (the event and its designation are one fact)."""
     ev = frames["events"]
+    if "date_precision" in ev:  # a window says when a fact cannot be, not when it was: not drawn
+        ev = ev[ev["date_precision"] != "window"]
     dated = ev[ev["date_start"].notna()].assign(date_end=lambda d: d["date_end"].fillna(d["date_start"]))
     fact = dated["same_event_as"].where(dated["same_event_as"].isin(ev["event_id"]), dated["event_id"])
     dated = dated.assign(fact=fact).drop_duplicates(["fact", "date_start", "date_end"])
