@@ -1,2 +1,2 @@
 """Generated from seeds/releases.yaml by build/docs.py: do not edit."""
-__version__ = "1.1.0"
+__version__ = "1.2.0"
