@@ -121,8 +121,8 @@ def load(table: str, version: str | None = None, backend: str = "pandas"):
     """Load one table of a release (default: the newest) as a pandas DataFrame, an Arrow table or a polars DataFrame.
 
     Tables: articles, actors, actor_aliases, events, event_actors, designations, quotes, claims,
-    claim_quotes, quote_exclusions, evidence, actor_mentions, actor_summary, crosswalk
-    (``tables(version)`` lists a release's own; ``describe(table)`` gives each column's type,
+    claim_quotes, quote_exclusions, evidence, actor_mentions, actor_summary, crosswalk, and from 1.2.0 the
+    analysis-ready views events_wide, claims_wide and dyads (``tables(version)`` lists a release's own; ``describe(table)`` gives each column's type,
     description and allowed values).
 
     backend: "pandas" (dates datetime64, integers nullable Int64, text and ids strings), "arrow"

@@ -26,7 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import assertions, checks, fields, rules, sentences
+from .. import assertions, checks, fields, rules, sentences, views
 from ..cores import usable_cores
 from . import annotations, cache, corrections, derive, docs, publish, verify
 from .errors import BuildError
@@ -233,7 +233,7 @@ def read_articles(paths: list[Path], reader: ArticleReader):
 def derive_tables(inp: Inputs) -> tuple[dict, list[dict]]:
     """Every row of every table, one article at a time, into Arrow tables; returns (tables, sources)."""
     seeds = inp.root / "seeds"
-    sink, summary, ids = Sink(inp.schemas, inp.meta["tables"]), rules.SummaryCounter(), derive.Ids()
+    sink, summary, ids = Sink(inp.schemas, [t for t in inp.meta["tables"] if t not in views.COMPUTE]), rules.SummaryCounter(), derive.Ids()
     first = TableBuilder("evidence", inp.schemas["evidence"])  # first-mention evidence, after the annotated evidence
     actors_doc, actors = annotations.load_actors(seeds / "actors.yaml", "seeds/actors.yaml", inp.checker)
     owner = derive.actor_rows(actors_doc, actors, sink)
@@ -249,7 +249,20 @@ def derive_tables(inp: Inputs) -> tuple[dict, list[dict]]:
     for row in summary.rows(actor_ids):
         sink.add("actor_summary", row)
     derive.crosswalk_rows(inp.root / "schemas" / "crosswalk.json", "schemas/crosswalk.json", inp.checker, sink)
-    return sink.finish(), sources
+    tables = sink.finish()
+    return {**tables, **view_tables(tables, inp.schemas)}, sources
+
+
+def view_tables(tables: dict, schemas: dict) -> dict:
+    """The analysis-ready views (cartel_campaign.views), computed from the finished tables."""
+    rows = {t: checks.LazyRows(tables[t]) for name in views.COMPUTE for t in views.SOURCES[name]}
+    out = {}
+    for name in views.COMPUTE:
+        builder = TableBuilder(name, schemas[name])
+        for row in views.view_rows(name, rows):
+            builder.add(row)
+        out[name] = builder.finish()
+    return out
 
 
 def check_tables(inp: Inputs, tables: dict) -> None:
