@@ -52,6 +52,16 @@ def ftm_content_problems(path: Path, tables: dict) -> list[str]:
     return []
 
 
+def _lazy(target: str) -> Callable[[Path, dict], list[str]]:
+    """A content check named "module:function", imported when it runs (its module may need the validate extra)."""
+    def check(path: Path, tables: dict) -> list[str]:
+        module, function = target.split(":")
+        return getattr(importlib.import_module(module), function)(path, tables)
+
+    check.__qualname__ = check.__name__ = target.split(":")[1]
+    return check
+
+
 EXPORTS: tuple[ExportFormat, ...] = (
     ExportFormat(
         name="designations-ftm", path="designations.ftm.jsonl", format="jsonl", mediatype="application/x-ndjson",
@@ -59,6 +69,20 @@ EXPORTS: tuple[ExportFormat, ...] = (
         description="Each designation as a FollowTheMoney Sanction, with its designated Person/Organization/PublicBody and its source "
                     "Article (see cartel_campaign.ftm); reads as is in OpenSanctions-style tooling (followthemoney).",
         writer="cartel_campaign.ftm:write_designations", check=ftm_content_problems, since="1.1.0"),
+    ExportFormat(
+        name="events-claims-plover", path="events_claims.plover.jsonl", format="jsonl", mediatype="application/x-ndjson",
+        title="Events and claims as PLOVER 2.0 event records",
+        description="One PLOVER 2.0 record per source -> target act (the rows of dyads): actor, recipient, event, mode, quad class, "
+                    "the evidence with its character offsets (text_info) and the article (cite_info). Where PLOVER has no category "
+                    "for a local type, event is null and no_plover_category says why (see cartel_campaign.plover).",
+        writer="cartel_campaign.plover:write_plover", check=_lazy("cartel_campaign.plover:plover_content_problems"), since="1.2.0"),
+    ExportFormat(
+        name="workbook-xlsx", path="cartel_campaign.xlsx", format="xlsx",
+        mediatype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        title="The release as a spreadsheet workbook",
+        description="A README sheet, then one sheet per table (header: the column names), for spreadsheet users: text is Unicode "
+                    "as written (see cartel_campaign.workbook).",
+        writer="cartel_campaign.workbook:write_workbook", check=_lazy("cartel_campaign.workbook:workbook_content_problems"), since="1.2.0"),
 )
 
 BY_NAME = {e.name: e for e in EXPORTS}
