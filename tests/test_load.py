@@ -193,3 +193,21 @@ def test_article_text_is_the_source_the_offsets_index():
         cc.article_text("004")
     with pytest.raises(cc.ReleaseError, match=r"^unknown article '../../etc/passwd'"):
         cc.article_text("../../etc/passwd")
+
+
+def test_a_table_of_a_later_release_says_when_it_was_added():
+    added = {t: next(v for v in cc.versions() if t in cc.tables(v)) for t in cc.tables()}
+    later = [(t, v) for t, v in added.items() if v != cc.versions()[0]]
+    assert later
+    for table, version in later:
+        before = cc.versions()[cc.versions().index(version) - 1]
+        with pytest.raises(cc.ReleaseError, match=rf"release {before} has no table '{table}': it was added in {version}"):
+            cc.load(table, version=before)
+
+
+def test_the_namespace_shows_only_the_api():
+    assert dir(cc) == sorted(cc.__all__)
+    for name in cc.__all__:
+        assert hasattr(cc, name), name
+    for name in ("json", "os", "Path", "lru_cache", "annotations", "is_version", "version_key", "checked_version"):
+        assert name not in dir(cc), name

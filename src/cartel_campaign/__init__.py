@@ -23,7 +23,13 @@ from ._version import __version__
 from .versioning import is_version, version_key
 
 __all__ = ["__version__", "load", "load_all", "tables", "versions", "describe", "path", "article_text",
-           "data_root", "release_dir", "datapackage", "ReleaseError"]
+           "data_root", "release_dir", "datapackage", "ReleaseError", "DATA_ENV"]
+
+
+def __dir__() -> list[str]:
+    """The package's namespace as dir(), tab completion and help() show it: its API only (not its imports,
+    helpers or submodules)."""
+    return sorted(__all__)
 
 DATA_ENV = "CARTEL_CAMPAIGN_DATA"
 FORMATS = ("parquet", "csv")
@@ -102,8 +108,17 @@ def tables(version: str | None = None) -> list[str]:
 def _resource(table: str, version: str | None) -> dict:
     resources = {r["name"]: r for r in datapackage(version)["resources"]}
     if table not in resources:
+        added = _first_release_with(table)
+        if added is not None:
+            raise ReleaseError(f"release {checked_version(version)} has no table {table!r}: it was added in {added} "
+                               f"(load it with version={added!r} or later); tables of {checked_version(version)}: {', '.join(resources)}")
         raise ReleaseError(f"unknown table {table!r}; tables: {', '.join(resources)}")
     return resources[table]
+
+
+def _first_release_with(table: str) -> str | None:
+    """The oldest release this install carries that has the table (None: none has it)."""
+    return next((v for v in versions() if any(r["name"] == table for r in datapackage(v)["resources"])), None)
 
 
 def path(table: str, version: str | None = None, format: str = "parquet") -> Path:
