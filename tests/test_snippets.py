@@ -25,7 +25,7 @@ def test_readme_snippet_runs_from_the_installed_wheel(name, installed):
     out = result.stdout
     if name.startswith("questions"):  # the three questions: a claim about Maduro with its quote, the dated strike, the effective designation
         assert "Pam Bondi" in out and "It allows us to do that" in out, out
-        assert "US military" in out and "11" in out and "2025-11-24" in out and "cartel-de-los-soles" in out, out
+        assert "US military" in out and "11" in out and re.search(r"2025(-|, )11(-|, )24", out) and "cartel-de-los-soles" in out, out
     elif name == "pandas":
         assert "'0.1.0', '1.0.0'" in out and "003-us-strike-caribbean-vessel" in out
         assert "event_type" in out and "strike, strike_series" in out  # describe("events")

@@ -95,3 +95,63 @@ def test_validate_refuses_an_export_changed_after_the_build(tables, tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace('"ASSAULT"', '"SANCTION"', 1), encoding="utf-8")
     problems = exports.export_problems(copy, tables)
     assert any("size or sha256 differs" in p for p in problems) and any("quad_class" in p for p in problems), problems
+
+
+# ------------------------------------------------------------------ deltas ----
+
+from cartel_campaign import deltas  # noqa: E402
+from cartel_campaign import diff as ccdiff  # noqa: E402
+
+
+def _lines(old: str, new: str) -> list[dict]:
+    old_tables, keys, _ = deltas._release(ROOT / "dataset" / old)
+    new_tables, _, _ = deltas._release(ROOT / "dataset" / new)
+    return deltas.delta_lines(old_tables, new_tables, keys, old, new)
+
+
+def _apply(old: str, lines: list[dict]) -> dict:
+    """The previous release's rows with the delta applied: {table: {key: row}}."""
+    old_tables, keys, _ = deltas._release(ROOT / "dataset" / old)
+    state = {t: {tuple(deltas._cell(r[c]) for c in keys[t]): deltas._row(r) for r in tab.to_pylist()} for t, tab in old_tables.items()}
+    for line in lines[1:]:
+        rows = state.setdefault(line["table"], {})
+        if line["key"] is None:
+            rows[len(rows)] = line["row"]
+        else:
+            key = tuple(line["key"].values())
+            if line["op"] == "DEL":
+                del rows[key]
+            else:
+                rows[key] = line["row"]
+    return state
+
+
+@pytest.mark.parametrize("old, new", [("0.1.0", "1.0.0"), ("1.0.0", "1.1.0")])
+def test_applying_the_delta_to_the_previous_release_gives_the_release(old, new):
+    state = _apply(old, _lines(old, new))
+    new_tables, _, _ = deltas._release(ROOT / "dataset" / new)
+    for name, table in new_tables.items():  # rows take the new release's columns (a new column is empty unless a MOD fills it)
+        expected = sorted(json.dumps(deltas._row(r), sort_keys=True) for r in table.to_pylist())
+        applied = [{c: r.get(c) for c in table.column_names} for r in state[name].values()]
+        assert sorted(json.dumps(r, sort_keys=True) for r in applied) == expected, name
+
+
+def test_the_delta_counts_are_what_diff_says():
+    lines = _lines("1.0.0", "1.1.0")
+    for table, rows in ccdiff.diff("1.0.0", "1.1.0").items():
+        ops = [line["op"] for line in lines[1:] if line["table"] == table]
+        assert ops.count("ADD") == (rows.change == "added").sum(), table
+        assert ops.count("DEL") == (rows.change == "removed").sum(), table
+        assert ops.count("MOD") == rows.change.isin(["changed", "new columns"]).sum(), table
+
+
+def test_the_release_delta_is_against_the_previous_release_and_checked(tables, tmp_path):
+    lines = [json.loads(x) for x in (FOLDER / "deltas.jsonl").read_text(encoding="utf-8").splitlines()]
+    previous = exports.previous_release(FOLDER)
+    assert lines[0] == {"op": "HEADER", "from": previous.name, "to": NEWEST}
+    copy = tmp_path / "d.jsonl"
+    copy.write_text("".join(json.dumps(x) + "\n" for x in lines[:-1]), encoding="utf-8")  # a change left out
+    (tmp_path / NEWEST).mkdir()
+    assert any("differs from the changes" in p for p in deltas.deltas_content_problems(copy, tables, previous))
+    assert deltas.deltas_content_problems(FOLDER / "deltas.jsonl", tables, previous) == []
+    assert any("differs" in p for p in deltas.deltas_content_problems(FOLDER / "deltas.jsonl", tables, None))  # against no release

@@ -36,7 +36,7 @@ def content_problems(tables: dict, schemas: dict, root: Path, where=None, versio
     return problems + rule_problems(tables, texts, version, where)
 
 
-def validate_written(folder: Path, tables: dict, schemas: dict) -> list[str]:
+def validate_written(folder: Path, tables: dict, schemas: dict, previous: Path | None = None) -> list[str]:
     """The build's check of what it just wrote: the files hold exactly the tables it derived (already
     checked in memory), the exports are what the export registry checks, the descriptor is a valid
     Frictionless package."""
@@ -48,7 +48,7 @@ def validate_written(folder: Path, tables: dict, schemas: dict) -> list[str]:
         if not written.equals(table):
             problems.append(f"{name}.parquet: does not read back as the derived table")
         problems += csv_agreement(folder / f"{name}.csv", written, schemas[name], f"{name}.csv and {name}.parquet disagree")
-    return problems + exports.export_problems(folder, tables) + check_descriptor(folder / "datapackage.json")
+    return problems + exports.export_problems(folder, tables, previous) + check_descriptor(folder / "datapackage.json")
 
 
 def validate_release(version: str | None = None, root: Path | None = None, *, folder: Path | None = None, use_frictionless: bool = True,

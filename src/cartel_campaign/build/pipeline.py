@@ -303,12 +303,13 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
     check_tables(inp, tables)
     stages("writing Parquet and CSV")
     staged = work / "dataset" / version
-    publish.write_release(staged, tables, schemas, meta, version, sources)
+    previous = root / "dataset" / releases[-2]["version"] if len(releases) > 1 else None
+    publish.write_release(staged, tables, schemas, meta, version, sources, previous)
     publish.kill_point("staged")
     if len(releases) > 1:
         corrections.check_corrections(root / "dataset" / releases[-2]["version"], staged, releases[-1])
     stages("validating the written release")
-    problems = validate_written(staged, tables, schemas)
+    problems = validate_written(staged, tables, schemas, previous)
     if problems:
         raise BuildError(f"dataset/{version}", None, "the build is invalid; nothing was published:\n  " + "\n  ".join(problems))
     publish.kill_point("validated")
