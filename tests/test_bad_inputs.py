@@ -32,7 +32,8 @@ T4 = "seeds/004_a369d1b0aa72c426.txt"
 ACTORS = "seeds/actors.yaml"
 RELEASES = "seeds/releases.yaml"
 EVENTS_SCHEMA = "schemas/events.schema.json"
-NAMES = dict(A0=A0, A1=A1, A2=A2, A3=A3, A4=A4, T4=T4, ACTORS=ACTORS, RELEASES=RELEASES, EVENTS_SCHEMA=EVENTS_SCHEMA)
+FIELDS = "schemas/fields.json"
+NAMES = dict(A0=A0, A1=A1, A2=A2, A3=A3, A4=A4, T4=T4, ACTORS=ACTORS, RELEASES=RELEASES, EVENTS_SCHEMA=EVENTS_SCHEMA, FIELDS=FIELDS)
 MUTABLE = ("seeds", "schemas")  # what the cases edit; restored after each case
 IGNORED = (".build.lock", ".build-cache.json")  # the lock file (empty) and the rebuild cache the build creates (not data)
 
@@ -490,9 +491,7 @@ def _(s):
 
 @case("date-precision-not-allowed", "{A2}:{line}: events[1].date: precision must be one of {allowed}; found 'week'")
 def _(s):
-    schema = fields.table_schema(s.root / "schemas", "events")
-    allowed = next(f for f in schema["fields"] if f["name"] == "date_precision")["constraints"]["enum"]
-    return {"line": s.replace(A2, "    date: {precision: unknown}", "    date: {precision: week}"), "allowed": ", ".join(allowed)}
+    return {"line": s.replace(A2, "    date: {precision: unknown}", "    date: {precision: week}"), "allowed": ", ".join(allowed_values(s, "date_precision"))}
 
 
 @case("inferred-date-without-basis", "{A4}:{line}: 004-cartel-de-los-soles-fto-takes-effect: inferred dates need a basis saying what was inferred and why [inferred-date-has-basis]")
@@ -554,8 +553,7 @@ def _(s):
 # ------------------------------------------------------------------ enums and rules ----
 @case("enum-value-not-allowed", "{A4}:{line}: events[0]: type must be one of {allowed}; found 'designations' (did you mean 'designation'?)")
 def _(s):
-    schema = fields.table_schema(s.root / "schemas", "events")
-    allowed = next(f for f in schema["fields"] if f["name"] == "event_type")["constraints"]["enum"]
+    allowed = allowed_values(s, "event_type")
     line = s.line(A4, "  - id: 004-cartel-de-los-soles-fto-announced") + 1
     text = s.read(A4).splitlines(keepends=True)
     assert text[line - 1] == "    type: designation\n"
@@ -599,16 +597,14 @@ def _(s):
 
 @case("schema-enum-narrowed", "{A1}:{line}: events[4]: type must be one of {allowed}; found 'strike' (did you mean 'strike_series'?)")
 def _(s):
-    s.replace(EVENTS_SCHEMA, '          "strike",\n', "")
-    schema = fields.table_schema(s.root / "schemas", "events")
-    allowed = next(f for f in schema["fields"] if f["name"] == "event_type")["constraints"]["enum"]
-    return {"line": s.line(A1, "    type: strike\n"), "allowed": ", ".join(allowed)}
+    s.replace(FIELDS, '      "enum": [\n        "strike",\n', '      "enum": [\n')  # event_type's first value (the field dictionary holds it)
+    return {"line": s.line(A1, "    type: strike\n"), "allowed": ", ".join(allowed_values(s, "event_type"))}
 
 
 @case("schema-not-json", "{EVENTS_SCHEMA}:{line}: not valid JSON: Expecting ',' delimiter (column {column}); expected a Table Schema")
 def _(s):
-    line = s.replace(EVENTS_SCHEMA, '          "strike",\n', '          "strike"\n')
-    return {"line": line + 1, "column": len('          "strike_series"') - len('"strike_series"') + 1}
+    line = s.replace(EVENTS_SCHEMA, '      "name": "event_id",\n', '      "name": "event_id"\n')
+    return {"line": line + 1, "column": len('      "description"') - len('"description"') + 1}
 
 
 # ------------------------------------------------------------------ articles ----
@@ -812,7 +808,7 @@ def _(s):
       "(version, table, record_id, what, why) for each:\n  actors 'marco-rubio' (changed description)")
 def _(s):
     s.replace(ACTORS, "  description: US Secretary of State\n", "  description: Secretary of State of the US\n")
-    return {}
+    return newest_two(s)
 
 
 @case("correction-entry-for-an-unchanged-record", "seeds/corrections.yaml:{line}: events '004-us-non-recognition-of-maduro-government': listed as corrected in 1.2.0, but the record is the same as in 1.1.0 (or new)")
@@ -820,6 +816,18 @@ def _(s):
     text = s.read("seeds/corrections.yaml")
     s.write("seeds/corrections.yaml", text + "\n- version: 1.2.0\n  table: events\n  record_id: 004-us-non-recognition-of-maduro-government\n  what: Nothing at all, really.\n  why: A test of the corrections rule.\n")
     return {"line": len(text.splitlines()) + 4}
+
+
+def newest_two(s) -> dict:
+    """The newest release of seeds/releases.yaml (new) and the one before it (old)."""
+    versions = [line.split(":", 1)[1].strip() for line in s.read(RELEASES).splitlines() if line.startswith("- version:")]
+    return {"new": versions[-1], "old": versions[-2]}
+
+
+def allowed_values(s, column: str) -> list[str]:
+    """The allowed values of an events column, from the schema as the build resolves it (field dictionary included)."""
+    field = next(f for f in fields.table_schema(s.root / "schemas", "events")["fields"] if f["name"] == column)
+    return field["constraints"]["enum"]
 
 
 # ------------------------------------------------------------------ releases ----

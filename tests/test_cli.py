@@ -86,3 +86,18 @@ def test_info_fits_the_terminal_without_cutting_words():
         description = res["description"].split()
         start = words.index(description[0], words.index(res["name"]))
         assert words[start:start + len(description)] == description, res["name"]
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "diff", "info", "coverage", "draft"])
+def test_every_subcommand_help_says_what_it_does(command):
+    """`cartel-campaign COMMAND --help` has a description after its usage (not straight to the options), and its
+    positional arguments are explained."""
+    r = subprocess.run([*CLI, command, "--help"], capture_output=True, text=True, cwd=ROOT, timeout=600, env={**os.environ, "COLUMNS": "200"})
+    assert r.returncode == 0, r.stderr
+    head, _, rest = r.stdout.partition("\n\n")
+    assert head.startswith("usage:")
+    description = rest.split("\n\n")[0]
+    assert not description.startswith(("positional arguments", "options")) and len(description) > 30, r.stdout
+    if "positional arguments:" in r.stdout:
+        block = r.stdout.split("positional arguments:\n")[1].split("\n\n")[0]
+        assert all(len(line.split(None, 1)) == 2 for line in block.splitlines() if line.startswith("  ") and not line.startswith("   ")), block

@@ -319,13 +319,16 @@ def test_fault_is_detected_and_named(name, broken_copy, capsys):
 
 
 def test_csv_parquet_disagreement_is_the_only_problem(broken_copy, capsys):
-    """The disagreement check is what catches it, alone: nothing else looks at the Parquet values twice."""
+    """The disagreement check is what catches it; nothing else looks at the Parquet values twice, apart from the
+    copies of them a release holds from 1.2.0 on (the views, the workbook, the deltas), which differ too."""
     folder = broken_copy / "dataset" / NEWEST
     (expected,) = FAULTS["csv-and-parquet-disagree"](folder)
     code, out = validate(broken_copy, capsys)
     problems = [line for line in out.splitlines() if line.startswith(f"  {NEWEST}: ")]
     assert code == 1
-    assert problems == [f"  {NEWEST}: {expected}"], out
+    assert problems[0] == f"  {NEWEST}: {expected}", out
+    copies = ("-recomputed]", "cartel_campaign.xlsx: ", "deltas.jsonl: ", "plover.jsonl: ")
+    assert all(any(c in p for c in copies) for p in problems[1:]), out
 
 
 def test_older_releases_stay_valid_when_the_newest_is_broken(broken_copy, capsys):

@@ -211,3 +211,52 @@ def test_versions_lists_published_releases_unless_drafts_are_asked_for(tmp_path)
     assert cc.checked_version(newest, root) == newest
     with pytest.raises(cc.ReleaseError, match=f"; draft: {newest}$"):
         cc.checked_version("9.9.9", root)
+
+
+def test_a_table_of_a_later_release_says_when_it_was_added():
+    added = {t: next(v for v in cc.versions() if t in cc.tables(v)) for t in cc.tables()}
+    later = [(t, v) for t, v in added.items() if v != cc.versions()[0]]
+    assert later
+    for table, version in later:
+        before = cc.versions()[cc.versions().index(version) - 1]
+        with pytest.raises(cc.ReleaseError, match=rf"release {before} has no table '{table}': it was added in {version}"):
+            cc.load(table, version=before)
+
+
+def test_the_namespace_shows_only_the_api():
+    assert dir(cc) == sorted(cc.__all__)
+    for name in cc.__all__:
+        assert hasattr(cc, name), name
+    for name in ("json", "os", "Path", "lru_cache", "annotations", "is_version", "version_key", "checked_version"):
+        assert name not in dir(cc), name
+
+
+def test_categories_on_request_have_every_allowed_value():
+    for name in cc.tables():
+        enums = {f["name"]: f["constraints"]["enum"] for f in cc.datapackage()["resources"][cc.tables().index(name)]["schema"]["fields"]
+                 if "enum" in f.get("constraints", {})}
+        plain, cat = cc.load(name), cc.load(name, categories=True)
+        for column, values in enums.items():
+            assert list(cat[column].cat.categories) == values, (name, column)
+            as_values = [s.astype(object).where(s.notna(), None).tolist() for s in (cat[column], plain[column])]
+            assert as_values[0] == as_values[1], (name, column)
+        assert all(str(plain[c].dtype) != "category" for c in plain.columns)
+    events = cc.load("events", backend="polars", categories=True)
+    assert events.schema["event_type"].categories.to_list() == enums_of("events")["event_type"]
+    with pytest.raises(cc.ReleaseError, match="categories=True applies to the pandas and polars"):
+        cc.load("events", backend="arrow", categories=True)
+
+
+def enums_of(table):
+    res = cc.datapackage()["resources"][cc.tables().index(table)]
+    return {f["name"]: f["constraints"]["enum"] for f in res["schema"]["fields"] if "enum" in f.get("constraints", {})}
+
+
+def test_the_newest_parquet_files_carry_column_descriptions():
+    """From 1.2.0 the Parquet files store each column's description as field metadata (pyarrow, DuckDB's arrow schema)."""
+    import pyarrow.parquet as pq
+
+    for res in cc.datapackage()["resources"]:
+        schema = pq.read_schema(cc.path(res["name"]))
+        for f in res["schema"]["fields"]:
+            assert schema.field(f["name"]).metadata == {b"description": f["description"].encode("utf-8")}, (res["name"], f["name"])

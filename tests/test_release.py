@@ -182,3 +182,16 @@ def pa_table(rows, schema):
     import pyarrow as pa
 
     return pa.Table.from_pylist(rows, schema=schema)
+
+
+def test_diff_reports_a_new_column_apart_from_changed_values():
+    """1.1.0 added columns to events (time_precision, geo_precision): a row that only fills them is 'new columns',
+    not 'changed'; a changed row names only columns both releases have."""
+    events = ccdiff.diff("1.0.0", "1.1.0")["events"]
+    old_columns = set(cc.load("events", "1.0.0").columns)
+    new_only = events[events.change == "new columns"]
+    assert len(new_only) > 0
+    assert all(set(c.split(",")).isdisjoint(old_columns) for c in new_only.changed_columns)
+    assert all(set(c.split(",")) <= old_columns for c in events[events.change == "changed"].changed_columns)
+    s = ccdiff.summary("1.0.0", "1.1.0").set_index("table")
+    assert s.loc["events", "new_columns_only"] == len(new_only)

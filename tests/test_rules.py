@@ -388,6 +388,21 @@ def _(r):
     r.rows["actor_summary"][0]["n_mentions"] += 1
 
 
+@release_case("events-wide-recomputed")
+def _(r):
+    r.first("events_wide", lambda e: e["n_reporting_articles"] == 2)["n_reporting_articles"] = 1  # a repeated report counted once
+
+
+@release_case("claims-wide-recomputed")
+def _(r):
+    r.first("claims_wide", lambda c: c["quote_texts"] is not None)["quote_texts"] = None  # the quote dropped
+
+
+@release_case("dyads-recomputed")
+def _(r):
+    r.drop("dyads", lambda d: d["recipient_id"] is not None and d["record_table"] == "events")  # events' recipients lost
+
+
 def release_problems(code: str, release_data) -> list[str]:
     tables, texts = release_data
     release = Release(tables, texts)

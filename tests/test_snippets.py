@@ -17,13 +17,16 @@ def snippet(name: str) -> str:
     return m.group(1)
 
 
-@pytest.mark.parametrize("name", ["pandas", "duckdb", "polars"])
+@pytest.mark.parametrize("name", ["pandas", "duckdb", "polars", "questions-pandas", "questions-duckdb"])
 def test_readme_snippet_runs_from_the_installed_wheel(name, installed):
     bin_, elsewhere = installed
     result = subprocess.run([str(bin_ / "python"), "-c", snippet(name)], cwd=elsewhere, capture_output=True, text=True, env=user_env(), timeout=300)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    if name == "pandas":
+    if name.startswith("questions"):  # the three questions: a claim about Maduro with its quote, the dated strike, the effective designation
+        assert "Pam Bondi" in out and "It allows us to do that" in out, out
+        assert "US military" in out and "11" in out and re.search(r"2025(-|, )11(-|, )24", out) and "cartel-de-los-soles" in out, out
+    elif name == "pandas":
         assert "'0.1.0', '1.0.0'" in out and "003-us-strike-caribbean-vessel" in out
         assert "event_type" in out and "strike, strike_series" in out  # describe("events")
         assert (ROOT / "seeds" / "004_a369d1b0aa72c426.txt").read_text(encoding="utf-8")[:80] in out
@@ -48,3 +51,17 @@ def test_duckdb_and_polars_agree():
     (pol,) = run_capturing(snippet("polars"))
     assert sorted(dd, key=str) == sorted(pol.rows(), key=str)
     assert sum(r[-1] for r in dd) == len(pl.read_parquet(cc.path("event_actors", "1.0.0")).filter(pl.col("role") == "agent"))
+
+
+def test_the_three_questions_get_the_same_answers_in_pandas_and_duckdb():
+    """The README's DuckDB answers are the rows its pandas filters select (same claims, strikes, designations)."""
+    import cartel_campaign as cc
+
+    claims, strikes, designations = run_capturing(snippet("questions-duckdb"))
+    wide = cc.load("claims_wide")
+    about = wide[wide.target_actor_id == "nicolas-maduro"]
+    assert sorted(r[3] or "" for r in claims) == sorted(about.quote_texts.fillna(""))
+    events = cc.load("events_wide")
+    assert sorted(r[0] for r in strikes) == sorted(events.loc[events.event_type == "strike", "event_id"])
+    assert sorted(r[4] for r in designations) == sorted(cc.load("designations").target_actor_id)
+    assert len(claims) > 0 and len(strikes) > 0

@@ -23,7 +23,13 @@ from ._version import __version__
 from .versioning import is_version, version_key
 
 __all__ = ["__version__", "load", "load_all", "tables", "versions", "describe", "path", "article_text",
-           "data_root", "release_dir", "datapackage", "ReleaseError", "DamagedFileError"]
+           "data_root", "release_dir", "datapackage", "ReleaseError", "DamagedFileError", "DATA_ENV"]
+
+
+def __dir__() -> list[str]:
+    """The package's namespace as dir(), tab completion and help() show it: its API only (not its imports,
+    helpers or submodules)."""
+    return sorted(__all__)
 
 DATA_ENV = "CARTEL_CAMPAIGN_DATA"
 FORMATS = ("parquet", "csv")
@@ -115,8 +121,17 @@ def tables(version: str | None = None) -> list[str]:
 def _resource(table: str, version: str | None) -> dict:
     resources = {r["name"]: r for r in datapackage(version)["resources"]}
     if table not in resources:
+        added = _first_release_with(table)
+        if added is not None:
+            raise ReleaseError(f"release {checked_version(version)} has no table {table!r}: it was added in {added} "
+                               f"(load it with version={added!r} or later); tables of {checked_version(version)}: {', '.join(resources)}")
         raise ReleaseError(f"unknown table {table!r}; tables: {', '.join(resources)}")
     return resources[table]
+
+
+def _first_release_with(table: str) -> str | None:
+    """The oldest release this install carries that has the table (None: none has it)."""
+    return next((v for v in versions() if any(r["name"] == table for r in datapackage(v)["resources"])), None)
 
 
 def path(table: str, version: str | None = None, format: str = "parquet") -> Path:
@@ -130,12 +145,12 @@ def path(table: str, version: str | None = None, format: str = "parquet") -> Pat
     return release_dir(version) / f"{table}.{format}"
 
 
-def load(table: str, version: str | None = None, backend: str = "pandas"):
+def load(table: str, version: str | None = None, backend: str = "pandas", categories: bool = False):
     """Load one table of a release (default: the newest) as a pandas DataFrame, an Arrow table or a polars DataFrame.
 
     Tables: articles, actors, actor_aliases, events, event_actors, designations, quotes, claims,
-    claim_quotes, quote_exclusions, evidence, actor_mentions, actor_summary, crosswalk
-    (``tables(version)`` lists a release's own; ``describe(table)`` gives each column's type,
+    claim_quotes, quote_exclusions, evidence, actor_mentions, actor_summary, crosswalk, and from 1.2.0 the
+    analysis-ready views events_wide, claims_wide and dyads (``tables(version)`` lists a release's own; ``describe(table)`` gives each column's type,
     description and allowed values).
 
     backend: "pandas" (dates datetime64, integers nullable Int64, text and ids strings), "arrow"
@@ -143,6 +158,10 @@ def load(table: str, version: str | None = None, backend: str = "pandas"):
 
     The file is checked against the size and sha256 its release's manifest.json records (once per
     process while it is unchanged): a damaged or changed file raises DamagedFileError naming it.
+
+    categories=True: every column with allowed values (``describe(table).allowed``) becomes a pandas
+    Categorical / polars Enum whose categories are all the allowed values, in the schema's order, present
+    or not (off by default: plain strings load fastest and compare with any string).
     """
     if backend not in BACKENDS:
         raise ReleaseError(f"unknown backend {backend!r}; backends: {', '.join(BACKENDS)}")
@@ -155,9 +174,28 @@ def load(table: str, version: str | None = None, backend: str = "pandas"):
         except ModuleNotFoundError:
             raise ModuleNotFoundError("load(..., backend='polars') needs polars, which is not installed; "
                                       "install it with: pip install 'cartel-campaign-data[polars]'", name="polars") from None
-        return polars.from_arrow(read_verified(file))
+        frame = polars.from_arrow(read_verified(file))
+        return frame.with_columns(polars.col(c).cast(polars.Enum(v)) for c, v in _enums(table, version).items()) if categories else frame
+    if categories and backend == "arrow":
+        raise ReleaseError("categories=True applies to the pandas and polars backends (an Arrow table keeps the release's types)")
     table_ = read_verified(file)
-    return table_ if backend == "arrow" else release.to_pandas(table_)
+    if backend == "arrow":
+        return table_
+    frame = release.to_pandas(table_)
+    if categories:
+        import pandas as pd
+
+        for column, values in _enums(table, version).items():
+            categorical = pd.Categorical(frame[column], categories=values)
+            if categorical.isna().sum() != frame[column].isna().sum():  # never turn a value into a missing one
+                raise ReleaseError(f"{table}.{column}: a value outside its allowed values {values}; validate the release")
+            frame[column] = categorical
+    return frame
+
+
+def _enums(table: str, version: str | None) -> dict:
+    """column -> its allowed values, for the columns of a table that have them."""
+    return {f["name"]: f["constraints"]["enum"] for f in _resource(table, version)["schema"]["fields"] if "enum" in f.get("constraints", {})}
 
 
 def read_verified(file: Path):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 from pathlib import Path
 
 from .safety import echo, safe_output, terminal
@@ -231,6 +232,12 @@ def unreadable(err: Exception, file: Path | None = None) -> int:
     return 1
 
 
+def _command(sub, name: str, what: str, details: str):
+    """A subcommand whose --help says what it does (`what`, also listed in `cartel-campaign --help`) and how (`details`)."""
+    return sub.add_parser(name, help=what, description=f"{textwrap.fill(what[0].upper() + what[1:] + '.')}\n\n{textwrap.fill(details)}",
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
 def run(argv: list[str]) -> int:
     if argv and argv[0] in DELEGATED:
         import importlib
@@ -240,23 +247,32 @@ def run(argv: list[str]) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     for name, text in DELEGATED.items():
         sub.add_parser(name, help=text, add_help=False)  # listed in --help; handled above
-    p = sub.add_parser("build", help="build the dataset from seeds/ and publish the current version (checkout only)")
+    p = _command(sub, "build", "build the dataset from seeds/ and publish the current version (checkout only)",
+                 "Reads seeds/ (articles, annotations, releases.yaml), checks every rule, writes dataset/<version>/ (Parquet, CSV, "
+                 "exports, datapackage.json, manifest) and the generated docs. Exit 0: built or unchanged; 1: --check found "
+                 "out-of-date files; 2: an error, reported at the annotation FILE:LINE.")
     p.add_argument("--check", action="store_true", help="rebuild into a temporary folder; exit 1 if any generated file differs")
     p.add_argument("--force", action="store_true", help="rebuild even if nothing changed since the last build")
     p.add_argument("--root", type=Path, help="repository root (default: found from the current directory)")
-    p.add_argument("-q", "--quiet", action="store_true")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_build)
-    p = sub.add_parser("validate", help="validate published releases (all by default): manifest, pandera, spans, Frictionless")
+    p = _command(sub, "validate", "validate published releases (all by default): manifest, pandera, spans, Frictionless",
+                 "Runs every check on each release (files against the manifest, schemas, every named rule, derived tables "
+                 "recomputed, exports, Frictionless) and, in a checkout, the newest release against a rebuild. Exit 0: valid; "
+                 "1: problems (listed); 2: an unknown version or a missing library.")
     p.add_argument("--version", help="validate only this version")
     p.add_argument("--root", help="data root holding datapackage.json, dataset/ and seeds/ (default: the installed data)")
     p.set_defaults(func=cmd_validate)
-    p = sub.add_parser("diff", help="rows added/removed/changed per table (by primary key) and schema changes between two versions")
-    p.add_argument("old")
-    p.add_argument("new")
+    p = _command(sub, "diff", "rows added/removed/changed per table (by primary key) and schema changes between two versions",
+                 "Compares release OLD with release NEW: per table, rows added, removed, changed (a value of an existing column "
+                 "changed) and only given a new column; then schema changes, breaking ones marked.")
+    p.add_argument("old", help="the earlier version, e.g. 1.0.0")
+    p.add_argument("new", help="the later version, e.g. 1.1.0")
     p.add_argument("--rows", action="store_true", help="list every added, removed and changed row with its changed columns")
     p.add_argument("--markdown", action="store_true", help="print the summary as Markdown (as in CHANGELOG.md)")
     p.set_defaults(func=cmd_diff)
-    p = sub.add_parser("info", help="versions, tables with row counts, sources")
+    p = _command(sub, "info", "versions, tables with row counts, sources",
+                 "Prints the versions this install carries, then one release's tables (rows, description) and its source articles.")
     p.add_argument("--version", help="release to describe (default: newest)")
     p.set_defaults(func=cmd_info)
     args = parser.parse_args(argv)

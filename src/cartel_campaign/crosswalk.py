@@ -42,6 +42,16 @@ AREAS = frozenset(
 )
 PROXIMITY_WORDS = ("near", "outside", "off", "around", "close to", "nearby")
 
+#: PLOVER's quad classes (cooperation/conflict x verbal/material) of its 2.0 event types: the table
+#: "PLOVER quad categories" of the PLOVER README (openeventdata/PLOVER), with the types 2.0 renamed
+#: (DEMAND -> REQUEST, DISAPPROVE -> ACCUSE) and those it dropped (INVESTIGATE, CRIME) left out.
+PLOVER_QUAD = {
+    **dict.fromkeys(("AGREE", "CONSULT", "SUPPORT", "CONCEDE"), "verbal_cooperation"),
+    **dict.fromkeys(("COOPERATE", "AID", "RETREAT"), "material_cooperation"),
+    **dict.fromkeys(("REQUEST", "ACCUSE", "REJECT", "THREATEN", "SANCTION"), "verbal_conflict"),
+    **dict.fromkeys(("PROTEST", "MOBILIZE", "COERCE", "ASSAULT"), "material_conflict"),
+}
+
 
 def _reject_duplicate_keys(pairs: list) -> dict:
     keys = [k for k, _ in pairs]

@@ -86,7 +86,9 @@ def _keyed(df, pk):
 
 
 def diff(a, b) -> dict:
-    """Row changes per table (tables present in both releases), by primary key."""
+    """Row changes per table, by primary key: change is added, removed, changed (a value of a column both
+    releases have differs; changed_columns names them) or new columns (only filled in columns the old release
+    lacks; changed_columns names them)."""
     import pandas as pd
 
     from . import read_verified  # each file checked against its release's manifest, as cc.load does
@@ -112,8 +114,10 @@ def diff(a, b) -> dict:
             o, n = old_k.loc[k, common], new_k.loc[k, common]
             changed = [c for c in common if not _same(o[c], n[c])]
             added_cols = [c for c in new_k.columns if c not in old_k.columns and not pd.isna(new_k.loc[k, c])]
-            if changed or added_cols:
-                rows.append(dict(change="changed", key=k, changed_columns=",".join(changed + added_cols)))
+            if changed:  # a value of a column both releases have
+                rows.append(dict(change="changed", key=k, changed_columns=",".join(changed)))
+            elif added_cols:  # only a value in a column the old release lacks: not a change of the record
+                rows.append(dict(change="new columns", key=k, changed_columns=",".join(added_cols)))
         out[table] = pd.DataFrame(rows, columns=_ROW_COLUMNS).sort_values(["change", "key"], ignore_index=True)
     return out
 
@@ -139,15 +143,19 @@ def summary(a, b):
         after = release.row_count(fb / f"{table}.parquet")
         counts = changes["change"].value_counts()
         rows.append(dict(table=table, rows_before=before, rows_after=after, added=int(counts.get("added", 0)),
-                         removed=int(counts.get("removed", 0)), changed=int(counts.get("changed", 0))))
-    return pd.DataFrame(rows, columns=["table", "rows_before", "rows_after", "added", "removed", "changed"])
+                         removed=int(counts.get("removed", 0)), changed=int(counts.get("changed", 0)),
+                         new_columns_only=int(counts.get("new columns", 0))))
+    return pd.DataFrame(rows, columns=["table", "rows_before", "rows_after", "added", "removed", "changed", "new_columns_only"])
 
 
 def markdown(a, b, label_a: str, label_b: str) -> str:
     """The diff as Markdown (used by the changelog and `cartel-campaign diff --markdown`)."""
     s = summary(a, b)
-    lines = [f"Data changes {label_a} → {label_b}:", "", "| table | rows before | rows after | added | removed | changed |", "|---|---:|---:|---:|---:|---:|"]
-    lines += [f"| {md(r.table)} | {r.rows_before} | {r.rows_after} | {r.added} | {r.removed} | {r.changed} |" for r in s.itertuples()]
+    lines = [f"Data changes {label_a} → {label_b} (changed: a value changed; new columns only: a row that only fills columns added "
+             "in this release):", "", "| table | rows before | rows after | added | removed | changed | new columns only |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines += [f"| {md(r.table)} | {r.rows_before} | {r.rows_after} | {r.added} | {r.removed} | {r.changed} | {r.new_columns_only} |"
+              for r in s.itertuples()]
     sd = schema_diff(a, b)
     lines += ["", f"Schema changes {label_a} → {label_b}:" if len(sd) else f"Schema changes {label_a} → {label_b}: none.", ""]
     for r in sd.itertuples():

@@ -26,12 +26,13 @@ class ExportFormat:
     writer: str  # "module:function" writing it: function(path, tables) -> the number of items written (imported when writing)
     check: Callable[[Path, dict], list[str]]  # (its file, the release's Arrow tables) -> problems with its content
     since: str  # the first release that has it
+    previous: bool = False  # writer and check also take the previous release's folder (None: there is none)
 
-    def write(self, folder: Path, tables: dict) -> dict:
+    def write(self, folder: Path, tables: dict, previous: Path | None = None) -> dict:
         """Write the export into `folder`; returns its descriptor entry."""
         module, function = self.writer.split(":")
         path = folder / self.path
-        items = getattr(importlib.import_module(module), function)(path, tables)
+        items = getattr(importlib.import_module(module), function)(path, tables, *((previous,) if self.previous else ()))
         return {"name": self.name, "path": self.path, "format": self.format, "mediatype": self.mediatype, "title": self.title,
                 "description": self.description, "bytes": path.stat().st_size, "hash": f"sha256:{sha256_file(path)}", "entities": items}
 
@@ -52,6 +53,16 @@ def ftm_content_problems(path: Path, tables: dict) -> list[str]:
     return []
 
 
+def _lazy(target: str) -> Callable[..., list[str]]:
+    """A content check named "module:function", imported when it runs (its module may need the validate extra)."""
+    def check(path: Path, tables: dict, *previous) -> list[str]:
+        module, function = target.split(":")
+        return getattr(importlib.import_module(module), function)(path, tables, *previous)
+
+    check.__qualname__ = check.__name__ = target.split(":")[1]
+    return check
+
+
 EXPORTS: tuple[ExportFormat, ...] = (
     ExportFormat(
         name="designations-ftm", path="designations.ftm.jsonl", format="jsonl", mediatype="application/x-ndjson",
@@ -59,14 +70,47 @@ EXPORTS: tuple[ExportFormat, ...] = (
         description="Each designation as a FollowTheMoney Sanction, with its designated Person/Organization/PublicBody and its source "
                     "Article (see cartel_campaign.ftm); reads as is in OpenSanctions-style tooling (followthemoney).",
         writer="cartel_campaign.ftm:write_designations", check=ftm_content_problems, since="1.1.0"),
+    ExportFormat(
+        name="events-claims-plover", path="events_claims.plover.jsonl", format="jsonl", mediatype="application/x-ndjson",
+        title="Events and claims as PLOVER 2.0 event records",
+        description="One PLOVER 2.0 record per source -> target act (the rows of dyads): actor, recipient, event, mode, quad class, "
+                    "the evidence with its character offsets (text_info) and the article (cite_info). Where PLOVER has no category "
+                    "for a local type, event is null and no_plover_category says why (see cartel_campaign.plover).",
+        writer="cartel_campaign.plover:write_plover", check=_lazy("cartel_campaign.plover:plover_content_problems"), since="1.2.0"),
+    ExportFormat(
+        name="workbook-xlsx", path="cartel_campaign.xlsx", format="xlsx",
+        mediatype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        title="The release as a spreadsheet workbook",
+        description="A README sheet, then one sheet per table (header: the column names), for spreadsheet users: text is Unicode "
+                    "as written (see cartel_campaign.workbook).",
+        writer="cartel_campaign.workbook:write_workbook", check=_lazy("cartel_campaign.workbook:workbook_content_problems"), since="1.2.0"),
+    ExportFormat(
+        name="deltas", path="deltas.jsonl", format="jsonl", mediatype="application/x-ndjson",
+        title="Changes against the previous release",
+        description="OpenSanctions-style delta: a HEADER line (from, to), then one line per record added (ADD), changed (MOD: "
+                    "changed_columns, new_columns) or removed (DEL), by table and primary key, with the new row; apply it to the "
+                    "previous release instead of reloading everything (see cartel_campaign.deltas).",
+        writer="cartel_campaign.deltas:write_deltas", check=_lazy("cartel_campaign.deltas:deltas_content_problems"), since="1.2.0",
+        previous=True),
 )
 
 BY_NAME = {e.name: e for e in EXPORTS}
 
 
-def export_problems(folder: Path, tables: dict) -> list[str]:
+def previous_release(folder: Path) -> Path | None:
+    """The release before the one in `folder`, among its sibling folders (None: it is the first)."""
+    from .versioning import is_version, version_key
+
+    older = [p for p in folder.parent.iterdir() if is_version(p.name) and version_key(p.name) < version_key(folder.name)
+             and (p / "datapackage.json").is_file()] if is_version(folder.name) else []
+    return max(older, key=lambda p: version_key(p.name), default=None)
+
+
+def export_problems(folder: Path, tables: dict, previous: Path | None = None) -> list[str]:
     """Every export the release's descriptor lists: a known format, present, with its recorded size and
-    sha256, and content its format's check accepts."""
+    sha256, and content its format's check accepts (`previous`: the previous release's folder, default its
+    sibling before it)."""
+    previous = previous if previous is not None else previous_release(folder)
     desc = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     problems = []
     for entry in desc.get("exports", []):
@@ -80,5 +124,5 @@ def export_problems(folder: Path, tables: dict) -> list[str]:
             continue
         if path.stat().st_size != entry.get("bytes") or f"sha256:{sha256_file(path)}" != entry.get("hash"):
             problems.append(f"{where}: size or sha256 differs from datapackage.json")
-        problems += [f"{where}: {p}" for p in fmt.check(path, tables)]
+        problems += [f"{where}: {p}" for p in fmt.check(path, tables, *((previous,) if fmt.previous else ()))]
     return problems

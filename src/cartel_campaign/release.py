@@ -133,10 +133,16 @@ def pandas_metadata(table_schema: dict) -> bytes:
 
 
 def arrow_schema(table_schema: dict, *, with_pandas: bool = True):
-    """The Arrow schema of a table: its types, nullability from `required`, and the pandas metadata."""
+    """The Arrow schema of a table: its types, nullability from `required`, and (with_pandas: as the Parquet files
+    store it) the pandas metadata and each column's description as field metadata (b"description"), which
+    pyarrow and other Arrow readers show."""
     import pyarrow as pa
 
-    schema = pa.schema([pa.field(f["name"], getattr(pa, TYPES[f["type"]][0])(), nullable=not is_required(f)) for f in table_schema["fields"]])
+    def metadata(f: dict):
+        return {b"description": f["description"].encode("utf-8")} if with_pandas and f.get("description") else None
+
+    schema = pa.schema([pa.field(f["name"], getattr(pa, TYPES[f["type"]][0])(), nullable=not is_required(f), metadata=metadata(f))
+                        for f in table_schema["fields"]])
     return schema.with_metadata({b"pandas": pandas_metadata(table_schema)}) if with_pandas else schema
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Callable
 
-from . import crosswalk, records, speech
+from . import crosswalk, records, speech, views
 from .versioning import version_key
 
 # ------------------------------------------------------------------ registry ----
@@ -1126,3 +1126,21 @@ def actor_summary_recomputed(rows, texts):
         for row in rows[table]:
             summary.add(table, row)
     return _compare(list(summary.rows([a["actor_id"] for a in rows["actors"]])), list(rows["actor_summary"]))
+
+
+@rule("events-wide-recomputed", "derived", ("events_wide", *views.SOURCES["events_wide"]),
+      "events_wide is the events joined with their actors, crosswalk codes and articles", since="1.2.0")
+def events_wide_recomputed(rows, texts):
+    return _compare(views.events_wide(rows), list(rows["events_wide"]))
+
+
+@rule("claims-wide-recomputed", "derived", ("claims_wide", *views.SOURCES["claims_wide"]),
+      "claims_wide is the claims joined with their actors, crosswalk codes, quotes and evidence", since="1.2.0")
+def claims_wide_recomputed(rows, texts):
+    return _compare(views.claims_wide(rows), list(rows["claims_wide"]))
+
+
+@rule("dyads-recomputed", "derived", ("dyads", *views.SOURCES["dyads"]), "dyads are the source -> target pairs of the events and claims",
+      since="1.2.0")
+def dyads_recomputed(rows, texts):
+    return _compare(views.dyads(rows), list(rows["dyads"]))

@@ -26,7 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import assertions, checks, fields, rules, sentences
+from .. import assertions, checks, fields, rules, sentences, views
 from ..cores import usable_cores
 from ..safety import terminal
 from . import annotations, articles, cache, corrections, counts, derive, docs, publish, verify
@@ -249,7 +249,7 @@ def derive_tables(inp: Inputs, kept: Path | None = None) -> tuple[dict, list[dic
     """Every row of every table, one article at a time, into Arrow tables; returns (tables, sources).
     kept: a folder of what each article gave in earlier builds (build/articles.py), reused and updated."""
     seeds = inp.root / "seeds"
-    sink, summary, ids = Sink(inp.schemas, inp.meta["tables"]), rules.SummaryCounter(), derive.Ids()
+    sink, summary, ids = Sink(inp.schemas, [t for t in inp.meta["tables"] if t not in views.COMPUTE]), rules.SummaryCounter(), derive.Ids()
     first = TableBuilder("evidence", inp.schemas["evidence"])  # first-mention evidence, after the annotated evidence
     actors_doc, actors = annotations.load_actors(seeds / "actors.yaml", "seeds/actors.yaml", inp.checker)
     owner = derive.actor_rows(actors_doc, actors, sink)
@@ -269,7 +269,20 @@ def derive_tables(inp: Inputs, kept: Path | None = None) -> tuple[dict, list[dic
     derive.crosswalk_rows(inp.root / "schemas" / "crosswalk.json", "schemas/crosswalk.json", inp.checker, sink)
     if store is not None:
         store.prune()
-    return sink.finish(), sources
+    tables = sink.finish()
+    return {**tables, **view_tables(tables, inp.schemas)}, sources
+
+
+def view_tables(tables: dict, schemas: dict) -> dict:
+    """The analysis-ready views (cartel_campaign.views), computed from the finished tables."""
+    rows = {t: checks.LazyRows(tables[t]) for name in views.COMPUTE for t in views.SOURCES[name]}
+    out = {}
+    for name in views.COMPUTE:
+        builder = TableBuilder(name, schemas[name])
+        for row in views.view_rows(name, rows):
+            builder.add(row)
+        out[name] = builder.finish()
+    return out
 
 
 def check_tables(inp: Inputs, tables: dict) -> None:
@@ -314,12 +327,13 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
     check_tables(inp, tables)
     stages("writing Parquet and CSV")
     staged = work / "dataset" / version
-    publish.write_release(staged, tables, schemas, meta, version, sources, draft=releases[-1]["status"] == "draft")
+    previous = root / "dataset" / releases[-2]["version"] if len(releases) > 1 else None
+    publish.write_release(staged, tables, schemas, meta, version, sources, previous, draft=releases[-1]["status"] == "draft")
     publish.kill_point("staged")
     if len(releases) > 1:
         corrections.check_corrections(root / "dataset" / releases[-2]["version"], staged, releases[-1])
     stages("validating the written release")
-    problems = validate_written(staged, tables, schemas)
+    problems = validate_written(staged, tables, schemas, previous)
     if problems:
         raise BuildError(f"dataset/{version}", None, "the build is invalid; nothing was published:\n  " + "\n  ".join(problems))
     publish.kill_point("validated")

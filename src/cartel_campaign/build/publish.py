@@ -69,15 +69,17 @@ def descriptor(meta: dict, schemas: dict, version: str, sources: list[dict], sta
     return out
 
 
-def write_release(folder: Path, tables: dict, schemas: dict, meta: dict, version: str, sources: list[dict], draft: bool = False) -> None:
-    """Write every table (Parquet + CSV), the release's datapackage.json and its manifest."""
+def write_release(folder: Path, tables: dict, schemas: dict, meta: dict, version: str, sources: list[dict], previous: Path | None = None,
+                  draft: bool = False) -> None:
+    """Write every table (Parquet + CSV), the exports (`previous`: the previous release's folder), the release's
+    datapackage.json and its manifest."""
     folder.mkdir(parents=True)
     stats = {}
     for name in meta["tables"]:
         write_table(tables[name], folder, name)
         stats[name] = {"bytes": (folder / f"{name}.csv").stat().st_size, "sha256": sha256_file(folder / f"{name}.csv")}
     desc = descriptor(meta, schemas, version, sources, stats, draft=draft)
-    desc["exports"] = exports.write_exports(folder, tables)
+    desc["exports"] = exports.write_exports(folder, tables, previous)
     (folder / "datapackage.json").write_text(json_text(desc), encoding="utf-8")
     write_manifest(folder, version)
 
