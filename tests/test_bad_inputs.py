@@ -954,7 +954,9 @@ def _(s):
 def sixth_article(s, name: str) -> int:
     """Article 004 copied as a sixth article `name` (its annotation a draft; the newest release made a draft);
     returns the line of the copy's `article:` key."""
-    s.write(RELEASES, s.read(RELEASES).rstrip("\n").rsplit("status: published", 1)[0] + "status: draft" + s.read(RELEASES).rstrip("\n").rsplit("status: published", 1)[1] + "\n")
+    newest = s.read(RELEASES).rstrip("\n").rsplit("\n- version: ", 1)
+    if "status: draft" not in newest[1]:  # the newest release must be a draft to hold a draft annotation
+        s.write(RELEASES, newest[0] + "\n- version: " + newest[1].replace("status: published", "status: draft") + "\n")
     s.write(f"seeds/{name}.txt", s.read(T4))
     text = s.read(A4).replace("article: 004_a369d1b0aa72c426.txt", f"article: {name}.txt").replace("status: complete", "status: draft")
     s.write(f"seeds/{name}.yaml", text)

@@ -263,7 +263,7 @@ def made_up_project(tmp_path, status: str) -> tuple[Path, dict]:
     root = tmp_path / "project"
     (root / "seeds").mkdir(parents=True)
     shutil.copytree(ROOT / "schemas", root / "schemas")
-    article = write(root / "seeds", text)
+    article = write(root / "seeds", text, f"005_{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}.txt")  # the naming rule
     (root / "seeds" / "actors.yaml").write_text(
         "- id: alma-ortiz\n  name: Alma Ortiz\n  type: person\n  aliases: [Mayor Alma Ortiz]\n"  # the build wants each alias found on its own
         "- id: ben-cole\n  name: Ben Cole\n  type: person\n  aliases: [Ben Cole, Cole]\n"
@@ -271,7 +271,8 @@ def made_up_project(tmp_path, status: str) -> tuple[Path, dict]:
         "- id: daily-bugle\n  name: Daily Bugle\n  type: media\n  aliases: [Daily Bugle]\n", encoding="utf-8")
     out = d.draft(article, d.load_actors(root / "seeds" / "actors.yaml"))
     out = out.replace("status: draft", f"status: {status}").replace("earliest: ~", "earliest: 2025-01-01") \
-             .replace("latest: ~", "latest: 2025-12-31").replace("basis: ~", "basis: Made-up article for a test.")
+             .replace("latest: ~", "latest: 2025-12-31").replace("basis: ~", "basis: Made-up article for a test.") \
+             .replace("end: ~", "end: 2025-12-31")  # the drafted date windows, bounded by the article's publication
     out = re.sub(r"no_claim: ~.*", "no_claim: A remark in a made-up test article.", out)
     out = re.sub(r"summary: ~.*", "summary: A made-up claim.", out)
     article.with_suffix(".yaml").write_text(out, encoding="utf-8")

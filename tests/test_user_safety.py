@@ -289,7 +289,7 @@ def test_diff_markdown_into_a_stdout_that_cannot_encode_arrows(data_root, monkey
     raw = cp1252_stdout(monkeypatch)
     assert cli.main(["diff", "--markdown", "1.0.0", NEWEST]) == 0
     sys.stdout.flush()
-    assert raw.getvalue().decode("ascii").startswith(f"Data changes 1.0.0 \\u2192 {NEWEST}:")
+    assert raw.getvalue().decode("ascii").startswith(f"Data changes 1.0.0 \\u2192 {NEWEST} ")
 
 
 def test_coverage_into_a_stdout_that_cannot_encode_the_text(data_root, monkeypatch):

@@ -68,9 +68,9 @@ def data_root() -> Path:
     )
 
 
-def versions(root: Path | None = None, drafts: bool = False) -> list[str]:
-    """Dataset versions this install carries (the folders dataset/X.Y.Z with a datapackage.json), oldest first:
-    the published releases; with drafts=True also a draft (a release being prepared in a checkout)."""
+def versions(root: Path | None = None, drafts: bool = True) -> list[str]:
+    """Dataset versions this install carries (the folders dataset/X.Y.Z with a datapackage.json), oldest first;
+    drafts=False leaves out a draft (a release being prepared in a checkout, its datapackage.json says so)."""
     base = Path(root or data_root()) / "dataset"
     found = [p.name for p in base.iterdir() if is_version(p.name) and (p / "datapackage.json").is_file()] if base.is_dir() else []
     return sorted((v for v in found if drafts or not _is_draft(base / v)), key=version_key)
@@ -89,7 +89,7 @@ def checked_version(version, root: Path | None = None) -> str:
     Only a name from that list is ever joined to a path, so no argument can reach outside dataset/.
     """
     version = __version__ if version is None else version
-    known, published = versions(root, drafts=True), versions(root)
+    known, published = versions(root), versions(root, drafts=False)
     said = f"published versions: {', '.join(published) or 'none'}" + "".join(f"; draft: {v}" for v in known if v not in published)
     if not isinstance(version, str):
         raise TypeError(f"version must be a string such as {known[-1] if known else '1.0.0'!r}, not {type(version).__name__}; {said}")

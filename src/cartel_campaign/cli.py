@@ -39,7 +39,7 @@ def cmd_validate(args) -> int:
         import yaml  # noqa: F401 - a checkout is also checked against a rebuild (the `build` extra): missing, one line first
 
         where = annotation_lines(root)
-    chosen = [checked_version(args.version, root)] if args.version else versions(root, drafts=True)
+    chosen = [checked_version(args.version, root)] if args.version else versions(root)
     if not chosen:
         echo(f"error: no published release found in {root}", file=sys.stderr)
         return 2
@@ -97,7 +97,7 @@ def validate_installed(root: Path) -> list[str]:
 
     echo(f"scope: {integrity.INSTALLED_SCOPE}")
     echo("pins: " + ", ".join(f"{v} {pin}" for v, pin in PINS.items()))
-    problems = integrity.pin_problems(root, versions(root, drafts=True), PINS)
+    problems = integrity.pin_problems(root, versions(root), PINS)
     record, checked = integrity.record_problems(root)
     echo(checked)
     for p in problems + record:
@@ -113,8 +113,9 @@ def cmd_info(args) -> int:
     desc = datapackage(args.version)
     say = wrapper()
     say(f"cartel-campaign-data {__version__} (data in {data_root()})")
-    drafts = sorted(set(versions(drafts=True)) - set(versions()))
-    say(f"versions: {', '.join(versions())}" + (f" (and the draft {', '.join(drafts)}, being prepared)" if drafts else ""))
+    published = versions(drafts=False)
+    drafts = [v for v in versions() if v not in published]
+    say(f"versions: {', '.join(published)}" + (f" (and the draft {', '.join(drafts)}, being prepared)" if drafts else ""))
     say(f"tables in {desc['version']} (rows, description; the columns of each: cartel_campaign.describe(TABLE)):")
     for res in desc["resources"]:
         file = path(res["name"], desc["version"])
@@ -151,7 +152,7 @@ def cmd_diff(args) -> int:
     from . import versions
     from . import diff as d
 
-    known = versions(drafts=True)
+    known = versions()
     for v in (args.old, args.new):
         if v not in known:
             echo(f"error: unknown version {v!r}; published: {', '.join(known)}", file=sys.stderr)

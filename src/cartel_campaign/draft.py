@@ -273,6 +273,12 @@ class ClaimProposal:
     type_mode: tuple = ("acknowledge", None)
 
 
+#: The date a draft proposes for a claim or an event (GUIDE.md "Dates"): a window the annotator bounds.
+WINDOW = "{precision: window, end: ~, inferred: true, basis: ~}"
+WINDOW_HELP = ("the text states no date: end = the article's latest publication bound (published.latest) or an earlier bound "
+               "the text gives; add start: the earliest bound the text supports, if any; basis: why; a stated date replaces the window")
+
+
 @dataclass
 class EventCandidate:
     sentence: tuple[int, int]
@@ -1343,7 +1349,7 @@ def _events_block(p: Proposal) -> list[str]:
             f"#    type: {ev.types[0]}  # from: {', '.join(ev.cues)}" + (f"; also possible: {', '.join(ev.types[1:])}" if ev.types[1:] else ""),
             "#    summary: ~  # one sentence, claims attributed",
             "#    status: occurred  # occurred | ongoing | scheduled",
-            f"#    date: {{precision: unknown}}  # dates in the sentence: {', '.join(ev.dates) or 'none'}",
+            f"#    date: {WINDOW}  # dates in the sentence: {', '.join(ev.dates) or 'none'}; a stated date replaces the window",
             f"#    fatalities: ~  # numbers in the sentence: {', '.join(ev.numbers) or 'none'} (only a number the text states for this event)",
             "#    attribution: reported  # reported | attributed (then source: actor id); what someone claims is a claim, not an event",
             f"#    actors: {{agent: [], target: []}}  # registry actors in the sentence: {', '.join(ev.actors) or 'none'}",
@@ -1374,6 +1380,7 @@ def _claims_block(p: Proposal) -> list[str]:
         out.append("    summary: ~  # check: one neutral sentence in the article's terms saying who claims what")
         out.append(f"    polarity: {'negative' if kind in NEGATIVE_TYPES else 'positive'}")
         out.append(f"    modality: {'future' if kind in FUTURE_TYPES else 'asserted'}")
+        out.append(f"    date: {WINDOW}  # check: {WINDOW_HELP}")
         if c.quotes:
             out.append(f"    quotes: [{', '.join(q.qid for q in c.quotes)}]  # speech: direct")
         else:
