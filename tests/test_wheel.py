@@ -85,7 +85,7 @@ def test_wheel_packs_exactly_the_declared_articles(tmp_path):
     subprocess.run(build, check=True, capture_output=True, text=True, timeout=600)
     (whl,) = (tmp_path / "dist").glob("*.whl")
     packed = {n.removeprefix("cartel_campaign/data/") for n in zipfile.ZipFile(whl).namelist() if n.startswith("cartel_campaign/data/seeds/")}
-    assert packed == declared_articles() | {"seeds/GUIDE.md"}
+    assert packed == declared_articles() | {"seeds/GUIDE.md", "seeds/assertions.yaml"}
     first = sorted(declared_articles())[0]
     (project / first).rename(tmp_path / "moved.txt")
     (project / first).symlink_to(tmp_path / "moved.txt")
@@ -125,8 +125,8 @@ def test_installed_command_line(installed):
     for cmd in ([str(bin_ / "cartel-campaign"), "info"], [str(bin_ / "python"), "-m", "cartel_campaign", "info"]):
         r = subprocess.run(cmd, cwd=elsewhere, capture_output=True, text=True, env=env)
         assert r.returncode == 0 and "events" in r.stdout and "site-packages" in r.stdout, r.stderr
-    bad = {("info", "--version", "7.7.7"): "error: unknown dataset version '7.7.7'; published versions: " + ", ".join(cc.versions(ROOT)),
-           ("info", "--version", "../dataset/1.0.0"): "error: unknown dataset version '../dataset/1.0.0'; published versions: " + ", ".join(cc.versions(ROOT)),
+    bad = {("info", "--version", "7.7.7"): "error: unknown dataset version '7.7.7'; " + said_versions(),
+           ("info", "--version", "../dataset/1.0.0"): "error: unknown dataset version '../dataset/1.0.0'; " + said_versions(),
            ("validate",): "error: `cartel-campaign validate` needs pandera, which is not installed; "
                           "install it with: pip install 'cartel-campaign-data[validate]'",
            ("build",): "error: `cartel-campaign build` needs yaml, which is not installed; install it with: pip install 'cartel-campaign-data[build]'"}
@@ -197,3 +197,9 @@ def test_wheel_validates_every_release_on_the_oldest_stack_the_validate_extra_al
     for v in cc.versions(ROOT):
         assert f"release {v}: valid" in r.stdout
     assert "installed package: valid" in r.stdout and "installed files checked against the wheel's RECORD hashes" in r.stdout
+
+
+def said_versions() -> str:
+    """How an unknown-version error lists the versions: the published ones, then a draft apart."""
+    published = cc.versions(ROOT, drafts=False)
+    return f"published versions: {', '.join(published)}" + "".join(f"; draft: {v}" for v in cc.versions(ROOT) if v not in published)
