@@ -307,6 +307,19 @@ def test_draft_into_a_missing_folder_or_onto_a_folder(tmp_path, capsys):
     assert capsys.readouterr().err == f"error: {tmp_path}: cannot write the draft (Is a directory)\n"
 
 
+@pytest.mark.parametrize("dangling", [True, False])
+def test_draft_never_writes_through_a_symbolic_link(tmp_path, capsys, dangling):
+    """Issue 22.12: `draft -o` onto a link (to a file, or to one not yet there) writes nothing, even with --force."""
+    target = tmp_path / "elsewhere.yaml"
+    if not dangling:
+        target.write_text("keep\n", encoding="utf-8")
+    link = tmp_path / "005_x.yaml"
+    link.symlink_to(target)
+    assert draft.main([str(ROOT / T4), "-o", str(link), "--force"]) == 2
+    assert capsys.readouterr().err == f"error: {link} is a symbolic link; not writing through it (give the annotation's own path)\n"
+    assert (not target.exists()) if dangling else target.read_text(encoding="utf-8") == "keep\n"
+
+
 def test_draft_refuses_an_actor_registry_with_a_list_for_a_name(tmp_path, capsys):
     actors = tmp_path / "actors.yaml"
     actors.write_text((ROOT / "seeds" / "actors.yaml").read_text(encoding="utf-8").replace("name: Marco Rubio", "name: [Marco, Rubio]"), encoding="utf-8")

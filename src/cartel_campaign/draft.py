@@ -1476,6 +1476,8 @@ def main(argv: list[str] | None = None) -> int:
         text = draft(args.article, load_actors(actors_path))
         if args.out is None:
             sys.stdout.write(text)
+        elif args.out.is_symlink():  # never write through a link we did not make (it may point anywhere, or nowhere yet)
+            raise DraftError(f"{args.out} is a symbolic link; not writing through it (give the annotation's own path)")
         elif args.out.exists() and not args.force:
             raise DraftError(f"{args.out} exists; not overwriting an annotation (pass --force to replace it)")
         else:
