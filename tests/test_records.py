@@ -110,3 +110,65 @@ def test_a_metadata_only_annotation_holding_only_claims_is_refused(proj, capsys)
         assert "status is metadata_only but the file has annotations (claims); set status: complete" in err
     finally:
         a4.write_bytes(saved)
+
+
+# ----------------------------------------------------------------- anonymous sources described alike ----
+
+ANONYMOUS = """- id: 001-white-house-source
+  name: White House source (001)
+  type: anonymous_source
+  aliases: [White House source]
+- id: 002-white-house-source
+  name: White House source (002)
+  type: anonymous_source
+  aliases: [White House source]
+- id: white-house
+  name: White House
+  type: government_agency
+  aliases: [White House]
+"""
+
+
+def actor_aliases(tmp_path, text: str):
+    from cartel_campaign.build import annotations, derive, pipeline as p
+
+    (tmp_path / "actors.yaml").write_text(text, encoding="utf-8")
+    _, schemas = p.load_schemas(ROOT)
+    doc, actors = annotations.load_actors(tmp_path / "actors.yaml", "seeds/actors.yaml", annotations.Checker(schemas))
+    return derive.actor_rows(doc, actors, p.Recorder())
+
+
+def test_anonymous_sources_of_two_articles_may_be_described_alike(tmp_path):
+    """Issue 23: the guide's anonymous source (alias = its description) is legal in every article; each
+    alias names its own article's source, and no other article's."""
+    from cartel_campaign import rules
+
+    aliases = actor_aliases(tmp_path, ANONYMOUS)
+    text = "A White House source said so; the White House did not."
+    for article, expected in (("001_0000000000000000", "001-white-house-source"), ("002_0000000000000000", "002-white-house-source")):
+        finder, owner = aliases.for_article(article)
+        assert [(m["alias"], m["actor_id"]) for m in rules.mentions(article, text, finder, owner)] == [
+            ("White House source", expected), ("White House", "white-house")]
+    finder, owner = aliases.for_article("003_0000000000000000")
+    assert [m["actor_id"] for m in rules.mentions("003_0000000000000000", text, finder, owner)] == ["white-house", "white-house"]
+
+
+@pytest.mark.parametrize("actors, clash", [
+    (ANONYMOUS.replace("002-white-house-source", "001-another-source"), "alias 'White House source' of '001-another-source' already belongs "
+                                                                        "to '001-white-house-source'"),  # the same article
+    (ANONYMOUS + "- id: someone\n  name: Someone\n  type: person\n  aliases: [White House source]\n",
+     "alias 'White House source' of 'someone' already belongs to '001-white-house-source'"),  # a named actor
+])
+def test_an_alias_still_names_one_actor_where_it_is_matched(tmp_path, actors, clash):
+    from cartel_campaign.build.errors import BuildError
+
+    with pytest.raises(BuildError, match=clash):
+        actor_aliases(tmp_path, actors)
+
+
+def test_a_finder_plus_aliases_finds_what_one_finder_of_all_finds():
+    from cartel_campaign import rules
+
+    base, extra = ["White House", "House", "Defense Secretary Pete Hegseth"], ["White House source", "Defense Secretary", "Pete"]
+    text = "The White House source met Defense Secretary Pete Hegseth; Pete and the House, Defense Secretary."
+    assert list(rules.AliasFinder(base).plus(extra).finditer(text)) == list(rules.AliasFinder(base + extra).finditer(text))

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import Counter, defaultdict
+from collections import ChainMap, Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Callable
@@ -767,6 +767,20 @@ class AliasFinder:
         self.regex = (re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in sorted(aliases, key=lambda a: (-len(a), a))) + r")(?!\w)")
                       if other else None)
 
+    def plus(self, aliases) -> "AliasFinder":
+        """A finder of these aliases and this finder's (the same matches as one built from both), made by
+        rebuilding only the candidate lists of the new aliases' first words."""
+        if not aliases:
+            return self
+        if self.regex is not None or any(not self.WORD.match(a) for a in aliases):
+            return AliasFinder([*(a for firsts in self.by_first.values() for a in firsts), *aliases])
+        new = object.__new__(AliasFinder)
+        new.regex, new.by_first = None, dict(self.by_first)
+        for alias in aliases:
+            first = self.WORD.match(alias).group()
+            new.by_first[first] = sorted({*new.by_first.get(first, ()), alias}, key=lambda a: (-len(a), a))
+        return new
+
     def finditer(self, text: str):
         """(start, end, alias) of every match, left to right, not overlapping."""
         if self.regex is not None:
@@ -784,6 +798,36 @@ class AliasFinder:
                     yield start, end, alias
                     end_of_last = end
                     break
+
+
+class ArticleAliases:
+    """The aliases that name an actor in each article: every actor's, except that an anonymous source's
+    aliases (its description: "a White House source close to the administration") name it in its own
+    article only, so two articles' sources may be described alike. `owners`: (alias, actor id, actor type)."""
+
+    def __init__(self, owners):
+        self.owners = list(owners)
+        self.everywhere = {alias: aid for alias, aid, kind in self.owners if anonymous_article(aid, kind) is None}
+        self.local: dict = defaultdict(dict)
+        for alias, aid, kind in self.owners:
+            number = anonymous_article(aid, kind)
+            if number is not None:
+                self.local[number][alias] = aid
+        self.finder = AliasFinder(self.everywhere)
+
+    def for_article(self, article_id: str) -> tuple[AliasFinder, dict]:
+        """(the finder, alias -> actor id) of one article."""
+        local = self.local.get(article_number(article_id))
+        if not local:
+            return self.finder, self.everywhere
+        return self.finder.plus(list(local)), ChainMap(local, self.everywhere)
+
+    def forms(self) -> dict:
+        """actor id -> its aliases."""
+        out: dict = {}
+        for alias, aid, _ in self.owners:
+            out.setdefault(aid, []).append(alias)
+        return out
 
 
 def mentions(article_id: str, text: str, finder: AliasFinder, owner: dict[str, str]):
@@ -1102,12 +1146,17 @@ def _compare(expected: list[dict], found: list[dict]) -> list[str]:
 
 
 def recomputed_mentions(rows: dict, texts: dict) -> list[dict]:
-    owner = {a["alias"]: a["actor_id"] for a in rows["actor_aliases"]}
-    finder = AliasFinder(owner)
-    return [m for a in rows["articles"] if a["article_id"] in texts for m in mentions(a["article_id"], texts[a["article_id"]], finder, owner)]
+    types = {a["actor_id"]: a["actor_type"] for a in rows["actors"]}
+    aliases = ArticleAliases((a["alias"], a["actor_id"], types.get(a["actor_id"])) for a in rows["actor_aliases"])
+    out = []
+    for a in rows["articles"]:
+        if a["article_id"] in texts:
+            finder, owner = aliases.for_article(a["article_id"])
+            out += mentions(a["article_id"], texts[a["article_id"]], finder, owner)
+    return out
 
 
-@rule("actor-mentions-recomputed", "derived", ("actor_mentions", "actor_aliases", "articles"),
+@rule("actor-mentions-recomputed", "derived", ("actor_mentions", "actor_aliases", "articles", "actors"),
       "actor_mentions are every alias found in every article")
 def actor_mentions_recomputed(rows, texts):
     return _compare(recomputed_mentions(rows, texts), list(rows["actor_mentions"]))

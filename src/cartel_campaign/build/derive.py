@@ -33,21 +33,27 @@ class Ids:
         self.where[(table, rid)] = (doc.source, doc.file, path, None if doc.source else doc)  # a Doc not read from a file is kept
 
 
-def actor_rows(doc: Doc, actors: list[dict], sink) -> dict[str, str]:
-    """actors and actor_aliases rows; returns alias -> actor id (an alias names one actor)."""
-    owner: dict[str, tuple] = {}
+def actor_rows(doc: Doc, actors: list[dict], sink) -> rules.ArticleAliases:
+    """actors and actor_aliases rows; returns which alias names which actor in each article (an alias names
+    one actor; anonymous sources of different articles may be described alike: rules.ArticleAliases)."""
+    owner: dict[str, list] = {}  # alias -> (the article it names its actor in, None: all; actor id; path) of each actor it names
+    owners = []
     for i, row in enumerate(actors):
         for finding in rules.row_findings("actors", row):
             raise doc.error((i,) + key_path(shapes.ACTOR, finding.column), rules.message(finding))
         sink.add("actors", row)
+        scope = rules.anonymous_article(row["actor_id"], row["actor_type"])
         for j, alias in enumerate(doc.data[i]["aliases"]):
-            if alias in owner:
-                first_actor, first_path = owner[alias]
+            clash = next((entry for entry in owner.get(alias, ()) if None in (entry[0], scope) or entry[0] == scope), None)
+            if clash:
+                _, first_actor, first_path = clash
                 raise doc.error((i, "aliases", j), f"alias {alias!r} of {row['actor_id']!r} already belongs to {first_actor!r} "
-                                f"(line {doc.line(*first_path)}); an alias must name one actor")
-            owner[alias] = (row["actor_id"], (i, "aliases", j))
+                                f"(line {doc.line(*first_path)}); an alias must name one actor (anonymous sources of different "
+                                "articles excepted)")
+            owner.setdefault(alias, []).append((scope, row["actor_id"], (i, "aliases", j)))
+            owners.append((alias, row["actor_id"], row["actor_type"]))
             sink.add("actor_aliases", {"actor_id": row["actor_id"], "alias": alias})
-    return {alias: aid for alias, (aid, _) in owner.items()}
+    return rules.ArticleAliases(owners)
 
 
 def evidence_rows(checker: Checker, ann: Annotation, path: tuple, table: str, record_id: str) -> list[dict]:

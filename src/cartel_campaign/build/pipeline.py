@@ -174,13 +174,10 @@ class ArticleReader:
     """An annotation file -> its ArticleRows: what depends on one article alone (YAML, shapes,
     checksum, alias search, spans, row rules), so worker processes can do it for many articles at once."""
 
-    def __init__(self, inp: Inputs, owner: dict):
-        self.seeds, self.checker, self.newest, self.owner = inp.root / "seeds", inp.checker, inp.releases[-1], owner
-        self.finder = rules.AliasFinder(owner)
+    def __init__(self, inp: Inputs, aliases: rules.ArticleAliases):
+        self.seeds, self.checker, self.newest, self.aliases = inp.root / "seeds", inp.checker, inp.releases[-1], aliases
         self.roles = inp.checker.enum("event_actors", "role")
-        self.forms: dict = {}
-        for alias, aid in owner.items():
-            self.forms.setdefault(aid, []).append(alias)
+        self.forms = aliases.forms()
 
     def __call__(self, path: Path) -> ArticleRows:
         ann = annotations.load_annotation(path, f"seeds/{path.name}", self.seeds, self.checker)
@@ -191,7 +188,8 @@ class ArticleReader:
             derive.check_article(ann, rows.added, self.forms, self.seeds)
         except BuildError as err:
             error = err
-        return ArticleRows(ann, list(rules.mentions(ann.article_id, ann.text, self.finder, self.owner)), rows.added, counts.added, ids.added, error)
+        finder, owner = self.aliases.for_article(ann.article_id)
+        return ArticleRows(ann, list(rules.mentions(ann.article_id, ann.text, finder, owner)), rows.added, counts.added, ids.added, error)
 
 
 _READER: ArticleReader | None = None
