@@ -407,7 +407,7 @@ def _(s):
     return {"line": s.replace(ACTORS, "  aliases: [President Donald Trump, ", "  aliases: [Donald J. Trump, President Donald Trump, ")}
 
 
-@case("alias-of-two-actors", "{ACTORS}:{line}: alias 'Trump' of 'marco-rubio' already belongs to 'donald-trump' (line {first}); an alias must name one actor")
+@case("alias-of-two-actors", "{ACTORS}:{line}: alias 'Trump' of 'marco-rubio' already belongs to 'donald-trump' (line {first}); an alias must name one actor (anonymous sources of different articles excepted)")
 def _(s):
     first = s.line(ACTORS, "  aliases: [President Donald Trump, ")
     return {"line": s.replace(ACTORS, "  aliases: [Marco Rubio, Secretary Rubio, Rubio]", "  aliases: [Marco Rubio, Secretary Rubio, Rubio, Trump]"), "first": first}
