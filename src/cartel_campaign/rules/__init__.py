@@ -27,165 +27,23 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import ChainMap, Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import defaultdict
 from pathlib import PurePosixPath
-from typing import Callable
 
-from . import crosswalk, records, speech, views
-from .versioning import version_key
+from .. import crosswalk, records, speech, views
+from .aliases import AliasFinder, ArticleAliases, first_mention_evidence, mentions
+from .registry import RULES, SCOPES, ArticleView, Finding, article_findings, label, message, release_findings, row_findings, rule, rules_of
+from .tables import SummaryCounter, compare
+from .text import (NUMBERED_ID, QUOTE_MARKS, SPAN_TABLES, anonymous_article, article_number, claim_speech, fits_marks, linked_events,
+                   number_word, own_article_rule, positions, quote_mark_spans, same_event_as_rule)
 
-# ------------------------------------------------------------------ registry ----
-
-SCOPES = ("row", "record", "article", "release", "derived", "files")
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str  # stable, shown in every message: '[code]'
-    scope: str  # one of SCOPES
-    tables: tuple  # the tables whose rows it checks (row and record scope) or reads
-    name: str  # what it checks, in words
-    column: str | None  # the column a failure points at by default (its annotation key gives the line)
-    check: Callable
-    since: tuple = (0, 0, 0)  # the first release held to it
-
-    def applies_to(self, version: str | None) -> bool:
-        """Whether release `version` is held to the rule (None: the release being built, held to all)."""
-        return version is None or self.since <= version_key(version)
-
-
-RULES: dict[str, Rule] = {}
-
-
-def rule(code: str, scope: str, tables, name: str, column: str | None = None, since: str = "0.0.0"):
-    """Register the decorated function as rule `code`."""
-    assert scope in SCOPES and code not in RULES, (scope, code)
-
-    def register(fn):
-        RULES[code] = Rule(code, scope, (tables,) if isinstance(tables, str) else tuple(tables), name, column, fn, version_key(since))
-        return fn
-
-    return register
-
-
-def rules_of(scope: str, table: str | None = None, version: str | None = None) -> list[Rule]:
-    """The rules of a scope (for a table's rows, if given) that release `version` is held to."""
-    return [r for r in RULES.values() if r.scope == scope and (table is None or table in r.tables) and r.applies_to(version)]
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: Rule
-    table: str
-    row: dict
-    column: str | None
-    message: str
-
-
-def _found(rule_: Rule, table: str, row: dict, result) -> Finding | None:
-    if not result:
-        return None
-    column, message = result if isinstance(result, tuple) else (rule_.column, result)
-    return Finding(rule_, table, row, column, message)
-
-
-def row_findings(table: str, row: dict, version: str | None = None) -> list[Finding]:
-    """Every row rule that the row breaks."""
-    return [f for f in (_found(r, table, row, r.check(row)) for r in rules_of("row", table, version)) if f]
-
-
-def record_findings(table: str, row: dict, view: "ArticleView", version: str | None = None) -> list[Finding]:
-    """Every record rule that the row breaks, read with its article."""
-    return [f for f in (_found(r, table, row, r.check(row, view)) for r in rules_of("record", table, version)) if f]
-
-
-def article_findings(view: "ArticleView", version: str | None = None, with_row_rules: bool = True) -> list[Finding]:
-    """The rules on the rows of one article: row rules (unless the caller runs them on every row
-    itself) and record rules, row by row in table order; then the article rules."""
-    out = []
-    for table, rows in view.rows.items():
-        for row in rows:
-            out += (row_findings(table, row, version) if with_row_rules else []) + record_findings(table, row, view, version)
-    for r in rules_of("article", version=version):
-        out += [Finding(r, table, row, column, message) for table, row, column, message in r.check(view)]
-    return out
-
-
-def release_findings(rows: dict, version: str | None = None) -> list[Finding]:
-    """Every release rule on the rows of all articles (`rows`: table -> rows; a table a release lacks is empty)."""
-    return [Finding(r, table, row, column, message) for r in rules_of("release", version=version)
-            for table, row, column, message in r.check(rows)]
-
-
-def label(table: str, row: dict) -> str:
-    """How a row is named in messages: its record id (and what it is, where the id does not say)."""
-    rt = records.BY_TABLE.get(table)
-    if table == "actors":
-        return f"actor {row['actor_id']!r}"
-    if rt is not None and rt.id_column:
-        return row[rt.id_column]
-    if table == "quote_exclusions":
-        return f"exclusion {row['text']!r}"
-    if table == "event_actors":
-        return f"{row['event_id']}: {row['role']} {row['actor_id']}"
-    if table == "claim_quotes":
-        return row["claim_id"]
-    if table == "evidence":
-        return f"{row['record_id']}: evidence {row['text']!r}"
-    if table in ("actor_mentions", "actor_summary", "actor_aliases"):
-        return f"actor {row['actor_id']!r}"
-    return ""
-
-
-def message(finding: Finding) -> str:
-    """A finding as the build and validate print it: 'label: message [code]'."""
-    name = label(finding.table, finding.row)
-    return f"{name + ': ' if name else ''}{finding.message} [{finding.rule.code}]"
-
-
-# ------------------------------------------------------------------ the article view ----
-
-
-@dataclass
-class ArticleView:
-    """One article as the record and article rules see it: its text, its rows (table -> rows, in the
-    order the build derives them) and the actor registry's aliases (actor id -> aliases)."""
-    article_id: str
-    text: str
-    rows: dict
-    forms: dict = field(default_factory=dict)
-
-    def __post_init__(self):
-        self._evidence: dict = defaultdict(list)
-        for e in self.rows.get("evidence", ()):
-            self._evidence[(e["record_table"], e["record_id"])].append(e)
-        self._quotes: dict = defaultdict(list)
-        for link in self.rows.get("claim_quotes", ()):
-            self._quotes[link["claim_id"]].append(link["quote_id"])
-
-    @property
-    def status(self) -> str:
-        return self.rows["articles"][0]["annotation_status"]
-
-    def evidence(self, table: str, record_id: str) -> list[dict]:
-        """The evidence rows of a record (basis annotated or quote_span; first mentions are the actors')."""
-        return self._evidence.get((table, record_id), [])
-
-    def evidence_texts(self, table: str, record_id: str) -> list[str]:
-        return [e["text"] for e in self.evidence(table, record_id)]
-
-    def quote_ids(self, claim_id: str) -> list[str]:
-        """The quotes that carry a claim (claim_quotes), in order."""
-        return self._quotes.get(claim_id, [])
-
-    def event_spans(self) -> dict:
-        """event id -> its evidence spans (start, end)."""
-        return {e["event_id"]: [(v["char_start"], v["char_end"]) for v in self.evidence("events", e["event_id"])]
-                for e in self.rows.get("events", ())}
-
-
-# ------------------------------------------------------------------ row rules ----
+#: The names other modules use (`rules.X`, `from .rules import X`).
+__all__ = [
+    "AliasFinder", "ArticleAliases", "ArticleView", "CLAIM_MODES", "Finding", "NUMBERED_ID", "QUOTE_MARKS", "RELEASE_TABLES", "REPORTING",
+    "RULES", "SCOPES", "SummaryCounter", "anonymous_article", "article_findings", "article_number", "claim_is_not_an_event_rule",
+    "claim_link_rule", "claim_speech", "event_in_own_voice_rule", "first_mention_evidence", "fits_marks", "mentions", "message",
+    "number_word", "positions", "quote_mark_spans", "release_findings", "reporting_verb_rule", "row_findings", "rule", "rules_of",
+]
 
 
 @rule("published-in-order", "row", "articles", "published_earliest <= published_latest", "published_latest")
@@ -364,11 +222,6 @@ def claim_mode_of_type(r):
         return f"mode {mode!r} is not a mode of claim type {r['claim_type']!r}: expected {modes}"
 
 
-def claim_speech(quote_ids: list[str]) -> str:
-    """A claim's speech: direct when quotes carry it, indirect otherwise (the build computes it, validate recomputes)."""
-    return "direct" if quote_ids else "indirect"
-
-
 @rule("time-precision-derived", "row", "events", "time_precision is derived from the date", "time_precision", since="1.1.0")
 def time_precision_derived(r):
     expected = crosswalk.time_precision(r["date_precision"], r["date_start"], r["date_end"])
@@ -381,10 +234,6 @@ def geo_precision_derived(r):
     expected = crosswalk.geo_precision(r["location"], r["country"])
     if r.get("geo_precision") != expected:
         return f"geo_precision is {r.get('geo_precision')!r}, but location {r['location']!r} gives {expected!r}"
-
-
-#: Tables whose rows are spans of an article, with the column that holds the span's text.
-SPAN_TABLES = {"quotes": "text", "evidence": "text", "quote_exclusions": "text", "actor_mentions": "alias"}
 
 
 @rule("span-not-empty", "row", tuple(SPAN_TABLES), "char_start < char_end", "char_end")
@@ -409,44 +258,11 @@ def id_has_article_number(r):
         return id_column, f"id must start with the article number {prefix!r}, found {r[id_column]!r}"
 
 
-# ------------------------------------------------------------------ text rules ----
-
-# Quotation-mark spans: an opening mark (curly, straight, or a closing curly mark used
-# as an opener), text without quotation marks or line breaks, a closing mark.
-QUOTE_MARKS = speech.DOUBLE_MARKS
-# What a quote row may leave out of its quotation marks: a leading '>' (a quoted tweet's
-# marker) and spaces; a trailing comma that belongs to the reporting sentence.
-_LEAD_OK = re.compile(r"[>\s]*")
-_TRAIL_OK = re.compile(r"[,\s]*")
-
-
-def quote_mark_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the text inside each pair of quotation marks, double or single (speech.quote_mark_matches)."""
-    return [m.span(1) for m in speech.quote_mark_matches(text)]
-
-
-def positions(article: str, text: str) -> list[int]:
-    """Every start offset of text in article (overlapping occurrences included): what `occurrence: N` counts."""
-    found, i = [], article.find(text)
-    while i != -1:
-        found.append(i)
-        i = article.find(text, i + 1)
-    return found
-
-
 def span_text_rule(article: str, start: int, end: int, text: str) -> str | None:
     """Rule 'span text is the article's text at its offsets'."""
     found = article[start:end]
     if found != text:
         return f"article[{start}:{end}] is {found!r}, expected {text!r}"
-    return None
-
-
-def fits_marks(text: str, start: int, end: int, marks: list[tuple[int, int]]):
-    """The quotation-mark span that (start, end) fills, allowing only the permitted leftovers."""
-    for ms, me in marks:
-        if ms <= start and end <= me and _LEAD_OK.fullmatch(text[ms:start]) and _TRAIL_OK.fullmatch(text[end:me]):
-            return ms, me
     return None
 
 
@@ -491,13 +307,6 @@ def quotation_mark_rule(article: str, status: str, spans: list[tuple[str, int, i
             problems.append((None, f"status is complete but {len(missing)} quotation-mark span(s) have no quote or exclusion: "
                                    + "; ".join(f"{article[s:e]!r} (chars {s}-{e})" for s, e in missing) + "; add a quote or an exclusion for each", None))
     return problems
-
-
-_WORDS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
-
-
-def number_word(n: int) -> str:
-    return _WORDS[n] if n < len(_WORDS) else str(n)
 
 
 _MONTH_BEFORE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+$")
@@ -567,39 +376,6 @@ def reference_chain_rule(links: dict[str, str | None], what: str) -> dict[str, s
         if node == start:
             out[start] = f"{what} forms a cycle: " + " -> ".join(seen + [start])
     return out
-
-
-def same_event_as_rule(event: dict, other_article_id: str | None) -> str | None:
-    """Rule 'same_event_as points at another article's row' (one event per report per article)."""
-    if event["same_event_as"] is not None and other_article_id == event["article_id"]:
-        return (f"same_event_as {event['same_event_as']!r} is in the same article; one article reports an event once "
-                "(merge the rows instead)")
-    if event["same_event_as"] is not None and other_article_id is not None and other_article_id > event["article_id"]:
-        return (f"same_event_as is set on the later article's row; {event['same_event_as']!r} is in the later article "
-                f"{other_article_id}: set it there, pointing at {event['event_id']!r}")
-    return None
-
-
-def own_article_rule(what: str, ref_id: str, ref_article: str | None, article_id: str) -> str | None:
-    """Rule 'a record refers only to its own article's records' (a designation's event, an anonymous speaker)."""
-    if ref_article is not None and ref_article != article_id:
-        return f"{what} {ref_id!r} belongs to article {ref_article}, not to this article {article_id}"
-    return None
-
-
-def article_number(article_id: str) -> str:
-    """An article's number: its id up to the underscore ('004' of '004_a369d1b0aa72c426'); record ids start with it."""
-    return article_id.split("_", 1)[0]
-
-
-#: An id that starts with an article number ('004-unnamed-official').
-NUMBERED_ID = re.compile(r"([0-9]+)-")
-
-
-def anonymous_article(actor_id: str, actor_type: str | None) -> str | None:
-    """The article number an anonymous_source actor belongs to (its id starts with it)."""
-    m = NUMBERED_ID.match(actor_id) if actor_type == "anonymous_source" else None
-    return m.group(1) if m else None
 
 
 #: Verbs (and phrases) by which an article reports what someone said, for claims with no quote
@@ -739,146 +515,6 @@ def title_rule(article: str, title: str | None) -> str | None:
     return None
 
 
-# ------------------------------------------------------------------ derived tables ----
-
-
-class AliasFinder:
-    """Whole-word, case-sensitive, leftmost-longest matches of any alias in a text.
-
-    The same matches as the regex (?<!\\w)(?:a1|a2|…)(?!\\w) with the aliases longest first, found
-    without compiling that regex: an alias that starts with a word character can only start
-    where a whole word of the text starts, and that word must equal the alias's first word; so
-    each word of the text is looked up once and only the aliases with that first word (longest
-    first) are tried. Linear in the text, and building it is linear in the aliases.
-    """
-
-    WORD = re.compile(r"\w+")
-    WORD_CHAR = re.compile(r"\w")
-
-    def __init__(self, aliases):
-        self.by_first: dict[str, list[str]] = defaultdict(list)
-        other = []
-        for alias in aliases:
-            m = self.WORD.match(alias)
-            (self.by_first[m.group()] if m else other).append(alias)
-        for candidates in self.by_first.values():
-            candidates.sort(key=lambda a: (-len(a), a))
-        # aliases starting with a non-word character (none in the articles): the plain regex, for all
-        self.regex = (re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in sorted(aliases, key=lambda a: (-len(a), a))) + r")(?!\w)")
-                      if other else None)
-
-    def plus(self, aliases) -> "AliasFinder":
-        """A finder of these aliases and this finder's (the same matches as one built from both), made by
-        rebuilding only the candidate lists of the new aliases' first words."""
-        if not aliases:
-            return self
-        if self.regex is not None or any(not self.WORD.match(a) for a in aliases):
-            return AliasFinder([*(a for firsts in self.by_first.values() for a in firsts), *aliases])
-        new = object.__new__(AliasFinder)
-        new.regex, new.by_first = None, dict(self.by_first)
-        for alias in aliases:
-            first = self.WORD.match(alias).group()
-            new.by_first[first] = sorted({*new.by_first.get(first, ()), alias}, key=lambda a: (-len(a), a))
-        return new
-
-    def finditer(self, text: str):
-        """(start, end, alias) of every match, left to right, not overlapping."""
-        if self.regex is not None:
-            for m in self.regex.finditer(text):
-                yield m.start(), m.end(), m.group()
-            return
-        end_of_last = 0
-        for word in self.WORD.finditer(text):
-            start = word.start()
-            if start < end_of_last:
-                continue
-            for alias in self.by_first.get(word.group(), ()):
-                end = start + len(alias)
-                if text.startswith(alias, start) and not self.WORD_CHAR.match(text, end):
-                    yield start, end, alias
-                    end_of_last = end
-                    break
-
-
-class ArticleAliases:
-    """The aliases that name an actor in each article: every actor's, except that an anonymous source's
-    aliases (its description: "a White House source close to the administration") name it in its own
-    article only, so two articles' sources may be described alike. `owners`: (alias, actor id, actor type)."""
-
-    def __init__(self, owners):
-        self.owners = list(owners)
-        self.everywhere = {alias: aid for alias, aid, kind in self.owners if anonymous_article(aid, kind) is None}
-        self.local: dict = defaultdict(dict)
-        for alias, aid, kind in self.owners:
-            number = anonymous_article(aid, kind)
-            if number is not None:
-                self.local[number][alias] = aid
-        self.finder = AliasFinder(self.everywhere)
-
-    def for_article(self, article_id: str) -> tuple[AliasFinder, dict]:
-        """(the finder, alias -> actor id) of one article."""
-        local = self.local.get(article_number(article_id))
-        if not local:
-            return self.finder, self.everywhere
-        return self.finder.plus(list(local)), ChainMap(local, self.everywhere)
-
-    def forms(self) -> dict:
-        """actor id -> its aliases."""
-        out: dict = {}
-        for alias, aid, _ in self.owners:
-            out.setdefault(aid, []).append(alias)
-        return out
-
-
-def mentions(article_id: str, text: str, finder: AliasFinder, owner: dict[str, str]):
-    """actor_mentions rows of one article: every alias found (owner: alias -> actor id)."""
-    for start, end, alias in finder.finditer(text):
-        yield {"article_id": article_id, "char_start": start, "char_end": end, "actor_id": owner[alias], "alias": alias}
-
-
-def first_mention_evidence(mention_rows):
-    """evidence rows (basis first_mention): each actor's first mention in each article, in order of first appearance."""
-    first: dict = {}
-    for m in mention_rows:
-        first.setdefault((m["actor_id"], m["article_id"]), m)
-    for (aid, article_id), m in first.items():
-        yield {"record_table": "actors", "record_id": aid, "article_id": article_id, "char_start": m["char_start"],
-               "char_end": m["char_end"], "text": m["alias"], "basis": "first_mention"}
-
-
-class SummaryCounter:
-    """actor_summary, counted in one pass over each table (fed row by row, then `rows(actor_ids)`)."""
-
-    def __init__(self):
-        self.n_mentions, self.articles = Counter(), defaultdict(set)
-        self.n_quotes, self.events, self.n_targets = Counter(), defaultdict(set), Counter()
-        self.aliases: set = set()  # aliases found at least once
-
-    def add(self, table: str, row: dict) -> None:
-        if table == "actor_mentions":
-            self.n_mentions[row["actor_id"]] += 1
-            self.articles[row["actor_id"]].add(row["article_id"])
-            self.aliases.add(row["alias"])
-        elif table == "quotes":
-            self.n_quotes[row["speaker_actor_id"]] += 1
-        elif table == "event_actors":
-            self.events[row["actor_id"]].add(row["event_id"])
-        elif table == "designations":
-            self.n_targets[row["target_actor_id"]] += 1
-
-    FED_BY = ("actor_mentions", "quotes", "event_actors", "designations")
-
-    def rows(self, actor_ids):
-        for aid in actor_ids:
-            arts = self.articles.get(aid, ())
-            yield {"actor_id": aid, "n_mentions": self.n_mentions[aid], "n_articles": len(arts), "n_quotes": self.n_quotes[aid],
-                   "n_events": len(self.events.get(aid, ())), "n_designations_as_target": self.n_targets[aid],
-                   "first_article_id": min(arts, default=None)}
-
-
-# ------------------------------------------------------------------ record rules ----
-
-
 @rule("span-is-article-text", "record", tuple(SPAN_TABLES), "a span's text is the article's text at its offsets")
 def span_is_article_text(r, view):
     column = "alias" if "alias" in r else "text"
@@ -941,9 +577,6 @@ def claim_not_also_an_event(r, view):
     return claim_is_not_an_event_rule(spans, r["about_event_id"], view.event_spans(), types)
 
 
-# ------------------------------------------------------------------ article rules ----
-
-
 @rule("quotation-marks-covered", "article", ("quotes", "quote_exclusions", "articles"),
       "every pair of quotation marks is one quote or one exclusion, and a quote fills its marks", "text")
 def quotation_marks_covered(view):
@@ -990,9 +623,6 @@ def event_in_own_voice(view):
             yield "events", event, "evidence", problem
 
 
-# ------------------------------------------------------------------ release rules ----
-
-
 @rule("article-not-a-copy", "release", "articles", "no article is a copy of another (the same text, the same sha256)", "sha256")
 def article_not_a_copy(rows):
     first: dict = {}
@@ -1013,17 +643,9 @@ def reference_not_a_cycle(rows):
                 yield table, row, col, cycles[row[id_col]]
 
 
-def _linked_events(rows):
-    events = {e["event_id"]: e for e in rows.get("events", ())}
-    for e in events.values():
-        other = events.get(e["same_event_as"]) if e["same_event_as"] is not None else None
-        if other is not None and other is not e:
-            yield e, other
-
-
 @rule("same-event-across-articles", "release", "events", "same_event_as points at an earlier article's row", "same_event_as")
 def same_event_across_articles(rows):
-    for e, other in _linked_events(rows):
+    for e, other in linked_events(rows):
         problem = same_event_as_rule(e, other["article_id"])
         if problem:
             yield "events", e, "same_event_as", problem
@@ -1031,7 +653,7 @@ def same_event_across_articles(rows):
 
 @rule("same-event-agrees", "release", "events", "same_event_as links events of the same type and overlapping dates", "same_event_as")
 def same_event_agrees(rows):
-    for e, other in _linked_events(rows):
+    for e, other in linked_events(rows):
         problem = same_event_as_rule(e, other["article_id"]) is None and same_event_rule(e, other)
         if problem:
             yield "events", e, "same_event_as", problem
@@ -1133,19 +755,6 @@ def record_has_evidence(rows):
 RELEASE_TABLES = sorted({t for r in RULES.values() if r.scope == "release" for t in r.tables})
 
 
-# ------------------------------------------------------------------ derived tables, recomputed ----
-
-
-def _compare(expected: list[dict], found: list[dict]) -> list[str]:
-    if expected == found:
-        return []
-    if len(expected) != len(found):
-        return [f"the release has {len(found)} rows, recomputing them from the other tables and the articles gives {len(expected)}"]
-    i = next(i for i, (a, b) in enumerate(zip(expected, found)) if a != b)
-    cols = [k for k in expected[i] if expected[i].get(k) != found[i].get(k)]
-    return [f"row {i}: {', '.join(f'{c} is {found[i].get(c)!r}, recomputed {expected[i].get(c)!r}' for c in cols)}"]
-
-
 def recomputed_mentions(rows: dict, texts: dict) -> list[dict]:
     types = {a["actor_id"]: a["actor_type"] for a in rows["actors"]}
     aliases = ArticleAliases((a["alias"], a["actor_id"], types.get(a["actor_id"])) for a in rows["actor_aliases"])
@@ -1160,13 +769,13 @@ def recomputed_mentions(rows: dict, texts: dict) -> list[dict]:
 @rule("actor-mentions-recomputed", "derived", ("actor_mentions", "actor_aliases", "articles", "actors"),
       "actor_mentions are every alias found in every article")
 def actor_mentions_recomputed(rows, texts):
-    return _compare(recomputed_mentions(rows, texts), list(rows["actor_mentions"]))
+    return compare(recomputed_mentions(rows, texts), list(rows["actor_mentions"]))
 
 
 @rule("first-mentions-recomputed", "derived", ("evidence", "actor_mentions"), "an actor's evidence is its first mention in each article")
 def first_mentions_recomputed(rows, texts):
     recorded = [r for r in rows["evidence"] if r["basis"] == "first_mention"]
-    return _compare(list(first_mention_evidence(rows["actor_mentions"])), recorded)
+    return compare(list(first_mention_evidence(rows["actor_mentions"])), recorded)
 
 
 @rule("actor-summary-recomputed", "derived", ("actor_summary", "actors", *SummaryCounter.FED_BY), "actor_summary counts the other tables")
@@ -1175,22 +784,22 @@ def actor_summary_recomputed(rows, texts):
     for table in SummaryCounter.FED_BY:
         for row in rows[table]:
             summary.add(table, row)
-    return _compare(list(summary.rows([a["actor_id"] for a in rows["actors"]])), list(rows["actor_summary"]))
+    return compare(list(summary.rows([a["actor_id"] for a in rows["actors"]])), list(rows["actor_summary"]))
 
 
 @rule("events-wide-recomputed", "derived", ("events_wide", *views.SOURCES["events_wide"]),
       "events_wide is the events joined with their actors, crosswalk codes and articles", since="1.2.0")
 def events_wide_recomputed(rows, texts):
-    return _compare(views.events_wide(rows), list(rows["events_wide"]))
+    return compare(views.events_wide(rows), list(rows["events_wide"]))
 
 
 @rule("claims-wide-recomputed", "derived", ("claims_wide", *views.SOURCES["claims_wide"]),
       "claims_wide is the claims joined with their actors, crosswalk codes, quotes and evidence", since="1.2.0")
 def claims_wide_recomputed(rows, texts):
-    return _compare(views.claims_wide(rows), list(rows["claims_wide"]))
+    return compare(views.claims_wide(rows), list(rows["claims_wide"]))
 
 
 @rule("dyads-recomputed", "derived", ("dyads", *views.SOURCES["dyads"]), "dyads are the source -> target pairs of the events and claims",
       since="1.2.0")
 def dyads_recomputed(rows, texts):
-    return _compare(views.dyads(rows), list(rows["dyads"]))
+    return compare(views.dyads(rows), list(rows["dyads"]))
