@@ -89,6 +89,7 @@ def anonymous_article(actor_id: str, actor_type: str | None) -> str | None:
 
 
 def linked_events(rows):
+    """(event, the event its same_event_as points at) for each event that points at another row of the release."""
     events = {e["event_id"]: e for e in rows.get("events", ())}
     for e in events.values():
         other = events.get(e["same_event_as"]) if e["same_event_as"] is not None else None
