@@ -16,9 +16,11 @@ cases then pass unnoticed: a rule removed or broken makes tests fail.
 """
 from __future__ import annotations
 
+import ast
 import copy
 import dataclasses
 import datetime as dt
+import importlib
 import io
 import contextlib
 from pathlib import Path
@@ -618,6 +620,28 @@ def test_rules_are_named_functions_with_kebab_codes():
     for code, rule in rules.RULES.items():
         assert rule.check.__name__ == code.replace("-", "_"), code
         assert rule.scope in rules.SCOPES
+
+
+def test_each_rule_module_holds_its_one_rule():
+    """rules/<scope>/<name>.py holds exactly one rule, of that scope, whose code is the module's name; its scope's package
+    imports it (RULES is the same after importing every module); every rule but the files rules
+    (cartel_campaign.validation.files) has its module; RULES holds the rules scope by scope, in each in the order of
+    the scope package's imports."""
+    package = Path(rules.__file__).parent
+    modules = {f"{rules.__name__}.{p.parent.name}.{p.stem}": p for p in sorted(package.glob("*/*.py")) if p.stem != "__init__"}
+    registered = dict(rules.RULES)
+    for name, path in modules.items():
+        importlib.import_module(name)
+        held = [r for r in rules.RULES.values() if r.check.__module__ == name]
+        assert [(r.code, r.scope) for r in held] == [(path.stem.replace("_", "-"), path.parent.name)], path
+    assert rules.RULES == registered, "a rule module that its scope's package does not import"
+    assert {c for c, r in rules.RULES.items() if r.scope != "files"} == {p.stem.replace("_", "-") for p in modules.values()}
+    scopes = [r.scope for r in rules.RULES.values()]
+    assert scopes == sorted(scopes, key=rules.SCOPES.index), "RULES does not hold the rules scope by scope"
+    for scope in rules.SCOPES[:-1]:
+        imported = [node.names[0].name for node in ast.parse((package / scope / "__init__.py").read_text(encoding="utf-8")).body
+                    if isinstance(node, ast.ImportFrom) and node.level == 1 and not node.module]
+        assert [r.check.__module__.rsplit(".", 1)[1] for r in rules.RULES.values() if r.scope == scope] == imported, scope
 
 
 @pytest.mark.parametrize("code", sorted(RELEASE_CASES))
