@@ -693,6 +693,20 @@ def _(s):
     return {"line": s.replace(A3, old, old.replace("negative", "positive")) + 2}
 
 
+@case("acknowledge-coded-future", "{A1}:{line}: 001-rubio-mexico-does-not-want-us-troops: a statement of what will (not) be done is an assurance (type assure), whatever the verb ('confirmed'); acknowledge is for what already holds [claim-coded-one-way]")
+def _(s):
+    old = "    type: acknowledge\n    summary: Rubio stated that Mexico clearly does not want US troops on its soil.\n    polarity: positive\n    modality: asserted\n"
+    return {"line": s.replace(A1, old, old.replace("asserted", "future")) + 3}
+
+
+@case("threat-coded-negative", "{A0}:{line}: 000-rubio-narco-terrorist-groups-will-be-confronted: a threaten claim is positive: polarity says whether the act denies, rejects or promises not to act, not whether its words contain a negation; found 'negative' [claim-coded-one-way]")
+def _(s):
+    old = "    type: threaten\n    summary: >-\n      Rubio confirmed that certain designated narco-terrorist groups operating in the region, some\n"
+    line = s.line(A0, old)
+    s.replace(A0, "      will be \"confronted\".\n    polarity: positive\n", "      will be \"confronted\".\n    polarity: negative\n")
+    return {"line": line + 5}
+
+
 # ------------------------------------------------------------------ claims ----
 @case("claim-mode-of-another-type", "{A0}:{line}: 000-rubio-cartel-de-los-soles-masquerades-as-government: mode 'violence' is not a mode of claim type 'accuse': expected one of disapprove, investigate, allege [claim-mode-of-type]")
 def _(s):
