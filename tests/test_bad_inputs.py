@@ -687,7 +687,7 @@ def _(s):
     return {"line": line}
 
 
-@case("denial-coded-positive", "{A3}:{line}: 003-maduro-government-rejects-drug-allegations: a deny claim is negative (the act is a denial, rejection or refusal); found 'positive' [claim-coded-one-way]")
+@case("denial-coded-positive", "{A3}:{line}: 003-maduro-government-rejects-drug-allegations: a claim of type deny is negative (the act is a denial, rejection or refusal); found 'positive' [claim-coded-one-way]")
 def _(s):
     old = "    type: deny\n    summary: Maduro's government has vehemently rejected the US allegations of drug involvement.\n    polarity: negative\n"
     return {"line": s.replace(A3, old, old.replace("negative", "positive")) + 2}
@@ -699,7 +699,7 @@ def _(s):
     return {"line": s.replace(A1, old, old.replace("asserted", "future")) + 3}
 
 
-@case("threat-coded-negative", "{A0}:{line}: 000-rubio-narco-terrorist-groups-will-be-confronted: a threaten claim is positive: polarity says whether the act denies, rejects or promises not to act, not whether its words contain a negation; found 'negative' [claim-coded-one-way]")
+@case("threat-coded-negative", "{A0}:{line}: 000-rubio-narco-terrorist-groups-will-be-confronted: a claim of type threaten is positive: polarity says whether the act denies, rejects or promises not to act, not whether its words contain a negation; found 'negative' [claim-coded-one-way]")
 def _(s):
     old = "    type: threaten\n    summary: >-\n      Rubio confirmed that certain designated narco-terrorist groups operating in the region, some\n"
     line = s.line(A0, old)

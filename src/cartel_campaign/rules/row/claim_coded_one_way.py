@@ -14,9 +14,9 @@ EITHER_POLARITY_TYPES = ("assure",)
 def claim_coded_one_way(r):
     t = r["claim_type"]
     if t in NEGATIVE_TYPES and r["polarity"] != "negative":
-        return f"a {t} claim is negative (the act is a denial, rejection or refusal); found {r['polarity']!r}"
+        return f"a claim of type {t} is negative (the act is a denial, rejection or refusal); found {r['polarity']!r}"
     if t not in NEGATIVE_TYPES + EITHER_POLARITY_TYPES and r["polarity"] != "positive":
-        return (f"a {t} claim is positive: polarity says whether the act denies, rejects or promises not to act, "
+        return (f"a claim of type {t} is positive: polarity says whether the act denies, rejects or promises not to act, "
                 f"not whether its words contain a negation; found {r['polarity']!r}")
     if t == "acknowledge" and r["modality"] == "future":
         return ("modality", "a statement of what will (not) be done is an assurance (type assure), whatever the verb "
