@@ -211,3 +211,29 @@ def test_documentation_only_changes_head_the_changelog(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "unreleased.md").write_text("<!-- note -->\n\n", encoding="utf-8")
     assert docs.unreleased(tmp_path) == []
+
+
+def test_the_tables_show_each_key_and_reference_of_the_newest_descriptor():
+    descriptor = json.loads((ROOT / "dataset" / versions(ROOT)[-1] / "datapackage.json").read_text(encoding="utf-8"))
+    text = card_text()
+    for r in descriptor["resources"]:
+        row = next(line for line in text.splitlines() if line.startswith(f"| `{r['name']}` |"))
+        assert ", ".join(f"`{c}`" for c in r["schema"]["primaryKey"]) in row
+        for fk in r["schema"].get("foreignKeys", []):
+            assert f"`{', '.join(fk['fields'])}` → `{fk['reference']['resource'] or r['name']}." in row, (r["name"], fk)
+
+
+def test_each_kept_review_is_listed_with_what_its_comment_says(tmp_path):
+    assert card.reviews(tmp_path) == "  - none kept."
+    (tmp_path / "docs" / "reviews").mkdir(parents=True)
+    (tmp_path / "docs" / "reviews" / "r.md").write_text("<!-- Read the new records\nonly; errors fixed. -->\n# Report X\n", encoding="utf-8")
+    assert card.reviews(tmp_path) == "  - *Report X* (the repository's `docs/reviews/r.md`): Read the new records only; errors fixed."
+    for path in sorted((ROOT / "docs" / "reviews").glob("*.md")):
+        assert f"`docs/reviews/{path.name}`" in card_text()
+
+
+def test_the_citation_names_the_newest_published_release_also_in_bibtex():
+    newest_published = next(r for r in reversed(yaml.safe_load((ROOT / "seeds" / "releases.yaml").read_text(encoding="utf-8")))
+                            if r["status"] == "published")
+    text = card_text().split("## Citation", 1)[1]
+    assert f"(Version {newest_published['version']})" in text and f"  version = {{{newest_published['version']}}}," in text

@@ -122,22 +122,28 @@ def summary(meta: dict, descriptor: dict, releases: list, rows: dict) -> str:
         f"{len(rows)} tables ({len(annotated)} annotated, {len(rows) - len(annotated)} derived views), "
         f"{sum(rows[n] for n in annotated):,} rows in the annotated tables, each table as Parquet and CSV, described by a "
         "Frictionless `datapackage.json`" + (f", with {len(descriptor.get('exports', []))} further export files" if descriptor.get("exports") else "")
-        + ". Columns, types and allowed values: the codebook (`docs/CODEBOOK.md`).",
+        + ".",
     ])
 
 
+def _references(schema: dict, table: str) -> str:
+    """A table's foreign keys as `column` -> `table.column` (its own table where the descriptor says "")."""
+    refs = [f"`{', '.join(fk['fields'])}` → `{fk['reference']['resource'] or table}.{', '.join(fk['reference']['fields'])}`"
+            for fk in schema.get("foreignKeys", [])]
+    return "; ".join(refs) or "–"
+
+
 def tables(descriptor: dict, rows: dict, meta: dict) -> str:
-    """One row per table (rows, annotated or derived, what a row is) and one per export file of the release."""
+    """One row per table (rows, annotated or derived, key, references, what a row is) and one per export file of the release."""
     derived = set(meta.get("derived_tables", []))
-    out = ["| table (config) | rows | kind | one row per |", "|---|---:|---|---|"]
+    out = ["| table (config) | rows | kind | key | references | one row per |", "|---|---:|---|---|---|---|"]
     for r in descriptor["resources"]:
-        out.append(f"| `{r['name']}` | {rows[r['name']]:,} | {'derived view' if r['name'] in derived else 'annotated'} | {markdown(r['description'])} |")
+        key = ", ".join(f"`{c}`" for c in r["schema"].get("primaryKey", []))
+        out.append(f"| `{r['name']}` | {rows[r['name']]:,} | {'derived view' if r['name'] in derived else 'annotated'} | {key} "
+                   f"| {_references(r['schema'], r['name'])} | {markdown(r['description'])} |")
     if descriptor.get("exports"):
-        out += ["", "| file | format | what it is |", "|---|---|---|"]
+        out += ["", "Further files of the release:", "", "| file | format | what it is |", "|---|---|---|"]
         out += [f"| `{e['path']}` | {markdown(e['format'])} | {markdown(e['description'])} |" for e in descriptor["exports"]]
-    out += ["", "Load a table with the Python package (`cartel_campaign.load(\"claims_wide\")`, "
-            "`categories=True` for pandas Categoricals or polars Enums), the R package, or straight from its Parquet file "
-            "(one file per table: `read_parquet('dataset/<version>/claims_wide.parquet')` in DuckDB)."]
     return "\n".join(out)
 
 
@@ -177,12 +183,15 @@ def example(root: Path, frames) -> str:
 
 
 def reviews(root: Path) -> str:
-    """One line per independent review kept in docs/reviews/ (its file and first heading)."""
+    """One line per independent review kept in docs/reviews/: its first heading and what its leading comment
+    says of its scope and outcome."""
     lines = []
     for path in sorted((root / REVIEWS).glob("*.md")):
-        heading = next((line[2:].strip() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("# ")), path.stem)
-        lines.append(f"  - {markdown(heading)} (the repository's `{REVIEWS}/{path.name}`): the errors it found were corrected; "
-                     "the judgment calls it raised are listed there.")
+        text = path.read_text(encoding="utf-8")
+        heading = next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), path.stem)
+        comment = LEADING_COMMENT.match(text)
+        note = " ".join(comment.group(0)[4:-4].split()) if comment else ""
+        lines.append(f"  - *{markdown(heading)}* (the repository's `{REVIEWS}/{path.name}`)" + (f": {markdown(note)}" if note else "."))
     return "\n".join(lines) or "  - none kept."
 
 
@@ -294,10 +303,21 @@ def citation(meta: dict, releases: list) -> str:
     author = markdown(meta["contributors"][0]["title"])
     newest = releases[-1]
     example = next((r for r in reversed(releases) if r["status"] == "published"), newest)
+    key = f"cartel_campaign_data_{example['version'].replace('.', '_')}"
     return "\n".join([
         "Cite the version you used, with the year of its release date, e.g.:",
         "",
         f"> {author} ({example['date'].year}). *{markdown(meta['title'])}* (Version {example['version']}) [Data set].",
+        "",
+        "```bibtex",
+        f"@misc{{{key},",
+        f"  author = {{{{{meta['contributors'][0]['title']}}}}},",
+        f"  title = {{{{{meta['title']}}}}},",
+        f"  year = {{{example['date'].year}}},",
+        f"  version = {{{example['version']}}},",
+        "  note = {Data set}",
+        "}",
+        "```",
         "",
         "A draft may still change: cite a published version. `CITATION.cff` holds the same for the newest version "
         f"({newest['version']}).",
