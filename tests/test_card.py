@@ -237,3 +237,16 @@ def test_the_citation_names_the_newest_published_release_also_in_bibtex():
                             if r["status"] == "published")
     text = card_text().split("## Citation", 1)[1]
     assert f"(Version {newest_published['version']})" in text and f"  version = {{{newest_published['version']}}}," in text
+
+
+def test_a_changed_review_is_a_changed_input_of_the_build(tmp_path):
+    """The card lists docs/reviews/: a new or edited review must not leave an unchanged-build record standing."""
+    from cartel_campaign.build import cache
+
+    for name in ("seeds/releases.yaml", "docs/card.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes((ROOT / name).read_bytes())
+    before = cache.inputs_digest(tmp_path)
+    (tmp_path / "docs" / "reviews").mkdir()
+    (tmp_path / "docs" / "reviews" / "r.md").write_text("# A review\n", encoding="utf-8")
+    assert cache.inputs_digest(tmp_path) != before
