@@ -156,7 +156,15 @@ def test_the_published_sources_say_unknown_for_every_article_of_the_newest_relea
     assert len(rows) == len(articles)
     for a in articles.itertuples():
         assert f"| `{a.article_id}` | `{a.sha256}` | {a.n_chars:,} |" in card_text()
-    assert "URL: unknown for every article" in card_text() and "**Outlet, URL and byline are unknown for\nevery article**" in card_text()
+    assert "URL: unknown for every article" in card_text()
+    assert f"**Outlet, URL and byline are unknown for every article**: none of the {len(articles)} texts" in card_text()
+    assert f"and {articles.title.notna().sum()} of {len(articles)} start with a headline." in card_text()
+
+
+def test_the_unknowns_follow_the_articles_table():
+    articles = pd.DataFrame({"outlet": [None, "Daily Bugle"], "byline": [None, None], "title": ["T", None]})
+    assert card.unknowns(articles) == ("**The URL is unknown for every article**; the text states its outlet in 1 of 2 articles and a byline in 0 "
+                                       "(as copied from the text, never looked up), no URL was recorded, and 1 of 2 start with a headline.")
 
 
 def test_coverage_table_agrees_with_cartel_campaign_coverage():

@@ -84,7 +84,8 @@ def front_matter(chosen: dict, meta: dict, descriptor: dict, version: str, rows:
     return "---\n" + yaml.safe_dump(computed, sort_keys=False, allow_unicode=True, width=1000) + "---\n"
 
 
-INSERTS = ("summary", "tables", "example", "sources", "cited-outlets", "reviews", "checks", "coverage", "persons", "licence", "maintenance", "citation")
+INSERTS = ("summary", "tables", "example", "unknowns", "sources", "cited-outlets",
+            "reviews", "checks", "coverage", "persons", "licence", "maintenance", "citation")
 
 
 def section(text: str, root: Path, staged: Path, meta: dict, frames, releases: list, splitter, descriptor: dict, rows: dict) -> str:
@@ -95,6 +96,7 @@ def section(text: str, root: Path, staged: Path, meta: dict, frames, releases: l
         "summary": lambda: summary(meta, descriptor, releases, rows),
         "tables": lambda: tables(descriptor, rows, meta),
         "example": lambda: example(root, frames),
+        "unknowns": lambda: unknowns(frames["articles"]),
         "sources": lambda: sources(frames["articles"]),
         "cited-outlets": lambda: cited_outlets(frames["actors"]),
         "reviews": lambda: reviews(root),
@@ -212,6 +214,18 @@ def sources(articles) -> str:
                    f"{_day(a.published_earliest)} – {_day(a.published_latest)} | {markdown(a.annotation_status)} |")
     out += ["", "URL: unknown for every article (none was recorded)."]
     return "\n".join(out)
+
+
+def unknowns(articles) -> str:
+    """What is not known of the articles' provenance, counted from the articles table (a URL is never recorded)."""
+    n = len(articles)
+    outlets, bylines, titles = (int(articles[c].notna().sum()) for c in ("outlet", "byline", "title"))
+    if outlets == bylines == 0:
+        head = f"**Outlet, URL and byline are unknown for every article**: none of the {n} texts names its publisher or carries a byline"
+    else:
+        head = (f"**The URL is unknown for every article**; the text states its outlet in {outlets} of {n} articles and a byline "
+                f"in {bylines} (as copied from the text, never looked up)")
+    return f"{head}, no URL was recorded, and {titles} of {n} start with a headline."
 
 
 def cited_outlets(actors) -> str:
