@@ -1,7 +1,7 @@
 """The wheel's data and the package index's README.
 
 Data: dataset/ (every release), datapackage.json, the source articles and the documents a user
-reads (codebook, annotation guide, changelog, citation) go under cartel_campaign/data/, in the same
+reads (codebook, dataset card, annotation guide, changelog, citation) go under cartel_campaign/data/, in the same
 layout as the checkout, where importlib.resources finds them. An editable install reads the checkout.
 
 README: the package index shows README.md without the repository beside it, so its relative links
@@ -17,7 +17,7 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 from hatchling.metadata.plugin.interface import MetadataHookInterface
 
 DATA = {name: f"cartel_campaign/data/{name}" for name in
-        ("dataset", "datapackage.json", "docs/CODEBOOK.md", "seeds/GUIDE.md", "seeds/assertions.yaml", "CHANGELOG.md", "CITATION.cff")}
+        ("dataset", "datapackage.json", "docs/CODEBOOK.md", "DATASET_CARD.md", "seeds/GUIDE.md", "seeds/assertions.yaml", "CHANGELOG.md", "CITATION.cff")}
 IMAGE = re.compile(r"^!\[[^\]]*\]\((?!https?:)[^)]*\)\n\n?", re.M)
 LINK = re.compile(r"\[([^\]]+)\]\((?!https?:|#)([^)]+)\)")
 

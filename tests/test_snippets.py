@@ -2,6 +2,7 @@
 wheel installed into a fresh environment, in a folder outside the checkout."""
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 
@@ -17,7 +18,7 @@ def snippet(name: str) -> str:
     return m.group(1)
 
 
-@pytest.mark.parametrize("name", ["pandas", "duckdb", "polars", "questions-pandas", "questions-duckdb"])
+@pytest.mark.parametrize("name", ["pandas", "duckdb", "polars", "questions-pandas", "questions-duckdb", "categories"])
 def test_readme_snippet_runs_from_the_installed_wheel(name, installed):
     bin_, elsewhere = installed
     result = subprocess.run([str(bin_ / "python"), "-c", snippet(name)], cwd=elsewhere, capture_output=True, text=True, env=user_env(), timeout=300)
@@ -26,6 +27,13 @@ def test_readme_snippet_runs_from_the_installed_wheel(name, installed):
     if name.startswith("questions"):  # the three questions: a claim about Maduro with its quote, the dated strike, the effective designation
         assert "Pam Bondi" in out and "It allows us to do that" in out, out
         assert "US military" in out and "11" in out and re.search(r"2025(-|, )11(-|, )24", out) and "cartel-de-los-soles" in out, out
+    elif name == "categories":  # every allowed event type (pandas, polars Enum), and the column's description from pyarrow and DuckDB
+        descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+        field = next(f for r in descriptor["resources"] if r["name"] == "events" for f in r["schema"]["fields"] if f["name"] == "event_type")
+        allowed, description = field["constraints"]["enum"], field["description"]
+        lines = out.splitlines()
+        assert lines[0] == repr(allowed) and lines[1] == f"Enum(categories={allowed!r})", out
+        assert lines[2] == description and lines[3] == repr([("event_type", description)]), out
     elif name == "pandas":
         assert "'0.1.0', '1.0.0'" in out and "003-us-strike-caribbean-vessel" in out
         assert "event_type" in out and "strike, strike_series" in out  # describe("events")

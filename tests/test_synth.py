@@ -35,8 +35,8 @@ def test_synthetic_root_builds(tmp_path, digits):
     # counts of articles in generated text follow the data (issue 23): ten articles, "ten" everywhere
     assert descriptor["title"].endswith("from ten news articles") and "derived from ten news articles" in descriptor["description"]
     assert next(r for r in descriptor["resources"] if r["name"] == "articles")["description"].startswith("The ten source articles")
-    codebook = (out / "docs" / "CODEBOOK.md").read_text(encoding="utf-8")
-    assert "{articles}" not in codebook and "- **Ten articles.**" in codebook
+    codebook, card = ((out / name).read_text(encoding="utf-8") for name in ("docs/CODEBOOK.md", "DATASET_CARD.md"))
+    assert "{articles}" not in codebook + card and "- **Ten articles.**" in card
 
 
 def test_too_wide_a_file_name_is_refused_against_the_real_schema(tmp_path):

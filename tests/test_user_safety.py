@@ -228,7 +228,7 @@ def test_codebook_card_and_diff_escape_values(tmp_path):
     meta = {"tables": list(schemas), "derived_tables": [], "description": SCRIPT}
     book = docs.codebook(meta, schemas, folder, NEWEST)
     actors = pd.DataFrame({"actor_type": ["person"], "name": [SCRIPT]})
-    articles = pd.DataFrame({"article_id": ["000_x`y"], "title": [SCRIPT], "outlet": ["<b>o</b>"], "byline": [None],
+    articles = pd.DataFrame({"article_id": ["000_x`y"], "sha256": ["0" * 64], "n_chars": [1], "title": [SCRIPT], "outlet": ["<b>o</b>"], "byline": [None],
                              "published_earliest": [pd.Timestamp("2025-01-01")], "published_latest": [pd.Timestamp("2025-01-02")],
                              "annotation_status": ["<i>complete</i>"]})
     old = tmp_path / "old"

@@ -54,7 +54,7 @@ out = {f"{v}/{t}": {"columns": list(df.columns), "rows": [[plain(x) for x in row
 json.dump({"stack": [pd.__version__, pa.__version__, np.__version__], "tables": out}, sys.stdout, sort_keys=True)
 """
 
-DOCUMENTS = ("docs/CODEBOOK.md", "seeds/GUIDE.md", "CHANGELOG.md", "CITATION.cff")
+DOCUMENTS = ("docs/CODEBOOK.md", "DATASET_CARD.md", "seeds/GUIDE.md", "CHANGELOG.md", "CITATION.cff")
 
 
 def test_wheel_carries_every_release_the_sources_and_the_documents(wheel):

@@ -19,7 +19,7 @@ from . import ownfiles
 CACHE = ".build-cache.json"
 TEMPORARY = f"{CACHE}.tmp"
 WHAT = "its rebuild record's temporary file"
-INPUTS = ("seeds/*", "schemas/*.json", "docs/card.md", "docs/unreleased.md", "requirements/lock.txt")
+INPUTS = ("seeds/*", "schemas/*.json", "docs/card.md", "docs/reviews/*.md", "docs/unreleased.md", "requirements/lock.txt")
 #: The code that builds: this package, wherever it is installed from.
 CODE = Path(__file__).resolve().parents[1]
 LIBRARIES = ("pandas", "pyarrow", "numpy", "pandera", "frictionless", "matplotlib", "pyyaml", "sentencex")

@@ -3,8 +3,8 @@
     src/cartel_campaign/_version.py   the version (from the newest entry of seeds/releases.yaml)
     CITATION.cff                      CFF 1.2.0, version and release date
     CHANGELOG.md                      release notes + data and schema changes computed by diff
-    docs/CODEBOOK.md                  every table and column: type, constraints, description, values;
-                                      then the dataset card (build/card.py, from docs/card.md)
+    docs/CODEBOOK.md                  every table and column: type, constraints, description, values
+    DATASET_CARD.md                   the dataset card (build/card.py, from docs/card.md)
     docs/timeline.png                 events and designations over time, inferred dates marked
     docs/explorer/<version>.html      evidence explorer of every release (cartel_campaign.explorer)
 
@@ -41,11 +41,19 @@ def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, 
         "src/cartel_campaign/_version.py": version_file(version).encode(),
         "CITATION.cff": citation(meta, version, newest["date"]).encode(),
         "CHANGELOG.md": changelog(root, staged, releases).encode(),
-        "docs/CODEBOOK.md": (codebook(meta, schemas, staged, version) + "\n" + card.section(root, staged, meta, frames, releases, splitter)).encode(),
+        "docs/CODEBOOK.md": (codebook(meta, schemas, staged, version) + "\n" + card_pointer()).encode(),
+        card.CARD: card.document(root, staged, version, meta, frames, releases, splitter).encode(),
         "docs/timeline.png": timeline(frames, version),
         "docs/RULES.md": rules_doc().encode(),
         **explorer_pages(root, staged, releases, work),
     }
+
+
+def card_pointer() -> str:
+    """The codebook's last section: where the dataset card is."""
+    return ("## Dataset card\n\nMotivation, intended and out-of-scope uses, sources and their provenance, the annotation "
+            f"process, personal information, limitations, licence and rights, maintenance and citation: `{card.CARD}` "
+            "(shipped with the Python package beside this codebook).\n")
 
 
 def rules_doc() -> str:

@@ -402,7 +402,7 @@ def publish_newest(root: Path, version: str, draft: bool, stages: Stages, force:
 
 
 #: What the build only reads: an operating-system fault there is a refused read (elsewhere, a refused write).
-READ_ONLY = ("seeds", "schemas", "docs/card.md")
+READ_ONLY = ("seeds", "schemas", "docs/card.md", "docs/reviews")
 
 
 def os_error(root: Path, err: OSError) -> BuildError:
