@@ -489,6 +489,27 @@ def test_chromium_screenshot_is_a_picture_of_the_page(newest_release, tmp_path, 
     assert len(right_edge) < len(colours), "the page's right edge is drawn (it is a frame cut short)"
 
 
+def test_readme_shows_the_explorer_at_phone_and_laptop_width():
+    from PIL import Image
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, size in explorer.SIZES.items():
+        png = ROOT / "docs" / f"explorer-{name}.png"
+        assert f'src="docs/explorer-{name}.png"' in readme
+        assert f"--screenshot {png.relative_to(ROOT)} --size {name}" in (ROOT / "Makefile").read_text(encoding="utf-8")
+        with Image.open(png) as im:
+            assert im.size == size, f"{png.name}: run make screenshots"
+
+
+def test_a_screenshot_is_never_written_through_a_symlink(tmp_path):
+    target = tmp_path / "elsewhere.png"
+    target.write_bytes(b"mine")
+    (tmp_path / "shot.png").symlink_to(target)
+    with pytest.raises(ExplorerError, match="symbolic link"):
+        explorer.screenshot(tmp_path / "page.html", tmp_path / "shot.png")
+    assert target.read_bytes() == b"mine"
+
+
 # ---------------------------------------------------------------- reading, searching and following links in Chromium
 
 #: Script helpers run in the page's frame (see in_frame): shown(el) is false when el or an ancestor is hidden.

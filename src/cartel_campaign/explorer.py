@@ -570,6 +570,7 @@ ul.spans li{margin-bottom:3px}
 @media (max-width:760px){
 header,main{padding:0 10px}
 .tools{position:static;padding:6px 10px}
+.tools input,.tools output{flex-basis:100%}
 .tools select{flex:1 1 0;min-width:0}
 h1{font-size:20px}
 section{padding:10px 12px}
@@ -762,7 +763,9 @@ def screenshot(html_path: Path, png_path: Path, width: int = LAPTOP[0], height: 
     """
     from PIL import Image
 
-    png_path = Path(png_path).resolve()
+    if Path(png_path).is_symlink():
+        raise ExplorerError(f"{png_path}: a symbolic link; the screenshot is never written through one")
+    png_path = Path(png_path).absolute()
     proc = chromium_framed(html_path, width, height, [f"--screenshot={png_path}"])
     if proc.returncode != 0 or not png_path.is_file():
         raise ExplorerError(f"chromium could not take the screenshot (exit {proc.returncode}): {proc.stderr.strip()[-500:]}")
@@ -775,10 +778,16 @@ def screenshot(html_path: Path, png_path: Path, width: int = LAPTOP[0], height: 
 
 # ---------------------------------------------------------------- command line
 
+SIZES = {"phone": PHONE, "laptop": LAPTOP}
+
+
 def screen_size(parser: argparse.ArgumentParser, text: str) -> tuple[int, int]:
+    """--size: 'phone', 'laptop' or WIDTHxHEIGHT."""
+    if text in SIZES:
+        return SIZES[text]
     match = re.fullmatch(r"([1-9][0-9]{1,4})x([1-9][0-9]{1,4})", text)
     if not match:
-        parser.error(f"--size: expected WIDTHxHEIGHT in pixels such as {PHONE[0]}x{PHONE[1]}, found {text!r}")
+        parser.error(f"--size: expected phone, laptop or WIDTHxHEIGHT in pixels such as 800x600, found {text!r}")
     return int(match[1]), int(match[2])
 
 
@@ -789,8 +798,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", help="release to show (default: newest)")
     parser.add_argument("-o", "--output", type=Path, help="write the page here (default: standard output)")
     parser.add_argument("--screenshot", type=Path, metavar="PNG", help="also save a screenshot of the top of the page (needs chromium)")
-    parser.add_argument("--size", default=f"{LAPTOP[0]}x{LAPTOP[1]}", metavar="WxH",
-                        help=f"the screenshot's viewport in CSS pixels (default {LAPTOP[0]}x{LAPTOP[1]}; a phone: {PHONE[0]}x{PHONE[1]})")
+    parser.add_argument("--size", default="laptop", metavar="WxH",
+                        help=f"the screenshot's viewport in CSS pixels, or phone ({PHONE[0]}x{PHONE[1]}) or laptop "
+                             f"({LAPTOP[0]}x{LAPTOP[1]}, the default)")
     args = parser.parse_args(argv)
     size = screen_size(parser, args.size)
     try:
