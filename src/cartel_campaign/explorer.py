@@ -266,6 +266,7 @@ class Context:
     names: dict[Record, str]  # records of a table with a 'name' column -> that name
     articles: dict[str, tuple[str, str]]  # article_id -> (label, short label)
     types: dict[str, list[str]]  # table -> the values of its type column, sorted
+    made: dict = field(default_factory=dict)  # markup already made for a (target, value) link or a span's evidence link
 
 
 def context(package: dict, tables: list[RecordTable], articles: list[dict], texts: dict[str, str]) -> Context:
@@ -295,7 +296,14 @@ def context(package: dict, tables: list[RecordTable], articles: list[dict], text
 
 def reference_html(ctx: Context, target: str, value: str) -> str:
     """A foreign-key value as a link to its record (an article: to its section, shown by its label),
-    or as plain text where the record is not on the page."""
+    or as plain text where the record is not on the page (made once per target and value)."""
+    made = ctx.made.get((target, value))
+    if made is None:
+        made = ctx.made[target, value] = _reference_html(ctx, target, value)
+    return made
+
+
+def _reference_html(ctx: Context, target: str, value: str) -> str:
     if target == ARTICLES and value in ctx.articles:
         href, label = anchor("a", value), ctx.articles[value][1]
     elif Record(target, value) in ctx.positions:
@@ -466,19 +474,28 @@ def cell_text(value) -> str:
     return "" if value is None else str(value)
 
 
-def shown_columns(table: RecordTable, links: dict[str, str]) -> tuple[list[str], list[str]]:
-    """(full-text columns, short columns) to show for each row, primary key left out; a foreign key
-    (a column in links) is always shown, as a link."""
+def shown_columns(table: RecordTable, links: dict[str, str]) -> tuple[list[str], list[str], str | None]:
+    """(full-text columns, short columns, type column) to show for each row, primary key left out; a
+    foreign key (a column in links) is always shown, as a link."""
     text = [c for c in table.columns if c in TEXT_COLUMNS]
     candidates = [c for c in table.columns if c != table.key and c not in text and c not in links]
     long: set[str] = set()
     for row in table.rows:  # one pass over the rows
         long.update(c for c in candidates if c not in long and len(cell_text(row.get(c))) > SHORT_CHARS)
     short = [c for c in table.columns if c in links or (c in candidates and c not in long)]
-    return text, short
+    return text, short, type_column(table)
 
 
 def evidence_link(span: Span, ctx: Context) -> str:
+    """A link to the span, in the list of a record's passages (made once per span)."""
+    key = ("span", span.article_id, span.start, span.end)
+    made = ctx.made.get(key)
+    if made is None:
+        made = ctx.made[key] = _evidence_link(span, ctx)
+    return made
+
+
+def _evidence_link(span: Span, ctx: Context) -> str:
     excerpt = span.text if len(span.text) <= EXCERPT_CHARS else span.text[:EXCERPT_CHARS - 1].rstrip() + "…"
     where = ctx.articles[span.article_id][1]
     return (f'<li><a href="#{html.escape(span_anchor(span.article_id, span.start, span.end))}">{html.escape(excerpt)}</a> '
@@ -491,15 +508,15 @@ def chip_html(ctx: Context, table: RecordTable, column: str, value: str) -> str:
     return f'<span class="chip"><b>{html.escape(column)}</b> {shown}</span>'
 
 
-def record_row_html(ctx: Context, table: RecordTable, row: dict, spans: list[Span], columns: tuple[list[str], list[str]]) -> str:
+def record_row_html(ctx: Context, table: RecordTable, row: dict, spans: list[Span], columns: tuple[list[str], list[str], str | None]) -> str:
     """One record's row; `columns` is shown_columns(table, ...), computed once per table (it reads every row)."""
     record = Record(table.name, str(row[table.key]))
-    text_cols, short_cols = columns
+    text_cols, short_cols, _ = columns
     texts = "".join(f'<p>{html.escape(cell_text(row.get(c)))}</p>' for c in text_cols if cell_text(row.get(c)))
     chips = "".join(chip_html(ctx, table, c, cell_text(row.get(c))) for c in short_cols if cell_text(row.get(c)))
     links = "".join(evidence_link(s, ctx) for s in spans) or '<li class="none">no evidence rows</li>'
     rid = html.escape(record_anchor(record))
-    tcol = type_column(table)
+    tcol = columns[2]
     kind = f' data-type="{html.escape(cell_text(row.get(tcol)))}"' if tcol and cell_text(row.get(tcol)) else ""
     return (f'<tr id="{rid}" class="{ctx.colours[table.name]}"{kind}><th><a href="#{rid}">{html.escape(record.record_id)}</a></th>'
             f'<td>{texts}<div class="chips">{chips}</div></td><td><ul class="spans">{links}</ul></td></tr>\n')
