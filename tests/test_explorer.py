@@ -422,6 +422,27 @@ def test_nothing_a_release_holds_can_inject_markup_or_script(tmp_path):
     assert f'<option value="actors {html.escape(evil)}">{html.escape(evil)}</option>' in markup  # the type filter
 
 
+def test_the_build_keeps_article_sections_between_builds_and_prunes_the_unused(tiny, tmp_path):
+    from cartel_campaign.build import docs
+
+    release, seeds = tiny
+    root, kept = release.parents[1], tmp_path / "kept"
+
+    def build() -> tuple[str, dict[str, int]]:
+        pages = docs.explorer_pages(root, release, [{"version": "9.9.9"}], tmp_path / "work", kept)
+        page = pages["docs/explorer/9.9.9.html"].read_text(encoding="utf-8")
+        return page, {e.name: e.stat().st_mtime_ns for e in kept.iterdir()}
+
+    page, entries = build()
+    assert page == render(release, seeds) and len(entries) == 2
+    assert build() == (page, entries)  # nothing rendered or written again
+    with open(seeds / "001_bbbbbbbbbbbbbbbb.txt", "a", encoding="utf-8") as f:
+        f.write("\nA line added at the end.")
+    page, changed = build()
+    assert page == render(release, seeds)
+    assert len(changed) == 2 and len(set(changed) & set(entries)) == 1  # the first article's entry kept, the old second one pruned
+
+
 # ---------------------------------------------------------------- the real release in a real browser
 
 def require_chromium():

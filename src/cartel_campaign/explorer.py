@@ -14,8 +14,8 @@ JavaScript they are hidden and everything reads in full. The layout reflows to o
 resources) that works from file://, and the same release gives the same bytes.
 
 Each article's section is article_html(part), a pure function of the article's text, spans and
-labels (ArticlePart): render/write(cache=FOLDER) keep each section there by its content hash (and this
-module's source) and read it back when the same article comes again; the page is the same bytes.
+labels (ArticlePart): render/write(cache=FOLDER or Sections) keep each section there by its content hash
+(and this module's source) and read it back when the same article comes again; the page is the same bytes.
 
 Anchor ids: ``a/<article_id>`` (article), ``t/<table>`` (table section),
 ``r/<table>/<record_id>`` (record row), ``s/<article_id>/<char_start>/<char_end>`` (span);
@@ -28,8 +28,10 @@ import argparse
 import hashlib
 import html
 import json
+import os
 import re
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -376,7 +378,7 @@ def article_text_html(text: str, spans: list[Span], colours: dict[str, str]) -> 
 @dataclass
 class ArticlePart:
     """Everything an article's section shows; the section is article_html(part), a pure function of it,
-    so it can be kept by part_digest(part) (see cached_article_html)."""
+    so it can be kept by part_digest(part) (see Sections)."""
     article_id: str
     label: str
     titled: bool
@@ -432,38 +434,52 @@ def part_digest(part: ArticlePart) -> str:
     return h.hexdigest()
 
 
-def cached_article_html(part: ArticlePart, cache: Path | None) -> str:
-    """article_html(part), kept in the folder cache as <part_digest>.html (read back when the same part
-    comes again: an unchanged article is not rendered again)."""
-    if cache is None:
-        return article_html(part)
-    path = cache / f"{part_digest(part)}.html"
-    try:
-        with open(path, encoding="utf-8", newline="") as f:
-            return f.read()
-    except FileNotFoundError:
-        pass
-    section = article_html(part)
-    keep(cache, path, section)
-    return section
+class Sections:
+    """Article sections kept in a folder as <part_digest>.html, read back when the same part comes again
+    (an unchanged article is not rendered again); `used`: the entries this run read or wrote, so that
+    prune() can remove the others. A symbolic link or a file where the folder should be is refused."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.used = Path(folder), set()
+        if self.folder.is_symlink() or (self.folder.exists() and not self.folder.is_dir()):
+            raise ExplorerError(f"{self.folder}: the explorer's cache must be a folder, not a symbolic link or a file")
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def section(self, part: ArticlePart) -> str:
+        """article_html(part), from the folder where it is kept, else made and kept."""
+        name = f"{part_digest(part)}.html"
+        self.used.add(name)
+        try:
+            fd = os.open(self.folder / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except FileNotFoundError:
+            pass
+        else:
+            with os.fdopen(fd, encoding="utf-8", newline="") as f:
+                return f.read()
+        section = article_html(part)
+        self.keep(name, section)
+        return section
+
+    def keep(self, name: str, section: str) -> None:
+        """Write an entry whole (a new temporary file renamed over the name: never through a link)."""
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".html")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                f.write(section)
+            os.replace(tmp, self.folder / name)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def prune(self) -> None:
+        """Remove the entries this run did not use."""
+        for entry in self.folder.iterdir():
+            if entry.name not in self.used:
+                entry.unlink()
 
 
-def keep(cache: Path, path: Path, section: str) -> None:
-    """Write a cache entry whole (a temporary file renamed), never through a symbolic link."""
-    import os
-    import tempfile
-
-    if cache.is_symlink() or (cache.exists() and not cache.is_dir()):
-        raise ExplorerError(f"{cache}: the explorer's cache must be a folder, not a symbolic link or a file")
-    cache.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=cache, prefix=".tmp-", suffix=".html")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(section)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def cached_article_html(part: ArticlePart, cache: Sections | None) -> str:
+    return article_html(part) if cache is None else cache.section(part)
 
 
 # ---------------------------------------------------------------- record tables
@@ -669,13 +685,13 @@ def tools_html(ctx: Context) -> str:
             '<output id="count" aria-live="polite"></output></div>\n')
 
 
-def render(release_folder: Path, articles_dir: Path, cache: Path | None = None) -> str:
+def render(release_folder: Path, articles_dir: Path, cache: Path | Sections | None = None) -> str:
     """The evidence explorer page of one release folder (dataset/<version>/) as one HTML string
-    (article sections kept in, and read from, the folder cache where given: the same bytes)."""
+    (article sections kept in, and read from, cache where given, a folder or Sections: the same bytes)."""
     return "".join(pieces(release_folder, articles_dir, cache))
 
 
-def write(release_folder: Path, articles_dir: Path, out: Path, cache: Path | None = None) -> None:
+def write(release_folder: Path, articles_dir: Path, out: Path, cache: Path | Sections | None = None) -> None:
     """Write the page to out piece by piece: a large release's page is never one string in memory."""
     chunks = pieces(release_folder, articles_dir, cache)
     first = next(chunks)  # the release is read and checked before the file is opened
@@ -685,8 +701,9 @@ def write(release_folder: Path, articles_dir: Path, out: Path, cache: Path | Non
             f.write(chunk)
 
 
-def pieces(release_folder: Path, articles_dir: Path, cache: Path | None = None):
+def pieces(release_folder: Path, articles_dir: Path, cache: Path | Sections | None = None):
     """The page of render(), in pieces: the head, each article, each table's rows, the end."""
+    cache = Sections(cache) if isinstance(cache, (str, Path)) else cache
     release_folder, articles_dir = Path(release_folder), Path(articles_dir)
     package = read_datapackage(release_folder)
     resources = resources_by_name(package)
@@ -737,7 +754,6 @@ def chromium(args: list[str], url: str, timeout: float = 120):
     """Run headless Chromium (Debian's /usr/bin/chromium) on url with a throwaway profile."""
     import shutil
     import subprocess
-    import tempfile
 
     exe = CHROMIUM if Path(CHROMIUM).is_file() else shutil.which("chromium")
     if exe is None:
@@ -763,8 +779,6 @@ def frame_page(html_path: Path, width: int, height: int, script: str = "", page_
 
 def chromium_framed(html_path: Path, width: int, height: int, args: list[str], script: str = "", page_scripts: bool = True):
     """Chromium (args: --dump-dom, --screenshot=...) on frame_page(html_path, width, height, script, page_scripts)."""
-    import tempfile
-
     with tempfile.TemporaryDirectory(prefix="explorer-frame-") as tmp:
         outer = Path(tmp) / "frame.html"
         outer.write_text(frame_page(html_path, width, height, script, page_scripts), encoding="utf-8")
@@ -834,8 +848,6 @@ def main(argv: list[str] | None = None) -> int:
             for chunk in pieces(release, root / "seeds"):
                 sys.stdout.write(chunk)
         if args.screenshot:
-            import tempfile
-
             with tempfile.TemporaryDirectory() as tmp:
                 html_path = args.output or Path(tmp) / f"{version}.html"
                 if not args.output:
