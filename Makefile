@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: dataset test check validate wheel clean
+.PHONY: dataset test check validate wheel clean screenshots
 
 $(VENV)/.installed: pyproject.toml requirements/lock.txt
 	.ci/system-packages
@@ -27,6 +27,12 @@ check: $(VENV)/.installed
 
 validate: $(VENV)/.installed
 	$(VENV)/bin/cartel-campaign validate
+
+# The README's screenshots of the newest release's evidence explorer, a phone's and a laptop's width
+# (headless Chromium; the PNG bytes depend on its version and fonts, so CI checks sizes, not bytes).
+screenshots: $(VENV)/.installed
+	$(PY) -m cartel_campaign.explorer --screenshot docs/explorer-phone.png --size phone
+	$(PY) -m cartel_campaign.explorer --screenshot docs/explorer-laptop.png --size laptop
 
 wheel: $(VENV)/.installed
 	$(PY) -m build --wheel --outdir dist .

@@ -263,8 +263,8 @@ def test_a_replace_without_atomic_exchange_is_recovered(point, draft_base, repla
 # `error: ...` and exit 2, leaves the published releases and datapackage.json as they were, and
 # leaves nothing that stops the next build.
 def leftovers(root: Path) -> list[Path]:
-    """What a build left in its scratch folder besides the per-article entries it keeps on purpose (publish.KEPT)."""
-    return [p for p in (root / publish.WORK).iterdir() if p.name != publish.KEPT]
+    """What a build left in its scratch folder besides the per-article entries it keeps on purpose (publish.KEPT_FOLDERS)."""
+    return [p for p in (root / publish.WORK).iterdir() if p.name not in publish.KEPT_FOLDERS]
 
 
 def fault_build(root: Path, capsys) -> tuple[int, str]:

@@ -1,8 +1,11 @@
 """The evidence explorer page: spans highlighted, links both ways, every record id, escaping; and in a real Chromium."""
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -88,11 +91,14 @@ def assert_links_resolve(page: Page):
 FIELD_TYPES = {"string": pa.string(), "integer": pa.int64()}
 
 
-def write_table(folder: Path, name: str, fields: list[tuple[str, str]], key: list[str], rows: list[dict]) -> dict:
+def write_table(folder: Path, name: str, fields: list[tuple[str, str]], key: list[str], rows: list[dict],
+                fks: dict[str, tuple[str, str]] | None = None) -> dict:
+    """The table's Parquet file and its datapackage.json entry; fks: {column: (table, column there)}, "" the table itself."""
     schema = pa.schema([(f, FIELD_TYPES[t]) for f, t in fields])
     pq.write_table(pa.Table.from_pylist(rows, schema=schema), folder / f"{name}.parquet")
+    foreign = [{"fields": [c], "reference": {"resource": t, "fields": [k]}} for c, (t, k) in (fks or {}).items()]
     return {"name": name, "path": f"{name}.csv", "parquet_path": f"{name}.parquet",
-            "schema": {"fields": [{"name": f, "type": t} for f, t in fields], "primaryKey": key}}
+            "schema": {"fields": [{"name": f, "type": t} for f, t in fields], "primaryKey": key, "foreignKeys": foreign}}
 
 
 ARTICLE_A = 'Tom & Jerry said "<b>hi</b>" to O\'Brien.\nThen they left for Caracas at 5 < 6 pm.'
@@ -128,19 +134,22 @@ def tiny_release(root: Path, evidence: list[dict] | None = None, version: str = 
         write_table(release, "articles", [("article_id", "string"), ("seed_file", "string"), ("title", "string")], ["article_id"],
                     [dict(article_id=a, seed_file=f"seeds/{a}.txt", title="Headline <with> & markup"),
                      dict(article_id=b, seed_file=f"seeds/{b}.txt", title="")]),
-        write_table(release, "actors", [("actor_id", "string"), ("name", "string"), ("actor_type", "string")], ["actor_id"],
+        write_table(release, "actors", [("actor_id", "string"), ("name", "string"), ("actor_type", "string"), ("member_of", "string")],
+                    ["actor_id"],
                     [dict(actor_id="tom & jerry", name="Tom <&> Jerry", actor_type="duo"),
-                     dict(actor_id="o'brien/x y", name="O'Brien", actor_type="person"),
+                     dict(actor_id="o'brien/x y", name="O'Brien", actor_type="person", member_of="tom & jerry"),
                      dict(actor_id="caracas", name="Caracas", actor_type="place"),
-                     dict(actor_id="nobody", name="Never mentioned", actor_type="person")]),
+                     dict(actor_id="nobody", name="Never mentioned", actor_type="person")], fks={"member_of": ("", "actor_id")}),
         write_table(release, "quotes", [("quote_id", "string"), ("article_id", "string"), ("text", "string")], ["quote_id"],
-                    [dict(quote_id="q-<hi>", article_id=a, text="<b>hi</b>")]),
+                    [dict(quote_id="q-<hi>", article_id=a, text="<b>hi</b>")], fks={"article_id": ("articles", "article_id")}),
         write_table(release, "quote_exclusions", [("article_id", "string"), ("char_start", "integer"), ("reason", "string")],
                     ["article_id", "char_start"], [dict(article_id=a, char_start=0, reason="not evidenced: no section")]),
-        write_table(release, "claims", [("claim_id", "string"), ("claimant", "string"), ("summary", "string"), ("note", "string")],
+        write_table(release, "claims", [("claim_id", "string"), ("claimant", "string"), ("summary", "string"), ("note", "string"),
+                                        ("quote_id", "string"), ("article_id", "string")],
                     ["claim_id"],
-                    [dict(claim_id="c1", claimant="someone", summary="A <claim> & more", note="x" * 200),
-                     dict(claim_id="c2", claimant="other", summary="Second claim", note="short")]),
+                    [dict(claim_id="c1", claimant="someone", summary="A <claim> & more", note="x" * 200, quote_id="q-<hi>", article_id=b),
+                     dict(claim_id="c2", claimant="other", summary="Second claim", note="short", article_id=a)],
+                    fks={"claimant": ("actors", "actor_id"), "quote_id": ("quotes", "quote_id"), "article_id": ("articles", "article_id")}),
         write_table(release, "evidence", [("record_table", "string"), ("record_id", "string"), ("article_id", "string"),
                                           ("char_start", "integer"), ("char_end", "integer"), ("text", "string"), ("basis", "string")],
                     ["record_table", "record_id", "article_id", "char_start", "char_end"], evidence),
@@ -258,6 +267,182 @@ def test_main_writes_the_page_and_rejects_an_unknown_version(tiny, tmp_path, mon
     assert "evidence row 1" in capsys.readouterr().err
 
 
+class Links(HTMLParser):
+    """Every link of a page: href, text, classes and the id of the record row it stands in; the text of
+    each span.where; each row's search text (its text and its elements' titles, as the page's script reads it)."""
+
+    def __init__(self, markup: str):
+        super().__init__(convert_charrefs=True)
+        self.links: list[dict] = []
+        self.wheres: list[str] = []
+        self.rows: dict[str, str] = {}
+        self._row: str | None = None
+        self._link: dict | None = None
+        self._where = False
+        self.feed(markup)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "tr" and "id" in a:
+            self._row = a["id"]
+            self.rows[self._row] = ""
+        if self._row and a.get("title"):
+            self.rows[self._row] += " " + a["title"]
+        if tag == "a" and "href" in a:
+            self._link = {"href": a["href"][1:], "text": "", "classes": (a.get("class") or "").split(), "row": self._row,
+                          "title": a.get("title")}
+            self.links.append(self._link)
+        self._where = self._where or (tag == "span" and a.get("class") == "where")
+        if self._where and tag == "span":
+            self.wheres.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self._link = None
+        if tag == "span":
+            self._where = False
+        if tag == "tr":
+            self._row = None
+
+    def handle_data(self, data):
+        if self._link is not None:
+            self._link["text"] += data
+        if self._where:
+            self.wheres[-1] += data
+        if self._row:
+            self.rows[self._row] += data
+
+
+A_ID, B_ID = "000_aaaaaaaaaaaaaaaa", "001_bbbbbbbbbbbbbbbb"
+
+
+def test_foreign_keys_are_links_to_their_records(tiny):
+    links = Links(render(*tiny)).links
+    refs = {(link["row"], link["href"]): link for link in links if "ref" in link["classes"]}
+    obrien, tom = record_anchor(explorer.Record("actors", "o'brien/x y")), record_anchor(explorer.Record("actors", "tom & jerry"))
+    assert refs[obrien, tom]["text"] == "Tom <&> Jerry"  # an actor: its name, the link escaped
+    assert refs[obrien, tom]["title"] == "actors tom & jerry"  # the id, for the search and the reader
+    assert refs["r/claims/c1", "r/quotes/q-~3c~hi~3e~"]["text"] == "q-<hi>"  # no name: the id
+    assert refs["r/quotes/q-~3c~hi~3e~", f"a/{A_ID}"]["text"] == "Headline <with> & markup"  # an article: its section, its label
+    assert refs["r/claims/c1", f"a/{B_ID}"]["text"] == "“A short second article about claims.”"
+    # a value whose record is not on the page stays plain text
+    assert not [link for link in links if link["row"] == "r/claims/c1" and link["href"].startswith("r/actors/")]
+    assert "someone" in Links(render(*tiny)).rows["r/claims/c1"]
+    assert_links_resolve(parse(render(*tiny)))
+
+
+def test_articles_are_named_by_headline_or_first_words_never_by_id_alone(tiny):
+    markup = render(*tiny)
+    page = Links(markup)
+    to_articles = [link for link in page.links if link["href"].startswith("a/")]
+    assert to_articles and all(link["text"] in ("Headline <with> & markup", "“A short second article about claims.”") for link in to_articles)
+    assert page.wheres and all(A_ID not in w and B_ID not in w for w in page.wheres)
+    assert "“A short second article about claims.” [29:35]" in page.wheres
+    assert "<h2>“A short second article about claims.”</h2>" in markup and "<h2>Headline &lt;with&gt; &amp; markup</h2>" in markup
+
+
+def test_article_label_is_the_headline_or_the_first_words():
+    assert explorer.article_label({"title": "  A   headline "}, "text") == "A headline"
+    text = "At a recent press conference, the Secretary of State addressed questions on whether forces will act"
+    label = explorer.article_label({"title": None}, text)
+    assert label.startswith("“At a recent press conference,") and label.endswith("…”") and len(label) <= explorer.LABEL_CHARS
+    assert explorer.article_label({"title": ""}, "Short text.") == "“Short text.”"
+
+
+def test_search_and_filters_are_in_the_page_but_hidden_until_its_script_runs(tiny):
+    markup = render(*tiny)
+    tools = markup[markup.index('<div class="tools"'):markup.index("</div>", markup.index('<div class="tools"'))]
+    assert 'id="tools" role="search" hidden>' in tools  # without JavaScript: not shown
+    assert '<option value="actors duo">duo</option>' in tools and '<option value="actors person">person</option>' in tools
+    assert '<optgroup label="claims">' not in tools  # claims have no *_type column
+    assert 'data-type="place"' in markup and 'data-table="actors"' in markup
+    assert "tools.hidden=false" in markup  # the script shows them
+
+
+def test_article_sections_are_cached_by_content_and_the_page_is_the_same(tiny, tmp_path):
+    release, seeds = tiny
+    cache = tmp_path / "cache"
+    plain = render(release, seeds)
+    assert render(release, seeds, cache) == plain  # cold
+    entries = sorted(cache.glob("*.html"))
+    assert len(entries) == 2
+    assert render(release, seeds, cache) == plain  # warm
+    assert sorted(cache.glob("*.html")) == entries
+    # the entries are what the page is made of: a changed entry is read back
+    first = next(e for e in entries if f'id="a/{A_ID}"' in e.read_text(encoding="utf-8"))
+    first.write_text(first.read_text(encoding="utf-8").replace("evidence spans", "EVIDENCE SPANS"), encoding="utf-8")
+    assert render(release, seeds, cache).count("EVIDENCE SPANS") == 1
+    # a changed article (the second) gets its own entry; the first one's is reused
+    with open(seeds / "001_bbbbbbbbbbbbbbbb.txt", "a", encoding="utf-8") as f:
+        f.write("\nA line added at the end.")
+    assert render(release, seeds, cache) == render(release, seeds).replace("evidence spans", "EVIDENCE SPANS", 1)
+    assert len(list(cache.glob("*.html"))) == 3
+
+
+def test_the_cache_is_never_written_through_a_symlink(tiny, tmp_path):
+    release, seeds = tiny
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "cache").symlink_to(elsewhere)
+    with pytest.raises(ExplorerError, match="must be a folder, not a symbolic link"):
+        render(release, seeds, tmp_path / "cache")
+    assert not list(elsewhere.iterdir())
+
+
+class Elements(HTMLParser):
+    """Every element's tag and attributes."""
+
+    def __init__(self, markup: str):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict]] = []
+        self.feed(markup)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+
+def test_nothing_a_release_holds_can_inject_markup_or_script(tmp_path):
+    """Names, types, headlines and ids (every one of which the page now shows in links, labels, filters and
+    data attributes) that try to close an attribute or a tag stay text."""
+    evil = '"><script>alert(1)</script><img src=x onerror=alert(2)>\''
+    release = tiny_release(tmp_path)
+    for table, column in [("actors", "name"), ("actors", "actor_type"), ("articles", "title"), ("actors", "member_of")]:
+        rows = pq.read_table(release / f"{table}.parquet")
+        values = [evil] * rows.num_rows
+        if (table, column) == ("actors", "member_of"):
+            values = [None, "tom & jerry", None, None]
+        pq.write_table(rows.set_column(rows.schema.get_field_index(column), column, pa.array(values, pa.string())), release / f"{table}.parquet")
+    markup = render(release, tmp_path / "seeds")
+    elements = Elements(markup).elements
+    assert [tag for tag, _ in elements].count("script") == 1 and "img" not in [tag for tag, _ in elements]
+    assert not [(tag, a) for tag, attrs in elements for a in attrs if a.startswith("on")]
+    assert evil in html.unescape(markup)  # shown, as text
+    assert f'<option value="actors {html.escape(evil)}">{html.escape(evil)}</option>' in markup  # the type filter
+
+
+def test_the_build_keeps_article_sections_between_builds_and_prunes_the_unused(tiny, tmp_path):
+    from cartel_campaign.build import docs
+
+    release, seeds = tiny
+    root, kept = release.parents[1], tmp_path / "kept"
+
+    def build() -> tuple[str, dict[str, int]]:
+        pages = docs.explorer_pages(root, release, [{"version": "9.9.9"}], tmp_path / "work", kept)
+        page = pages["docs/explorer/9.9.9.html"].read_text(encoding="utf-8")
+        return page, {e.name: e.stat().st_mtime_ns for e in kept.iterdir()}
+
+    page, entries = build()
+    assert page == render(release, seeds) and len(entries) == 2
+    assert build() == (page, entries)  # nothing rendered or written again
+    with open(seeds / "001_bbbbbbbbbbbbbbbb.txt", "a", encoding="utf-8") as f:
+        f.write("\nA line added at the end.")
+    page, changed = build()
+    assert page == render(release, seeds)
+    assert len(changed) == 2 and len(set(changed) & set(entries)) == 1  # the first article's entry kept, the old second one pruned
+
+
 # ---------------------------------------------------------------- the real release in a real browser
 
 def require_chromium():
@@ -309,17 +494,162 @@ def test_chromium_runs_the_script_that_marks_the_target_span(newest_release):
     assert hit and hit == [s for s in dom.segments if sid in s["spans"]]
 
 
-def test_chromium_screenshot_is_a_picture_of_the_page(newest_release, tmp_path):
+@pytest.mark.parametrize("size", [explorer.PHONE, explorer.LAPTOP])
+def test_chromium_screenshot_is_a_picture_of_the_page(newest_release, tmp_path, size):
     _, html_path = newest_release
-    png = explorer.screenshot(html_path, tmp_path / "shot.png", width=1000, height=800)
+    png = explorer.screenshot(html_path, tmp_path / "shot.png", *size)
     data = png.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     from PIL import Image
 
     with Image.open(png) as im:
-        assert im.size == (1000, 800)
+        assert im.size == size
         colours = im.convert("RGB").getcolors(maxcolors=1_000_000)
+        right_edge = im.convert("RGB").crop((size[0] - 4, 0, size[0], size[1])).getcolors(maxcolors=1_000_000)
     assert len(colours) > 50, "the screenshot is (nearly) blank"
+    assert len(right_edge) < len(colours), "the page's right edge is drawn (it is a frame cut short)"
+
+
+def test_readme_shows_the_explorer_at_phone_and_laptop_width():
+    from PIL import Image
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, size in explorer.SIZES.items():
+        png = ROOT / "docs" / f"explorer-{name}.png"
+        assert f'src="docs/explorer-{name}.png"' in readme
+        assert f"--screenshot {png.relative_to(ROOT)} --size {name}" in (ROOT / "Makefile").read_text(encoding="utf-8")
+        with Image.open(png) as im:
+            assert im.size == size, f"{png.name}: run make screenshots"
+
+
+def test_a_screenshot_is_never_written_through_a_symlink(tmp_path):
+    target = tmp_path / "elsewhere.png"
+    target.write_bytes(b"mine")
+    (tmp_path / "shot.png").symlink_to(target)
+    with pytest.raises(ExplorerError, match="symbolic link"):
+        explorer.screenshot(tmp_path / "page.html", tmp_path / "shot.png")
+    assert target.read_bytes() == b"mine"
+
+
+# ---------------------------------------------------------------- reading, searching and following links in Chromium
+
+#: Script helpers run in the page's frame (see in_frame): shown(el) is false when el or an ancestor is hidden.
+FRAME_HELPERS = """
+var doc=frame.document;
+function shown(el){return !el.closest('[hidden]')&&el.getClientRects().length>0;}
+function ids(sel){return [].filter.call(doc.querySelectorAll(sel),shown).map(function(e){return e.id;});}
+function set(id,value){var el=doc.getElementById(id);el.value=value;el.dispatchEvent(new frame.Event(el.tagName==='INPUT'?'input':'change'));}
+"""
+
+
+def in_frame(html_path: Path, width: int, script: str, page_scripts: bool = True):
+    """Load the page in a width-px viewport (its own script off where page_scripts is false), run script
+    (the body of a function, FRAME_HELPERS at hand) once it has loaded, and return what the function
+    returns (through JSON in the dumped DOM)."""
+    body = (f"var out;try{{out=JSON.stringify((function(){{{FRAME_HELPERS}\n{script}\n}})());}}"
+            "catch(e){out=JSON.stringify({error:String(e)});}"
+            "var pre=document.createElement('pre');pre.id='result';pre.textContent=out;document.body.appendChild(pre);")
+    proc = explorer.chromium_framed(html_path, width, 900, ["--dump-dom"], body, page_scripts)
+    assert proc.returncode == 0, proc.stderr[-500:]
+    found = re.search(r'<pre id="result">(.*?)</pre>', proc.stdout, re.S)
+    assert found, f"the script left no result: {proc.stderr[-500:]}"
+    result = json.loads(html.unescape(found[1]))
+    assert not (isinstance(result, dict) and "error" in result), result
+    return result
+
+
+def folded(text: str) -> str:
+    """Lower case without accents, as the page's search compares."""
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_no_horizontal_overflow_and_the_evidence_column_is_whole(newest_release, width):
+    _, html_path = newest_release
+    seen = in_frame(html_path, width, """
+var out=[];[].forEach.call(doc.querySelectorAll('ul.spans, aside, .text, .tools'),function(el){
+  var r=el.getBoundingClientRect();if(r.width&&(r.right>frame.innerWidth+0.5||r.left<-0.5))out.push(el.className||el.tagName);});
+return {viewport:frame.innerWidth,scroll:doc.documentElement.scrollWidth,body:doc.body.scrollWidth,cut:out,
+        columns:doc.querySelectorAll('ul.spans').length};""")
+    assert seen["viewport"] == width
+    assert seen["scroll"] <= width and seen["body"] <= width, seen
+    assert seen["columns"] > 0 and not seen["cut"], seen["cut"][:5]
+
+
+def test_search_narrows_the_records_and_articles_to_those_that_mention_it(newest_release):
+    release, html_path = newest_release
+    rows = Links(html_path.read_text(encoding="utf-8")).rows  # each row's text and titles, as the script searches them
+    for query in ("maduro", "nicolas", "Cartel de los Soles"):
+        seen = in_frame(html_path, 390, f"""
+var before=ids('section.records tbody tr').length;set('q',{json.dumps(query)});
+return {{before:before,rows:ids('section.records tbody tr'),articles:ids('section.article').length,
+         all_articles:doc.querySelectorAll('section.article').length,count:doc.getElementById('count').value}};""")
+        expected = [rid for rid, text in rows.items() if all(w in folded(text) for w in folded(query).split())]
+        assert seen["before"] == len(rows)
+        assert 0 < len(seen["rows"]) < len(rows) and seen["rows"] == expected, query
+        assert 0 < seen["articles"] <= seen["all_articles"]
+        assert f"{len(expected)} of {len(rows)} records" in seen["count"]
+    # every claim about Maduro or by him is found
+    claims = pq.read_table(release / "claims.parquet").to_pylist()
+    about = {record_anchor(explorer.Record("claims", c["claim_id"])) for c in claims
+             if "nicolas-maduro" in (c["claimant_actor_id"], c["target_actor_id"])}
+    assert about and about <= set(in_frame(html_path, 390, "set('q','nicolas-maduro');return ids('section.records tbody tr');"))
+
+
+def test_filters_by_table_and_by_type(newest_release):
+    release, html_path = newest_release
+    events = pq.read_table(release / "events.parquet").to_pylist()
+    kind = events[0]["event_type"]
+    seen = in_frame(html_path, 1366, f"""
+set('ft','events');var byTable={{rows:ids('section.records tbody tr'),sections:ids('section.records'),articles:ids('section.article')}};
+set('fy','events {kind}');var byType={{rows:ids('section.records tbody tr'),table:doc.getElementById('ft').value}};
+set('ft','articles');var arts={{rows:ids('section.records tbody tr'),articles:ids('section.article').length,type:doc.getElementById('fy').value}};
+set('ft','');return {{byTable:byTable,byType:byType,articles:arts}};""")
+    assert seen["byTable"]["rows"] == [record_anchor(explorer.Record("events", e["event_id"])) for e in events]
+    assert seen["byTable"]["sections"] == ["t/events"] and seen["byTable"]["articles"] == []
+    assert seen["byType"]["rows"] == [record_anchor(explorer.Record("events", e["event_id"])) for e in events if e["event_type"] == kind]
+    assert 0 < len(seen["byType"]["rows"]) < len(events) and seen["byType"]["table"] == "events"
+    assert seen["articles"] == {"rows": [], "articles": len(pq.read_table(release / "articles.parquet")), "type": ""}
+
+
+def test_a_foreign_key_link_goes_to_its_record_even_when_a_filter_hid_it(newest_release):
+    _, html_path = newest_release
+    seen = in_frame(html_path, 390, """
+set('ft','claims');
+var link=[].filter.call(doc.querySelectorAll('section.records tbody tr a.ref'),function(a){
+  return shown(a)&&a.getAttribute('href').indexOf('#r/actors/')===0;})[0];
+var href=link.getAttribute('href'),wasHidden=!shown(doc.getElementById(decodeURIComponent(href.slice(1))));
+link.click();var hash=frame.location.hash,target=doc.getElementById(decodeURIComponent(hash.slice(1))),top=target.getBoundingClientRect().top;
+var ev=[].filter.call(doc.querySelectorAll('ul.spans a'),shown)[0];ev.click();
+return {href:href,hash:hash,wasHidden:wasHidden,shown:shown(target),inView:top>=0&&top<frame.innerHeight,
+        ev:ev.getAttribute('href'),evHash:frame.location.hash,evShown:shown(doc.getElementById(decodeURIComponent(frame.location.hash.slice(1))))};""")
+    assert seen["hash"] == seen["href"] and seen["href"].startswith("#r/actors/")
+    assert seen["wasHidden"] and seen["shown"] and seen["inView"]  # shown again, and scrolled to
+    assert seen["evHash"] == seen["ev"] and seen["ev"].startswith("#s/") and seen["evShown"]
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_reading_without_javascript_shows_every_record_and_passage_and_no_tools(newest_release, width):
+    release, html_path = newest_release
+    seen = in_frame(html_path, width, """
+var texts=[].map.call(doc.querySelectorAll('section.article .text'),function(t){return shown(t)?t.innerText:null;});
+var link=doc.querySelector('section.records tbody tr a.ref');link.click();
+return {scriptRan:doc.getElementById('count').value!=='',tools:shown(doc.getElementById('tools')),
+        hidden:doc.querySelectorAll('[hidden]').length,rows:ids('section.records tbody tr'),spans:ids('span.anchor'),
+        allRows:doc.querySelectorAll('section.records tbody tr').length,texts:texts,
+        scroll:doc.documentElement.scrollWidth,href:link.getAttribute('href'),hash:frame.location.hash};""", page_scripts=False)
+    assert not seen["scriptRan"] and not seen["tools"] and seen["hidden"] == 1  # the tools, nothing else
+    assert len(seen["rows"]) == seen["allRows"] > 0
+    evidence = pq.read_table(release / "evidence.parquet").to_pylist()
+    assert {record_anchor(explorer.Record(r["record_table"], r["record_id"])) for r in evidence} <= set(seen["rows"])
+    assert all(t for t in seen["texts"]) and len(seen["texts"]) == len(pq.read_table(release / "articles.parquet"))
+    assert seen["scroll"] <= width
+    assert seen["hash"] == seen["href"]  # links work without the script
+    # the highlighted passages are in the page as served (the DOM without a script run)
+    page = parse(html_path.read_text(encoding="utf-8"))
+    assert {span_anchor(r["article_id"], r["char_start"], r["char_end"]) for r in evidence} <= set(page.ids)
+    # with the script, the tools show
+    assert in_frame(html_path, width, "return shown(doc.getElementById('tools'));") is True
 
 
 def dump_dom(html_path: Path) -> str:

@@ -1,12 +1,21 @@
 """Evidence explorer: one static HTML page per release, every evidence span highlighted.
 
-    python -m cartel_campaign.explorer [--version V] [-o FILE] [--screenshot PNG]
+    python -m cartel_campaign.explorer [--version V] [-o FILE] [--screenshot PNG [--size WxH]]
 
-The page shows each article with its evidence spans highlighted; a highlighted passage links
-to the record it supports (quote, event, designation, actor, ... any table named in
-``evidence.record_table``), and every record row links back to its passages. It is one
-self-contained file (inline CSS, a few lines of optional JS, no external resources) that works
-from file://, and the same release gives the same bytes.
+The page shows each article (named by its headline, or its first words where it has none) with its
+evidence spans highlighted; a highlighted passage links to the record it supports (quote, event,
+designation, actor, ... any table named in ``evidence.record_table``), and every record row links back
+to its passages. A record's foreign keys (datapackage.json's single-column foreignKeys to a table on
+the page) are links to their record, shown by its name (actors) or label (articles). A search box
+(words, names, ids; accents and case ignored) and filters by table and by type (each table's first
+``*_type`` column) narrow the articles and records shown; they are the page's plain script, and without
+JavaScript they are hidden and everything reads in full. The layout reflows to one column on a phone
+(390 px: no horizontal scrolling). It is one self-contained file (inline CSS and script, no external
+resources) that works from file://, and the same release gives the same bytes.
+
+Each article's section is article_html(part), a pure function of the article's text, spans and
+labels (ArticlePart): render/write(cache=FOLDER or Sections) keep each section there by its content hash
+(and this module's source) and read it back when the same article comes again; the page is the same bytes.
 
 Anchor ids: ``a/<article_id>`` (article), ``t/<table>`` (table section),
 ``r/<table>/<record_id>`` (record row), ``s/<article_id>/<char_start>/<char_end>`` (span);
@@ -16,10 +25,13 @@ character c becomes ``~<hex of ord(c)>~``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import html
 import json
+import os
 import re
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -203,6 +215,106 @@ def collect_spans(evidence: list[dict], texts: dict[str, str], tables: list[Reco
     return by_article
 
 
+# ---------------------------------------------------------------- what links show: labels, foreign keys, types
+
+ARTICLES = "articles"
+#: An untitled article's label is its first words, at most this many characters.
+LABEL_CHARS = 60
+#: An article named in a record row (a foreign key, an evidence passage's place) shows at most this many characters.
+SHORT_LABEL_CHARS = 40
+
+
+def shortened(text: str, limit: int) -> str:
+    """text on one line, cut at a word to at most limit characters (with "…" where cut)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    cut = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def article_label(article: dict, text: str, limit: int = LABEL_CHARS) -> str:
+    """The article's headline (cut to limit characters), or where it has none its first words in quotes."""
+    title = " ".join((article.get("title") or "").split())
+    return shortened(title, limit) if title else f"“{shortened(text, limit - 2)}”"
+
+
+def foreign_keys(resource: dict) -> dict[str, tuple[str, str]]:
+    """{column: (table it refers to, column there)} for each single-column foreign key of a table in datapackage.json."""
+    out: dict[str, tuple[str, str]] = {}
+    for fk in resource["schema"].get("foreignKeys", []):
+        fields = [fk["fields"]] if isinstance(fk["fields"], str) else fk["fields"]
+        ref = fk["reference"]
+        ref_fields = [ref.get("fields")] if isinstance(ref.get("fields"), str) else ref.get("fields") or []
+        if len(fields) == 1 and len(ref_fields) == 1:
+            out.setdefault(fields[0], (ref.get("resource") or resource["name"], ref_fields[0]))
+    return out
+
+
+def type_column(table: RecordTable) -> str | None:
+    """The column the page filters a table by: its first ``*_type`` column (event_type, claim_type, ...)."""
+    return next((c for c in table.columns if c.endswith("_type") and c != table.key), None)
+
+
+@dataclass
+class Context:
+    """What the page's parts read besides their own rows: each table's colour, the foreign keys that are
+    links, every record on the page (in table order) and the label a link to it shows, the articles' labels."""
+    tables: list[RecordTable]
+    colours: dict[str, str]
+    links: dict[str, dict[str, str]]  # table -> {column: table it links to (articles or an evidenced table)}
+    positions: dict[Record, int]  # every record on the page -> its row number in table order
+    names: dict[Record, str]  # records of a table with a 'name' column -> that name
+    articles: dict[str, tuple[str, str]]  # article_id -> (label, short label)
+    types: dict[str, list[str]]  # table -> the values of its type column, sorted
+    made: dict = field(default_factory=dict)  # markup already made for a (target, value) link or a span's evidence link
+
+
+def context(package: dict, tables: list[RecordTable], articles: list[dict], texts: dict[str, str]) -> Context:
+    resources = resources_by_name(package)
+    keys = {t.name: t.key for t in tables} | {ARTICLES: "article_id"}
+    links = {t.name: {c: target for c, (target, column) in foreign_keys(resources[t.name]).items()
+                      if keys.get(target) == column and c in t.columns} for t in tables}
+    positions: dict[Record, int] = {}
+    names: dict[Record, str] = {}
+    types: dict[str, list[str]] = {}
+    for t in tables:  # one pass over each table's rows
+        tcol, seen = type_column(t), set()
+        for row in t.rows:
+            record = Record(t.name, str(row[t.key]))
+            positions[record] = len(positions)
+            if "name" in t.columns and cell_text(row.get("name")):
+                names[record] = cell_text(row["name"])
+            if tcol and cell_text(row.get(tcol)):
+                seen.add(cell_text(row[tcol]))
+        if seen:
+            types[t.name] = sorted(seen)
+    labels = {a["article_id"]: (article_label(a, texts[a["article_id"]]),
+                                article_label(a, texts[a["article_id"]], SHORT_LABEL_CHARS)) for a in articles}
+    colours = {t.name: f"c{i % len(PALETTE)}" for i, t in enumerate(tables)}
+    return Context(tables, colours, links, positions, names, labels, types)
+
+
+def reference_html(ctx: Context, target: str, value: str) -> str:
+    """A foreign-key value as a link to its record (an article: to its section, shown by its label),
+    or as plain text where the record is not on the page (made once per target and value)."""
+    made = ctx.made.get((target, value))
+    if made is None:
+        made = ctx.made[target, value] = _reference_html(ctx, target, value)
+    return made
+
+
+def _reference_html(ctx: Context, target: str, value: str) -> str:
+    if target == ARTICLES and value in ctx.articles:
+        href, label = anchor("a", value), ctx.articles[value][1]
+    elif Record(target, value) in ctx.positions:
+        href, label = record_anchor(Record(target, value)), ctx.names.get(Record(target, value), value)
+    else:
+        return html.escape(value)
+    return f'<a class="ref" href="#{html.escape(href)}" title="{html.escape(f"{target} {value}")}">{html.escape(label)}</a>'
+
+
 # ---------------------------------------------------------------- article text with highlights
 
 def segments(text_length: int, spans: list[Span]) -> list[tuple[int, int, list[Span]]]:
@@ -216,10 +328,6 @@ def segments(text_length: int, spans: list[Span]) -> list[tuple[int, int, list[S
     return out
 
 
-def colour_class(tables: list[RecordTable], record: Record) -> str:
-    return f"c{[t.name for t in tables].index(record.table) % len(PALETTE)}"
-
-
 def records_title(covering: list[Span]) -> str:
     seen = []
     for span in covering:
@@ -227,27 +335,27 @@ def records_title(covering: list[Span]) -> str:
     return "; ".join(seen)
 
 
-def segment_html(text: str, covering: list[Span], tables: list[RecordTable]) -> str:
+def segment_html(text: str, covering: list[Span], colours: dict[str, str]) -> str:
     """A plain run of text, or a link to the first record of the innermost span covering it."""
     if not covering:
         return html.escape(text)
     target = covering[0].records[0]
-    classes = ["ev", colour_class(tables, target)]
+    classes = ["ev", colours[target.table]]
     if len(covering) > 1:
-        classes.append("u" + colour_class(tables, covering[1].records[0])[1:])
+        classes.append("u" + colours[covering[1].records[0].table][1:])
     ids = " ".join(span_anchor(s.article_id, s.start, s.end) for s in covering)
     return (f'<a class="{" ".join(classes)}" href="#{html.escape(record_anchor(target))}" data-spans="{html.escape(ids)}" '
             f'title="{html.escape(records_title(covering))}">{html.escape(text)}</a>')
 
 
-def extra_links(span: Span, linked: set[Record], tables: list[RecordTable]) -> str:
+def extra_links(span: Span, linked: set[Record], colours: dict[str, str]) -> str:
     """Links, after a span, to the records its highlighted text does not already link to."""
-    return "".join(f'<sup><a class="more {colour_class(tables, r)}" href="#{html.escape(record_anchor(r))}" '
+    return "".join(f'<sup><a class="more {colours[r.table]}" href="#{html.escape(record_anchor(r))}" '
                    f'title="{html.escape(f"{r.table} {r.record_id}")}">+{html.escape(r.table)}</a></sup>'
                    for r in span.records if r not in linked)
 
 
-def article_text_html(text: str, spans: list[Span], tables: list[RecordTable]) -> str:
+def article_text_html(text: str, spans: list[Span], colours: dict[str, str]) -> str:
     cut = segments(len(text), spans)
     linked: dict[tuple[int, int], set[Record]] = {(s.start, s.end): set() for s in spans}
     for _, _, covering in cut:
@@ -262,33 +370,116 @@ def article_text_html(text: str, spans: list[Span], tables: list[RecordTable]) -
     for start, end, covering in cut:
         parts += [f'<span class="anchor" id="{html.escape(span_anchor(s.article_id, s.start, s.end))}"></span>'
                   for s in starting.pop(start, ())]
-        parts.append(segment_html(text[start:end], covering, tables))
-        parts += [extra_links(s, linked[s.start, s.end], tables) for s in ending.pop(end, ())]
+        parts.append(segment_html(text[start:end], covering, colours))
+        parts += [extra_links(s, linked[s.start, s.end], colours) for s in ending.pop(end, ())]
     return "".join(parts)
 
 
-def article_records_html(spans: list[Span], tables: list[RecordTable], positions: dict) -> str:
-    """Beside the text: the records this article backs, by table (in table order: `positions`, each
-    record's row number, computed once for all articles), each a link to its row."""
-    records = {r for s in spans for r in s.records}
+@dataclass
+class ArticlePart:
+    """Everything an article's section shows; the section is article_html(part), a pure function of it,
+    so it can be kept by part_digest(part) (see Sections)."""
+    article_id: str
+    label: str
+    titled: bool
+    text: str
+    spans: list[Span]
+    colours: dict[str, str]  # the colour class of each table its spans name
+    aside: list[tuple[str, list[str]]]  # (table, record ids in table order) of the records it backs
+
+
+def article_part(article: dict, text: str, spans: list[Span], ctx: Context) -> ArticlePart:
+    records = sorted({r for s in spans for r in s.records if r in ctx.positions}, key=ctx.positions.get)
+    aside: dict[str, list[str]] = {}
+    for r in records:
+        aside.setdefault(r.table, []).append(r.record_id)
+    used = {r.table for s in spans for r in s.records}
+    return ArticlePart(article["article_id"], ctx.articles[article["article_id"]][0], bool((article.get("title") or "").strip()),
+                       text, spans, {t: c for t, c in ctx.colours.items() if t in used}, list(aside.items()))
+
+
+def article_records_html(part: ArticlePart) -> str:
+    """Beside the text: the records this article backs, by table, each a link to its row."""
     groups = []
-    for table in tables:
-        mine = sorted((r for r in records if r.table == table.name and r in positions), key=positions.get)
-        if mine:
-            links = "".join(f'<li><a href="#{html.escape(record_anchor(r))}">{html.escape(r.record_id)}</a></li>' for r in mine)
-            groups.append(f'<h3><span class="swatch {colour_class(tables, mine[0])}"></span>{html.escape(table.name)} ({len(mine)})</h3><ul>{links}</ul>')
+    for table, ids in part.aside:
+        links = "".join(f'<li><a href="#{html.escape(record_anchor(Record(table, rid)))}">{html.escape(rid)}</a></li>' for rid in ids)
+        groups.append(f'<h3><span class="swatch {part.colours[table]}"></span>{html.escape(table)} ({len(ids)})</h3><ul>{links}</ul>')
     return f'<aside>{"".join(groups)}</aside>'
 
 
-def article_html(article: dict, text: str, spans: list[Span], tables: list[RecordTable], positions: dict) -> str:
-    title = article.get("title") or ""
-    n_records = len({r for s in spans for r in s.records})
-    article_id = html.escape(article["article_id"])
-    heading = html.escape(title) if title else f"Article {article_id}"
-    return (f'<section class="article" id="{html.escape(anchor("a", article["article_id"]))}">\n'
-            f'<h2>{heading}</h2>\n<p class="meta">article <code>{article_id}</code> · {"" if title else "no headline · "}'
-            f'{len(spans)} evidence spans · {n_records} records</p>\n<div class="cols">'
-            f'<div class="text">{article_text_html(text, spans, tables)}</div>\n{article_records_html(spans, tables, positions)}</div>\n</section>\n')
+def article_html(part: ArticlePart) -> str:
+    """An article's section: its label, its text with every span highlighted, the records it backs."""
+    n_records = len({r for s in part.spans for r in s.records})
+    article_id = html.escape(part.article_id)
+    return (f'<section class="article" id="{html.escape(anchor("a", part.article_id))}">\n'
+            f'<h2>{html.escape(part.label)}</h2>\n<p class="meta">article <code>{article_id}</code> · '
+            f'{"" if part.titled else "no headline: its first words · "}{len(part.spans)} evidence spans · {n_records} records</p>\n'
+            f'<div class="cols"><div class="text">{article_text_html(part.text, part.spans, part.colours)}</div>\n'
+            f'{article_records_html(part)}</div>\n</section>\n')
+
+
+@lru_cache(maxsize=1)
+def renderer_digest() -> str:
+    """sha256 of this module's source: a cached section is only reused by the code that made it."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+def part_digest(part: ArticlePart) -> str:
+    """Content hash of everything article_html(part) reads (and of the code)."""
+    spans = [(s.start, s.end, [(r.table, r.record_id) for r in s.records]) for s in part.spans]
+    h = hashlib.sha256(renderer_digest().encode())
+    h.update(json.dumps([part.article_id, part.label, part.titled, spans, sorted(part.colours.items()), part.aside],
+                        ensure_ascii=False).encode())
+    h.update(part.text.encode())
+    return h.hexdigest()
+
+
+class Sections:
+    """Article sections kept in a folder as <part_digest>.html, read back when the same part comes again
+    (an unchanged article is not rendered again); `used`: the entries this run read or wrote, so that
+    prune() can remove the others. A symbolic link or a file where the folder should be is refused."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.used = Path(folder), set()
+        if self.folder.is_symlink() or (self.folder.exists() and not self.folder.is_dir()):
+            raise ExplorerError(f"{self.folder}: the explorer's cache must be a folder, not a symbolic link or a file")
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def section(self, part: ArticlePart) -> str:
+        """article_html(part), from the folder where it is kept, else made and kept."""
+        name = f"{part_digest(part)}.html"
+        self.used.add(name)
+        try:
+            fd = os.open(self.folder / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except FileNotFoundError:
+            pass
+        else:
+            with os.fdopen(fd, encoding="utf-8", newline="") as f:
+                return f.read()
+        section = article_html(part)
+        self.keep(name, section)
+        return section
+
+    def keep(self, name: str, section: str) -> None:
+        """Write an entry whole (a new temporary file renamed over the name: never through a link)."""
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".html")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                f.write(section)
+            os.replace(tmp, self.folder / name)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def prune(self) -> None:
+        """Remove the entries this run did not use."""
+        for entry in self.folder.iterdir():
+            if entry.name not in self.used:
+                entry.unlink()
+
+
+def cached_article_html(part: ArticlePart, cache: Sections | None) -> str:
+    return article_html(part) if cache is None else cache.section(part)
 
 
 # ---------------------------------------------------------------- record tables
@@ -299,48 +490,66 @@ def cell_text(value) -> str:
     return "" if value is None else str(value)
 
 
-def shown_columns(table: RecordTable) -> tuple[list[str], list[str]]:
-    """(full-text columns, short columns) to show for each row, primary key left out."""
+def shown_columns(table: RecordTable, links: dict[str, str]) -> tuple[list[str], list[str], str | None]:
+    """(full-text columns, short columns, type column) to show for each row, primary key left out; a
+    foreign key (a column in links) is always shown, as a link."""
     text = [c for c in table.columns if c in TEXT_COLUMNS]
-    candidates = [c for c in table.columns if c != table.key and c not in text]
+    candidates = [c for c in table.columns if c != table.key and c not in text and c not in links]
     long: set[str] = set()
     for row in table.rows:  # one pass over the rows
         long.update(c for c in candidates if c not in long and len(cell_text(row.get(c))) > SHORT_CHARS)
-    short = [c for c in candidates if c not in long]
-    return text, short
+    short = [c for c in table.columns if c in links or (c in candidates and c not in long)]
+    return text, short, type_column(table)
 
 
-def evidence_link(span: Span) -> str:
+def evidence_link(span: Span, ctx: Context) -> str:
+    """A link to the span, in the list of a record's passages (made once per span)."""
+    key = ("span", span.article_id, span.start, span.end)
+    made = ctx.made.get(key)
+    if made is None:
+        made = ctx.made[key] = _evidence_link(span, ctx)
+    return made
+
+
+def _evidence_link(span: Span, ctx: Context) -> str:
     excerpt = span.text if len(span.text) <= EXCERPT_CHARS else span.text[:EXCERPT_CHARS - 1].rstrip() + "…"
+    where = ctx.articles[span.article_id][1]
     return (f'<li><a href="#{html.escape(span_anchor(span.article_id, span.start, span.end))}">{html.escape(excerpt)}</a> '
-            f'<span class="where">{html.escape(span.article_id)} [{span.start}:{span.end}]</span></li>')
+            f'<span class="where">{html.escape(where)} [{span.start}:{span.end}]</span></li>')
 
 
-def record_row_html(table: RecordTable, row: dict, spans: list[Span], cls: str, columns: tuple[list[str], list[str]]) -> str:
-    """One record's row; `columns` is shown_columns(table), computed once per table (it reads every row)."""
+def chip_html(ctx: Context, table: RecordTable, column: str, value: str) -> str:
+    target = ctx.links[table.name].get(column)
+    shown = reference_html(ctx, target, value) if target else html.escape(value)
+    return f'<span class="chip"><b>{html.escape(column)}</b> {shown}</span>'
+
+
+def record_row_html(ctx: Context, table: RecordTable, row: dict, spans: list[Span], columns: tuple[list[str], list[str], str | None]) -> str:
+    """One record's row; `columns` is shown_columns(table, ...), computed once per table (it reads every row)."""
     record = Record(table.name, str(row[table.key]))
-    text_cols, short_cols = columns
+    text_cols, short_cols, _ = columns
     texts = "".join(f'<p>{html.escape(cell_text(row.get(c)))}</p>' for c in text_cols if cell_text(row.get(c)))
-    chips = "".join(f'<span class="chip"><b>{html.escape(c)}</b> {html.escape(cell_text(row.get(c)))}</span>'
-                    for c in short_cols if cell_text(row.get(c)))
-    links = "".join(evidence_link(s) for s in spans) or '<li class="none">no evidence rows</li>'
+    chips = "".join(chip_html(ctx, table, c, cell_text(row.get(c))) for c in short_cols if cell_text(row.get(c)))
+    links = "".join(evidence_link(s, ctx) for s in spans) or '<li class="none">no evidence rows</li>'
     rid = html.escape(record_anchor(record))
-    return (f'<tr id="{rid}" class="{cls}"><th><a href="#{rid}">{html.escape(record.record_id)}</a></th>'
+    tcol = columns[2]
+    kind = f' data-type="{html.escape(cell_text(row.get(tcol)))}"' if tcol and cell_text(row.get(tcol)) else ""
+    return (f'<tr id="{rid}" class="{ctx.colours[table.name]}"{kind}><th><a href="#{rid}">{html.escape(record.record_id)}</a></th>'
             f'<td>{texts}<div class="chips">{chips}</div></td><td><ul class="spans">{links}</ul></td></tr>\n')
 
 
-def table_html(table: RecordTable, spans_of: dict[Record, list[Span]], tables: list[RecordTable]):
+def table_html(ctx: Context, table: RecordTable, spans_of: dict[Record, list[Span]]):
     """A table's section, in pieces (the head, then one piece per row, then the end)."""
-    cls = colour_class(tables, Record(table.name, ""))
-    columns = shown_columns(table)
+    cls = ctx.colours[table.name]
+    columns = shown_columns(table, ctx.links[table.name])
     n_spans = sum(len(spans_of.get(Record(table.name, str(row[table.key])), [])) for row in table.rows)
-    yield (f'<section class="records" id="{html.escape(anchor("t", table.name))}">\n'
+    yield (f'<section class="records" id="{html.escape(anchor("t", table.name))}" data-table="{html.escape(table.name)}">\n'
            f'<h2><span class="swatch {cls}"></span>{html.escape(table.name)}</h2>\n'
            f'<p class="meta">{len(table.rows)} rows · {n_spans} evidence spans · primary key <code>{html.escape(table.key)}</code></p>\n'
            f'<table><thead><tr><th>{html.escape(table.key)}</th><th>row</th><th>evidence (click to see it in the article)</th></tr></thead>\n'
            f'<tbody>\n')
     for row in table.rows:
-        yield record_row_html(table, row, spans_of.get(Record(table.name, str(row[table.key])), []), cls, columns)
+        yield record_row_html(ctx, table, row, spans_of.get(Record(table.name, str(row[table.key])), []), columns)
     yield '</tbody></table>\n</section>\n'
 
 
@@ -348,19 +557,25 @@ def table_html(table: RecordTable, spans_of: dict[Record, list[Span]], tables: l
 
 CSS = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1d1d1f;margin:0;background:#fafafa}
+[hidden]{display:none!important}
 header,main{max-width:1180px;margin:0 auto;padding:0 24px}
-header{padding-top:18px}
+header:first-of-type{padding-top:18px}
 h1{font-size:24px;margin:0 0 4px}
 h2{font-size:19px;margin:0 0 2px}
 .meta{color:#666;margin:0 0 10px;font-size:13px}
 nav{font-size:13px;margin:6px 0}
 nav a{margin-right:10px}
+.tools{position:sticky;top:0;z-index:2;display:flex;flex-wrap:wrap;gap:6px 10px;align-items:center;max-width:1180px;margin:0 auto 6px;
+padding:8px 24px;box-sizing:border-box;background:#fafafa;border-bottom:1px solid #ddd}
+.tools input{flex:1 1 240px;min-width:0;font:inherit;padding:5px 8px;border:1px solid #aaa;border-radius:4px}
+.tools select{font:inherit;max-width:100%;padding:4px}
+.tools output{color:#555;font-size:13px}
 .legend{display:flex;flex-wrap:wrap;gap:6px 18px;list-style:none;padding:8px 12px;margin:10px 0 18px;background:#fff;
 border:1px solid #ddd;border-radius:6px;font-size:13px}
 .swatch{display:inline-block;width:14px;height:14px;border-radius:3px;vertical-align:-2px;margin-right:6px;border:1px solid rgba(0,0,0,.2)}
 section{background:#fff;border:1px solid #ddd;border-radius:6px;padding:14px 18px;margin:0 0 18px}
 .cols{display:flex;gap:28px;align-items:flex-start}
-.text{white-space:pre-wrap;font:16px/1.75 Georgia,"DejaVu Serif",serif;max-width:78ch;flex:1 1 auto}
+.text{white-space:pre-wrap;overflow-wrap:anywhere;font:16px/1.75 Georgia,"DejaVu Serif",serif;max-width:78ch;flex:1 1 auto;min-width:0}
 aside{flex:0 0 300px;font-size:12.5px;border-left:1px solid #e6e6e6;padding-left:16px}
 aside h3{font-size:13px;margin:4px 0 2px}
 aside ul{margin:0 0 8px;padding-left:18px}
@@ -379,12 +594,27 @@ td p{margin:0 0 4px}
 tr:target{background:#fff6bf;outline:2px solid #d40}
 tr{scroll-margin-top:30vh}
 .chips{display:flex;flex-wrap:wrap;gap:3px 6px}
-.chip{background:#f1f1f1;border-radius:3px;padding:0 5px;font-size:12px}
+.chip{background:#f1f1f1;border-radius:3px;padding:0 5px;font-size:12px;max-width:100%;overflow-wrap:anywhere}
 .chip b{font-weight:600;color:#555}
 ul.spans{margin:0;padding-left:16px;width:330px}
 ul.spans li{margin-bottom:3px}
-.where{color:#888;font-size:11.5px;white-space:nowrap}
+.where{display:block;color:#888;font-size:11.5px}
 .none{color:#999;list-style:none}
+@media (max-width:760px){
+header,main{padding:0 10px}
+.tools{position:static;padding:6px 10px}
+.tools input,.tools output{flex-basis:100%}
+.tools select{flex:1 1 0;min-width:0}
+h1{font-size:20px}
+section{padding:10px 12px}
+.cols{display:block}
+aside{border-left:none;border-top:1px solid #e6e6e6;padding:8px 0 0;margin-top:10px}
+table,tbody,tr,th,td{display:block}
+thead{display:none}
+tbody th{width:auto;border-top:2px solid #ddd}
+td{border-top:none;padding:2px 8px 6px}
+ul.spans{width:auto}
+}
 """
 
 JS = """(function(){
@@ -395,6 +625,32 @@ var segs=document.querySelectorAll('[data-spans]');
 for(var j=0;j<segs.length;j++)if(segs[j].getAttribute('data-spans').split(' ').indexOf(id)>=0)segs[j].classList.add('hit');
 }
 window.addEventListener('hashchange',mark);mark();
+var tools=document.getElementById('tools');if(!tools)return;
+var q=document.getElementById('q'),ft=document.getElementById('ft'),fy=document.getElementById('fy'),count=document.getElementById('count');
+function norm(s){return s.normalize('NFD').replace(/[\\u0300-\\u036f]/g,'').toLowerCase();}
+function words(o){if(o.text===null){var s=o.el.textContent,t=o.el.querySelectorAll('[title]');
+for(var i=0;i<t.length;i++)s+=' '+t[i].title;o.text=norm(s);}return o.text;}
+var secs=[].slice.call(document.querySelectorAll('section.records')),rows=[],arts=[];
+secs.forEach(function(sec){var trs=sec.querySelectorAll('tbody tr');
+for(var i=0;i<trs.length;i++)rows.push({el:trs[i],table:sec.getAttribute('data-table'),type:trs[i].getAttribute('data-type'),text:null});});
+[].forEach.call(document.querySelectorAll('section.article'),function(s){arts.push({el:s,text:null});});
+function apply(){
+var w=norm(q.value).split(/\\s+/).filter(Boolean),t=ft.value,y=fy.value,sp=y.indexOf(' '),yt=y.slice(0,sp),yk=y.slice(sp+1);
+function ok(o){if(!w.length)return true;var h=words(o);for(var i=0;i<w.length;i++)if(h.indexOf(w[i])<0)return false;return true;}
+var n=0,na=0,open={};
+rows.forEach(function(r){var v=(!t||t===r.table)&&(!y||(yt===r.table&&yk===r.type))&&ok(r);r.el.hidden=!v;if(v){n++;open[r.table]=1;}});
+secs.forEach(function(s){s.hidden=!open[s.getAttribute('data-table')];});
+arts.forEach(function(a){var v=(!t||t==='articles')&&!y&&ok(a);a.el.hidden=!v;if(v)na++;});
+count.value=na+' of '+arts.length+' articles, '+n+' of '+rows.length+' records';
+}
+q.addEventListener('input',apply);
+ft.addEventListener('change',function(){if(fy.value&&fy.value.slice(0,fy.value.indexOf(' '))!==ft.value)fy.value='';apply();});
+fy.addEventListener('change',function(){if(fy.value)ft.value=fy.value.slice(0,fy.value.indexOf(' '));apply();});
+function reveal(id){var el=id&&document.getElementById(id);if(el&&el.closest('[hidden]')){q.value='';ft.value='';fy.value='';apply();return el;}}
+document.addEventListener('click',function(e){var a=e.target.closest&&e.target.closest('a[href^="#"]');
+if(a)reveal(decodeURIComponent(a.getAttribute('href').slice(1)));});
+window.addEventListener('hashchange',function(){var el=reveal(decodeURIComponent(location.hash.slice(1)));if(el)el.scrollIntoView();});
+tools.hidden=false;apply();
 })();"""
 
 
@@ -407,22 +663,37 @@ def palette_css(n_tables: int) -> str:
     return "\n".join(rules)
 
 
-def legend_html(tables: list[RecordTable]) -> str:
-    items = "".join(f'<li><a href="#{html.escape(anchor("t", t.name))}"><span class="swatch {colour_class(tables, Record(t.name, ""))}"></span>'
-                    f'{html.escape(t.name)}</a></li>' for t in tables)
+def legend_html(ctx: Context) -> str:
+    items = "".join(f'<li><a href="#{html.escape(anchor("t", t.name))}"><span class="swatch {ctx.colours[t.name]}"></span>'
+                    f'{html.escape(t.name)}</a></li>' for t in ctx.tables)
     return (f'<ul class="legend">{items}<li class="note">highlight colour = the innermost span\'s table; '
             'a coloured underline = the passage also lies inside a longer span; '
             '<b>+table</b> = more records backed by the same span</li></ul>')
 
 
-def render(release_folder: Path, articles_dir: Path) -> str:
-    """The evidence explorer page of one release folder (dataset/<version>/) as one HTML string."""
-    return "".join(pieces(release_folder, articles_dir))
+def tools_html(ctx: Context) -> str:
+    """The search box and the filters; hidden until the page's script shows them (without JavaScript
+    the page reads in full and they are absent)."""
+    tables = "".join(f'<option value="{html.escape(t.name)}">{html.escape(t.name)}</option>' for t in ctx.tables)
+    groups = "".join(f'<optgroup label="{html.escape(table)}">'
+                     + "".join(f'<option value="{html.escape(f"{table} {v}")}">{html.escape(v)}</option>' for v in values)
+                     + '</optgroup>' for table, values in ctx.types.items())
+    return ('<div class="tools" id="tools" role="search" hidden>'
+            '<input type="search" id="q" placeholder="Search actors, ids, words…" aria-label="Search actors, ids and words">'
+            f'<select id="ft" aria-label="Table"><option value="">all tables</option><option value="{ARTICLES}">articles</option>{tables}</select>'
+            f'<select id="fy" aria-label="Type"><option value="">all types</option>{groups}</select>'
+            '<output id="count" aria-live="polite"></output></div>\n')
 
 
-def write(release_folder: Path, articles_dir: Path, out: Path) -> None:
+def render(release_folder: Path, articles_dir: Path, cache: Path | Sections | None = None) -> str:
+    """The evidence explorer page of one release folder (dataset/<version>/) as one HTML string
+    (article sections kept in, and read from, cache where given, a folder or Sections: the same bytes)."""
+    return "".join(pieces(release_folder, articles_dir, cache))
+
+
+def write(release_folder: Path, articles_dir: Path, out: Path, cache: Path | Sections | None = None) -> None:
     """Write the page to out piece by piece: a large release's page is never one string in memory."""
-    chunks = pieces(release_folder, articles_dir)
+    chunks = pieces(release_folder, articles_dir, cache)
     first = next(chunks)  # the release is read and checked before the file is opened
     with open(out, "w", encoding="utf-8", newline="") as f:
         f.write(first)
@@ -430,12 +701,13 @@ def write(release_folder: Path, articles_dir: Path, out: Path) -> None:
             f.write(chunk)
 
 
-def pieces(release_folder: Path, articles_dir: Path):
+def pieces(release_folder: Path, articles_dir: Path, cache: Path | Sections | None = None):
     """The page of render(), in pieces: the head, each article, each table's rows, the end."""
+    cache = Sections(cache) if isinstance(cache, (str, Path)) else cache
     release_folder, articles_dir = Path(release_folder), Path(articles_dir)
     package = read_datapackage(release_folder)
     resources = resources_by_name(package)
-    articles = required_table(release_folder, resources, "articles")
+    articles = required_table(release_folder, resources, ARTICLES)
     evidence = required_table(release_folder, resources, "evidence", EVIDENCE_COLUMNS)
     tables = evidenced_tables(release_folder, package, evidence)
     texts = {a["article_id"]: read_article_text(articles_dir, a) for a in articles}
@@ -445,11 +717,12 @@ def pieces(release_folder: Path, articles_dir: Path):
         for span in article_spans:
             for record in span.records:
                 spans_of.setdefault(record, []).append(span)
+    ctx = context(package, tables, articles, texts)
     version = package.get("version", release_folder.name)
     name = package.get("name", "dataset")
-    nav_articles = " ".join(f'<a href="#{html.escape(anchor("a", a["article_id"]))}">{html.escape(a["article_id"])}</a>' for a in articles)
+    nav_articles = " ".join(f'<a href="#{html.escape(anchor("a", a["article_id"]))}" title="{html.escape(a["article_id"])}">'
+                            f'{html.escape(ctx.articles[a["article_id"]][1])}</a>' for a in articles)
     nav_tables = " ".join(f'<a href="#{html.escape(anchor("t", t.name))}">{html.escape(t.name)}</a>' for t in tables)
-    positions = {Record(t.name, str(row[t.key])): i for t in tables for i, row in enumerate(t.rows)}
     yield "".join([
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
@@ -460,22 +733,27 @@ def pieces(release_folder: Path, articles_dir: Path):
         f'{sum(len(s) for s in spans.values())} distinct spans · generated from dataset/{html.escape(version)}/ by '
         '<code>python -m cartel_campaign.explorer</code>. Click a highlighted passage to go to the record it supports; '
         'click a record\'s evidence to come back.</p>\n',
-        f'<nav>Articles: {nav_articles}</nav>\n<nav>Records: {nav_tables}</nav>\n',
-        legend_html(tables), '\n</header>\n<main>\n'])
+        '</header>\n', tools_html(ctx), f'<header>\n<nav>Articles: {nav_articles}</nav>\n<nav>Records: {nav_tables}</nav>\n',
+        legend_html(ctx), '\n</header>\n<main>\n'])
     for a in articles:
-        yield article_html(a, texts[a["article_id"]], spans[a["article_id"]], tables, positions)
+        yield cached_article_html(article_part(a, texts[a["article_id"]], spans[a["article_id"]], ctx), cache)
     for t in tables:
-        yield from table_html(t, spans_of, tables)
+        yield from table_html(ctx, t, spans_of)
     yield f'</main>\n<script>\n{JS}\n</script>\n</body>\n</html>\n'
 
 
 # ---------------------------------------------------------------- headless Chromium
 
+#: Headless Chromium's window is never narrower than this; a narrower viewport is a frame in a page.
+MIN_WINDOW = 500
+#: Screenshot sizes for the README: a phone and a laptop (width, height).
+PHONE, LAPTOP = (390, 844), (1366, 900)
+
+
 def chromium(args: list[str], url: str, timeout: float = 120):
     """Run headless Chromium (Debian's /usr/bin/chromium) on url with a throwaway profile."""
     import shutil
     import subprocess
-    import tempfile
 
     exe = CHROMIUM if Path(CHROMIUM).is_file() else shutil.which("chromium")
     if exe is None:
@@ -485,20 +763,64 @@ def chromium(args: list[str], url: str, timeout: float = 120):
                               capture_output=True, text=True, timeout=timeout)
 
 
-def screenshot(html_path: Path, png_path: Path, width: int = 1280, height: int = 1100) -> Path:
-    """PNG of the top of the page at html_path as Chromium draws it.
+def frame_page(html_path: Path, width: int, height: int, script: str = "", page_scripts: bool = True) -> str:
+    """A page showing html_path in a width x height frame at its top left, so that the page is laid
+    out in a viewport of exactly that width (headless Chromium's window is at least MIN_WINDOW wide);
+    script runs once the frame has loaded, with `frame` its window (same origin: chromium_framed
+    allows file:// pages to read each other). page_scripts=False: the page's own script does not run
+    (a sandboxed frame), as in a browser with JavaScript off."""
+    src = html.escape(Path(html_path).resolve().as_uri())
+    sandbox = "" if page_scripts else ' sandbox="allow-same-origin"'
+    return ('<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head><body style="margin:0;background:#fff">'
+            f'<iframe id="frame"{sandbox} src="{src}" style="display:block;width:{width}px;height:{height}px;border:0"></iframe>'
+            f'<script>document.getElementById("frame").addEventListener("load",function(){{var frame=this.contentWindow;\n{script}\n}});</script>'
+            '</body></html>\n')
+
+
+def chromium_framed(html_path: Path, width: int, height: int, args: list[str], script: str = "", page_scripts: bool = True):
+    """Chromium (args: --dump-dom, --screenshot=...) on frame_page(html_path, width, height, script, page_scripts)."""
+    with tempfile.TemporaryDirectory(prefix="explorer-frame-") as tmp:
+        outer = Path(tmp) / "frame.html"
+        outer.write_text(frame_page(html_path, width, height, script, page_scripts), encoding="utf-8")
+        return chromium(["--allow-file-access-from-files", f"--window-size={max(width, MIN_WINDOW)},{height}", *args], outer.as_uri())
+
+
+def screenshot(html_path: Path, png_path: Path, width: int = LAPTOP[0], height: int = LAPTOP[1]) -> Path:
+    """PNG (width x height) of the top of the page at html_path as Chromium draws it in a viewport
+    that wide.
 
     (Headless Chromium draws a blank page when the URL has a #fragment, so there is no
     option to scroll.)
     """
-    png_path = Path(png_path).resolve()
-    proc = chromium([f"--screenshot={png_path}", f"--window-size={width},{height}"], Path(html_path).resolve().as_uri())
+    from PIL import Image
+
+    if Path(png_path).is_symlink():
+        raise ExplorerError(f"{png_path}: a symbolic link; the screenshot is never written through one")
+    png_path = Path(png_path).absolute()
+    proc = chromium_framed(html_path, width, height, [f"--screenshot={png_path}"])
     if proc.returncode != 0 or not png_path.is_file():
         raise ExplorerError(f"chromium could not take the screenshot (exit {proc.returncode}): {proc.stderr.strip()[-500:]}")
+    with Image.open(png_path) as im:
+        shot = im.crop((0, 0, width, height)) if im.size != (width, height) else None
+    if shot is not None:
+        shot.save(png_path)
     return png_path
 
 
 # ---------------------------------------------------------------- command line
+
+SIZES = {"phone": PHONE, "laptop": LAPTOP}
+
+
+def screen_size(parser: argparse.ArgumentParser, text: str) -> tuple[int, int]:
+    """--size: 'phone', 'laptop' or WIDTHxHEIGHT."""
+    if text in SIZES:
+        return SIZES[text]
+    match = re.fullmatch(r"([1-9][0-9]{1,4})x([1-9][0-9]{1,4})", text)
+    if not match:
+        parser.error(f"--size: expected phone, laptop or WIDTHxHEIGHT in pixels such as 800x600, found {text!r}")
+    return int(match[1]), int(match[2])
+
 
 def main(argv: list[str] | None = None) -> int:
     from . import data_root, versions
@@ -506,8 +828,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cartel_campaign.explorer", description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", help="release to show (default: newest)")
     parser.add_argument("-o", "--output", type=Path, help="write the page here (default: standard output)")
-    parser.add_argument("--screenshot", type=Path, metavar="PNG", help="also save a screenshot of the page (needs chromium)")
+    parser.add_argument("--screenshot", type=Path, metavar="PNG", help="also save a screenshot of the top of the page (needs chromium)")
+    parser.add_argument("--size", default="laptop", metavar="WxH",
+                        help=f"the screenshot's viewport in CSS pixels, or phone ({PHONE[0]}x{PHONE[1]}) or laptop "
+                             f"({LAPTOP[0]}x{LAPTOP[1]}, the default)")
     args = parser.parse_args(argv)
+    size = screen_size(parser, args.size)
     try:
         root = data_root()
         known = versions(root)
@@ -522,13 +848,11 @@ def main(argv: list[str] | None = None) -> int:
             for chunk in pieces(release, root / "seeds"):
                 sys.stdout.write(chunk)
         if args.screenshot:
-            import tempfile
-
             with tempfile.TemporaryDirectory() as tmp:
                 html_path = args.output or Path(tmp) / f"{version}.html"
                 if not args.output:
                     write(release, root / "seeds", html_path)
-                screenshot(html_path, args.screenshot)
+                screenshot(html_path, args.screenshot, *size)
     except (ExplorerError, FileNotFoundError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

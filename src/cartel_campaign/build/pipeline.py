@@ -340,7 +340,8 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
                  verify.PINS_FILE: verify.pins_file(root, releases, staged)}
     if with_docs:
         stages("generating docs")
-        generated.update(docs.generate(root, staged, version, meta, schemas, releases, work / "docs", splitter))
+        sections = kept.parent / publish.KEPT_PAGES if kept else None  # kept between builds, as the articles' rows
+        generated.update(docs.generate(root, staged, version, meta, schemas, releases, work / "docs", splitter, sections))
     stages("")
     return staged, generated
 

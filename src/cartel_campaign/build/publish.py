@@ -93,6 +93,8 @@ def same_tree(a: Path, b: Path) -> list[str]:
 WORK = ".build-tmp"  # the build's own scratch folder in the checkout: staging, and a replaced draft set aside
 ASIDE = "replaced-"  # WORK/replaced-<version>: a draft's previous folder while its new one is moved in
 KEPT = "articles"  # WORK/articles/: what each article gave, kept between builds (build/articles.py)
+KEPT_PAGES = "explorer"  # WORK/explorer/: the explorer pages' article sections, kept between builds (explorer.Sections)
+KEPT_FOLDERS = (KEPT, KEPT_PAGES)
 
 
 def remove(path: Path) -> None:
@@ -130,7 +132,7 @@ def work_folder(root: Path) -> Path:
     work.mkdir(exist_ok=True)
     recover(root)
     for stale in work.iterdir():
-        if stale.name != KEPT:
+        if stale.name not in KEPT_FOLDERS:
             remove(stale)
     return work
 
