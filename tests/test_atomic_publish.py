@@ -92,7 +92,7 @@ def killed(base, tmp_path_factory):
 
 
 def old_versions(root: Path) -> list[str]:
-    return [v for v in cc.versions(root) if v != NEW]
+    return [v for v in cc.versions(root, drafts=True) if v != NEW]
 
 
 @pytest.mark.parametrize("point", POINTS)
@@ -212,7 +212,7 @@ def replaced(draft_base, tmp_path_factory):
 def test_a_killed_replace_leaves_the_old_or_the_new_draft(point, draft_base, replaced, tmp_path):
     root = tmp_path / "project"
     shutil.copytree(draft_base, root)
-    draft = cc.versions(root)[-1]
+    draft = cc.versions(root, drafts=True)[-1]
     before = snapshot(root)
     result = build(root, point)
     assert result.returncode == -signal.SIGKILL, f"the build was not killed at {point!r}:\n{result.stderr}"
@@ -236,7 +236,7 @@ def test_a_replace_without_atomic_exchange_is_recovered(point, draft_base, repla
     that dies in between (simulated in-process: no cleanup of the set-aside folder) is put right by the next one."""
     root = tmp_path / "project"
     shutil.copytree(draft_base, root)
-    draft = cc.versions(root)[-1]
+    draft = cc.versions(root, drafts=True)[-1]
 
     class Killed(BaseException):
         pass
@@ -350,7 +350,7 @@ def test_moving_a_new_release_in_fails(code, base, tmp_path, capsys, monkeypatch
 @pytest.mark.parametrize("atomic", [True, False])
 def test_replacing_a_draft_across_devices_keeps_the_old_draft(atomic, draft_base, tmp_path, capsys, monkeypatch):
     root, before = fresh(draft_base, tmp_path)
-    draft = cc.versions(root)[-1]
+    draft = cc.versions(root, drafts=True)[-1]
     if atomic:
         monkeypatch.setattr(publish, "exchange", raising(errno.EXDEV))
     else:

@@ -510,7 +510,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         root = data_root()
-        known = versions(root)
+        known = versions(root, drafts=True)
         version = args.version or (known[-1] if known else None)
         if version not in known:
             print(f"error: unknown version {version!r}; published: {', '.join(known) or 'none'}", file=sys.stderr)
