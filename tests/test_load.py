@@ -197,7 +197,7 @@ def test_article_text_is_the_source_the_offsets_index():
         cc.article_text("../../etc/passwd")
 
 
-def release_tree(tmp_path, versions: list[str], draft: str | None) -> Path:
+def release_tree(tmp_path, versions: list[str], draft: str | None):
     """A data root with copies of these built releases; `draft` (if any) marked a draft in its datapackage.json
     as the build writes it while seeds/releases.yaml calls it a draft."""
     import shutil

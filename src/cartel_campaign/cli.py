@@ -155,7 +155,8 @@ def cmd_diff(args) -> int:
     known, published = versions(drafts=True), versions()
     for v in (args.old, args.new):
         if v not in known:
-            echo(f"error: unknown version {v!r}; published: {', '.join(published)}" + "".join(f"; draft: {d}" for d in known if d not in published), file=sys.stderr)
+            drafts = "".join(f"; draft: {d}" for d in known if d not in published)
+            echo(f"error: unknown version {v!r}; published: {', '.join(published)}{drafts}", file=sys.stderr)
             return 2
     if args.markdown:
         echo(d.markdown(args.old, args.new, args.old, args.new), end="")
