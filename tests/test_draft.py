@@ -474,6 +474,29 @@ def test_new_names_are_whole_names_not_places_adjectives_or_laws(tmp_path):
     assert "John Smith (2×)" in out  # "Smith" counts with the whole name
 
 
+@pytest.mark.parametrize("text, names", [
+    ("By Jane Roe ABC News Filed Under: News, World News FREEDONIA CITY (ABC News) — Officials met.\n", ["Jane Roe", "ABC News"]),
+    ("THOUSAND PEOPLE marched past the Port Guild, the NIGHT after.\n", ["Port Guild"]),
+    ("The Marines and the Rangers landed. Agencies reported it to the Port Guild.\n", ["Port Guild"]),
+    ("The USS Gerald R. Ford sailed with Mary K. Jones aboard.\n", ["USS Gerald R. Ford", "Mary K. Jones"]),
+    ("Under the Harbor Safety Act the HSA lets the Port Guild act.\n", ["Port Guild"]),
+    ("Officials met in Europe and in Asia with the Port Guild.\n", ["Port Guild"]),
+])
+def test_new_names_leave_out_page_furniture_shouting_plurals_laws_and_continents(tmp_path, text, names):
+    """Bylines and labels of a web page, words in capitals, plural nouns and a law's acronym are not actors; an
+    initial does not cut a name; an acronym after a name starts another one."""
+    out, _ = drafted(tmp_path, text)
+    assert proposed_names(out) == names
+
+
+def test_the_registry_name_after_the_is_not_another_persons_name(tmp_path):
+    """“The Pentagon chief” names the registry's Pentagon (a derived form), not someone unknown called Pentagon."""
+    actors = [{"id": "us-department-of-defense", "name": "US Department of Defense", "type": "state_agency",
+               "aliases": ["US Department of Defense"]}]
+    out, data = drafted(tmp_path, "The Pentagon chief said he watched the attack.\n", actors)
+    assert "Pentagon" not in proposed_names(out) and "us-department-of-defense" in out
+
+
 def test_only_regular_files_within_the_size_limit_are_read(tmp_path, capsys, monkeypatch):
     import os
 

@@ -107,6 +107,7 @@ NAME_AT_END = re.compile(r"[A-Z][\w’'.-]*(?:(?:\s+(?:of|for|and|de|del|la|los|
 # Between the head of a phrase and a name that completes it: "Ryan Berg of the CSIS", "a source close to the White House".
 HEAD_GAP = re.compile(r"\s+(?:of|at|from|with|close to|familiar with|near)(?:\s+the)?\s+$")
 WORD = re.compile(r"[^\W_][\w\-’'.]*[^\W_]|[^\W_]")
+INITIAL_GAP = re.compile(r"\.[ \t]+")
 NAME_GAP = re.compile(r"[ \t]+(?:(?:of|for|and|de|del|da|do|van|von|y|al|el)[ \t]+|de[ \t]+l[ao]s?[ \t]+)?")
 
 
@@ -920,7 +921,8 @@ def another_persons_name(text: str, start: int, form: str, reg: Registry) -> boo
     if form not in reg.derived or " " in form:
         return False
     m = re.search(r"([A-Z][\w’'.-]*) $", text[max(0, start - 30):start])
-    return bool(m) and m.group(1).lower() not in TITLE_WORDS and not text[max(0, start - 30):start].rstrip().endswith(".")
+    return (bool(m) and m.group(1).lower() not in TITLE_WORDS and m.group(1).lower() not in FUNCTION_WORDS  # "The Pentagon" is the Pentagon
+            and not text[max(0, start - 30):start].rstrip().endswith("."))
 
 
 def inside_longer_name(text: str, start: int, end: int) -> bool:
@@ -936,7 +938,7 @@ def name_spans(text: str, mentions: list, sentences: list, marks: list) -> list[
     """Where the text names something with capitalized words that are not a registry alias.
     Headings (title-case lines) are left out: their capitals do not mark names."""
     masked = list(text)
-    for s, e in [(s, e) for s, e, _, _ in mentions if not inside_longer_name(text, s, e)] + heading_spans(text):
+    for s, e in [(s, e) for s, e, _, _ in mentions if not inside_longer_name(text, s, e)] + heading_spans(text) + furniture_spans(text):
         masked[s:e] = "\0" * (e - s)
     aliases = {alias for _, _, _, alias in mentions}
     masked = "".join(masked)
@@ -955,16 +957,25 @@ def name_spans(text: str, mentions: list, sentences: list, marks: list) -> list[
     return spans
 
 
+FURNITURE_LIST = re.compile(r"\b(?:Filed [Uu]nder|Tags|Tagged|Categories|Category|Topics|Related)\s*:\s*[A-Z][\w’'-]*(?:(?:,\s*|\s+)[A-Z][\w’'-]*)*")
+
+
+def furniture_spans(text: str) -> list[tuple[int, int]]:
+    """A web page's labels ("Filed Under: News, World News"): not names the article uses."""
+    return [m.span() for m in FURNITURE_LIST.finditer(text)]
+
+
 def new_names(ctx: Context) -> dict[str, int]:
     """Capitalized names that are not registry aliases and may be actors, with counts, in order of appearance:
     two names joined by "and" are two, "Gustavo Petro of Colombia" is a person and a place, places, adjectives
     of nationality, months, laws and designations are left out, and a surname counts with its whole name."""
     counts: dict[str, int] = {}
     capitalized = {w for w in re.findall(r"\b[A-Z][\w’'-]+", ctx.text)} | set(ctx.reg.owner)
+    laws = law_acronyms(ctx.text)
     for s, e in ctx.names:
         whole = ctx.text[s:e]
         for name in split_name(whole) if is_actor_name(whole, capitalized) else []:
-            if is_actor_name(name, capitalized):
+            if is_actor_name(name, capitalized) and name not in laws:
                 counts[name] = counts.get(name, 0) + 1
     return fold_surnames(counts)
 
@@ -995,11 +1006,41 @@ def is_actor_name(name: str, capitalized: set[str]) -> bool:
     lower = {w.lower() for w in words}
     if name in MONTH_ABBREVIATIONS or name in DESIGNATION_WORDS or re.search(r"\d|-[a-z]", name):
         return False
+    if len(words) == 1 and (is_plural_noun(name) or name.lower() in FURNITURE_WORDS):
+        return False
     if lower & NOT_ACTOR_WORDS or (lower & PLACE_WORDS and not lower & ORG_WORDS):
         return False
     if len(words) <= 2 and is_demonym(words[-1], capitalized) and (len(words) == 1 or words[0].lower() in REGION_PREFIXES):
         return False
     return True
+
+
+FURNITURE_WORDS = set("filed under published updated posted share advertisement related subscribe tags tagged category "
+                      "categories photo photos credit image images caption read more comments newsletter".split())
+LAW_WORDS = set("act law code amendment convention treaty statute bill resolution".split())
+
+
+def is_shouted(word: str) -> bool:
+    """A word of five or more letters written in capitals ("WASHINGTON —", "THOUSAND"): a dateline or emphasis,
+    not an acronym (acronyms are short: CIA, OSV, NATO)."""
+    return sum(c.isalpha() for c in word) >= 5 and word.upper() == word and any(c.isalpha() for c in word)
+
+
+def is_acronym(word: str) -> bool:
+    return 2 <= len(word) <= 4 and word.isalpha() and word.isupper()
+
+
+def is_plural_noun(word: str) -> bool:
+    """One capitalized word in the plural ("Marines", "Agencies", "Democrats"): a group described, not a name."""
+    return len(word) > 4 and not word.isupper() and bool(re.search(r"(?:[^sui]s|ies)$", word)) and not word.endswith(("ss", "us", "is", "as", "os"))
+
+
+def law_acronyms(text: str) -> set[str]:
+    """Acronyms of the laws the text names ("the Immigration and Nationality Act" -> INA)."""
+    return {"".join(w[0] for w in m.group().split() if w[0].isupper()) for m in LAW_NAME.finditer(text)}
+
+
+LAW_NAME = re.compile(r"\b(?:[A-Z][\w’'-]*\s+(?:(?:of|and|for|on)\s+)?)+(?:" + "|".join(w.title() for w in LAW_WORDS) + r")\b")
 
 
 def is_demonym(word: str, capitalized: set[str]) -> bool:
@@ -1030,7 +1071,7 @@ ORG_WORDS = set("ministry department agency office council party army navy force
                 "news times post journal center centre institute university committee government administration police "
                 "guard command embassy commission foundation network television radio assembly nations".split())
 PLACE_WORDS = set("america hemisphere sea ocean river city island islands republic province state states gulf caribbean pacific "
-                  "atlantic coast county region valley mountains".split())
+                  "atlantic coast county region valley mountains europe asia africa oceania antarctica americas".split())
 
 
 def _name_kind(name: str) -> str:
@@ -1055,6 +1096,14 @@ def _name_segments(text: str, run: list, at_sentence_start: bool, lower_words: s
     while i < len(words):
         word = _bare(words[i][1]).lower()
         following = _bare(words[i + 1][1]).lower() if i + 1 < len(words) else ""
+        if is_shouted(words[i][1]) or word in FURNITURE_WORDS:  # "WASHINGTON (OSV News)", "Filed Under": not a name's words
+            segments.append(current)
+            current = []
+            i += 1
+            continue
+        if current and is_acronym(_bare(words[i][1])) and not is_acronym(_bare(current[-1][1])):  # "Kate Scanlon OSV News": two names
+            segments.append(current)
+            current = []
         if word in TITLE_WORDS and following not in ORG_WORDS:  # "General Assembly" is a name, "General Ortiz" a title
             segments.append(current)
             current = []
@@ -1101,7 +1150,8 @@ def _capitalized_runs(masked: str):
         if run:
             prev_start, prev = run[-1]
             gap = masked[prev_start + len(prev):m.start()]
-            if NAME_GAP.fullmatch(gap) and not prev.endswith((".", ",")) or (prev.endswith(".") and len(prev) <= 4 and NAME_GAP.fullmatch(gap)):
+            initial = len(prev) == 1 and prev.isupper() and INITIAL_GAP.fullmatch(gap)  # "Gerald R. Ford": one name
+            if NAME_GAP.fullmatch(gap) and not prev.endswith((".", ",", ":")) or (prev.endswith(".") and len(prev) <= 4 and NAME_GAP.fullmatch(gap)) or initial:
                 run.append((m.start(), word))
                 continue
             yield run
