@@ -385,3 +385,26 @@ def test_leftover_temporary_paths_of_the_wrong_kind(base, tmp_path, capsys):
     assert pipeline.main(["--root", str(root), "-q", "--force"]) == 0
     assert leftovers(root) == []
     assert validate_release("1.0.0", root, use_frictionless=False) == []
+
+
+def test_publishing_a_draft_replaces_its_folder_once(tmp_path):
+    """The maintainer's publication of a draft: its entry set to `status: published` and the build run. The draft's
+    folder (its descriptor says "status": "draft") becomes the published release; it is not refused as an edit
+    of a published release, and once published it is never rewritten."""
+    root = copy_project(tmp_path / "project")
+    releases = root / "seeds" / "releases.yaml"
+    if "status: draft" not in releases.read_text(encoding="utf-8"):  # the checkout's newest is published: open a draft first
+        releases.write_text(releases_ready_for_a_new_version(root) + f"\n- version: {NEW}\n  date: 2099-01-01\n  status: draft\n"
+                            "  notes: A draft to publish.\n", encoding="utf-8")
+        assert build(root).returncode == 0
+    draft = cc.versions(root, drafts=True)[-1]
+    assert draft not in cc.versions(root)
+    releases.write_text(releases.read_text(encoding="utf-8").replace("status: draft", "status: published"), encoding="utf-8")
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    assert cc.versions(root)[-1] == draft  # its descriptor no longer says draft
+    assert validate_release(draft, root, use_frictionless=False) == []
+    published = tree_bytes(root / "dataset" / draft)
+    again = build(root)
+    assert again.returncode == 0, again.stderr
+    assert tree_bytes(root / "dataset" / draft) == published

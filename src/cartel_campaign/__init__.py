@@ -74,10 +74,11 @@ def versions(root: Path | None = None, drafts: bool = False) -> list[str]:
     is listed only with drafts=True; it can still be loaded by naming it (``load(table, version=...)``)."""
     base = Path(root or data_root()) / "dataset"
     found = [p.name for p in base.iterdir() if is_version(p.name) and (p / "datapackage.json").is_file()] if base.is_dir() else []
-    return sorted((v for v in found if drafts or not _is_draft(base / v)), key=version_key)
+    return sorted((v for v in found if drafts or not is_draft_folder(base / v)), key=version_key)
 
 
-def _is_draft(folder: Path) -> bool:
+def is_draft_folder(folder: Path) -> bool:
+    """A release folder written as a draft (its datapackage.json says "status": "draft"): never published."""
     try:
         return json.loads((folder / "datapackage.json").read_text(encoding="utf-8")).get("status") == "draft"
     except (OSError, ValueError, AttributeError):
