@@ -1330,7 +1330,7 @@ def render(p: Proposal) -> str:
         out.append("  # The text states no date.")
     out += [
         "  # earliest, latest and basis are left empty (~) on purpose: the build stops with",
-        "  # \"published: missing required key\" until you fill them in (YYYY-MM-DD, and the basis citing the text).",
+        "  # \"published: 'earliest' is empty\" until you fill them in (YYYY-MM-DD, and the basis citing the text).",
         "  earliest: ~",
         "  latest: ~",
         "  basis: ~",
