@@ -546,3 +546,21 @@ def test_an_event_candidate_inside_reported_speech_says_so(tmp_path):
     candidates = [line for line in out.splitlines() if line.startswith("#  - id: 005-event-")]
     assert len(candidates) == 2
     assert "reports what someone says (claim 005-cole-acknowledge)" in candidates[0] and "# check" not in candidates[1]
+
+
+def test_draft_says_how_to_name_a_new_article(tmp_path, capsys):
+    """The build refuses a new article not named NNN_<the first 16 hex digits of its sha256>; draft says so first,
+    with the name to give it. A correctly named article and a published one (legacy names) get no note."""
+    registry = tmp_path / "actors.yaml"
+    registry.write_text("- id: y\n  name: Y\n  type: person\n  aliases: [Y]\n", encoding="utf-8")
+    text = "Y said “we will reopen the pier”.\n"
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    wrong = write(tmp_path, text, "006_0123456789abcdef.txt")
+    assert d.main([str(wrong), "--actors", str(registry)]) == 0
+    err = capsys.readouterr().err
+    assert f"note: a new article is named after its text: rename 006_0123456789abcdef.txt to 006_{digest}.txt" in err
+    right = write(tmp_path, text, f"006_{digest}.txt")
+    assert d.main([str(right), "--actors", str(registry)]) == 0
+    assert "note:" not in capsys.readouterr().err
+    assert d.main([str(ROOT / "seeds" / "004_a369d1b0aa72c426.txt")]) == 0
+    assert "note:" not in capsys.readouterr().err

@@ -1496,11 +1496,40 @@ def decode_article(path: Path, raw: bytes) -> str:
 
 def draft(article_path: Path, actors: list[dict]) -> str:
     """The draft annotation (YAML text with comments) of the article at article_path."""
+    return render(draft_proposal(article_path, actors))
+
+
+def draft_proposal(article_path: Path, actors: list[dict]) -> Proposal:
     article_path = Path(article_path)
     raw = read_article_bytes(article_path)
     proposal = propose(decode_article(article_path, raw), article_path.name, actors)
     proposal.sha256 = hashlib.sha256(raw).hexdigest()  # of the bytes read, not of a second read
-    return render(proposal)
+    return proposal
+
+
+def name_note(article_path: Path, sha256: str) -> str | None:
+    """Where a new article is not named NNN_<the first 16 hex digits of its sha256> (the build refuses it, GUIDE.md):
+    the name to give it and its annotation. The articles of published releases keep their names."""
+    number = Path(article_path).name.split("_", 1)[0]
+    if Path(article_path).stem == f"{number}_{sha256[:16]}" or Path(article_path).stem in published_articles(article_path):
+        return None
+    return (f"note: a new article is named after its text: rename {Path(article_path).name} to {number}_{sha256[:16]}.txt "
+            f"(NNN_ and the first 16 hex digits of its sha256), the annotation to {number}_{sha256[:16]}.yaml, and its "
+            "article: line to match, before you build")
+
+
+def published_articles(article_path: Path) -> set[str]:
+    """The articles of the published releases of the checkout whose seeds/ holds article_path (none outside a checkout)."""
+    root = Path(article_path).resolve().parent.parent
+    if not (root / "seeds" / "releases.yaml").is_file():
+        return set()
+    from .build import pipeline
+    from .build.errors import BuildError
+
+    try:
+        return pipeline.published_article_ids(root, pipeline.read_releases(root))
+    except BuildError:
+        return set()  # a broken releases.yaml: the build says what is wrong with it
 
 
 def default_actors(article_path: Path) -> Path | None:
@@ -1523,7 +1552,8 @@ def main(argv: list[str] | None = None) -> int:
         actors_path = args.actors or default_actors(args.article)
         if actors_path is None:
             raise DraftError(f"no seeds/actors.yaml found above {args.article} or the current directory; pass --actors FILE")
-        text = draft(args.article, load_actors(actors_path))
+        proposal = draft_proposal(args.article, load_actors(actors_path))
+        text = render(proposal)
         if args.out is None:
             sys.stdout.write(text)
         elif args.out.is_symlink():  # never write through a link we did not make (it may point anywhere, or nowhere yet)
@@ -1536,6 +1566,9 @@ def main(argv: list[str] | None = None) -> int:
             except OSError as err:
                 raise DraftError(f"{args.out}: cannot write the draft ({err.strerror or err})") from None
             print(f"wrote {args.out}", file=sys.stderr)
+        note = name_note(args.article, proposal.sha256)
+        if note:
+            print(note, file=sys.stderr)
     except (DraftError, ImportError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
