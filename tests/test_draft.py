@@ -481,6 +481,8 @@ def test_new_names_are_whole_names_not_places_adjectives_or_laws(tmp_path):
     ("The USS Gerald R. Ford sailed with Mary K. Jones aboard.\n", ["USS Gerald R. Ford", "Mary K. Jones"]),
     ("Under the Harbor Safety Act the HSA lets the Port Guild act.\n", ["Port Guild"]),
     ("Officials met in Europe and in Asia with the Port Guild.\n", ["Port Guild"]),
+    ("The former Uruapan mayor met the Port Guild.\n", ["Port Guild"]),
+    ("She will “destroy [the mayor Alma] Ortiz’s Port Guild”, she said.\n", ["Port Guild"]),
 ])
 def test_new_names_leave_out_page_furniture_shouting_plurals_laws_and_continents(tmp_path, text, names):
     """Bylines and labels of a web page, words in capitals, plural nouns and a law's acronym are not actors; an

@@ -972,12 +972,23 @@ def new_names(ctx: Context) -> dict[str, int]:
     counts: dict[str, int] = {}
     capitalized = {w for w in re.findall(r"\b[A-Z][\w’'-]+", ctx.text)} | set(ctx.reg.owner)
     laws = law_acronyms(ctx.text)
+    modifier: dict[str, bool] = {}  # name -> only ever written before an office ("former Uruapan mayor"): a place
     for s, e in ctx.names:
         whole = ctx.text[s:e]
         for name in split_name(whole) if is_actor_name(whole, capitalized) else []:
-            if is_actor_name(name, capitalized) and name not in laws:
+            if is_actor_name(name, capitalized) and name not in laws and not before_a_bracketed_mention(ctx, e, name, whole):
                 counts[name] = counts.get(name, 0) + 1
-    return fold_surnames(counts)
+                modifier[name] = modifier.get(name, True) and name == whole and bool(BEFORE_AN_OFFICE.match(ctx.text, e))
+    return fold_surnames({n: c for n, c in counts.items() if not (modifier[n] and " " not in n)})
+
+
+def before_a_bracketed_mention(ctx: Context, end: int, name: str, whole: str) -> bool:
+    """A given name an editor's bracket cuts from a registry name ("[… dictator Nicolas] Maduro’s"): that actor."""
+    m = re.match(r"\][ \t]+", ctx.text[end:end + 3])
+    return bool(m) and whole.endswith(name) and ctx.in_mention(end + m.end())
+
+
+BEFORE_AN_OFFICE = re.compile(r"[ \t]+(?:mayor|governor|councillor|councilman|prosecutor|police|state|city|municipality)\b")
 
 
 def split_name(name: str) -> list[str]:
