@@ -566,3 +566,16 @@ def test_draft_says_how_to_name_a_new_article(tmp_path, capsys):
     assert "note:" not in capsys.readouterr().err
     assert d.main([str(ROOT / "seeds" / "004_a369d1b0aa72c426.txt")]) == 0
     assert "note:" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Ortiz said the Port Guild will be confronted with force.\n", "threaten"),
+    ("Ortiz said the Port Guild is a criminal gang that traffics drugs.\n", "accuse"),
+    ("Ortiz said the pier reopened on Monday.\n", "acknowledge"),
+    ("Ortiz denied the Port Guild is a criminal gang.\n", "deny"),
+])
+def test_a_neutral_verb_takes_its_type_from_what_is_said(tmp_path, text, kind):
+    """“said”: a threat of force or penalties is threaten, an accusation accuse, anything else acknowledge; a verb
+    with its own type keeps it."""
+    _, data = drafted(tmp_path, text)
+    assert [c["type"] for c in data["claims"]] == [kind]

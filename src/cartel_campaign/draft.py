@@ -895,8 +895,34 @@ def _targets(ctx: Context, claimant: Ref, start: int, end: int) -> list[str]:
 
 
 def claim_type(ctx: Context, c: ClaimProposal) -> tuple[str, str | None]:
+    """The type its verb gives; for a neutral verb ("said", "stated": acknowledge), the type what is said shows:
+    a threat of force or penalties, or an accusation."""
     verb = ctx.text[c.verb[0]:c.verb[1]].lower()
-    return speech.CLAIM_TYPE.get(verb, "acknowledge"), MODE_BY_VERB.get(verb)
+    kind = speech.CLAIM_TYPE.get(verb, "acknowledge")
+    if kind == "acknowledge":
+        kind = content_type(claim_content(ctx, c)) or kind
+    return kind, MODE_BY_VERB.get(verb)
+
+
+THREAT_CUE = re.compile(r"\b(?:will|would|could|ready to|prepared to|going to|determined to|not rule out|considering|options?|suggest\w*|hint\w*)"
+                        r"\b[^.;]{0,80}?\b(?:strikes?|attack\w*|force|military|hunt\w*|kill\w*|act|action|operations?|invade|invasion|"
+                        r"tariffs?|cut|sanctions?|punish\w*|confront\w*|respond\w*|destroy\w*|obliterat\w*|eliminat\w*|dismantl\w*)\b", re.I)
+ACCUSE_CUE = re.compile(r"\b(?:terroris\w*|criminal\w*|murder\w*|narco\w*|traffick\w*|illegal\w*|drug (?:leader|dealer|lord)s?|"
+                        r"dictator\w*|regime|corrupt\w*|exploit\w*|violat\w*|unlawful\w*|aggression|lies|lying)\b", re.I)
+
+
+def claim_content(ctx: Context, c: ClaimProposal) -> str:
+    """What the claim says: the rest of the verb's sentence, and the quotes that carry it."""
+    end = ctx.sentence_of(c.verb[0])[1] if c.verb != (0, 0) else c.verb[1]
+    return " ".join([ctx.text[c.verb[1]:end]] + [ctx.text[q.mark[0]:q.mark[1]] for q in c.quotes])
+
+
+def content_type(content: str) -> str | None:
+    if THREAT_CUE.search(content):
+        return "threaten"
+    if ACCUSE_CUE.search(content):
+        return "accuse"
+    return None
 
 
 # ------------------------------------------------------------ other proposals ----
@@ -1435,7 +1461,9 @@ def _claims_block(p: Proposal) -> list[str]:
         if c.targets:
             out.append(f"    target: {c.targets[0]}" + _comment([f"the first registry actor named after the verb; also named: {', '.join(c.targets[1:])}"]
                                                                if c.targets[1:] else ["the first registry actor named after the verb"]))
-        out.append(f"    type: {kind}" + _comment([f"from “{verb}”" if verb else "no reporting verb in the attribution; the type is a default"]))
+        said = speech.CLAIM_TYPE.get(verb.lower(), "acknowledge") != kind  # a neutral verb; the type is from what is said
+        out.append(f"    type: {kind}" + _comment([(f"from what “{verb}” introduces (a threat or an accusation)" if said else f"from “{verb}”")
+                                                  if verb else "no reporting verb in the attribution; the type is a default"]))
         if mode:
             out.append(f"    mode: {mode}")
         out.append("    summary: ~  # check: one neutral sentence in the article's terms saying who claims what")
