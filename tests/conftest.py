@@ -77,6 +77,32 @@ def newest_version(root: Path) -> str:
     return pipeline.read_releases(root)[-1]["version"]
 
 
+def newest_built() -> str:
+    """The newest release built in this checkout, a draft included: what a test of the release being prepared
+    reads. cartel_campaign.versions()[-1], load()'s default, is the newest *published* release; the two differ
+    while a draft is open and agree once it is published."""
+    import cartel_campaign as cc
+
+    return cc.versions(drafts=True)[-1]
+
+
+def as_published(data_root: Path, dest: Path) -> Path:
+    """A data root holding only the newest release built under `data_root`, marked published (its descriptor
+    without "status": "draft"): where a user's snippet for that release runs as it will once the release is
+    published (the same files if it already is). Returns dest."""
+    import json
+
+    newest = max((p for p in (data_root / "dataset").iterdir() if (p / "datapackage.json").is_file()),
+                 key=lambda p: tuple(map(int, p.name.split("."))))
+    shutil.copytree(newest, dest / "dataset" / newest.name)
+    for desc in (dest / "dataset" / newest.name / "datapackage.json", dest / "datapackage.json"):
+        source = newest / "datapackage.json" if desc.parent != dest else data_root / "datapackage.json"
+        data = json.loads(source.read_text(encoding="utf-8"))
+        data.pop("status", None)
+        desc.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    return dest
+
+
 def add_correction(root: Path, table: str, record_id: str) -> None:
     """Say in seeds/corrections.yaml why a record of the newest release changed (the build refuses an unexplained change)."""
 

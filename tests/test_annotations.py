@@ -10,7 +10,7 @@ import re
 import pandas as pd
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, newest_built
 
 import cartel_campaign as cc
 
@@ -20,7 +20,7 @@ QUOTE_CHARS = "\u201c\u201d\""
 
 @pytest.fixture(scope="module")
 def t():
-    return cc.load_all()
+    return cc.load_all(newest_built())
 
 
 @pytest.fixture(scope="module")

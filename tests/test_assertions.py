@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from conftest import ROOT, copy_project, newest_version
+from conftest import ROOT, copy_project, newest_built, newest_version
 
 import cartel_campaign as cc
 from cartel_campaign import assertions, fields
@@ -86,7 +86,7 @@ def test_the_build_refuses_a_release_that_breaks_an_assertion(tmp_path, capsys):
     assert pipeline.main(["--root", str(root), "-q", "--force"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: seeds/assertions.yaml: release ") and "breaks the dataset's assertions" in err
-    assert f"assertion #{len(DECLARED) + 1} (claims): rows is {cc.load('claims').shape[0]}, expected at most 10" in err
+    assert f"assertion #{len(DECLARED) + 1} (claims): rows is {cc.load('claims', newest_built()).shape[0]}, expected at most 10" in err
 
 
 def test_validate_refuses_a_release_that_breaks_an_assertion(tmp_path):
@@ -96,7 +96,7 @@ def test_validate_refuses_a_release_that_breaks_an_assertion(tmp_path):
     path = root / assertions.FILE
     path.write_text(path.read_text(encoding="utf-8") + STRICT, encoding="utf-8")
     problems = validate.validate_release(newest_version(root), root, use_frictionless=False)
-    assert f"assertion #{len(DECLARED) + 1} (claims): rows is {cc.load('claims').shape[0]}, expected at most 10" in problems
+    assert f"assertion #{len(DECLARED) + 1} (claims): rows is {cc.load('claims', newest_built()).shape[0]}, expected at most 10" in problems
 
 
 @pytest.mark.parametrize("entry, message", [

@@ -92,7 +92,7 @@ def killed(base, tmp_path_factory):
 
 
 def old_versions(root: Path) -> list[str]:
-    return [v for v in cc.versions(root) if v != NEW]
+    return [v for v in cc.versions(root, drafts=True) if v != NEW]
 
 
 @pytest.mark.parametrize("point", POINTS)
@@ -212,7 +212,7 @@ def replaced(draft_base, tmp_path_factory):
 def test_a_killed_replace_leaves_the_old_or_the_new_draft(point, draft_base, replaced, tmp_path):
     root = tmp_path / "project"
     shutil.copytree(draft_base, root)
-    draft = cc.versions(root)[-1]
+    draft = cc.versions(root, drafts=True)[-1]
     before = snapshot(root)
     result = build(root, point)
     assert result.returncode == -signal.SIGKILL, f"the build was not killed at {point!r}:\n{result.stderr}"
@@ -236,7 +236,7 @@ def test_a_replace_without_atomic_exchange_is_recovered(point, draft_base, repla
     that dies in between (simulated in-process: no cleanup of the set-aside folder) is put right by the next one."""
     root = tmp_path / "project"
     shutil.copytree(draft_base, root)
-    draft = cc.versions(root)[-1]
+    draft = cc.versions(root, drafts=True)[-1]
 
     class Killed(BaseException):
         pass
@@ -350,7 +350,7 @@ def test_moving_a_new_release_in_fails(code, base, tmp_path, capsys, monkeypatch
 @pytest.mark.parametrize("atomic", [True, False])
 def test_replacing_a_draft_across_devices_keeps_the_old_draft(atomic, draft_base, tmp_path, capsys, monkeypatch):
     root, before = fresh(draft_base, tmp_path)
-    draft = cc.versions(root)[-1]
+    draft = cc.versions(root, drafts=True)[-1]
     if atomic:
         monkeypatch.setattr(publish, "exchange", raising(errno.EXDEV))
     else:
@@ -385,3 +385,26 @@ def test_leftover_temporary_paths_of_the_wrong_kind(base, tmp_path, capsys):
     assert pipeline.main(["--root", str(root), "-q", "--force"]) == 0
     assert leftovers(root) == []
     assert validate_release("1.0.0", root, use_frictionless=False) == []
+
+
+def test_publishing_a_draft_replaces_its_folder_once(tmp_path):
+    """The maintainer's publication of a draft: its entry set to `status: published` and the build run. The draft's
+    folder (its descriptor says "status": "draft") becomes the published release; it is not refused as an edit
+    of a published release, and once published it is never rewritten."""
+    root = copy_project(tmp_path / "project")
+    releases = root / "seeds" / "releases.yaml"
+    if "status: draft" not in releases.read_text(encoding="utf-8"):  # the checkout's newest is published: open a draft first
+        releases.write_text(releases_ready_for_a_new_version(root) + f"\n- version: {NEW}\n  date: 2099-01-01\n  status: draft\n"
+                            "  notes: A draft to publish.\n", encoding="utf-8")
+        assert build(root).returncode == 0
+    draft = cc.versions(root, drafts=True)[-1]
+    assert draft not in cc.versions(root)
+    releases.write_text(releases.read_text(encoding="utf-8").replace("status: draft", "status: published"), encoding="utf-8")
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    assert cc.versions(root)[-1] == draft  # its descriptor no longer says draft
+    assert validate_release(draft, root, use_frictionless=False) == []
+    published = tree_bytes(root / "dataset" / draft)
+    again = build(root)
+    assert again.returncode == 0, again.stderr
+    assert tree_bytes(root / "dataset" / draft) == published

@@ -153,6 +153,13 @@ def _(s):
     return {"line": line}
 
 
+@case("empty-required-field", "{A4}:{line}: quotes[0]: 'attribution' is empty (~) and required: fill it in (seeds/GUIDE.md)")
+def _(s):
+    """A key left empty, as a draft leaves what a person must fill in: the error is at the key's own line."""
+    return {"line": s.replace(A4, "    text: We’re stopping drug dealers and drugs from coming into our country\n    attribution: direct\n",
+                              "    text: We’re stopping drug dealers and drugs from coming into our country\n    attribution: ~\n") + 1}
+
+
 @case("missing-required-field-in-actor", "{ACTORS}:{line}: actor #2: missing required key 'name'")
 def _(s):
     line = s.line(ACTORS, "- id: marco-rubio")

@@ -58,9 +58,11 @@ def edit_an_actor(project) -> None:
 
 
 def test_published_release_is_never_overwritten(project):
-    """Changing an annotation without a new version is refused once seeds/releases.yaml says published (no git involved)."""
+    """Changing an annotation without a new version is refused once the release is published (no git involved):
+    its entry says published and a build has published it (a draft's folder becomes the release at that build)."""
     set_newest_status(project, "published")
     version = newest_version(project)
+    assert run_build(project).returncode == 0
     before = tree_bytes(project / "dataset")
     edit_an_actor(project)
     result = run_build(project)

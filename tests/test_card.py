@@ -150,7 +150,7 @@ def test_sources_show_outlet_and_byline_only_where_stated():
 
 
 def test_the_published_sources_say_unknown_for_every_article_of_the_newest_release():
-    articles = load("articles", version=versions(ROOT)[-1])
+    articles = load("articles", version=versions(ROOT, drafts=True)[-1])
     assert articles.outlet.isna().all() and articles.byline.isna().all()  # none of the five texts states them
     rows = [line for line in card_text().splitlines() if line.startswith("| `") and "unknown (not stated in the text)" in line]
     assert len(rows) == len(articles)
@@ -171,7 +171,7 @@ def test_coverage_table_agrees_with_cartel_campaign_coverage():
     text = card_text()
     header = next(line for line in text.splitlines() if line.startswith("| article | 0.1.0"))
     columns = [c.strip().split(" ")[0] for c in header.strip("|").split("|")[1:]]
-    assert columns == versions(ROOT)
+    assert columns == versions(ROOT, drafts=True)
     table = {line.split("|")[1].strip().strip("`"): [c.strip() for c in line.strip("|").split("|")[1:]]
              for line in text.splitlines() if re.match(r"\| `\d{3}_", line) and "/" in line}
     for i, version in enumerate(columns):

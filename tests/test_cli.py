@@ -71,8 +71,8 @@ def test_python_dash_m_is_the_command():
 def test_a_version_that_is_not_a_release_is_one_line_and_exit_2(args):
     r = run(*args)
     assert (r.returncode, r.stderr.splitlines(), r.stdout) == (
-        2, [f"error: unknown dataset version {args[2]!r}; published versions: {', '.join(cc.versions(drafts=False))}"
-            + "".join(f"; draft: {v}" for v in cc.versions() if v not in cc.versions(drafts=False))], "")
+        2, [f"error: unknown dataset version {args[2]!r}; published versions: {', '.join(cc.versions())}"
+            + "".join(f"; draft: {v}" for v in cc.versions(drafts=True) if v not in cc.versions())], "")
 
 
 def test_info_fits_the_terminal_without_cutting_words():

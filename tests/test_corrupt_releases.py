@@ -26,7 +26,7 @@ from cartel_campaign.release import sha256_file
 
 from cartel_campaign.build import publish
 
-NEWEST = cc.versions(ROOT)[-1]
+NEWEST = cc.versions(ROOT, drafts=True)[-1]
 
 
 # ------------------------------------------------------------------ helpers ----
@@ -335,7 +335,7 @@ def test_older_releases_stay_valid_when_the_newest_is_broken(broken_copy, capsys
     FAULTS["csv-cell-changed"](broken_copy / "dataset" / NEWEST)
     code, out = validate(broken_copy, capsys, every_release=True)
     assert code == 1
-    for v in cc.versions(broken_copy)[:-1]:
+    for v in cc.versions(broken_copy, drafts=True)[:-1]:
         assert f"release {v}: valid" in out
 
 
@@ -466,7 +466,7 @@ def test_an_older_release_rewritten_consistently_is_refused_by_its_pin(broken_co
     its files, its datapackage.json and its manifest rewritten to agree pass every check of the release
     itself. The pin in seeds/releases.yaml (the sha256 of its manifest) is what refuses it, in `validate`
     and in the build, with no git involved."""
-    version = cc.versions(broken_copy)[-2]
+    version = cc.versions(broken_copy, drafts=True)[-2]
     folder = broken_copy / "dataset" / version
     events = pq.read_table(folder / "events.parquet")
     row = events.column("event_type").to_pylist().index("designation")

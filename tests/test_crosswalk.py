@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, newest_built
 
 import cartel_campaign as cc
 from cartel_campaign import crosswalk as cw
@@ -158,7 +158,7 @@ def test_a_date_window_has_the_precision_of_its_span():
 
 def test_precision_of_the_release_events():
     """Every event of the current release gets a code the rules define; the strike dated to the day is 1."""
-    events = cc.load("events")
+    events = cc.load("events", newest_built())
     times = [cw.time_precision(r.date_precision, r.date_start, r.date_end) for r in events.itertuples()]
     geos = [cw.geo_precision(r.location, r.country) for r in events.itertuples()]
     assert set(times) <= {1, 2, 3, None} and set(geos) <= {1, 2, 3, None}

@@ -474,6 +474,31 @@ def test_new_names_are_whole_names_not_places_adjectives_or_laws(tmp_path):
     assert "John Smith (2×)" in out  # "Smith" counts with the whole name
 
 
+@pytest.mark.parametrize("text, names", [
+    ("By Jane Roe ABC News Filed Under: News, World News FREEDONIA CITY (ABC News) — Officials met.\n", ["Jane Roe", "ABC News"]),
+    ("THOUSAND PEOPLE marched past the Port Guild, the NIGHT after.\n", ["Port Guild"]),
+    ("The Marines and the Rangers landed. Agencies reported it to the Port Guild.\n", ["Port Guild"]),
+    ("The USS Gerald R. Ford sailed with Mary K. Jones aboard.\n", ["USS Gerald R. Ford", "Mary K. Jones"]),
+    ("Under the Harbor Safety Act the HSA lets the Port Guild act.\n", ["Port Guild"]),
+    ("Officials met in Europe and in Asia with the Port Guild.\n", ["Port Guild"]),
+    ("The former Uruapan mayor met the Port Guild.\n", ["Port Guild"]),
+    ("She will “destroy [the mayor Alma] Ortiz’s Port Guild”, she said.\n", ["Port Guild"]),
+])
+def test_new_names_leave_out_page_furniture_shouting_plurals_laws_and_continents(tmp_path, text, names):
+    """Bylines and labels of a web page, words in capitals, plural nouns and a law's acronym are not actors; an
+    initial does not cut a name; an acronym after a name starts another one."""
+    out, _ = drafted(tmp_path, text)
+    assert proposed_names(out) == names
+
+
+def test_the_registry_name_after_the_is_not_another_persons_name(tmp_path):
+    """“The Pentagon chief” names the registry's Pentagon (a derived form), not someone unknown called Pentagon."""
+    actors = [{"id": "us-department-of-defense", "name": "US Department of Defense", "type": "state_agency",
+               "aliases": ["US Department of Defense"]}]
+    out, data = drafted(tmp_path, "The Pentagon chief said he watched the attack.\n", actors)
+    assert "Pentagon" not in proposed_names(out) and "us-department-of-defense" in out
+
+
 def test_only_regular_files_within_the_size_limit_are_read(tmp_path, capsys, monkeypatch):
     import os
 
@@ -523,3 +548,34 @@ def test_an_event_candidate_inside_reported_speech_says_so(tmp_path):
     candidates = [line for line in out.splitlines() if line.startswith("#  - id: 005-event-")]
     assert len(candidates) == 2
     assert "reports what someone says (claim 005-cole-acknowledge)" in candidates[0] and "# check" not in candidates[1]
+
+
+def test_draft_says_how_to_name_a_new_article(tmp_path, capsys):
+    """The build refuses a new article not named NNN_<the first 16 hex digits of its sha256>; draft says so first,
+    with the name to give it. A correctly named article and a published one (legacy names) get no note."""
+    registry = tmp_path / "actors.yaml"
+    registry.write_text("- id: y\n  name: Y\n  type: person\n  aliases: [Y]\n", encoding="utf-8")
+    text = "Y said “we will reopen the pier”.\n"
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    wrong = write(tmp_path, text, "006_0123456789abcdef.txt")
+    assert d.main([str(wrong), "--actors", str(registry)]) == 0
+    err = capsys.readouterr().err
+    assert f"note: a new article is named after its text: rename 006_0123456789abcdef.txt to 006_{digest}.txt" in err
+    right = write(tmp_path, text, f"006_{digest}.txt")
+    assert d.main([str(right), "--actors", str(registry)]) == 0
+    assert "note:" not in capsys.readouterr().err
+    assert d.main([str(ROOT / "seeds" / "004_a369d1b0aa72c426.txt")]) == 0
+    assert "note:" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Ortiz said the Port Guild will be confronted with force.\n", "threaten"),
+    ("Ortiz said the Port Guild is a criminal gang that traffics drugs.\n", "accuse"),
+    ("Ortiz said the pier reopened on Monday.\n", "acknowledge"),
+    ("Ortiz denied the Port Guild is a criminal gang.\n", "deny"),
+])
+def test_a_neutral_verb_takes_its_type_from_what_is_said(tmp_path, text, kind):
+    """“said”: a threat of force or penalties is threaten, an accusation accuse, anything else acknowledge; a verb
+    with its own type keeps it."""
+    _, data = drafted(tmp_path, text)
+    assert [c["type"] for c in data["claims"]] == [kind]

@@ -455,13 +455,13 @@ def require_chromium():
 @pytest.fixture(scope="module")
 def newest_release(tmp_path_factory):
     require_chromium()
-    version = versions(ROOT)[-1]
+    version = versions(ROOT, drafts=True)[-1]
     return ROOT / "dataset" / version, ROOT / "docs" / "explorer" / f"{version}.html"  # the page the build generated
 
 
 def test_build_generates_the_explorer_page_of_every_release():
     pages = sorted(p.stem for p in (ROOT / "docs" / "explorer").glob("*.html"))
-    assert pages == versions(ROOT)
+    assert pages == versions(ROOT, drafts=True)
     for version in pages:
         page = (ROOT / "docs" / "explorer" / f"{version}.html").read_text(encoding="utf-8")
         assert page == render(ROOT / "dataset" / version, ROOT / "seeds"), f"docs/explorer/{version}.html is out of date: rebuild"

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, newest_built
 
 import cartel_campaign as cc
 from cartel_campaign import records
@@ -22,9 +22,10 @@ def test_tables_and_versions():
 
 
 def test_load_dtypes_follow_the_schema():
-    for name in cc.tables():
-        df = cc.load(name)
-        schema = cc.datapackage()["resources"][cc.tables().index(name)]["schema"]
+    newest = newest_built()
+    for name in cc.tables(newest):
+        df = cc.load(name, newest)
+        schema = cc.datapackage(newest)["resources"][cc.tables(newest).index(name)]["schema"]
         assert list(df.columns) == [f["name"] for f in schema["fields"]]
         for f in schema["fields"]:
             want = __import__("cartel_campaign.release").release.TYPES[f["type"]][1]
@@ -69,7 +70,7 @@ def test_contract_columns_exist():
 
 
 def test_every_record_has_evidence():
-    frames = cc.load_all()
+    frames = cc.load_all(newest_built())
     ev = frames["evidence"]
     for table, key in ((r.table, r.id_column) for r in records.evidenced() if r.table in frames):
         cited = set(ev.loc[ev.record_table == table, "record_id"])
@@ -89,8 +90,8 @@ OUTSIDE = ["..", "../1.0.0", "1.0.0/..", "1.0.0/../1.0.0", "/etc", str(ROOT / "d
 def test_only_a_listed_version_is_accepted(name, version):
     with pytest.raises(cc.ReleaseError) as err:
         FUNCTIONS[name](version)
-    drafts = "".join(f"; draft: {v}" for v in cc.versions() if v not in cc.versions(drafts=False))
-    assert str(err.value) == f"unknown dataset version {version!r}; published versions: {', '.join(cc.versions(drafts=False))}{drafts}"
+    drafts = "".join(f"; draft: {v}" for v in cc.versions(drafts=True) if v not in cc.versions())
+    assert str(err.value) == f"unknown dataset version {version!r}; published versions: {', '.join(cc.versions())}{drafts}"
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)
@@ -117,12 +118,12 @@ def test_a_folder_outside_the_dataset_is_never_read(tmp_path, monkeypatch):
 
 
 def test_path_names_the_release_files():
-    for v in cc.versions():
+    for v in cc.versions(drafts=True):
         for t in cc.tables(v):
             assert cc.path(t, v) == cc.data_root() / "dataset" / v / f"{t}.parquet"
             assert cc.path(t, v, format="csv") == cc.data_root() / "dataset" / v / f"{t}.csv"
             assert cc.path(t, v).is_file() and cc.path(t, v, "csv").is_file()
-    assert cc.path("events") == cc.path("events", cc.__version__)
+    assert cc.path("events") == cc.path("events", cc.versions()[-1])
     with pytest.raises(cc.ReleaseError, match=r"^unknown format 'xlsx'; formats: parquet, csv$"):
         cc.path("events", format="xlsx")
     with pytest.raises(cc.ReleaseError, match=r"^unknown table 'event'; tables: articles, "):
@@ -155,7 +156,7 @@ def test_polars_backend_without_polars_says_which_extra():
 
 
 def test_describe_is_the_release_schema():
-    for v in cc.versions():
+    for v in cc.versions(drafts=True):
         whole = cc.describe(version=v)
         assert list(whole.columns) == ["table", "column", "type", "required", "unique", "allowed", "description"]
         for r in cc.datapackage(v)["resources"]:
@@ -173,7 +174,7 @@ def test_describe_is_the_release_schema():
 
 def test_load_docstring_lists_every_table():
     """help(cartel_campaign.load) names the tables (of every release) and where their columns are."""
-    for v in cc.versions():
+    for v in cc.versions(drafts=True):
         for t in cc.tables(v):
             assert re.search(rf"\b{t}\b", cc.load.__doc__), t
     assert "describe(" in cc.load.__doc__
@@ -196,31 +197,69 @@ def test_article_text_is_the_source_the_offsets_index():
         cc.article_text("../../etc/passwd")
 
 
-def test_versions_lists_published_releases_unless_drafts_are_asked_for(tmp_path):
-    """A draft release (its datapackage.json says "status": "draft", as the build writes it for the newest
-    release while seeds/releases.yaml calls it a draft) is left out of versions() but can be loaded by name."""
+def release_tree(tmp_path, versions: list[str], draft: str | None):
+    """A data root with copies of these built releases; `draft` (if any) marked a draft in its datapackage.json
+    as the build writes it while seeds/releases.yaml calls it a draft."""
     import shutil
 
-    newest = cc.versions(drafts=False)[-1]
     root = tmp_path / "root"
-    shutil.copytree(ROOT / "dataset", root / "dataset")
-    for later in cc.versions()[cc.versions().index(newest) + 1:]:
-        shutil.rmtree(root / "dataset" / later)
-    desc = root / "dataset" / newest / "datapackage.json"
-    data = json.loads(desc.read_text(encoding="utf-8"))
-    desc.write_text(json.dumps({**data, "status": "draft"}), encoding="utf-8")
-    assert newest not in cc.versions(root, drafts=False) and cc.versions(root)[-1] == newest
+    for v in versions:
+        shutil.copytree(ROOT / "dataset" / v, root / "dataset" / v)
+    if draft:
+        desc = root / "dataset" / draft / "datapackage.json"
+        data = {k: v for k, v in json.loads(desc.read_text(encoding="utf-8")).items() if k != "status"}
+        desc.write_text(json.dumps({**data, "status": "draft"}), encoding="utf-8")
+    shutil.copy(root / "dataset" / versions[-1] / "datapackage.json", root / "datapackage.json")
+    return root
+
+
+def test_versions_lists_published_releases_unless_drafts_are_asked_for(tmp_path, monkeypatch):
+    """A draft release is left out of versions() (drafts=True lists it), is not what load() reads by default
+    (the newest published release is), and can be loaded by name."""
+    built = cc.versions(drafts=True)
+    previous, newest = built[-2], built[-1]
+    root = release_tree(tmp_path, built[-2:], draft=newest)
+    assert cc.versions(root) == [previous]
+    assert cc.versions(root, drafts=True) == [previous, newest]
     assert cc.checked_version(newest, root) == newest
-    with pytest.raises(cc.ReleaseError, match=f"published versions: {', '.join(cc.versions(root, drafts=False))}; draft: {newest}$"):
+    with pytest.raises(cc.ReleaseError, match=f"published versions: {previous}; draft: {newest}$"):
         cc.checked_version("9.9.9", root)
+    monkeypatch.setenv(cc.DATA_ENV, str(root))
+    assert cc.datapackage()["version"] == previous and cc.tables() == cc.tables(previous)
+    assert cc.load("events").equals(cc.load("events", previous))
+    assert cc.path("events") == root / "dataset" / previous / "events.parquet"
+    assert cc.datapackage(newest)["status"] == "draft" and len(cc.load("events", newest)) > 0
+
+
+def test_with_no_published_release_load_names_the_draft(tmp_path, monkeypatch):
+    newest = cc.versions(drafts=True)[-1]
+    monkeypatch.setenv(cc.DATA_ENV, str(release_tree(tmp_path, [newest], draft=newest)))
+    assert cc.versions() == [] and cc.versions(drafts=True) == [newest]
+    with pytest.raises(cc.ReleaseError, match=rf"^no published release to load by default; published versions: none; draft: {newest} "
+                                              r"\(a draft is loaded only when named: version=\.\.\.\)$"):
+        cc.load("events")
+    assert len(cc.load("events", newest)) > 0
+
+
+def test_the_checkout_lists_its_published_releases_and_loads_the_newest_by_default():
+    """versions() is the releases seeds/releases.yaml calls published (a draft only with drafts=True), and
+    load()'s default is the newest of them: true while the newest release is a draft and after it is published."""
+    import yaml
+
+    releases = yaml.safe_load((ROOT / "seeds" / "releases.yaml").read_text(encoding="utf-8"))
+    assert cc.versions() == [r["version"] for r in releases if r["status"] == "published"]
+    assert cc.versions(drafts=True) == [r["version"] for r in releases]
+    assert cc.datapackage()["version"] == cc.versions()[-1] and "status" not in cc.datapackage()
+    assert all(cc.datapackage(v).get("status") == "draft" for v in cc.versions(drafts=True) if v not in cc.versions())
 
 
 def test_a_table_of_a_later_release_says_when_it_was_added():
-    added = {t: next(v for v in cc.versions() if t in cc.tables(v)) for t in cc.tables()}
-    later = [(t, v) for t, v in added.items() if v != cc.versions()[0]]
+    built = cc.versions(drafts=True)
+    added = {t: next(v for v in built if t in cc.tables(v)) for t in cc.tables(built[-1])}
+    later = [(t, v) for t, v in added.items() if v != built[0]]
     assert later
     for table, version in later:
-        before = cc.versions()[cc.versions().index(version) - 1]
+        before = built[built.index(version) - 1]
         with pytest.raises(cc.ReleaseError, match=rf"release {before} has no table '{table}': it was added in {version}"):
             cc.load(table, version=before)
 
@@ -234,10 +273,11 @@ def test_the_namespace_shows_only_the_api():
 
 
 def test_categories_on_request_have_every_allowed_value():
-    for name in cc.tables():
-        enums = {f["name"]: f["constraints"]["enum"] for f in cc.datapackage()["resources"][cc.tables().index(name)]["schema"]["fields"]
+    newest = newest_built()
+    for name in cc.tables(newest):
+        enums = {f["name"]: f["constraints"]["enum"] for f in cc.datapackage(newest)["resources"][cc.tables(newest).index(name)]["schema"]["fields"]
                  if "enum" in f.get("constraints", {})}
-        plain, cat = cc.load(name), cc.load(name, categories=True)
+        plain, cat = cc.load(name, newest), cc.load(name, newest, categories=True)
         for column, values in enums.items():
             assert list(cat[column].cat.categories) == values, (name, column)
             as_values = [s.astype(object).where(s.notna(), None).tolist() for s in (cat[column], plain[column])]
@@ -258,7 +298,8 @@ def test_the_newest_parquet_files_carry_column_descriptions():
     """From 1.2.0 the Parquet files store each column's description as field metadata (pyarrow, DuckDB's arrow schema)."""
     import pyarrow.parquet as pq
 
-    for res in cc.datapackage()["resources"]:
-        schema = pq.read_schema(cc.path(res["name"]))
+    newest = newest_built()
+    for res in cc.datapackage(newest)["resources"]:
+        schema = pq.read_schema(cc.path(res["name"], newest))
         for f in res["schema"]["fields"]:
             assert schema.field(f["name"]).metadata == {b"description": f["description"].encode("utf-8")}, (res["name"], f["name"])

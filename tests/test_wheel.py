@@ -26,13 +26,13 @@ assert "site-packages" in str(root), root
 assert (root / "datapackage.json").is_file()
 checkout = pathlib.Path(sys.argv[1])
 n = 0
-for v in cc.versions():
+for v in cc.versions(drafts=True):
     for t in cc.tables(v):
         got = cc.load(t, version=v)
         want = pq.read_table(checkout / "dataset" / v / f"{t}.parquet").to_pandas(date_as_object=False)
         pdt.assert_frame_equal(got, want)
         n += 1
-print("VERSIONS", ",".join(cc.versions()), "TABLES_CHECKED", n, "VERSION", cc.__version__)
+print("VERSIONS", ",".join(cc.versions(drafts=True)), "TABLES_CHECKED", n, "VERSION", cc.__version__)
 print(cc.load("quotes").head(3))
 """
 
@@ -50,7 +50,7 @@ def plain(x):
     return x.item() if isinstance(x, np.generic) else x
 
 out = {f"{v}/{t}": {"columns": list(df.columns), "rows": [[plain(x) for x in row] for row in df.astype(object).itertuples(index=False)]}
-       for v in cc.versions() for t in cc.tables(v) for df in [cc.load(t, version=v)]}
+       for v in cc.versions(drafts=True) for t in cc.tables(v) for df in [cc.load(t, version=v)]}
 json.dump({"stack": [pd.__version__, pa.__version__, np.__version__], "tables": out}, sys.stdout, sort_keys=True)
 """
 
@@ -60,7 +60,7 @@ DOCUMENTS = ("docs/CODEBOOK.md", "DATASET_CARD.md", "seeds/GUIDE.md", "CHANGELOG
 def test_wheel_carries_every_release_the_sources_and_the_documents(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "cartel_campaign/data/datapackage.json" in names
-    for v in cc.versions(ROOT):
+    for v in cc.versions(ROOT, drafts=True):
         for f in (ROOT / "dataset" / v).iterdir():
             assert f"cartel_campaign/data/dataset/{v}/{f.name}" in names
     assert {n.removeprefix("cartel_campaign/data/") for n in names if n.startswith("cartel_campaign/data/seeds/") and n.endswith(".txt")} == declared_articles()
@@ -71,7 +71,7 @@ def test_wheel_carries_every_release_the_sources_and_the_documents(wheel):
 
 def declared_articles() -> set[str]:
     """The article files the releases name (the `sources` of every release's datapackage.json)."""
-    return {s["path"] for v in cc.versions(ROOT)
+    return {s["path"] for v in cc.versions(ROOT, drafts=True)
             for s in json.loads((ROOT / "dataset" / v / "datapackage.json").read_text(encoding="utf-8"))["sources"]}
 
 
@@ -110,8 +110,8 @@ def test_wheel_installs_and_loads_in_a_fresh_venv(installed):
     env = user_env()
     result = subprocess.run([str(bin_ / "python"), "-c", CHECK, str(ROOT)], cwd=elsewhere, capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr
-    n_tables = sum(len(cc.tables(v)) for v in cc.versions(ROOT))
-    assert f"VERSIONS {','.join(cc.versions(ROOT))} TABLES_CHECKED {n_tables} VERSION {cc.__version__}" in result.stdout
+    n_tables = sum(len(cc.tables(v)) for v in cc.versions(ROOT, drafts=True))
+    assert f"VERSIONS {','.join(cc.versions(ROOT, drafts=True))} TABLES_CHECKED {n_tables} VERSION {cc.__version__}" in result.stdout
     code = "import cartel_campaign as cc; print(*(cc.data_root() / d for d in %r), sep='\\n')" % (DOCUMENTS,)
     docs = subprocess.run([str(bin_ / "python"), "-c", code], cwd=elsewhere, capture_output=True, text=True, env=env, check=True).stdout.split()
     for doc, installed_doc in zip(DOCUMENTS, docs):
@@ -167,7 +167,7 @@ def test_wheel_keeps_the_oldest_supported_stack_and_loads_every_release_the_same
     assert new.returncode == 0, new.stderr
     old, new = json.loads(old.stdout), json.loads(new.stdout)
     assert old["stack"] == list(oldest_stack().values()) and old["stack"] != new["stack"]
-    assert set(old["tables"]) == {f"{v}/{t}" for v in cc.versions(ROOT) for t in cc.tables(v)}
+    assert set(old["tables"]) == {f"{v}/{t}" for v in cc.versions(ROOT, drafts=True) for t in cc.tables(v)}
     assert old["tables"] == new["tables"]
 
 
@@ -194,12 +194,12 @@ def test_wheel_validates_every_release_on_the_oldest_stack_the_validate_extra_al
     assert kept == stack, "pip replaced the user's libraries"
     r = subprocess.run([str(bin_ / "cartel-campaign"), "validate"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=1800)
     assert r.returncode == 0, (r.returncode, r.stdout[-3000:], r.stderr[-3000:])
-    for v in cc.versions(ROOT):
+    for v in cc.versions(ROOT, drafts=True):
         assert f"release {v}: valid" in r.stdout
     assert "installed package: valid" in r.stdout and "installed files checked against the wheel's RECORD hashes" in r.stdout
 
 
 def said_versions() -> str:
     """How an unknown-version error lists the versions: the published ones, then a draft apart."""
-    published = cc.versions(ROOT, drafts=False)
-    return f"published versions: {', '.join(published)}" + "".join(f"; draft: {v}" for v in cc.versions(ROOT) if v not in published)
+    published = cc.versions(ROOT)
+    return f"published versions: {', '.join(published)}" + "".join(f"; draft: {v}" for v in cc.versions(ROOT, drafts=True) if v not in published)

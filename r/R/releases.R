@@ -8,14 +8,22 @@
   "python -c \"import cartel_campaign; print(cartel_campaign.data_root())\""
 )
 
-cc_versions <- function(root = Sys.getenv("CARTEL_CAMPAIGN_DATA", ".")) {
+# The published releases, oldest first; a draft (a release being prepared in a checkout: its datapackage.json
+# says "status": "draft") only with drafts = TRUE, as cartel_campaign.versions() in Python.
+cc_versions <- function(root = Sys.getenv("CARTEL_CAMPAIGN_DATA", "."), drafts = FALSE) {
   base <- file.path(root, "dataset")
   if (!dir.exists(base)) {
     stop(sprintf("no dataset/ folder in '%s'; %s", root, .cc_root_help), call. = FALSE)
   }
   names <- list.files(base)
   found <- names[grepl(.cc_version_pattern, names) & file.exists(file.path(base, names, "datapackage.json"))]
+  if (!drafts) found <- found[!vapply(file.path(base, found, "datapackage.json"), .cc_is_draft, TRUE)]
   found[order(numeric_version(found))]
+}
+
+.cc_is_draft <- function(path) {
+  status <- tryCatch(jsonlite::read_json(path)$status, error = function(e) NULL)  # unreadable: reading it says why
+  identical(status, "draft")
 }
 
 cc_tables <- function(version = NULL, root = Sys.getenv("CARTEL_CAMPAIGN_DATA", ".")) {
@@ -24,17 +32,19 @@ cc_tables <- function(version = NULL, root = Sys.getenv("CARTEL_CAMPAIGN_DATA", 
 }
 
 # The release's folder and its own datapackage.json (resource paths relative to that folder).
-# version NULL means the newest published release.
+# version NULL means the newest published release; a draft is read only when named.
 .cc_release <- function(version, root) {
   published <- cc_versions(root)
-  if (length(published) == 0) {
-    stop(sprintf("no published release in '%s' (no dataset/<version>/datapackage.json); %s",
-                 file.path(root, "dataset"), .cc_root_help), call. = FALSE)
+  known <- cc_versions(root, drafts = TRUE)
+  said <- paste0(paste(published, collapse = ", "), paste0("; draft: ", setdiff(known, published), collapse = ""))
+  if (is.null(version) && length(published) == 0) {
+    stop(sprintf("no published release in '%s' (no dataset/<version>/datapackage.json without \"status\": \"draft\")%s; %s",
+                 file.path(root, "dataset"), paste0("; draft: ", setdiff(known, published), collapse = ""), .cc_root_help), call. = FALSE)
   }
   if (is.null(version)) version <- published[length(published)]
-  if (!is.character(version) || length(version) != 1 || !version %in% published) {
+  if (!is.character(version) || length(version) != 1 || !version %in% known) {
     stop(sprintf("unknown dataset version '%s'; published versions: %s",
-                 paste(format(version), collapse = ", "), paste(published, collapse = ", ")), call. = FALSE)
+                 paste(format(version), collapse = ", "), said), call. = FALSE)
   }
   dir <- file.path(root, "dataset", version)
   path <- file.path(dir, "datapackage.json")

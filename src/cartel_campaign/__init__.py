@@ -1,8 +1,8 @@
 """cartel-campaign-data: events, actors, designations and quotes from five news articles.
 
     >>> import cartel_campaign as cc
-    >>> cc.versions()                          # the releases this install carries
-    >>> cc.tables()                            # table names of the newest release
+    >>> cc.versions()                          # the published releases this install carries
+    >>> cc.tables()                            # table names of the newest published release
     >>> cc.describe("events")                  # its data dictionary: columns, types, allowed values
     >>> events = cc.load("events")             # a pandas DataFrame (backend="arrow" or "polars" too)
     >>> old = cc.load("events", version="0.1.0")
@@ -68,15 +68,17 @@ def data_root() -> Path:
     )
 
 
-def versions(root: Path | None = None, drafts: bool = True) -> list[str]:
-    """Dataset versions this install carries (the folders dataset/X.Y.Z with a datapackage.json), oldest first;
-    drafts=False leaves out a draft (a release being prepared in a checkout, its datapackage.json says so)."""
+def versions(root: Path | None = None, drafts: bool = False) -> list[str]:
+    """The published dataset versions this install carries (the folders dataset/X.Y.Z with a datapackage.json),
+    oldest first. A draft (a release being prepared in a checkout: its datapackage.json says "status": "draft")
+    is listed only with drafts=True; it can still be loaded by naming it (``load(table, version=...)``)."""
     base = Path(root or data_root()) / "dataset"
     found = [p.name for p in base.iterdir() if is_version(p.name) and (p / "datapackage.json").is_file()] if base.is_dir() else []
-    return sorted((v for v in found if drafts or not _is_draft(base / v)), key=version_key)
+    return sorted((v for v in found if drafts or not is_draft_folder(base / v)), key=version_key)
 
 
-def _is_draft(folder: Path) -> bool:
+def is_draft_folder(folder: Path) -> bool:
+    """A release folder written as a draft (its datapackage.json says "status": "draft"): never published."""
     try:
         return json.loads((folder / "datapackage.json").read_text(encoding="utf-8")).get("status") == "draft"
     except (OSError, ValueError, AttributeError):
@@ -84,22 +86,25 @@ def _is_draft(folder: Path) -> bool:
 
 
 def checked_version(version, root: Path | None = None) -> str:
-    """`version` if it is one of versions(root, drafts=True) (None: the package's version); else TypeError/ReleaseError.
+    """`version` if it is one of versions(root, drafts=True) (None: the newest published release); else TypeError/ReleaseError.
 
     Only a name from that list is ever joined to a path, so no argument can reach outside dataset/.
     """
-    version = __version__ if version is None else version
-    known, published = versions(root), versions(root, drafts=False)
+    known, published = versions(root, drafts=True), versions(root)
     said = f"published versions: {', '.join(published) or 'none'}" + "".join(f"; draft: {v}" for v in known if v not in published)
+    if version is None:
+        if not published:
+            raise ReleaseError(f"no published release to load by default; {said} (a draft is loaded only when named: version=...)")
+        return published[-1]
     if not isinstance(version, str):
-        raise TypeError(f"version must be a string such as {known[-1] if known else '1.0.0'!r}, not {type(version).__name__}; {said}")
+        raise TypeError(f"version must be a string such as {(published or known or ['1.0.0'])[-1]!r}, not {type(version).__name__}; {said}")
     if version not in known:
         raise ReleaseError(f"unknown dataset version {version!r}; {said}")
     return version
 
 
 def release_dir(version: str | None = None) -> Path:
-    """The folder of one release (a published version only)."""
+    """The folder of one release (default: the newest published release; a draft only when named)."""
     return data_root() / "dataset" / checked_version(version)
 
 
@@ -131,7 +136,7 @@ def _resource(table: str, version: str | None) -> dict:
 
 def _first_release_with(table: str) -> str | None:
     """The oldest release this install carries that has the table (None: none has it)."""
-    return next((v for v in versions() if any(r["name"] == table for r in datapackage(v)["resources"])), None)
+    return next((v for v in versions(drafts=True) if any(r["name"] == table for r in datapackage(v)["resources"])), None)
 
 
 def path(table: str, version: str | None = None, format: str = "parquet") -> Path:
@@ -146,7 +151,11 @@ def path(table: str, version: str | None = None, format: str = "parquet") -> Pat
 
 
 def load(table: str, version: str | None = None, backend: str = "pandas", categories: bool = False):
-    """Load one table of a release (default: the newest) as a pandas DataFrame, an Arrow table or a polars DataFrame.
+    """Load one table of a release as a pandas DataFrame, an Arrow table or a polars DataFrame.
+
+    version: default the newest published release (``versions()[-1]``). In a checkout where the next release
+    is being prepared, its draft is loaded only when named (``versions(drafts=True)`` lists it): a draft
+    may still change, so nothing reads it unasked.
 
     Tables: articles, actors, actor_aliases, events, event_actors, designations, quotes, claims,
     claim_quotes, quote_exclusions, evidence, actor_mentions, actor_summary, crosswalk, and from 1.2.0 the

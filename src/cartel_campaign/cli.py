@@ -39,7 +39,7 @@ def cmd_validate(args) -> int:
         import yaml  # noqa: F401 - a checkout is also checked against a rebuild (the `build` extra): missing, one line first
 
         where = annotation_lines(root)
-    chosen = [checked_version(args.version, root)] if args.version else versions(root)
+    chosen = [checked_version(args.version, root)] if args.version else versions(root, drafts=True)
     if not chosen:
         echo(f"error: no published release found in {root}", file=sys.stderr)
         return 2
@@ -97,7 +97,7 @@ def validate_installed(root: Path) -> list[str]:
 
     echo(f"scope: {integrity.INSTALLED_SCOPE}")
     echo("pins: " + ", ".join(f"{v} {pin}" for v, pin in PINS.items()))
-    problems = integrity.pin_problems(root, versions(root), PINS)
+    problems = integrity.pin_problems(root, versions(root, drafts=True), PINS)
     record, checked = integrity.record_problems(root)
     echo(checked)
     for p in problems + record:
@@ -113,8 +113,8 @@ def cmd_info(args) -> int:
     desc = datapackage(args.version)
     say = wrapper()
     say(f"cartel-campaign-data {__version__} (data in {data_root()})")
-    published = versions(drafts=False)
-    drafts = [v for v in versions() if v not in published]
+    published = versions()
+    drafts = [v for v in versions(drafts=True) if v not in published]
     say(f"versions: {', '.join(published)}" + (f" (and the draft {', '.join(drafts)}, being prepared)" if drafts else ""))
     say(f"tables in {desc['version']} (rows, description; the columns of each: cartel_campaign.describe(TABLE)):")
     for res in desc["resources"]:
@@ -152,10 +152,11 @@ def cmd_diff(args) -> int:
     from . import versions
     from . import diff as d
 
-    known = versions()
+    known, published = versions(drafts=True), versions()
     for v in (args.old, args.new):
         if v not in known:
-            echo(f"error: unknown version {v!r}; published: {', '.join(known)}", file=sys.stderr)
+            drafts = "".join(f"; draft: {d}" for d in known if d not in published)
+            echo(f"error: unknown version {v!r}; published: {', '.join(published)}{drafts}", file=sys.stderr)
             return 2
     if args.markdown:
         echo(d.markdown(args.old, args.new, args.old, args.new), end="")
@@ -274,7 +275,7 @@ def run(argv: list[str]) -> int:
     p.set_defaults(func=cmd_diff)
     p = _command(sub, "info", "versions, tables with row counts, sources",
                  "Prints the versions this install carries, then one release's tables (rows, description) and its source articles.")
-    p.add_argument("--version", help="release to describe (default: newest)")
+    p.add_argument("--version", help="release to describe (default: the newest published)")
     p.set_defaults(func=cmd_info)
     args = parser.parse_args(argv)
     return args.func(args)

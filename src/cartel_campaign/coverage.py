@@ -170,7 +170,7 @@ def report(row) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cartel-campaign coverage", description=__doc__.split("\n\n")[0])
     parser.add_argument("article_id", nargs="?", help="one article (its id, e.g. 004_a369d1b0aa72c426, or its number, 004); default: all")
-    parser.add_argument("--version", help="release (default: the newest)")
+    parser.add_argument("--version", help="release (default: the newest published; a draft when named)")
     parser.add_argument("--first-mentions", action="store_true", help="count the actors' first-mention evidence too")
     parser.add_argument("--annotation", help="an annotation file (seeds/NNN_<hash>.yaml) to measure before it is built")
     args = parser.parse_args(argv)

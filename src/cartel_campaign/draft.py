@@ -107,6 +107,7 @@ NAME_AT_END = re.compile(r"[A-Z][\w’'.-]*(?:(?:\s+(?:of|for|and|de|del|la|los|
 # Between the head of a phrase and a name that completes it: "Ryan Berg of the CSIS", "a source close to the White House".
 HEAD_GAP = re.compile(r"\s+(?:of|at|from|with|close to|familiar with|near)(?:\s+the)?\s+$")
 WORD = re.compile(r"[^\W_][\w\-’'.]*[^\W_]|[^\W_]")
+INITIAL_GAP = re.compile(r"\.[ \t]+")
 NAME_GAP = re.compile(r"[ \t]+(?:(?:of|for|and|de|del|da|do|van|von|y|al|el)[ \t]+|de[ \t]+l[ao]s?[ \t]+)?")
 
 
@@ -894,8 +895,34 @@ def _targets(ctx: Context, claimant: Ref, start: int, end: int) -> list[str]:
 
 
 def claim_type(ctx: Context, c: ClaimProposal) -> tuple[str, str | None]:
+    """The type its verb gives; for a neutral verb ("said", "stated": acknowledge), the type what is said shows:
+    a threat of force or penalties, or an accusation."""
     verb = ctx.text[c.verb[0]:c.verb[1]].lower()
-    return speech.CLAIM_TYPE.get(verb, "acknowledge"), MODE_BY_VERB.get(verb)
+    kind = speech.CLAIM_TYPE.get(verb, "acknowledge")
+    if kind == "acknowledge":
+        kind = content_type(claim_content(ctx, c)) or kind
+    return kind, MODE_BY_VERB.get(verb)
+
+
+THREAT_CUE = re.compile(r"\b(?:will|would|could|ready to|prepared to|going to|determined to|not rule out|considering|options?|suggest\w*|hint\w*)"
+                        r"\b[^.;]{0,80}?\b(?:strikes?|attack\w*|force|military|hunt\w*|kill\w*|act|action|operations?|invade|invasion|"
+                        r"tariffs?|cut|sanctions?|punish\w*|confront\w*|respond\w*|destroy\w*|obliterat\w*|eliminat\w*|dismantl\w*)\b", re.I)
+ACCUSE_CUE = re.compile(r"\b(?:terroris\w*|criminal\w*|murder\w*|narco\w*|traffick\w*|illegal\w*|drug (?:leader|dealer|lord)s?|"
+                        r"dictator\w*|regime|corrupt\w*|exploit\w*|violat\w*|unlawful\w*|aggression|lies|lying)\b", re.I)
+
+
+def claim_content(ctx: Context, c: ClaimProposal) -> str:
+    """What the claim says: the rest of the verb's sentence, and the quotes that carry it."""
+    end = ctx.sentence_of(c.verb[0])[1] if c.verb != (0, 0) else c.verb[1]
+    return " ".join([ctx.text[c.verb[1]:end]] + [ctx.text[q.mark[0]:q.mark[1]] for q in c.quotes])
+
+
+def content_type(content: str) -> str | None:
+    if THREAT_CUE.search(content):
+        return "threaten"
+    if ACCUSE_CUE.search(content):
+        return "accuse"
+    return None
 
 
 # ------------------------------------------------------------ other proposals ----
@@ -920,7 +947,8 @@ def another_persons_name(text: str, start: int, form: str, reg: Registry) -> boo
     if form not in reg.derived or " " in form:
         return False
     m = re.search(r"([A-Z][\w’'.-]*) $", text[max(0, start - 30):start])
-    return bool(m) and m.group(1).lower() not in TITLE_WORDS and not text[max(0, start - 30):start].rstrip().endswith(".")
+    return (bool(m) and m.group(1).lower() not in TITLE_WORDS and m.group(1).lower() not in FUNCTION_WORDS  # "The Pentagon" is the Pentagon
+            and not text[max(0, start - 30):start].rstrip().endswith("."))
 
 
 def inside_longer_name(text: str, start: int, end: int) -> bool:
@@ -936,7 +964,7 @@ def name_spans(text: str, mentions: list, sentences: list, marks: list) -> list[
     """Where the text names something with capitalized words that are not a registry alias.
     Headings (title-case lines) are left out: their capitals do not mark names."""
     masked = list(text)
-    for s, e in [(s, e) for s, e, _, _ in mentions if not inside_longer_name(text, s, e)] + heading_spans(text):
+    for s, e in [(s, e) for s, e, _, _ in mentions if not inside_longer_name(text, s, e)] + heading_spans(text) + furniture_spans(text):
         masked[s:e] = "\0" * (e - s)
     aliases = {alias for _, _, _, alias in mentions}
     masked = "".join(masked)
@@ -955,18 +983,38 @@ def name_spans(text: str, mentions: list, sentences: list, marks: list) -> list[
     return spans
 
 
+FURNITURE_LIST = re.compile(r"\b(?:Filed [Uu]nder|Tags|Tagged|Categories|Category|Topics|Related)\s*:\s*[A-Z][\w’'-]*(?:(?:,\s*|\s+)[A-Z][\w’'-]*)*")
+
+
+def furniture_spans(text: str) -> list[tuple[int, int]]:
+    """A web page's labels ("Filed Under: News, World News"): not names the article uses."""
+    return [m.span() for m in FURNITURE_LIST.finditer(text)]
+
+
 def new_names(ctx: Context) -> dict[str, int]:
     """Capitalized names that are not registry aliases and may be actors, with counts, in order of appearance:
     two names joined by "and" are two, "Gustavo Petro of Colombia" is a person and a place, places, adjectives
     of nationality, months, laws and designations are left out, and a surname counts with its whole name."""
     counts: dict[str, int] = {}
     capitalized = {w for w in re.findall(r"\b[A-Z][\w’'-]+", ctx.text)} | set(ctx.reg.owner)
+    laws = law_acronyms(ctx.text)
+    modifier: dict[str, bool] = {}  # name -> only ever written before an office ("former Uruapan mayor"): a place
     for s, e in ctx.names:
         whole = ctx.text[s:e]
         for name in split_name(whole) if is_actor_name(whole, capitalized) else []:
-            if is_actor_name(name, capitalized):
+            if is_actor_name(name, capitalized) and name not in laws and not before_a_bracketed_mention(ctx, e, name, whole):
                 counts[name] = counts.get(name, 0) + 1
-    return fold_surnames(counts)
+                modifier[name] = modifier.get(name, True) and name == whole and bool(BEFORE_AN_OFFICE.match(ctx.text, e))
+    return fold_surnames({n: c for n, c in counts.items() if not (modifier[n] and " " not in n)})
+
+
+def before_a_bracketed_mention(ctx: Context, end: int, name: str, whole: str) -> bool:
+    """A given name an editor's bracket cuts from a registry name ("[… dictator Nicolas] Maduro’s"): that actor."""
+    m = re.match(r"\][ \t]+", ctx.text[end:end + 3])
+    return bool(m) and whole.endswith(name) and ctx.in_mention(end + m.end())
+
+
+BEFORE_AN_OFFICE = re.compile(r"[ \t]+(?:mayor|governor|councillor|councilman|prosecutor|police|state|city|municipality)\b")
 
 
 def split_name(name: str) -> list[str]:
@@ -995,11 +1043,41 @@ def is_actor_name(name: str, capitalized: set[str]) -> bool:
     lower = {w.lower() for w in words}
     if name in MONTH_ABBREVIATIONS or name in DESIGNATION_WORDS or re.search(r"\d|-[a-z]", name):
         return False
+    if len(words) == 1 and (is_plural_noun(name) or name.lower() in FURNITURE_WORDS):
+        return False
     if lower & NOT_ACTOR_WORDS or (lower & PLACE_WORDS and not lower & ORG_WORDS):
         return False
     if len(words) <= 2 and is_demonym(words[-1], capitalized) and (len(words) == 1 or words[0].lower() in REGION_PREFIXES):
         return False
     return True
+
+
+FURNITURE_WORDS = set("filed under published updated posted share advertisement related subscribe tags tagged category "
+                      "categories photo photos credit image images caption read more comments newsletter".split())
+LAW_WORDS = set("act law code amendment convention treaty statute bill resolution".split())
+
+
+def is_shouted(word: str) -> bool:
+    """A word of five or more letters written in capitals ("WASHINGTON —", "THOUSAND"): a dateline or emphasis,
+    not an acronym (acronyms are short: CIA, OSV, NATO)."""
+    return sum(c.isalpha() for c in word) >= 5 and word.upper() == word and any(c.isalpha() for c in word)
+
+
+def is_acronym(word: str) -> bool:
+    return 2 <= len(word) <= 4 and word.isalpha() and word.isupper()
+
+
+def is_plural_noun(word: str) -> bool:
+    """One capitalized word in the plural ("Marines", "Agencies", "Democrats"): a group described, not a name."""
+    return len(word) > 4 and not word.isupper() and bool(re.search(r"(?:[^sui]s|ies)$", word)) and not word.endswith(("ss", "us", "is", "as", "os"))
+
+
+def law_acronyms(text: str) -> set[str]:
+    """Acronyms of the laws the text names ("the Immigration and Nationality Act" -> INA)."""
+    return {"".join(w[0] for w in m.group().split() if w[0].isupper()) for m in LAW_NAME.finditer(text)}
+
+
+LAW_NAME = re.compile(r"\b(?:[A-Z][\w’'-]*\s+(?:(?:of|and|for|on)\s+)?)+(?:" + "|".join(w.title() for w in LAW_WORDS) + r")\b")
 
 
 def is_demonym(word: str, capitalized: set[str]) -> bool:
@@ -1030,7 +1108,7 @@ ORG_WORDS = set("ministry department agency office council party army navy force
                 "news times post journal center centre institute university committee government administration police "
                 "guard command embassy commission foundation network television radio assembly nations".split())
 PLACE_WORDS = set("america hemisphere sea ocean river city island islands republic province state states gulf caribbean pacific "
-                  "atlantic coast county region valley mountains".split())
+                  "atlantic coast county region valley mountains europe asia africa oceania antarctica americas".split())
 
 
 def _name_kind(name: str) -> str:
@@ -1055,6 +1133,14 @@ def _name_segments(text: str, run: list, at_sentence_start: bool, lower_words: s
     while i < len(words):
         word = _bare(words[i][1]).lower()
         following = _bare(words[i + 1][1]).lower() if i + 1 < len(words) else ""
+        if is_shouted(words[i][1]) or word in FURNITURE_WORDS:  # "WASHINGTON (OSV News)", "Filed Under": not a name's words
+            segments.append(current)
+            current = []
+            i += 1
+            continue
+        if current and is_acronym(_bare(words[i][1])) and not is_acronym(_bare(current[-1][1])):  # "Kate Scanlon OSV News": two names
+            segments.append(current)
+            current = []
         if word in TITLE_WORDS and following not in ORG_WORDS:  # "General Assembly" is a name, "General Ortiz" a title
             segments.append(current)
             current = []
@@ -1101,7 +1187,8 @@ def _capitalized_runs(masked: str):
         if run:
             prev_start, prev = run[-1]
             gap = masked[prev_start + len(prev):m.start()]
-            if NAME_GAP.fullmatch(gap) and not prev.endswith((".", ",")) or (prev.endswith(".") and len(prev) <= 4 and NAME_GAP.fullmatch(gap)):
+            initial = len(prev) == 1 and prev.isupper() and INITIAL_GAP.fullmatch(gap)  # "Gerald R. Ford": one name
+            if NAME_GAP.fullmatch(gap) and not prev.endswith((".", ",", ":")) or (prev.endswith(".") and len(prev) <= 4 and NAME_GAP.fullmatch(gap)) or initial:
                 run.append((m.start(), word))
                 continue
             yield run
@@ -1280,7 +1367,7 @@ def render(p: Proposal) -> str:
         out.append("  # The text states no date.")
     out += [
         "  # earliest, latest and basis are left empty (~) on purpose: the build stops with",
-        "  # \"published: missing required key\" until you fill them in (YYYY-MM-DD, and the basis citing the text).",
+        "  # \"published: 'earliest' is empty\" until you fill them in (YYYY-MM-DD, and the basis citing the text).",
         "  earliest: ~",
         "  latest: ~",
         "  basis: ~",
@@ -1374,7 +1461,9 @@ def _claims_block(p: Proposal) -> list[str]:
         if c.targets:
             out.append(f"    target: {c.targets[0]}" + _comment([f"the first registry actor named after the verb; also named: {', '.join(c.targets[1:])}"]
                                                                if c.targets[1:] else ["the first registry actor named after the verb"]))
-        out.append(f"    type: {kind}" + _comment([f"from “{verb}”" if verb else "no reporting verb in the attribution; the type is a default"]))
+        said = speech.CLAIM_TYPE.get(verb.lower(), "acknowledge") != kind  # a neutral verb; the type is from what is said
+        out.append(f"    type: {kind}" + _comment([(f"from what “{verb}” introduces (a threat or an accusation)" if said else f"from “{verb}”")
+                                                  if verb else "no reporting verb in the attribution; the type is a default"]))
         if mode:
             out.append(f"    mode: {mode}")
         out.append("    summary: ~  # check: one neutral sentence in the article's terms saying who claims what")
@@ -1446,11 +1535,40 @@ def decode_article(path: Path, raw: bytes) -> str:
 
 def draft(article_path: Path, actors: list[dict]) -> str:
     """The draft annotation (YAML text with comments) of the article at article_path."""
+    return render(draft_proposal(article_path, actors))
+
+
+def draft_proposal(article_path: Path, actors: list[dict]) -> Proposal:
     article_path = Path(article_path)
     raw = read_article_bytes(article_path)
     proposal = propose(decode_article(article_path, raw), article_path.name, actors)
     proposal.sha256 = hashlib.sha256(raw).hexdigest()  # of the bytes read, not of a second read
-    return render(proposal)
+    return proposal
+
+
+def name_note(article_path: Path, sha256: str) -> str | None:
+    """Where a new article is not named NNN_<the first 16 hex digits of its sha256> (the build refuses it, GUIDE.md):
+    the name to give it and its annotation. The articles of published releases keep their names."""
+    number = Path(article_path).name.split("_", 1)[0]
+    if Path(article_path).stem == f"{number}_{sha256[:16]}" or Path(article_path).stem in published_articles(article_path):
+        return None
+    return (f"note: a new article is named after its text: rename {Path(article_path).name} to {number}_{sha256[:16]}.txt "
+            f"(NNN_ and the first 16 hex digits of its sha256), the annotation to {number}_{sha256[:16]}.yaml, and its "
+            "article: line to match, before you build")
+
+
+def published_articles(article_path: Path) -> set[str]:
+    """The articles of the published releases of the checkout whose seeds/ holds article_path (none outside a checkout)."""
+    root = Path(article_path).resolve().parent.parent
+    if not (root / "seeds" / "releases.yaml").is_file():
+        return set()
+    from .build import pipeline
+    from .build.errors import BuildError
+
+    try:
+        return pipeline.published_article_ids(root, pipeline.read_releases(root))
+    except BuildError:
+        return set()  # a broken releases.yaml: the build says what is wrong with it
 
 
 def default_actors(article_path: Path) -> Path | None:
@@ -1473,7 +1591,8 @@ def main(argv: list[str] | None = None) -> int:
         actors_path = args.actors or default_actors(args.article)
         if actors_path is None:
             raise DraftError(f"no seeds/actors.yaml found above {args.article} or the current directory; pass --actors FILE")
-        text = draft(args.article, load_actors(actors_path))
+        proposal = draft_proposal(args.article, load_actors(actors_path))
+        text = render(proposal)
         if args.out is None:
             sys.stdout.write(text)
         elif args.out.is_symlink():  # never write through a link we did not make (it may point anywhere, or nowhere yet)
@@ -1486,6 +1605,9 @@ def main(argv: list[str] | None = None) -> int:
             except OSError as err:
                 raise DraftError(f"{args.out}: cannot write the draft ({err.strerror or err})") from None
             print(f"wrote {args.out}", file=sys.stderr)
+        note = name_note(args.article, proposal.sha256)
+        if note:
+            print(note, file=sys.stderr)
     except (DraftError, ImportError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -836,7 +836,7 @@ def main(argv: list[str] | None = None) -> int:
     size = screen_size(parser, args.size)
     try:
         root = data_root()
-        known = versions(root)
+        known = versions(root, drafts=True)
         version = args.version or (known[-1] if known else None)
         if version not in known:
             print(f"error: unknown version {version!r}; published: {', '.join(known) or 'none'}", file=sys.stderr)

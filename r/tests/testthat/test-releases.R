@@ -8,6 +8,20 @@ test_that("cc_versions lists published releases oldest first, by number", {
   expect_identical(cc_read("t", "0.9.0", root)$id, "a")
 })
 
+test_that("a draft release is listed only with drafts = TRUE and read only when named", {
+  root <- make_root(list(resource("t", list(field("id")), "id\na\n")), version = "1.0.0")
+  make_root(list(resource("t", list(field("id")), "id\nb\n")), version = "1.1.0", root = root)
+  path <- file.path(root, "dataset", "1.1.0", "datapackage.json")
+  jsonlite::write_json(c(jsonlite::read_json(path), status = "draft"), path, auto_unbox = TRUE, null = "null")
+  expect_identical(cc_versions(root), "1.0.0")
+  expect_identical(cc_versions(root, drafts = TRUE), c("1.0.0", "1.1.0"))
+  expect_identical(cc_read("t", root = root)$id, "a")        # no version: the newest published release
+  expect_identical(cc_read("t", "1.1.0", root)$id, "b")      # the draft, named
+  expect_error(cc_read("t", "2.0.0", root), "published versions: 1.0.0; draft: 1.1.0", fixed = TRUE)
+  unlink(file.path(root, "dataset", "1.0.0"), recursive = TRUE)
+  expect_error(cc_read("t", root = root), "no published release", fixed = TRUE)
+})
+
 test_that("a root without dataset/ says what root must be and how to find the Python package's", {
   expect_error(cc_versions(tempfile()), "import cartel_campaign; print(cartel_campaign.data_root())", fixed = TRUE)
   empty <- tempfile()

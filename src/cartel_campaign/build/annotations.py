@@ -54,6 +54,14 @@ def cleaned(value: str) -> str:
     return unicodedata.normalize("NFC", INVISIBLE.sub("", value).strip())
 
 
+def missing(doc: yamlio.Doc, path: tuple, node: dict, key: str, what: str):
+    """The error for a required key that is absent, or present but empty (`key: ~`, as a draft leaves it to fill in):
+    the second at the key's own line."""
+    if key in node:
+        return doc.error(path + (key,), f"{what}: {key!r} is empty (~) and required: fill it in (seeds/GUIDE.md)")
+    return doc.error(path, f"{what}: missing required key {key!r}")
+
+
 @dataclass
 class Checker:
     """Checks YAML values against the shapes and the Table Schemas (`schemas`: table -> schema)."""
@@ -89,13 +97,13 @@ class Checker:
                 field = self.field(shape.table, kind.column)
                 if value is None:
                     if kind.default is None and field.get("constraints", {}).get("required"):
-                        raise doc.error(path, f"{what}: missing required key {key!r}")
+                        raise missing(doc, path, node, key, what)
                     row[kind.column] = kind.default
                 else:
                     row[kind.column] = self.value(doc, path + (key,), key, value, field, kind, what)
             elif value is None:
                 if getattr(kind, "required", False):
-                    raise doc.error(path, f"{what}: missing required key {key!r}")
+                    raise missing(doc, path, node, key, what)
             elif isinstance(kind, Aid):
                 self.aid(doc, path + (key,), key, value, kind, what)
             elif isinstance(kind, Nested):

@@ -20,6 +20,7 @@ import shutil
 import signal
 from pathlib import Path
 
+from .. import is_draft_folder
 from ..release import json_text, root_descriptor, sha256_file, write_manifest, write_table  # noqa: F401 - root_descriptor: part of this module's API
 from . import exports, ownfiles
 from .errors import BuildError
@@ -244,6 +245,8 @@ def publish(root: Path, staged: Path, version: str, generated: dict[str, bytes |
     """Move a validated release into dataset/<version>/ and write the generated files.
 
     Returns 'published', 'unchanged' or 'replaced' (a draft only). Refuses to change a published release.
+    The folder of a draft (its datapackage.json says so) is replaced when its entry turns published: that is
+    its publication (the descriptor loses "status": "draft"), not an edit of a published release.
     """
     check_generated(generated, version)
     target = root / "dataset" / version
@@ -252,16 +255,16 @@ def publish(root: Path, staged: Path, version: str, generated: dict[str, bytes |
         diff = same_tree(staged, target)
         if not diff:
             state = "unchanged"
-        elif draft:
+        elif draft or is_draft_folder(target):
             replace_draft(root, staged, target)
-            state = "replaced"
+            state = "replaced" if draft else "published"
         else:
             raise BuildError(
                 target, None,
                 f"release {version} is already published and the rebuild differs ({', '.join(diff[:5])}); a published "
                 "version is never edited: add a new version to seeds/releases.yaml (status: draft)",
             )
-    if state == "published":
+    if state == "published" and not target.exists():
         target.parent.mkdir(exist_ok=True)
         os.rename(staged, target)
     kill_point("moved")

@@ -192,7 +192,7 @@ def root_datapackage_problems(root: Path) -> list[str]:
     """The root datapackage.json is the newest release's descriptor (paths from the root), byte for byte."""
     from .. import versions
 
-    found = versions(root)
+    found = versions(root, drafts=True)
     path = root / "datapackage.json"
     if not found:
         return []
