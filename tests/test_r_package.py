@@ -69,6 +69,12 @@ def required(field: dict, res: dict) -> bool:
     return bool(field.get("constraints", {}).get("required")) or field["name"] in (res["schema"].get("primaryKey") or [])
 
 
+def test_before_the_first_published_release_the_build_generates_nothing_for_the_package(tmp_path):
+    releases = [{"version": "0.1.0", "status": "draft"}]
+    assert rpackage.files(ROOT, tmp_path, releases) == {}
+    assert rpackage.stale(ROOT, {}) == []  # the package keeps what it carries
+
+
 def test_dataset_docs_list_every_column_with_its_class_and_levels():
     newest_published = versions(ROOT, drafts=False)[-1]
     descriptor = json.loads((ROOT / "dataset" / newest_published / "datapackage.json").read_text(encoding="utf-8"))

@@ -27,8 +27,6 @@ import json
 import textwrap
 from pathlib import Path
 
-from .errors import BuildError
-
 R = "r"
 #: Folders whose every file the build generates (a file there that it does not produce is stale).
 OWNED = (f"{R}/inst/extdata", f"{R}/data")
@@ -40,18 +38,22 @@ FUNCTIONS = ("cc_versions", "cc_tables", "cc_read", "cc_schema", "cc_check_forei
 R_CLASS = {"string": "character", "integer": "integer", "date": "Date", "boolean": "logical"}
 
 
-def carried(root: Path, staged: Path, releases: list) -> tuple[str, Path]:
-    """The newest published release and its folder: the staged one when the build publishes it now."""
+def carried(root: Path, staged: Path, releases: list) -> tuple[str, Path] | None:
+    """The newest published release and its folder (the staged one when the build publishes it now); None before the first."""
     published = [r["version"] for r in releases if r["status"] == "published"]
     if not published:
-        raise BuildError("seeds/releases.yaml", None, "no published release: the R package carries the newest published one")
+        return None
     version = published[-1]
     return version, staged if version == releases[-1]["version"] else root / "dataset" / version
 
 
 def files(root: Path, staged: Path, releases: list) -> dict[str, bytes]:
-    """{path relative to the repository root: bytes} of every generated file of the R package."""
-    version, folder = carried(root, staged, releases)
+    """{path relative to the repository root: bytes} of every generated file of the R package; none
+    while no release is published (a first draft: the package keeps what it has, nothing is stale)."""
+    found = carried(root, staged, releases)
+    if found is None:
+        return {}
+    version, folder = found
     raw = (folder / "datapackage.json").read_bytes()
     descriptor = json.loads(raw)
     tables = [res["name"] for res in descriptor["resources"]]
@@ -74,7 +76,10 @@ def files(root: Path, staged: Path, releases: list) -> dict[str, bytes]:
 
 
 def stale(root: Path, generated: dict) -> list[str]:
-    """Files in the generated folders (and generated .Rd files) that the build no longer produces."""
+    """Files in the generated folders (and generated .Rd files) that the build no longer produces
+    (none when it produces nothing for the package: see files)."""
+    if not any(rel.startswith(f"{R}/") for rel in generated):
+        return []
     found = [p for owned in OWNED if (root / owned).is_dir() for p in (root / owned).rglob("*") if p.is_file()]
     man = root / R / "man"
     found += [p for p in man.glob("*.Rd") if MARK_START in p.read_text(encoding="utf-8").split("\n", 1)[0]] if man.is_dir() else []
