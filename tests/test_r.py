@@ -40,16 +40,19 @@ def r_executable(name: str) -> str:
     return exe
 
 
-@pytest.fixture(scope="module")
-def r_env(tmp_path_factory) -> dict:
-    """Environment whose R library holds cartelcampaign, installed from r/ with R CMD INSTALL."""
-    library = tmp_path_factory.mktemp("rlib")
-    proc = subprocess.run([r_executable("R"), "CMD", "INSTALL", f"--library={library}", str(ROOT / "r")],
+def installed_r_package(library: Path, package: Path = ROOT / "r") -> dict:
+    """Environment whose R library holds cartelcampaign, installed from `package` with R CMD INSTALL."""
+    proc = subprocess.run([r_executable("R"), "CMD", "INSTALL", f"--library={library}", str(package)],
                           capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, f"R CMD INSTALL r/ failed (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+    assert proc.returncode == 0, f"R CMD INSTALL {package} failed (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
     env = {k: v for k, v in os.environ.items() if k != "CARTEL_CAMPAIGN_DATA"}
     env["R_LIBS"] = str(library)
     return env
+
+
+@pytest.fixture(scope="module")
+def r_env(tmp_path_factory) -> dict:
+    return installed_r_package(tmp_path_factory.mktemp("rlib"))
 
 
 def run_r(script: str, env: dict, tmp_path: Path, *args: str) -> str:
@@ -93,7 +96,8 @@ def test_r_reads_every_table_of_every_release_with_schema_types(r_output):
             fields = res["schema"]["fields"]
             assert list(classes) == [f["name"] for f in fields], (version, res["name"])
             for f in fields:
-                assert classes[f["name"]] == R_CLASS[f.get("type", "string")], (version, res["name"], f["name"], classes[f["name"]])
+                expected = "factor" if "enum" in f.get("constraints", {}) else R_CLASS[f.get("type", "string")]
+                assert classes[f["name"]] == expected, (version, res["name"], f["name"], classes[f["name"]])
                 if f["name"].endswith("_id"):
                     assert classes[f["name"]] == "character", (version, res["name"], f["name"])
 
@@ -109,7 +113,7 @@ out <- commandArgs(trailingOnly = TRUE)[1]
 for (version in cc_versions(".", drafts = TRUE)) {
   for (name in cc_tables(version, ".")) {
     df <- cc_read(name, version, ".")
-    df[] <- lapply(df, function(col) if (inherits(col, "Date")) format(col, "%Y-%m-%d") else col)
+    df[] <- lapply(df, function(col) if (inherits(col, "Date")) format(col, "%Y-%m-%d") else if (is.factor(col)) as.character(col) else col)
     jsonlite::write_json(as.list(df), file.path(out, paste0(version, "_", name, ".json")), na = "null", digits = NA)
   }
 }

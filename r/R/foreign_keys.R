@@ -1,6 +1,6 @@
 # Checking every foreign key of a release against the rows it references.
 
-cc_check_foreign_keys <- function(version = NULL, root = Sys.getenv("CARTEL_CAMPAIGN_DATA", ".")) {
+cc_check_foreign_keys <- function(version = NULL, root = cc_data_root()) {
   release <- .cc_release(version, root)
   names <- vapply(release$descriptor$resources, function(res) res$name, "")
   tables <- lapply(names, cc_read, version = release$version, root = root)

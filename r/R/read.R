@@ -7,7 +7,8 @@
   header = TRUE, lineTerminator = "\r\n", skipInitialSpace = FALSE, commentChar = NULL
 )
 
-cc_read <- function(table, version = NULL, root = Sys.getenv("CARTEL_CAMPAIGN_DATA", ".")) {
+cc_read <- function(table, version = NULL, root = cc_data_root(), factors = TRUE) {
+  if (!isTRUE(factors) && !isFALSE(factors)) stop("factors must be TRUE or FALSE", call. = FALSE)
   release <- .cc_release(version, root)
   res <- .cc_resource(table, release)
   path <- .cc_resource_path(res, release)
@@ -16,8 +17,23 @@ cc_read <- function(table, version = NULL, root = Sys.getenv("CARTEL_CAMPAIGN_DA
   raw <- .cc_read_text(path, res, fields)
   for (i in seq_along(fields)) {
     raw[[i]] <- .cc_convert(raw[[i]], fields[[i]], path)
+    if (factors) raw[[i]] <- .cc_as_factor(raw[[i]], fields[[i]], path)
   }
   raw
+}
+
+# A column with allowed values (the field's enum constraint) as a factor whose levels are every
+# allowed value in the declared order, present or not; a value outside them is an error, never NA.
+.cc_as_factor <- function(x, field, path) {
+  allowed <- field$constraints$enum
+  if (is.null(allowed)) return(x)
+  levels <- vapply(allowed, as.character, "")
+  bad <- which(!is.na(x) & !(as.character(x) %in% levels))
+  if (length(bad) > 0) {
+    stop(sprintf("%s: row %d, column '%s': expected one of the allowed values (%s), found '%s'",
+                 path, bad[1], field$name, paste(levels, collapse = ", "), as.character(x[bad[1]])), call. = FALSE)
+  }
+  factor(as.character(x), levels = levels)
 }
 
 .cc_resource_path <- function(res, release) {

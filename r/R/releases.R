@@ -3,14 +3,15 @@
 .cc_version_pattern <- "^[0-9]+\\.[0-9]+\\.[0-9]+$"
 
 .cc_root_help <- paste0(
-  "root must be the folder holding datapackage.json and dataset/<version>/: a checkout of ",
-  "cartel-campaign-data, or the Python package's data folder, printed by ",
+  "root must be the folder holding dataset/<version>/: cc_data_root() (the release this package ",
+  "carries, unless CARTEL_CAMPAIGN_DATA is set), a checkout of cartel-campaign-data, or the Python ",
+  "package's data folder, printed by ",
   "python -c \"import cartel_campaign; print(cartel_campaign.data_root())\""
 )
 
 # The published releases, oldest first; a draft (a release being prepared in a checkout: its datapackage.json
 # says "status": "draft") only with drafts = TRUE, as cartel_campaign.versions() in Python.
-cc_versions <- function(root = Sys.getenv("CARTEL_CAMPAIGN_DATA", "."), drafts = FALSE) {
+cc_versions <- function(root = cc_data_root(), drafts = FALSE) {
   base <- file.path(root, "dataset")
   if (!dir.exists(base)) {
     stop(sprintf("no dataset/ folder in '%s'; %s", root, .cc_root_help), call. = FALSE)
@@ -26,7 +27,7 @@ cc_versions <- function(root = Sys.getenv("CARTEL_CAMPAIGN_DATA", "."), drafts =
   identical(status, "draft")
 }
 
-cc_tables <- function(version = NULL, root = Sys.getenv("CARTEL_CAMPAIGN_DATA", ".")) {
+cc_tables <- function(version = NULL, root = cc_data_root()) {
   release <- .cc_release(version, root)
   vapply(release$descriptor$resources, function(res) res$name, "")
 }

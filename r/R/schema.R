@@ -1,6 +1,6 @@
 # The data dictionary of one table, from its Table Schema.
 
-cc_schema <- function(table, version = NULL, root = Sys.getenv("CARTEL_CAMPAIGN_DATA", ".")) {
+cc_schema <- function(table, version = NULL, root = cc_data_root()) {
   release <- .cc_release(version, root)
   schema <- .cc_resource(table, release)$schema
   primary_key <- unlist(schema$primaryKey)

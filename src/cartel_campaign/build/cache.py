@@ -72,6 +72,14 @@ def is_fresh(root: Path, version: str, inputs: str) -> bool:
     return bool(recorded) and outputs(root, version, generated) == recorded
 
 
+def recorded_outputs(root: Path) -> dict[str, str]:
+    """The outputs the last build recorded ({} when there is no readable record)."""
+    try:
+        return json.loads((root / CACHE).read_text(encoding="utf-8")).get("outputs", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
 def record(root: Path, version: str, generated: list[str], inputs: str) -> None:
     """Record a successful build: inputs is the digest taken before the build read anything, so an
     input saved during the build differs from it and the next build rebuilds."""

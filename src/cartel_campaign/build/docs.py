@@ -7,6 +7,7 @@
     DATASET_CARD.md                   the dataset card (build/card.py, from docs/card.md)
     docs/timeline.png                 events and designations over time, inferred dates marked
     docs/explorer/<version>.html      evidence explorer of every release (cartel_campaign.explorer)
+    r/...                             the R package's carried release and docs (build/rpackage.py)
 
 All are byte-deterministic for the same inputs and pinned library versions; `build --check`
 compares them with the committed files.
@@ -27,7 +28,7 @@ from .. import diff as ccdiff
 from .. import explorer, exports, records, rules
 from ..safety import markdown
 from ..validation import files as _file_rules  # noqa: F401 - registers the rules of scope files, which RULES.md lists
-from . import card
+from . import card, rpackage
 from .errors import BuildError
 
 
@@ -48,6 +49,7 @@ def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, 
         "docs/timeline.png": timeline(frames, version),
         "docs/RULES.md": rules_doc().encode(),
         **explorer_pages(root, staged, releases, work, sections),
+        **rpackage.files(root, staged, releases),
     }
 
 

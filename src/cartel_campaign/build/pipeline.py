@@ -29,7 +29,7 @@ from pathlib import Path
 from .. import assertions, checks, fields, rules, sentences, views
 from ..cores import usable_cores
 from ..safety import terminal
-from . import annotations, articles, cache, corrections, counts, derive, docs, publish, verify
+from . import annotations, articles, cache, corrections, counts, derive, docs, publish, rpackage, verify
 from .errors import BuildError
 from .provenance import Provenance
 from .articles import ArticleRows
@@ -353,6 +353,7 @@ def check(root: Path, version: str, stages: Stages) -> list[str]:
         target = root / "dataset" / version
         diffs = [f"dataset/{version}/{n}" for n in publish.same_tree(staged, target)] if target.exists() else [f"dataset/{version}/ (not published)"]
         diffs += [rel for rel, data in generated.items() if not publish.same_content(root / rel, data)]
+        diffs += [f"{rel} (stale: the build no longer generates it)" for rel in rpackage.stale(root, generated)]
         return diffs
 
 
@@ -390,12 +391,13 @@ def publish_newest(root: Path, version: str, draft: bool, stages: Stages, force:
         work_root = publish.work_folder(root)  # also recovers what a killed build left
         cache.clear_temporary(root)
         inputs = cache.inputs_digest(root)  # before anything is read: an input saved during the build is not recorded as built
-        if not force and cache.is_fresh(root, version, inputs):
+        if not force and cache.is_fresh(root, version, inputs) and not rpackage.stale(root, cache.recorded_outputs(root)):
             return None
         work = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=work_root))
         try:
             staged, generated = stage_release(root, work, version, stages, kept=work_root / publish.KEPT)
             state = publish.publish(root, staged, version, generated, draft=draft)
+            rpackage.remove_stale(root, generated)
             cache.record(root, version, list(generated), inputs)
         finally:
             shutil.rmtree(work, ignore_errors=True)
