@@ -264,7 +264,7 @@ def test_a_replace_without_atomic_exchange_is_recovered(point, draft_base, repla
 # leaves nothing that stops the next build.
 def leftovers(root: Path) -> list[Path]:
     """What a build left in its scratch folder besides the per-article entries it keeps on purpose (publish.KEPT)."""
-    return [p for p in (root / publish.WORK).iterdir() if p.name != publish.KEPT]
+    return [p for p in (root / publish.WORK).iterdir() if p.name not in publish.KEEP]
 
 
 def fault_build(root: Path, capsys) -> tuple[int, str]:

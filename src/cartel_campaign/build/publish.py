@@ -93,6 +93,9 @@ def same_tree(a: Path, b: Path) -> list[str]:
 WORK = ".build-tmp"  # the build's own scratch folder in the checkout: staging, and a replaced draft set aside
 ASIDE = "replaced-"  # WORK/replaced-<version>: a draft's previous folder while its new one is moved in
 KEPT = "articles"  # WORK/articles/: what each article gave, kept between builds (build/articles.py)
+KEPT_DOCS = "docs"  # WORK/docs/: generated docs kept between builds, reused for the same inputs (build/keptdocs.py)
+#: What the build keeps in WORK on purpose; everything else there is a killed build's leftover.
+KEEP = (KEPT, KEPT_DOCS)
 
 
 def remove(path: Path) -> None:
@@ -130,7 +133,7 @@ def work_folder(root: Path) -> Path:
     work.mkdir(exist_ok=True)
     recover(root)
     for stale in work.iterdir():
-        if stale.name != KEPT:
+        if stale.name not in KEEP:
             remove(stale)
     return work
 
