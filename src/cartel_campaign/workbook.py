@@ -9,7 +9,7 @@ gives every zip entry a fixed time.
 """
 from __future__ import annotations
 
-import io
+import itertools
 from datetime import date, datetime
 from pathlib import Path
 
@@ -34,7 +34,8 @@ def _cell(value):
 #: The workbook's creation time: the file holds no build time (XlsxWriter gives every zip entry a fixed time).
 CREATED = datetime(2000, 1, 1)
 #: Values written as they are: no text is turned into a number, formula or link.
-OPTIONS = {"constant_memory": True, "in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+#: constant_memory: each sheet's rows go to a temporary file as they are written (text inline, no shared-string table).
+OPTIONS = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
 
 
 def _write_row(ws, i: int, row, day) -> None:
@@ -55,8 +56,7 @@ def write_workbook(path: Path, tables: dict) -> int:
     number of table sheets. Written with XlsxWriter, one row at a time (constant memory)."""
     import xlsxwriter
 
-    buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, OPTIONS)
+    wb = xlsxwriter.Workbook(str(path), OPTIONS)
     wb.set_properties({"created": CREATED})
     day = wb.add_format({"num_format": "yyyy-mm-dd"})
     sheet = wb.add_worksheet(README)
@@ -65,10 +65,9 @@ def write_workbook(path: Path, tables: dict) -> int:
     for name, table in tables.items():
         ws = wb.add_worksheet(name)
         ws.write_row(0, 0, table.column_names)
-        for i, row in enumerate(table.to_pylist(), 1):
-            _write_row(ws, i, row.values(), day)
+        for i, row in enumerate(_rows(table), 1):
+            _write_row(ws, i, row, day)
     wb.close()
-    Path(path).write_bytes(buffer.getvalue())
     return len(tables)
 
 
@@ -86,14 +85,29 @@ def workbook_content_problems(path: Path, tables: dict) -> list[str]:
         return [f"sheets {names} are not README and the tables {sorted(tables)}"]
     problems = []
     for name, table in tables.items():
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        if not rows or list(rows[0]) != table.column_names:
-            problems.append(f"sheet {name}: header {[list(r) for r in rows[:1]]} is not the columns {table.column_names}")
+        rows = wb.get_sheet_by_name(name).iter_rows()  # a row at a time, compared with the table's
+        header = next(rows, None)
+        if header is None or list(header) != table.column_names:
+            problems.append(f"sheet {name}: header {[list(header)] if header is not None else []} is not the columns {table.column_names}")
             continue
-        expected = [[_as_read(v) for v in r.values()] for r in table.to_pylist()]
-        if [list(r) for r in rows[1:]] != expected:
-            problems.append(f"sheet {name}: {len(rows) - 1} rows that are not the table's {table.num_rows}")
+        n_sheet, same = 0, True
+        for got, want in itertools.zip_longest(rows, _rows(table)):
+            n_sheet += got is not None
+            same = same and got is not None and want is not None and list(got) == [_as_read(v) for v in want]
+        if not same:
+            problems.append(f"sheet {name}: {n_sheet} rows that are not the table's {table.num_rows}")
     return problems
+
+
+#: Rows turned into Python at a time (memory stays bounded by a batch, not a table).
+BATCH_ROWS = 4096
+
+
+def _rows(table):
+    """The table's rows as lists of values, a batch at a time."""
+    for batch in table.to_batches(max_chunksize=BATCH_ROWS):
+        columns = [c.to_pylist() for c in batch.columns]
+        yield from zip(*columns) if columns else ()
 
 
 def _as_read(value):
