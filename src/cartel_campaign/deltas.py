@@ -32,11 +32,17 @@ def _keyed(table, pk: list[str]) -> dict:
     return {tuple(_cell(r[c]) for c in pk): _row(r) for r in table.to_pylist()}
 
 
-def table_delta(name: str, old, new, pk: list[str] | None) -> list[dict]:
-    """The delta lines of one table (old or new None: the table is new or gone; pk None: a new table, whose
-    rows are all ADD, in table order, with key null)."""
+#: Rows turned into Python at a time where a new table's rows are all ADD lines (memory stays bounded).
+BATCH_ROWS = 4096
+
+
+def table_delta(name: str, old, new, pk: list[str] | None):
+    """The delta lines of one table, in order (old or new None: the table is new or gone; pk None: a new table,
+    whose rows are all ADD, in table order, with key null, read a batch at a time)."""
     if old is None:
-        return [{"op": "ADD", "table": name, "key": None, "row": _row(r)} for r in new.to_pylist()]
+        for batch in new.to_batches(max_chunksize=BATCH_ROWS):
+            yield from ({"op": "ADD", "table": name, "key": None, "row": _row(r)} for r in batch.to_pylist())
+        return
     old_rows = _keyed(old, pk) if old is not None else {}
     new_rows = _keyed(new, pk) if new is not None else {}
     old_columns = set(old.column_names) if old is not None else set()
@@ -52,17 +58,22 @@ def table_delta(name: str, old, new, pk: list[str] | None) -> list[dict]:
         if changed or added:
             out.append(line("MOD", k, after, changed_columns=changed, new_columns=added))
     out += [line("DEL", k, None) for k in sorted(old_rows.keys() - new_rows.keys(), key=str)]
-    return out
+    yield from out
 
 
-def delta_lines(old_tables: dict, new_tables: dict, keys: dict, old_version: str | None, new_version: str) -> list[dict]:
-    """Every delta line from the old release's tables to the new one's (`keys`: the old release's primary keys)."""
-    lines = [{"op": "HEADER", "from": old_version, "to": new_version}]
+def iter_delta_lines(old_tables: dict, new_tables: dict, keys: dict, old_version: str | None, new_version: str):
+    """Every delta line from the old release's tables to the new one's, in order, one table at a time (`keys`:
+    the old release's primary keys)."""
+    yield {"op": "HEADER", "from": old_version, "to": new_version}
     names = list(new_tables) + [t for t in old_tables if t not in new_tables]
     for name in names:
         key = keys.get(name) or (old_tables[name].column_names if name in old_tables else None)
-        lines += table_delta(name, old_tables.get(name), new_tables.get(name), key)
-    return lines
+        yield from table_delta(name, old_tables.get(name), new_tables.get(name), key)
+
+
+def delta_lines(old_tables: dict, new_tables: dict, keys: dict, old_version: str | None, new_version: str) -> list[dict]:
+    """iter_delta_lines as a list."""
+    return list(iter_delta_lines(old_tables, new_tables, keys, old_version, new_version))
 
 
 def _release(folder: Path | None) -> tuple[dict, dict, str | None]:
@@ -77,35 +88,47 @@ def _release(folder: Path | None) -> tuple[dict, dict, str | None]:
     return tables, keys, desc["version"]
 
 
-def compute(path: Path, tables: dict, previous: Path | None) -> list[dict]:
+def compute(path: Path, tables: dict, previous: Path | None):
+    """The delta lines of the release in path's folder (tables) against previous, in order, one at a time."""
     old_tables, old_keys, old_version = _release(previous)
-    return delta_lines(old_tables, tables, old_keys, old_version, Path(path).parent.name)
+    return iter_delta_lines(old_tables, tables, old_keys, old_version, Path(path).parent.name)
 
 
-def to_jsonl(lines: list[dict]) -> str:
-    return "".join(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n" for line in lines)
+def to_json(line: dict) -> str:
+    return json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def write_deltas(path: Path, tables: dict, previous: Path | None) -> int:
-    """The export (cartel_campaign.exports): returns the number of ADD/MOD/DEL lines."""
-    lines = compute(path, tables, previous)
-    Path(path).write_text(to_jsonl(lines), encoding="utf-8")
-    return len(lines) - 1
+    """The export (cartel_campaign.exports), written a line at a time: returns the number of ADD/MOD/DEL lines."""
+    n = 0
+    with open(path, "w", encoding="utf-8") as handle:
+        for n, line in enumerate(compute(path, tables, previous)):
+            handle.write(to_json(line))
+    return n
 
 
 def deltas_content_problems(path: Path, tables: dict, previous: Path | None) -> list[str]:
     """The delta file is valid JSON lines of known ops and is exactly what the release and the previous one give."""
+    expected = compute(path, tables, previous)
+    header = next(expected)
+    problems, n_lines, n_expected, first_difference = [], 0, 1, None
     try:
-        lines = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
+        with open(path, encoding="utf-8") as handle:  # a line at a time, compared with the recomputed line
+            for i, text in enumerate(handle):
+                line, n_lines = json.loads(text), i + 1
+                if i and (not isinstance(line, dict) or line.get("op") not in OPS):
+                    problems.append(f"line {i + 1}: unknown op {line.get('op') if isinstance(line, dict) else None!r} (expected {', '.join(OPS)})")
+                want = header if i == 0 else next(expected, None)
+                n_expected += i > 0 and want is not None
+                if first_difference is None and line != want:
+                    first_difference = min(i, n_expected)
     except (ValueError, UnicodeDecodeError) as err:
         return [f"not JSON lines ({err})"]
-    problems = [f"line {i + 2}: unknown op {line.get('op')!r} (expected {', '.join(OPS)})"
-                for i, line in enumerate(lines[1:]) if not isinstance(line, dict) or line.get("op") not in OPS]
     if problems:
         return problems
-    expected = compute(path, tables, previous)
-    if lines != expected:
-        n = next((i for i, (a, b) in enumerate(zip(lines, expected)) if a != b), min(len(lines), len(expected)))
-        return [f"differs from the changes between {expected[0]['from']} and {expected[0]['to']} from line {n + 1} on "
-                f"({len(lines)} lines, recomputed {len(expected)})"]
+    n_expected += sum(1 for _ in expected)
+    if first_difference is not None or n_lines != n_expected:
+        n = first_difference if first_difference is not None else min(n_lines, n_expected)
+        return [f"differs from the changes between {header['from']} and {header['to']} from line {n + 1} on "
+                f"({n_lines} lines, recomputed {n_expected})"]
     return []

@@ -109,17 +109,28 @@ def diff(a, b) -> dict:
         old_k, new_k = _keyed(old, pk), _keyed(new, pk)
         rows = [dict(change="added", key=k, changed_columns="") for k in new_k.index.difference(old_k.index)]
         rows += [dict(change="removed", key=k, changed_columns="") for k in old_k.index.difference(new_k.index)]
-        common = [c for c in new_k.columns if c in old_k.columns]
-        for k in new_k.index.intersection(old_k.index):
-            o, n = old_k.loc[k, common], new_k.loc[k, common]
-            changed = [c for c in common if not _same(o[c], n[c])]
-            added_cols = [c for c in new_k.columns if c not in old_k.columns and not pd.isna(new_k.loc[k, c])]
-            if changed:  # a value of a column both releases have
-                rows.append(dict(change="changed", key=k, changed_columns=",".join(changed)))
-            elif added_cols:  # only a value in a column the old release lacks: not a change of the record
-                rows.append(dict(change="new columns", key=k, changed_columns=",".join(added_cols)))
+        rows += _changed_rows(old_k, new_k)
         out[table] = pd.DataFrame(rows, columns=_ROW_COLUMNS).sort_values(["change", "key"], ignore_index=True)
     return out
+
+
+def _changed_rows(old_k, new_k) -> list[dict]:
+    """The rows of keys both releases have whose values differ (compared column by column, cell by cell)."""
+    keys = new_k.index.intersection(old_k.index)
+    common = [c for c in new_k.columns if c in old_k.columns]
+    extra = [c for c in new_k.columns if c not in old_k.columns]
+    o, n = old_k.loc[keys, common], new_k.loc[keys, common]
+    differs = {c: [not _same(a, b) for a, b in zip(o[c], n[c])] for c in common}
+    filled = {c: new_k.loc[keys, c].notna().tolist() for c in extra}
+    rows = []
+    for i, k in enumerate(keys):
+        changed = [c for c in common if differs[c][i]]
+        added_cols = [c for c in extra if filled[c][i]]
+        if changed:  # a value of a column both releases have
+            rows.append(dict(change="changed", key=k, changed_columns=",".join(changed)))
+        elif added_cols:  # only a value in a column the old release lacks: not a change of the record
+            rows.append(dict(change="new columns", key=k, changed_columns=",".join(added_cols)))
+    return rows
 
 
 def _same(a, b) -> bool:

@@ -1426,9 +1426,11 @@ def _events_block(p: Proposal) -> list[str]:
         "# Candidate events: sentences with strike/deploy/designate/seize/kill/... words. Uncomment and complete each",
         "# one that reports an event (GUIDE.md \"Events\": one event per report; claims stay claims); delete the rest.",
     ]
+    starts = sorted((a, i) for i, c in enumerate(p.claims) for a, _ in c.evidence)  # (evidence start, claim): found by bisection
     for n, ev in enumerate(p.events, 1):
         s, e = ev.sentence
-        said = [c for c in p.claims if any(s <= a < e for a, _ in c.evidence)]
+        inside = starts[bisect.bisect_left(starts, (s, -1)):bisect.bisect_left(starts, (e, -1))]
+        said = [p.claims[min(i for _, i in inside)]] if inside else []  # the first claim with evidence in the sentence
         out += [
             f"#  - id: {_one_line(p.article[:3])}-event-{n}"
             + (f"  # check: the sentence reports what someone says (claim {said[0].cid}): an event only if the article"

@@ -100,7 +100,8 @@ def plover_content_problems(path: Path, tables: dict) -> list[str]:
     if any(name not in tables for name in TABLES):
         return []
     ids = tables["dyads"]["dyad_id"].to_pylist()
-    problems = [p for r in records for p in record_problems(r, set(ids))]
+    known = set(ids)  # once: a set per record made the check quadratic in the dyads
+    problems = [p for r in records for p in record_problems(r, known)]
     if [r.get("id") if isinstance(r, dict) else None for r in records] != ids:
         problems.append(f"{len(records)} records whose ids are not the {len(ids)} dyads in order")
     elif not problems:

@@ -3,20 +3,17 @@ release is, its tables with their row counts, the license and where the full doc
 sheet per table, its header the column names, in the release's table order. Spreadsheets read
 .xlsx text as Unicode, so names such as "Nicolás" show as written (a UTF-8 CSV without BOM does not).
 
-Written with openpyxl (the `build` extra); the file is byte-identical from one build to the next: the
-workbook's creation and modification times are the release's date and every zip entry has a fixed time.
+Written with XlsxWriter (the `build` extra) and read back for its check with python-calamine (the `validate` extra); the
+file is byte-identical from one build to the next: the workbook's creation time is fixed (CREATED) and XlsxWriter
+gives every zip entry a fixed time.
 """
 from __future__ import annotations
 
-import io
-import re
-import zipfile
+import itertools
 from datetime import date, datetime
 from pathlib import Path
 
 README = "README"
-#: The zip entries' time (the earliest a zip file can hold): no build time in the file.
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def readme_rows(version: str, tables: dict) -> list[list]:
@@ -34,69 +31,85 @@ def _cell(value):
     return value if value is None or isinstance(value, (str, int, float, bool, date)) else str(value)
 
 
-def _fixed_zip(data: bytes, when: str) -> bytes:
-    """The workbook with every entry's time fixed and the modification time openpyxl stamps on save replaced by `when`."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + when.encode() + rb"\g<2>", content)
-            dst.writestr(zipfile.ZipInfo(info.filename, date_time=ZIP_TIME), content, compress_type=zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+#: The workbook's creation time: the file holds no build time (XlsxWriter gives every zip entry a fixed time).
+CREATED = datetime(2000, 1, 1)
+#: Values written as they are: no text is turned into a number, formula or link.
+#: constant_memory: each sheet's rows go to a temporary file as they are written (text inline, no shared-string table).
+OPTIONS = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+
+
+def _write_row(ws, i: int, row, day) -> None:
+    for j, value in enumerate(row):
+        value = _cell(value)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            ws.write_string(i, j, value)
+        elif isinstance(value, date):
+            ws.write_datetime(i, j, value, day)
+        else:
+            ws.write(i, j, value)
 
 
 def write_workbook(path: Path, tables: dict) -> int:
     """The export (cartel_campaign.exports); `path` is in the release folder (named by its version). Returns the
-    number of table sheets."""
-    from openpyxl import Workbook
+    number of table sheets. Written with XlsxWriter, one row at a time (constant memory)."""
+    import xlsxwriter
 
-    names = list(tables)
-    wb = Workbook()
-    sheet = wb.active
-    sheet.title = README
-    for row in readme_rows(Path(path).parent.name, tables):
-        sheet.append(row)
-    for name in names:
-        ws = wb.create_sheet(name)
-        ws.append(tables[name].column_names)
-        for row in tables[name].to_pylist():
-            ws.append([_cell(v) for v in row.values()])
-    stamp = datetime(2000, 1, 1)
-    wb.properties.created = wb.properties.modified = stamp
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    Path(path).write_bytes(_fixed_zip(buffer.getvalue(), stamp.strftime("%Y-%m-%dT%H:%M:%SZ")))
-    return len(names)
+    wb = xlsxwriter.Workbook(str(path), OPTIONS)
+    wb.set_properties({"created": CREATED})
+    day = wb.add_format({"num_format": "yyyy-mm-dd"})
+    sheet = wb.add_worksheet(README)
+    for i, row in enumerate(readme_rows(Path(path).parent.name, tables)):
+        _write_row(sheet, i, row, day)
+    for name, table in tables.items():
+        ws = wb.add_worksheet(name)
+        ws.write_row(0, 0, table.column_names)
+        for i, row in enumerate(_rows(table), 1):
+            _write_row(ws, i, row, day)
+    wb.close()
+    return len(tables)
 
 
 def workbook_content_problems(path: Path, tables: dict) -> list[str]:
-    """The workbook has a README sheet and then one sheet per table, each with the table's header and values."""
-    from openpyxl import load_workbook
+    """The workbook has a README sheet and then one sheet per table, each with the table's header and values
+    (read with python-calamine: an empty cell reads as an empty text, which is how a missing value is written)."""
+    from python_calamine import CalamineWorkbook
 
     try:
-        wb = load_workbook(path, read_only=True)
-    except Exception as err:  # openpyxl raises many kinds for a file that is not a workbook
+        wb = CalamineWorkbook.from_path(str(path))
+        names = list(wb.sheet_names)
+    except Exception as err:  # calamine raises several kinds for a file that is not a workbook
         return [f"not an .xlsx workbook ({type(err).__name__}: {err})"]
-    try:
-        if wb.sheetnames[:1] != [README] or set(wb.sheetnames[1:]) != set(tables):
-            return [f"sheets {wb.sheetnames} are not README and the tables {sorted(tables)}"]
-        problems = []
-        for name, table in tables.items():
-            rows = [list(r) for r in wb[name].iter_rows(values_only=True)]
-            if not rows or rows[0] != table.column_names:
-                problems.append(f"sheet {name}: header {rows[:1]} is not the columns {table.column_names}")
-                continue
-            expected = [[_as_read(v) for v in r.values()] for r in table.to_pylist()]
-            if [[_as_read(v) for v in r] for r in rows[1:]] != expected:
-                problems.append(f"sheet {name}: {len(rows) - 1} rows that are not the table's {table.num_rows}")
-        return problems
-    finally:
-        wb.close()
+    if names[:1] != [README] or set(names[1:]) != set(tables):
+        return [f"sheets {names} are not README and the tables {sorted(tables)}"]
+    problems = []
+    for name, table in tables.items():
+        rows = wb.get_sheet_by_name(name).iter_rows()  # a row at a time, compared with the table's
+        header = next(rows, None)
+        if header is None or list(header) != table.column_names:
+            problems.append(f"sheet {name}: header {[list(header)] if header is not None else []} is not the columns {table.column_names}")
+            continue
+        n_sheet, same = 0, True
+        for got, want in itertools.zip_longest(rows, _rows(table)):
+            n_sheet += got is not None
+            same = same and got is not None and want is not None and list(got) == [_as_read(v) for v in want]
+        if not same:
+            problems.append(f"sheet {name}: {n_sheet} rows that are not the table's {table.num_rows}")
+    return problems
+
+
+#: Rows turned into Python at a time (memory stays bounded by a batch, not a table).
+BATCH_ROWS = 4096
+
+
+def _rows(table):
+    """The table's rows as lists of values, a batch at a time."""
+    for batch in table.to_batches(max_chunksize=BATCH_ROWS):
+        columns = [c.to_pylist() for c in batch.columns]
+        yield from zip(*columns) if columns else ()
 
 
 def _as_read(value):
-    """A value as it compares between the table and the sheet (a sheet's dates read back as datetimes)."""
-    if isinstance(value, datetime):
-        return value.date()
-    return value
+    """A value as it reads back from the sheet (a missing value as an empty cell; other values as _cell writes them)."""
+    return "" if value is None else _cell(value)

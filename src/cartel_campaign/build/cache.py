@@ -22,7 +22,7 @@ WHAT = "its rebuild record's temporary file"
 INPUTS = ("seeds/*", "schemas/*.json", "docs/card.md", "docs/reviews/*.md", "docs/unreleased.md", "requirements/lock.txt")
 #: The code that builds: this package, wherever it is installed from.
 CODE = Path(__file__).resolve().parents[1]
-LIBRARIES = ("pandas", "pyarrow", "numpy", "pandera", "frictionless", "matplotlib", "pyyaml", "sentencex")
+LIBRARIES = ("pandas", "pyarrow", "numpy", "pandera", "frictionless", "matplotlib", "pyyaml", "sentencex", "xlsxwriter")
 
 
 def _sha(path: Path) -> str:

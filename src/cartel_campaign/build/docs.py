@@ -18,6 +18,7 @@ import io
 import json
 import textwrap
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -28,16 +29,17 @@ from .. import diff as ccdiff
 from .. import explorer, exports, records, rules
 from ..safety import markdown
 from ..validation import files as _file_rules  # noqa: F401 - registers the rules of scope files, which RULES.md lists
-from . import card, rpackage
+from . import card, keptdocs, rpackage
 from .errors import BuildError
 
 
 def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, releases: list, work: Path, splitter,
-             sections: Path | None = None) -> dict[str, bytes | Path]:
+             sections: Path | None = None, kept: keptdocs.DocsStore | None = None) -> dict[str, bytes | Path]:
     """{path relative to the repository root: its bytes} of every generated file; the explorer pages,
     which grow with the data, are written into the folder work and given as their paths there.
     splitter (sentences.Splitter): the articles' sentences, for the coverage figures; sections: a folder
-    where the explorer keeps its article sections between builds (see explorer_pages)."""
+    where the explorer keeps its article sections between builds (see explorer_pages); kept: what earlier
+    builds generated (keptdocs), reused where its inputs are the same."""
     frames = Frames(staged, meta["tables"])
     newest = releases[-1]
     return {
@@ -46,7 +48,7 @@ def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, 
         "CHANGELOG.md": changelog(root, staged, releases).encode(),
         "docs/CODEBOOK.md": (codebook(meta, schemas, staged, version) + "\n" + card_pointer()).encode(),
         card.CARD: card.document(root, staged, version, meta, frames, releases, splitter).encode(),
-        "docs/timeline.png": timeline(frames, version),
+        "docs/timeline.png": timeline(frames, version, kept),
         "docs/RULES.md": rules_doc().encode(),
         **explorer_pages(root, staged, releases, work, sections),
         **rpackage.files(root, staged, releases),
@@ -345,7 +347,36 @@ def _shade(j: int) -> int:
     return (2 * j) % 20 + (j // 10) % 2
 
 
-def timeline(frames: dict, version: str) -> bytes:
+@dataclass
+class TimelineData:
+    """What the timeline draws, from the release: the dated facts, the articles' distinct publication
+    windows, and the events by type (columns True: dated, False: not)."""
+    facts: pd.DataFrame
+    windows: pd.DataFrame
+    counts: pd.DataFrame
+    n_articles: int
+
+    def inputs(self, version: str) -> list[bytes]:
+        """Everything the figure depends on besides the code, as bytes (for keptdocs)."""
+        return [version.encode(), str(self.n_articles).encode(),
+                *(f.to_csv(date_format="%Y-%m-%dT%H:%M:%S.%f").encode() for f in (self.facts, self.windows, self.counts))]
+
+
+def timeline_data(frames: dict) -> TimelineData:
+    ev, arts = frames["events"], frames["articles"]
+    counts = ev.assign(dated=ev["date_start"].notna()).groupby(["event_type", "dated"]).size().unstack(fill_value=0)
+    counts = counts.reindex(columns=[True, False], fill_value=0).sort_index(ascending=False)
+    windows = arts[["published_earliest", "published_latest"]].dropna().drop_duplicates()
+    return TimelineData(_dated_facts(frames), windows, counts, len(arts))
+
+
+def timeline(frames: dict, version: str, kept: keptdocs.DocsStore | None = None) -> bytes:
+    """docs/timeline.png (draw_timeline), taken from kept when it drew exactly these data before."""
+    data = timeline_data(frames)
+    return keptdocs.get(kept, "timeline.png", data.inputs(version), lambda: draw_timeline(data, version))
+
+
+def draw_timeline(data: TimelineData, version: str) -> bytes:
     """Top: dated events and designations over time by type (hollow = year inferred, bars = ranges),
     each fact once, with the articles' possible publication windows on one row. Bottom: every event by
     type, dated or not. The figure's size and drawing time depend on the number of types and distinct
@@ -357,18 +388,16 @@ def timeline(frames: dict, version: str) -> bytes:
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    ev, arts = frames["events"], frames["articles"]
-    facts = _dated_facts(frames)
+    facts, windows, counts = data.facts, data.windows, data.counts
     window = (pd.Timestamp("2025-01-01"), pd.Timestamp("2026-01-01"))
     before = facts[facts["end"] < window[0]]
     shown = facts[facts["end"] >= window[0]]
     kinds = sorted(shown["kind"].unique())
-    labels = [f"articles published ({len(arts)})"] + kinds
-    n_types = ev["event_type"].nunique()
+    labels = [f"articles published ({data.n_articles})"] + kinds
+    n_types = len(counts)
     fig, (ax, bx) = plt.subplots(2, 1, figsize=(10, 3.6 + 0.42 * (len(labels) + n_types)), dpi=110,
                                  gridspec_kw={"height_ratios": [len(labels) + 1, n_types + 1]})
     colors = plt.get_cmap("tab20")
-    windows = arts[["published_earliest", "published_latest"]].dropna().drop_duplicates()
     ax.hlines([0] * len(windows), windows["published_earliest"], windows["published_latest"], lw=7,
               color="#888888", alpha=min(0.6, 1.5 / max(len(windows), 1)) if len(windows) > 1 else 0.6)
     for j, kind in enumerate(kinds):
@@ -398,8 +427,6 @@ def timeline(frames: dict, version: str) -> bytes:
     note = ("Each fact once: an event repeated in another article (same_event_as) and a designation dated like a designation "
             "event of its article are drawn once; identical facts share one marker."
             + (f" Not shown: {len(before)} fact(s) dated before 2025." if len(before) else ""))
-    counts = ev.assign(dated=ev["date_start"].notna()).groupby(["event_type", "dated"]).size().unstack(fill_value=0)
-    counts = counts.reindex(columns=[True, False], fill_value=0).sort_index(ascending=False)
     y = range(len(counts))
     bx.barh(y, counts[True], color="#4c72b0", label="dated in the text")
     bx.barh(y, counts[False], left=counts[True], color="#dddddd", edgecolor="#999999", label="no date in the text")
@@ -407,7 +434,7 @@ def timeline(frames: dict, version: str) -> bytes:
     bx.set_xlabel("events (all articles, each report counted)")
     bx.xaxis.get_major_locator().set_params(integer=True)
     bx.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8.5, frameon=False)
-    bx.set_title(f"All {len(ev)} events by type: {int(ev['date_start'].isna().sum())} have no date in the text", loc="left", fontsize=11)
+    bx.set_title(f"All {int(counts.to_numpy().sum())} events by type: {int(counts[False].sum())} have no date in the text", loc="left", fontsize=11)
     fig.text(0.01, 0.005, textwrap.fill(note, 150), fontsize=8, color="#444", va="bottom")
     fig.tight_layout(rect=(0, 0.04, 1, 1), h_pad=2.5)
     buf = io.BytesIO()

@@ -29,7 +29,7 @@ from pathlib import Path
 from .. import assertions, checks, fields, rules, sentences, views
 from ..cores import usable_cores
 from ..safety import terminal
-from . import annotations, articles, cache, corrections, counts, derive, docs, publish, rpackage, verify
+from . import annotations, articles, cache, corrections, counts, derive, docs, keptdocs, publish, rpackage, verify
 from .errors import BuildError
 from .provenance import Provenance
 from .articles import ArticleRows
@@ -301,15 +301,17 @@ def check_tables(inp: Inputs, tables: dict) -> None:
                          + "\n  ".join(problems))
 
 
-def stage_release(root: Path, work: Path, version: str, stages: Stages, with_docs: bool = True, kept: Path | None = None) -> tuple[Path, dict]:
+def stage_release(root: Path, work: Path, version: str, stages: Stages, with_docs: bool = True, kept: Path | None = None,
+                  kept_docs: Path | None = None) -> tuple[Path, dict]:
     """Build everything into `work`; returns the staged release folder and generated files {relpath: bytes, or a
-    file staged in work} (docs: with_docs; kept: see derive_tables)."""
+    file staged in work} (docs: with_docs; kept: see derive_tables; kept_docs: a folder of generated docs
+    kept by earlier builds, build/keptdocs.py)."""
     with sentences.Splitter() as splitter:
-        return _stage_release(root, work, version, stages, with_docs, splitter, kept)
+        return _stage_release(root, work, version, stages, with_docs, splitter, kept, kept_docs)
 
 
 def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_docs: bool, splitter: sentences.Splitter,
-                   kept: Path | None) -> tuple[Path, dict]:
+                   kept: Path | None, kept_docs: Path | None) -> tuple[Path, dict]:
     from ..validate import validate_written
 
     meta, schemas = load_schemas(root)
@@ -341,7 +343,10 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
     if with_docs:
         stages("generating docs")
         sections = kept.parent / publish.KEPT_PAGES if kept else None  # kept between builds, as the articles' rows
-        generated.update(docs.generate(root, staged, version, meta, schemas, releases, work / "docs", splitter, sections))
+        store = keptdocs.DocsStore(kept_docs) if kept_docs else None
+        generated.update(docs.generate(root, staged, version, meta, schemas, releases, work / "docs", splitter, sections, store))
+        if store is not None:
+            store.prune()
     stages("")
     return staged, generated
 
@@ -395,7 +400,7 @@ def publish_newest(root: Path, version: str, draft: bool, stages: Stages, force:
             return None
         work = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=work_root))
         try:
-            staged, generated = stage_release(root, work, version, stages, kept=work_root / publish.KEPT)
+            staged, generated = stage_release(root, work, version, stages, kept=work_root / publish.KEPT, kept_docs=work_root / publish.KEPT_DOCS)
             state = publish.publish(root, staged, version, generated, draft=draft)
             rpackage.remove_stale(root, generated)
             cache.record(root, version, list(generated), inputs)
