@@ -441,7 +441,7 @@ def report(r: dict) -> str:
         for _, label, measured, ok in rows:
             add(f"| {label} | {measured} | {verdict(ok)} |")
     else:
-        add(f"The before column is a run of {r['before_label']} on this machine just before this run "
+        add(f"The before column is {r['before_label']}, measured on this machine by the same benchmark "
             f"(its report: generated on {r['before']['started']}, other processes used {r['before']['other_cores']:.2f} cores on average).")
         add("")
         add(f"| target | before ({r['before_label']}) | now | |")
