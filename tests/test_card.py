@@ -209,16 +209,19 @@ def test_the_splitter_is_sentencex_and_its_counts_are_the_cards():
 
 
 def test_documentation_only_changes_head_the_changelog(tmp_path):
-    """docs/unreleased.md (without its comment) is the CHANGELOG's first section; no file, no section."""
+    """docs/unreleased.md (without its comment) is the CHANGELOG's first section; no file, or only its comment, no section."""
     from cartel_campaign.build import docs
 
-    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
-    first = changelog.split("\n## ", 2)[1]
-    assert first.startswith("Since the newest release (documentation only)") and "sentencex" in first and "<!--" not in first
     assert docs.unreleased(tmp_path) == []
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "unreleased.md").write_text("<!-- note -->\n\n", encoding="utf-8")
     assert docs.unreleased(tmp_path) == []
+    (tmp_path / "docs" / "unreleased.md").write_text("<!-- note -->\nThe card's figures use sentencex.\n", encoding="utf-8")
+    assert docs.unreleased(tmp_path) == ["## Since the newest release (documentation only)", "", "The card's figures use sentencex.", ""]
+    # The committed CHANGELOG follows the committed docs/unreleased.md: its first section is that note, or the newest release.
+    first = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8").split("\n## ", 2)[1]
+    pending = docs.unreleased(ROOT)
+    assert first.startswith(pending[0][3:] if pending else versions(ROOT)[-1]) and "<!--" not in first
 
 
 def test_the_tables_show_each_key_and_reference_of_the_newest_descriptor():
