@@ -9,6 +9,9 @@ import sys
 
 import pyarrow.parquet as pq
 import pytest
+from python_calamine import CalamineWorkbook
+
+from cartel_campaign.build import rpackage
 
 from conftest import ROOT
 
@@ -37,6 +40,9 @@ def test_synthetic_root_builds(tmp_path, digits):
     assert next(r for r in descriptor["resources"] if r["name"] == "articles")["description"].startswith("The ten source articles")
     codebook, card = ((out / name).read_text(encoding="utf-8") for name in ("docs/CODEBOOK.md", "DATASET_CARD.md"))
     assert "{articles}" not in codebook + card and "- **Ten articles.**" in card
+    readme = [row[0] for row in CalamineWorkbook.from_path(str(release / "cartel_campaign.xlsx")).get_sheet_by_name("README").to_python() if row]
+    assert any(cell.startswith("Tables annotated from ten news articles") for cell in readme)
+    assert "hand-annotated from ten news articles" in " ".join(rpackage.description(summary["version"], descriptor).split())
 
 
 def test_too_wide_a_file_name_is_refused_against_the_real_schema(tmp_path):

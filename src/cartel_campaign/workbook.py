@@ -17,8 +17,11 @@ README = "README"
 
 
 def readme_rows(version: str, tables: dict) -> list[list]:
+    from .rules.text import number_word  # the count in words, as the build's {articles} (build/counts.py)
+
+    articles = number_word(tables["articles"].num_rows)
     rows = [["cartel-campaign-data"], [f"Release {version}"],
-            ["Tables annotated from five news articles (late 2025) on the US campaign against Latin American drug cartels and "
+            [f"Tables annotated from {articles} news articles (late 2025) on the US campaign against Latin American drug cartels and "
              "the Maduro government of Venezuela. Every row is backed by character-offset evidence spans in its article."],
             ["Each sheet after this one is a table of the release (header: its column names). Columns, types and allowed values: "
              "docs/CODEBOOK.md and the release's datapackage.json. Several values in one cell are separated by ' | '."],

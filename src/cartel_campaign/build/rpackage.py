@@ -27,6 +27,8 @@ import json
 import textwrap
 from pathlib import Path
 
+from ..rules import number_word
+
 R = "r"
 #: Folders whose every file the build generates (a file there that it does not produce is stale).
 OWNED = (f"{R}/inst/extdata", f"{R}/data")
@@ -112,7 +114,7 @@ def description(version: str, descriptor: dict) -> str:
         "Maintainer: ORPHANED\n"
         "Description: " + dcf(
             f"Carries release {version} of the 'cartel-campaign-data' dataset: the {n_tables} tables (events, actors, "
-            "designations, quotes, claims and the evidence behind them) hand-annotated from five news articles on the "
+            f"designations, quotes, claims and the evidence behind them) hand-annotated from {number_word(len(descriptor['sources']))} news articles on the "
             "US campaign against Latin American drug cartels and the Maduro government of Venezuela (late 2025), each "
             "a data frame with allowed values as factors and dates as dates, and the article texts. Reads any other "
             "release from its CSV files, following its 'datapackage.json' (CSV dialect, missing values, column types, "
