@@ -92,8 +92,9 @@ def as_published(data_root: Path, dest: Path) -> Path:
     published (the same files if it already is). Returns dest."""
     import json
 
-    newest = max((p for p in (data_root / "dataset").iterdir() if (p / "datapackage.json").is_file()),
-                 key=lambda p: tuple(map(int, p.name.split("."))))
+    import cartel_campaign as cc
+
+    newest = data_root / "dataset" / cc.versions(data_root, drafts=True)[-1]
     shutil.copytree(newest, dest / "dataset" / newest.name)
     for desc in (dest / "dataset" / newest.name / "datapackage.json", dest / "datapackage.json"):
         source = newest / "datapackage.json" if desc.parent != dest else data_root / "datapackage.json"
