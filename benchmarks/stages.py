@@ -22,9 +22,10 @@ checksum, spans, row rules, alias search; past pipeline.PARALLEL_FROM articles w
 do this and the time is the build's wait for them) + annotations.load_actors; rows =
 pipeline.derive_tables less that (the articles' rows taken into the Arrow builders, ids checked
 across articles, derived tables); pipeline.check_tables;
-publish.write_release; corrections.check_corrections; validate.validate_written;
-docs.generate; publish.publish + cache.record; "other" is everything else (releases,
-schemas, the lock).
+publish.write_tables; the jobs (build/jobs.py: each export written and checked, the explorer
+pages; run in worker processes from jobs.PARALLEL_ROWS rows on, when the time is the build's
+wait for them); corrections.check_corrections; validate.validate_written; docs.generate;
+publish.publish + cache.record; "other" is everything else (releases, schemas, the lock).
 
 Peak memory per stage is the process's VmHWM, reset at every stage boundary through
 /proc/self/clear_refs (Linux); where that is not allowed, a 10 ms RSS sampler is used.
@@ -193,8 +194,8 @@ class Tracker:
 
 # Stage names, in build order (bench.py reports them in this order).
 STAGES = ["articles: YAML, checks, spans, mentions", "rows into Arrow builders, derived tables", "check keys + constraints",
-          "write Parquet + CSV", "corrections check", "validate the written release", "docs (codebook, card, explorer, figure)",
-          "publish + cache"]
+          "write Parquet + CSV", "exports written + checked, explorer pages (jobs)", "corrections check", "validate the written release",
+          "docs (codebook, card, figure, R package)", "publish + cache"]
 
 
 def table_sizes(release: Path) -> dict:
@@ -219,7 +220,7 @@ def run_build(root: Path) -> dict:
     import yaml  # noqa: F401
 
     from cartel_campaign import validate
-    from cartel_campaign.build import annotations, cache, corrections, docs, pipeline, publish
+    from cartel_campaign.build import annotations, cache, corrections, docs, exports, jobs, pipeline, publish
 
     captured = []
 
@@ -235,12 +236,15 @@ def run_build(root: Path) -> dict:
     tr.wrap_iterator(pipeline, "read_articles", STAGES[0])
     tr.wrap(annotations, "load_actors", STAGES[0])
     tr.wrap(pipeline, "check_tables", STAGES[2])
-    tr.wrap(publish, "write_release", STAGES[3])
-    tr.wrap(corrections, "check_corrections", STAGES[4])
-    tr.wrap(validate, "validate_written", STAGES[5])
-    tr.wrap(docs, "generate", STAGES[6])
-    tr.wrap(publish, "publish", STAGES[7])
-    tr.wrap(cache, "record", STAGES[7])
+    tr.wrap(publish, "write_tables", STAGES[3])
+    tr.wrap(jobs.Jobs, "submit", STAGES[4])  # a job run here (a small release), or handed to a worker
+    tr.wrap(exports, "finish_exports", STAGES[4])  # waiting for the export jobs
+    tr.wrap(jobs.Jobs, "__exit__", STAGES[4])  # waiting for the explorer job
+    tr.wrap(corrections, "check_corrections", STAGES[5])
+    tr.wrap(validate, "validate_written", STAGES[6])
+    tr.wrap(docs, "generate", STAGES[7])
+    tr.wrap(publish, "publish", STAGES[8])
+    tr.wrap(cache, "record", STAGES[8])
     t0, cpu0 = time.perf_counter(), cpu_seconds()
     error = None
     try:

@@ -3,6 +3,7 @@
 the one the serial build reports (file, line and message), also an id repeated from another article."""
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -75,3 +76,85 @@ def test_an_id_taken_by_another_article_is_refused_when_its_rows_are_taken(tmp_p
     line = theirs.ann.doc.line(*path)
     assert str(err.value) == (f"seeds/{_seed(root, '004').name}:{mine.ann.doc.line(*mine.ids[0][2])}: duplicate {table} id {rid!r} "
                               f"(already defined at seeds/{_seed(root, '003').name}:{line})")
+
+
+# ------------------------------------------------------------------ the jobs beside the exports ----
+# build/jobs.py: from jobs.PARALLEL_ROWS rows on, each export (written, then checked) and the explorer pages
+# run in forked worker processes; below it, here. Lowered to 0, the real corpus takes the parallel path.
+
+@pytest.fixture
+def job_pools(monkeypatch):
+    """The jobs in worker processes, and a count of the worker pools they start."""
+    from cartel_campaign.build import jobs
+
+    started = []
+
+    class Counted(jobs.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            started.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "ProcessPoolExecutor", Counted)
+    monkeypatch.setattr(jobs, "PARALLEL_ROWS", 0)
+    monkeypatch.setattr(jobs, "usable_cores", lambda: 2)  # a one-core runner takes the parallel path too
+    return started
+
+
+def test_jobs_in_workers_give_the_same_bytes(tmp_path, job_pools):
+    root = copy_project(tmp_path / "repo")
+    assert pipeline.build(root, check_only=True, quiet=True) == 0  # the release, its exports and the explorer pages as committed
+    assert job_pools, "the exports were not written in worker processes"
+
+
+def _break_an_export(monkeypatch, how: str):
+    """The workbook's writer failing (ValueError, reported as the build's error) or its check finding a problem."""
+    from cartel_campaign import exports
+
+    fmt = exports.BY_NAME["workbook-xlsx"]
+    if how == "writer":
+        def writer(path, tables):
+            raise ValueError("no sheet can hold this")
+        monkeypatch.setattr("cartel_campaign.workbook.write_workbook", writer)
+    else:
+        monkeypatch.setitem(exports.BY_NAME, fmt.name, dataclasses.replace(fmt, check=lambda path, tables: ["a cell is not the table's"]))
+
+
+@pytest.mark.parametrize("how", ["writer", "check"])
+def test_an_export_job_error_is_the_one_the_serial_build_reports(tmp_path, monkeypatch, how):
+    from cartel_campaign.build import jobs
+
+    root = copy_project(tmp_path / "repo")
+    _break_an_export(monkeypatch, how)
+
+    def error(work: str) -> str:
+        with pytest.raises(BuildError) as err:
+            pipeline.stage_release(root, tmp_path / work, newest_version(root), pipeline.Stages(quiet=True))
+        return str(err.value)
+
+    serial = error("serial")
+    assert ("cartel_campaign.xlsx: no sheet can hold this" if how == "writer" else "cartel_campaign.xlsx: a cell is not the table's") in serial
+    monkeypatch.setattr(jobs, "PARALLEL_ROWS", 0)
+    monkeypatch.setattr(jobs, "usable_cores", lambda: 2)
+    assert error("parallel") == serial
+
+
+def test_a_check_the_build_ran_is_reused_only_for_the_file_it_ran_on(tmp_path):
+    """validate_written takes the export jobs' findings for a file with the sha256 they checked; a file changed
+    since is checked again (a stale 'no problems' never hides a damaged export)."""
+    import shutil
+
+    from cartel_campaign import exports
+    from cartel_campaign.release import sha256_file
+    from cartel_campaign.validation.files import read_release
+    from conftest import ROOT
+
+    version = newest_version(ROOT)
+    folder = tmp_path / version
+    shutil.copytree(ROOT / "dataset" / version, folder)
+    tables = read_release(folder)[1]
+    path = folder / "designations.ftm.jsonl"
+    found = {"designations-ftm": (sha256_file(path), ["what the job found"])}
+    assert "designations.ftm.jsonl: what the job found" in " ".join(exports.export_problems(folder, tables, None, found))
+    path.write_text("", encoding="utf-8")  # every Sanction gone
+    problems = exports.export_problems(folder, tables, None, {"designations-ftm": (found["designations-ftm"][0], [])})
+    assert any("Sanction record ids" in p for p in problems) and any("size or sha256" in p for p in problems)

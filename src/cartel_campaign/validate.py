@@ -39,15 +39,16 @@ def content_problems(tables: dict, schemas: dict, root: Path, where=None, versio
     return problems + rule_problems(tables, texts, version, where)
 
 
-def validate_written(folder: Path, tables: dict, schemas: dict, previous: Path | None = None) -> list[str]:
+def validate_written(folder: Path, tables: dict, schemas: dict, previous: Path | None = None, checked: dict | None = None) -> list[str]:
     """The build's check of what it just wrote (folder: the staged release, named by its version; previous: the
-    previous release's folder, for the exports that compare with it): the Parquet files read back as the tables
-    it derived (already checked in memory), and every files rule."""
+    previous release's folder, for the exports that compare with it; checked: what the build's export jobs found,
+    see validation.files.file_problems): the Parquet files read back as the tables it derived (already checked in
+    memory), and every files rule."""
     from . import release
 
     problems = [f"{name}.parquet: does not read back as the derived table" for name, table in tables.items()
                 if not release.read_parquet(folder / f"{name}.parquet").equals(table)]
-    return problems + file_problems(folder, tables, schemas, None, previous)
+    return problems + file_problems(folder, tables, schemas, None, previous, checked)
 
 
 def validate_release(version: str | None = None, root: Path | None = None, *, folder: Path | None = None, use_frictionless: bool = True,

@@ -34,12 +34,12 @@ from .errors import BuildError
 
 
 def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, releases: list, work: Path, splitter,
-             sections: Path | None = None, kept: keptdocs.DocsStore | None = None) -> dict[str, bytes | Path]:
+             pages: dict[str, Path] | None = None, kept: keptdocs.DocsStore | None = None) -> dict[str, bytes | Path]:
     """{path relative to the repository root: its bytes} of every generated file; the explorer pages,
     which grow with the data, are written into the folder work and given as their paths there.
-    splitter (sentences.Splitter): the articles' sentences, for the coverage figures; sections: a folder
-    where the explorer keeps its article sections between builds (see explorer_pages); kept: what earlier
-    builds generated (keptdocs), reused where its inputs are the same."""
+    splitter (sentences.Splitter): the articles' sentences, for the coverage figures; pages: the explorer
+    pages already written (explorer_pages, which the build runs as a job beside the exports), else they are
+    written here; kept: what earlier builds generated (keptdocs), reused where its inputs are the same."""
     frames = Frames(staged, meta["tables"])
     newest = releases[-1]
     return {
@@ -50,7 +50,7 @@ def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, 
         card.CARD: card.document(root, staged, version, meta, frames, releases, splitter).encode(),
         "docs/timeline.png": timeline(frames, version, kept),
         "docs/RULES.md": rules_doc().encode(),
-        **explorer_pages(root, staged, releases, work, sections),
+        **(pages if pages is not None else explorer_pages(root, staged, releases, work)),
         **rpackage.files(root, staged, releases),
     }
 

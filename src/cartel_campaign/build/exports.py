@@ -1,22 +1,44 @@
 """Step 3b: the release's exports in other standard formats (cartel_campaign.exports.EXPORTS), written
-next to its tables and listed under "exports" in its datapackage.json with size and sha256."""
+next to its tables and listed under "exports" in its datapackage.json with size and sha256. Each export is
+one job (build/jobs.py): written, then its content checked by its format's check (the one `validate` runs)."""
 from __future__ import annotations
 
+from concurrent.futures import Future
 from pathlib import Path
 
+from ..exports import BY_NAME, EXPORTS
+from ..release import sha256_file
 from ..versioning import version_key
-from ..exports import EXPORTS
+from . import jobs
 from .errors import BuildError
 
 
-def write_exports(folder: Path, tables: dict, previous: Path | None = None) -> list[dict]:
-    """Write every export of the release (`folder` is named by its version) into `folder` (`previous`: the previous
-    release's folder, None for the first); returns their descriptor entries."""
-    entries = []
-    for fmt in (f for f in EXPORTS if version_key(f.since) <= version_key(folder.name)):
-        try:
-            entries.append(fmt.write(folder, tables, previous))
-        except ValueError as err:
-            raise BuildError(f"dataset/{folder.name}/{fmt.path}", None, str(err)) from None
-    return entries
+def formats_of(folder: Path) -> list[str]:
+    """The exports the release in `folder` (named by its version) has."""
+    return [f.name for f in EXPORTS if version_key(f.since) <= version_key(folder.name)]
 
+
+def write_and_check(name: str, folder: Path, previous: Path | None) -> tuple[dict, tuple[str, list[str]]]:
+    """A job: write export `name` into `folder` from the shared tables; returns its descriptor entry and
+    (its sha256, the problems its format's check finds in it)."""
+    fmt, tables = BY_NAME[name], jobs.shared()
+    try:
+        entry = fmt.write(folder, tables, previous)
+    except ValueError as err:
+        raise BuildError(f"dataset/{folder.name}/{fmt.path}", None, str(err)) from None
+    path = folder / fmt.path
+    return entry, (sha256_file(path), fmt.check(path, tables, *((previous,) if fmt.previous else ())))
+
+
+def start_exports(run: jobs.Jobs, folder: Path, previous: Path | None = None) -> list[Future]:
+    """Every export of the release as a job, the costliest (the workbook) first."""
+    names = sorted(formats_of(folder), key=lambda n: n != "workbook-xlsx")
+    return [run.submit(write_and_check, name, folder, previous) for name in names]
+
+
+def finish_exports(futures: list[Future]) -> tuple[list[dict], dict[str, tuple[str, list[str]]]]:
+    """The exports' descriptor entries in EXPORTS order, and {name: (sha256, problems)} of their checks."""
+    results = [f.result() for f in futures]
+    order = {f.name: i for i, f in enumerate(EXPORTS)}
+    entries = sorted((entry for entry, _ in results), key=lambda e: order[e["name"]])
+    return entries, {entry["name"]: checked for entry, checked in results}

@@ -29,7 +29,7 @@ from pathlib import Path
 from .. import assertions, checks, fields, rules, sentences, views
 from ..cores import usable_cores
 from ..safety import terminal
-from . import annotations, articles, cache, corrections, counts, derive, docs, keptdocs, publish, rpackage, verify
+from . import annotations, articles, cache, corrections, counts, derive, docs, exports, jobs, keptdocs, publish, rpackage, verify
 from .errors import BuildError
 from .provenance import Provenance
 from .articles import ArticleRows
@@ -325,26 +325,33 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
     meta, schemas = counts.with_article_count(meta, len(sources)), counts.with_article_count(schemas, len(sources))
     stages("checking keys and constraints")
     check_tables(inp, tables)
-    stages("writing Parquet and CSV")
+    stages("writing the release")
     staged = work / "dataset" / version
     previous = root / "dataset" / releases[-2]["version"] if len(releases) > 1 else None
-    publish.write_release(staged, tables, schemas, meta, version, sources, previous, draft=releases[-1]["status"] == "draft")
-    publish.kill_point("staged")
-    if len(releases) > 1:
-        corrections.check_corrections(root / "dataset" / releases[-2]["version"], staged, releases[-1])
-    stages("validating the written release")
-    problems = validate_written(staged, tables, schemas, previous)
-    if problems:
-        raise BuildError(f"dataset/{version}", None, "the build is invalid; nothing was published:\n  " + "\n  ".join(problems))
-    publish.kill_point("validated")
-    del tables
+    desc = publish.write_tables(staged, tables, schemas, meta, version, sources, draft=releases[-1]["status"] == "draft")
+    sections = kept.parent / publish.KEPT_PAGES if kept else None  # kept between builds, as the articles' rows
+    with jobs.Jobs(tables, len(exports.formats_of(staged)) + with_docs) as run:
+        started = exports.start_exports(run, staged, previous)
+        explorer = run.submit(docs.explorer_pages, root, staged, releases, work / "docs", sections) if with_docs else None
+        entries, checked = exports.finish_exports(started)
+        publish.finish_release(staged, desc, entries, version)
+        publish.kill_point("staged")
+        if len(releases) > 1:
+            corrections.check_corrections(root / "dataset" / releases[-2]["version"], staged, releases[-1])
+        stages("validating the written release")
+        problems = validate_written(staged, tables, schemas, previous, checked)
+        if problems:
+            raise BuildError(f"dataset/{version}", None, "the build is invalid; nothing was published:\n  " + "\n  ".join(problems))
+        publish.kill_point("validated")
+        if with_docs:
+            stages("generating docs")
+    pages = explorer.result() if explorer else {}
+    del tables, run
     generated = {"datapackage.json": publish.json_text(publish.root_descriptor(staged, version)).encode(),
                  verify.PINS_FILE: verify.pins_file(root, releases, staged)}
     if with_docs:
-        stages("generating docs")
-        sections = kept.parent / publish.KEPT_PAGES if kept else None  # kept between builds, as the articles' rows
         store = keptdocs.DocsStore(kept_docs) if kept_docs else None
-        generated.update(docs.generate(root, staged, version, meta, schemas, releases, work / "docs", splitter, sections, store))
+        generated.update(docs.generate(root, staged, version, meta, schemas, releases, work / "docs", splitter, pages, store))
         if store is not None:
             store.prune()
     stages("")

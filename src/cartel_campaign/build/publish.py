@@ -1,4 +1,4 @@
-"""Step 4: write a release (Parquet, CSV, datapackage.json, manifest) and publish it atomically.
+"""Step 4: write a release (Parquet, CSV, datapackage.json, manifest; the exports: build/exports.py) and publish it atomically.
 
 A release is written to a temporary folder, validated there, and only then moved
 into dataset/<version>/ with one rename; the root datapackage.json is replaced with
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .. import is_draft_folder
 from ..release import json_text, root_descriptor, sha256_file, write_manifest, write_table  # noqa: F401 - root_descriptor: part of this module's API
-from . import exports, ownfiles
+from . import ownfiles
 from .errors import BuildError
 
 
@@ -70,18 +70,25 @@ def descriptor(meta: dict, schemas: dict, version: str, sources: list[dict], sta
     return out
 
 
-def write_release(folder: Path, tables: dict, schemas: dict, meta: dict, version: str, sources: list[dict], previous: Path | None = None,
-                  draft: bool = False) -> None:
-    """Write every table (Parquet + CSV), the exports (`previous`: the previous release's folder), the release's
-    datapackage.json and its manifest."""
+def write_tables(folder: Path, tables: dict, schemas: dict, meta: dict, version: str, sources: list[dict], draft: bool = False) -> dict:
+    """Write every table (Parquet + CSV) and the release's datapackage.json (its exports are added by
+    finish_release); returns the descriptor."""
     folder.mkdir(parents=True)
     stats = {}
     for name in meta["tables"]:
         write_table(tables[name], folder, name)
         stats[name] = {"bytes": (folder / f"{name}.csv").stat().st_size, "sha256": sha256_file(folder / f"{name}.csv")}
     desc = descriptor(meta, schemas, version, sources, stats, draft=draft)
-    desc["exports"] = exports.write_exports(folder, tables, previous)
     (folder / "datapackage.json").write_text(json_text(desc), encoding="utf-8")
+    return desc
+
+
+def finish_release(folder: Path, desc: dict, exports: list[dict], version: str) -> None:
+    """The release's datapackage.json with its exports' entries (build/exports.py), and its manifest. The descriptor
+    is replaced in one rename: a job may be reading the one write_tables wrote."""
+    partial = folder / "datapackage.json.partial"
+    partial.write_text(json_text({**desc, "exports": exports}), encoding="utf-8")
+    os.replace(partial, folder / "datapackage.json")
     write_manifest(folder, version)
 
 

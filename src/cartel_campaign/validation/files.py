@@ -62,23 +62,27 @@ def read_release(folder: Path) -> tuple[dict, dict, dict, list[str]]:
 
 
 def file_rule(code: str, name: str, since: str = "0.0.0"):
-    """Register a rule on a release's files: check(folder, tables, schemas, previous) -> messages (previous: the
-    previous release's folder, where the release is not in dataset/ beside it: a staged build)."""
+    """Register a rule on a release's files: check(folder, tables, schemas, previous, checked) -> messages (previous: the
+    previous release's folder, where the release is not in dataset/ beside it: a staged build; checked: what the
+    build's export jobs already found, see file_problems)."""
     return rules.rule(code, "files", ("files",), name, since=since)
 
 
-def file_problems(folder: Path, tables: dict, schemas: dict, version: str | None, previous: Path | None = None) -> list[str]:
-    """Every files rule release `version` is held to (None: all), on the release in `folder`."""
-    return [f"{message} [{r.code}]" for r in rules.rules_of("files", version=version) for message in r.check(folder, tables, schemas, previous)]
+def file_problems(folder: Path, tables: dict, schemas: dict, version: str | None, previous: Path | None = None,
+                  checked: dict | None = None) -> list[str]:
+    """Every files rule release `version` is held to (None: all), on the release in `folder`. checked: {export name:
+    (sha256, problems)} the build's export jobs found (build/exports.py), reused for an export file with that sha256."""
+    return [f"{message} [{r.code}]" for r in rules.rules_of("files", version=version)
+            for message in r.check(folder, tables, schemas, previous, checked or {})]
 
 
 @file_rule("manifest-lists-every-file", "manifest.json lists every file of the release with its size and sha256")
-def manifest_lists_every_file(folder, tables, schemas, previous):
+def manifest_lists_every_file(folder, tables, schemas, previous, checked):
     return check_manifest(folder)
 
 
 @file_rule("descriptor-is-the-release", "datapackage.json names the release's version and is a valid Frictionless descriptor")
-def descriptor_is_the_release(folder, tables, schemas, previous):
+def descriptor_is_the_release(folder, tables, schemas, previous, checked):
     package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     problems = check_descriptor(folder / "datapackage.json")
     if is_version(folder.name) and package.get("version") != folder.name:
@@ -87,19 +91,19 @@ def descriptor_is_the_release(folder, tables, schemas, previous):
 
 
 @file_rule("parquet-is-what-its-rows-encode", "each Parquet file is exactly what its own rows encode to")
-def parquet_is_what_its_rows_encode(folder, tables, schemas, previous):
+def parquet_is_what_its_rows_encode(folder, tables, schemas, previous, checked):
     return [p for name in tables for p in check_parquet_bytes(folder / f"{name}.parquet")]
 
 
 @file_rule("csv-agrees-with-parquet", "each CSV holds exactly its Parquet's rows, and no cell begins like a formula")
-def csv_agrees_with_parquet(folder, tables, schemas, previous):
+def csv_agrees_with_parquet(folder, tables, schemas, previous, checked):
     return [p for name, table in tables.items()
             for p in csv_agreement(folder / f"{name}.csv", table, schemas[name], f"{name}.csv and {name}.parquet disagree")]
 
 
 @file_rule("exports-as-recorded", "every export is a known format, as datapackage.json records it, with the content its format's check accepts")
-def exports_as_recorded(folder, tables, schemas, previous):
-    return exports.export_problems(folder, tables, previous)
+def exports_as_recorded(folder, tables, schemas, previous, checked):
+    return exports.export_problems(folder, tables, previous, checked)
 
 
 def csv_agreement(path: Path, table, schema: dict, pair: str) -> list[str]:
