@@ -224,6 +224,40 @@ def test_unknown_record_table_shows_key_named_and_short_columns(tiny):
     assert "x" * 200 not in page  # the long note is left out
 
 
+def test_record_tables_are_made_column_by_column_as_cell_text_and_html_escape_make_them_value_by_value():
+    """The rows are made from Arrow columns (not Python rows): each column's text is what cell_text gives for
+    each value, and its escaping what html.escape gives, whatever the column's type."""
+    import datetime
+
+    columns = [pa.array(['a & "b" <c>', "", None, "l'été", "x" * 50]), pa.array([True, False, None]),
+               pa.array([0, -3, None, 2 ** 62], pa.int64()), pa.array([1, None], pa.int8()),
+               pa.array([datetime.date(2025, 1, 2), datetime.date(999, 12, 31), None]),
+               pa.array([1.0, 2.5, None]), pa.array([[1, 2], None]),
+               pa.chunked_array([pa.array(["x", None]), pa.array(["<y>"])])]
+    for column in columns:
+        values = column.to_pylist()
+        texts = explorer.column_texts(column)
+        assert texts.to_pylist() == [explorer.cell_text(v) for v in values], column.type
+        assert explorer.escape_column(texts).to_pylist() == [html.escape(explorer.cell_text(v)) for v in values], column.type
+        assert explorer.longest(texts) == max(len(explorer.cell_text(v)) for v in values)
+
+
+def test_a_table_made_a_few_rows_at_a_time_is_the_same_page(tiny, monkeypatch):
+    release, seeds = tiny
+    whole = render(release, seeds)
+    monkeypatch.setattr(explorer, "ROWS_AT_ONCE", 1)
+    assert render(release, seeds) == whole
+
+
+def test_segments_cut_at_every_boundary_with_the_innermost_span_first():
+    spans = [explorer.Span("a", s, e, "") for s, e in [(0, 10), (2, 5), (2, 10), (4, 8), (9, 12)]]
+    cut = explorer.segments(14, spans)
+    assert [(s, e) for s, e, _ in cut] == [(0, 2), (2, 4), (4, 5), (5, 8), (8, 9), (9, 10), (10, 12), (12, 14)]
+    for start, end, covering in cut:  # every covering span, innermost (shortest) first
+        expected = sorted((s for s in spans if s.start <= start and end <= s.end), key=lambda s: (s.end - s.start, -s.start, s.end))
+        assert covering == expected
+
+
 def test_anchor_ids_are_unambiguous():
     assert explorer.anchor("r", "a/b", "c") != explorer.anchor("r", "a", "b/c")
     assert explorer.anchor("r", "a~2f~") != explorer.anchor("r", "a/")
