@@ -216,7 +216,8 @@ def collect_spans(evidence: pa.Table, texts: dict[str, str], tables: list[Record
     by_article: dict[str, list[Span]] = {a: [] for a in texts}
     for key in sorted(spans, key=lambda k: (k[1], -k[2])):
         span = spans[key]
-        span.records.sort(key=lambda r: (order[r.table], row_index[r.table][r.record_id]))
+        if len(span.records) > 1:
+            span.records.sort(key=lambda r: (order[r.table], row_index[r.table][r.record_id]))
         by_article[span.article_id].append(span)
     return by_article
 
