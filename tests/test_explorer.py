@@ -394,34 +394,50 @@ def test_search_and_filters_are_in_the_page_but_hidden_until_its_script_runs(tin
     assert "tools.hidden=false" in markup  # the script shows them
 
 
-def test_article_sections_are_cached_by_content_and_the_page_is_the_same(tiny, tmp_path):
+def test_article_sections_are_kept_by_content_and_the_page_is_the_same(tiny, tmp_path):
+    from cartel_campaign.build.keptdocs import DocsStore
+
     release, seeds = tiny
     cache = tmp_path / "cache"
     plain = render(release, seeds)
-    assert render(release, seeds, cache) == plain  # cold
-    entries = sorted(cache.glob("*.html"))
+    assert render(release, seeds, DocsStore(cache)) == plain  # cold
+    entries = sorted(cache.iterdir())
     assert len(entries) == 2
-    assert render(release, seeds, cache) == plain  # warm
-    assert sorted(cache.glob("*.html")) == entries
+    assert render(release, seeds, DocsStore(cache)) == plain  # warm
+    assert sorted(cache.iterdir()) == entries
     # the entries are what the page is made of: a changed entry is read back
     first = next(e for e in entries if f'id="a/{A_ID}"' in e.read_text(encoding="utf-8"))
     first.write_text(first.read_text(encoding="utf-8").replace("evidence spans", "EVIDENCE SPANS"), encoding="utf-8")
-    assert render(release, seeds, cache).count("EVIDENCE SPANS") == 1
+    assert render(release, seeds, DocsStore(cache)).count("EVIDENCE SPANS") == 1
     # a changed article (the second) gets its own entry; the first one's is reused
     with open(seeds / "001_bbbbbbbbbbbbbbbb.txt", "a", encoding="utf-8") as f:
         f.write("\nA line added at the end.")
-    assert render(release, seeds, cache) == render(release, seeds).replace("evidence spans", "EVIDENCE SPANS", 1)
-    assert len(list(cache.glob("*.html"))) == 3
+    assert render(release, seeds, DocsStore(cache)) == render(release, seeds).replace("evidence spans", "EVIDENCE SPANS", 1)
+    assert len(list(cache.iterdir())) == 3
 
 
-def test_the_cache_is_never_written_through_a_symlink(tiny, tmp_path):
+def test_kept_sections_are_never_written_through_a_symlink(tiny, tmp_path):
+    from cartel_campaign.build.errors import BuildError
+    from cartel_campaign.build.keptdocs import DocsStore
+
     release, seeds = tiny
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (tmp_path / "cache").symlink_to(elsewhere)
-    with pytest.raises(ExplorerError, match="must be a folder, not a symbolic link"):
-        render(release, seeds, tmp_path / "cache")
-    assert not list(elsewhere.iterdir())
+    with pytest.raises(BuildError, match="symbolic link"):
+        render(release, seeds, DocsStore(tmp_path / "cache"))
+    assert not list(elsewhere.iterdir()) and (tmp_path / "cache").is_symlink()
+    # an entry's temporary file that is a link is refused, and what it points to is untouched
+    store = DocsStore(tmp_path / "kept")
+    render(release, seeds, store)
+    entry = sorted((tmp_path / "kept").iterdir())[0]
+    entry.unlink()
+    victim = tmp_path / "victim"
+    victim.write_text("keep me", encoding="utf-8")
+    (tmp_path / "kept" / f"{entry.name}.tmp").symlink_to(victim)
+    with pytest.raises(BuildError, match="symbolic link"):
+        render(release, seeds, DocsStore(tmp_path / "kept"))
+    assert victim.read_text(encoding="utf-8") == "keep me"
 
 
 class Elements(HTMLParser):
@@ -457,13 +473,15 @@ def test_nothing_a_release_holds_can_inject_markup_or_script(tmp_path):
 
 
 def test_the_build_keeps_article_sections_between_builds_and_prunes_the_unused(tiny, tmp_path):
-    from cartel_campaign.build import docs
+    from cartel_campaign.build import docs, keptdocs
 
     release, seeds = tiny
     root, kept = release.parents[1], tmp_path / "kept"
 
     def build() -> tuple[str, dict[str, int]]:
-        pages = docs.explorer_pages(root, release, [{"version": "9.9.9"}], tmp_path / "work", kept)
+        store = keptdocs.DocsStore(kept)  # as the pipeline: one store for the build's docs, pruned after them
+        pages = docs.explorer_pages(root, release, [{"version": "9.9.9"}], tmp_path / "work", store)
+        store.prune()
         page = pages["docs/explorer/9.9.9.html"].read_text(encoding="utf-8")
         return page, {e.name: e.stat().st_mtime_ns for e in kept.iterdir()}
 

@@ -14,8 +14,9 @@ JavaScript they are hidden and everything reads in full. The layout reflows to o
 resources) that works from file://, and the same release gives the same bytes.
 
 Each article's section is article_html(part), a pure function of the article's text, spans and
-labels (ArticlePart): render/write(cache=FOLDER or Sections) keep each section there by its content hash
-(and this module's source) and read it back when the same article comes again; the page is the same bytes.
+labels (ArticlePart): render/write(store=...) keep each section in a store of generated docs (the build's
+keptdocs.DocsStore: get(name, inputs, make)) by its content (and this module's source) and take it from
+there when the same article comes again; the page is the same bytes.
 
 Anchor ids: ``a/<article_id>`` (article), ``t/<table>`` (table section),
 ``r/<table>/<record_id>`` (record row), ``s/<article_id>/<char_start>/<char_end>`` (span);
@@ -28,14 +29,13 @@ import argparse
 import hashlib
 import html
 import json
-import os
 import re
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, NamedTuple, Protocol
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -383,7 +383,7 @@ def article_text_html(text: str, spans: list[Span], colours: dict[str, str]) -> 
 @dataclass
 class ArticlePart:
     """Everything an article's section shows; the section is article_html(part), a pure function of it,
-    so it can be kept by part_digest(part) (see Sections)."""
+    so it can be kept by part_inputs(part) (see cached_article_html)."""
     article_id: str
     label: str
     titled: bool
@@ -425,66 +425,33 @@ def article_html(part: ArticlePart) -> str:
 
 @lru_cache(maxsize=1)
 def renderer_digest() -> str:
-    """sha256 of this module's source: a cached section is only reused by the code that made it."""
+    """sha256 of this module's source: a kept section is only reused by the code that made it."""
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
-def part_digest(part: ArticlePart) -> str:
-    """Content hash of everything article_html(part) reads (and of the code)."""
+def part_inputs(part: ArticlePart) -> list[bytes]:
+    """Everything article_html(part) reads (and the code), as bytes: the name its section is kept under."""
     spans = [(s.start, s.end, [(r.table, r.record_id) for r in s.records]) for s in part.spans]
-    h = hashlib.sha256(renderer_digest().encode())
-    h.update(json.dumps([part.article_id, part.label, part.titled, spans, sorted(part.colours.items()), part.aside],
-                        ensure_ascii=False).encode())
-    h.update(part.text.encode())
-    return h.hexdigest()
+    fields = [part.article_id, part.label, part.titled, spans, sorted(part.colours.items()), part.aside]
+    return [renderer_digest().encode(), json.dumps(fields, ensure_ascii=False).encode(), part.text.encode()]
 
 
-class Sections:
-    """Article sections kept in a folder as <part_digest>.html, read back when the same part comes again
-    (an unchanged article is not rendered again); `used`: the entries this run read or wrote, so that
-    prune() can remove the others. A symbolic link or a file where the folder should be is refused."""
+class Store(Protocol):
+    """Where generated docs are kept between builds (the build's keptdocs.DocsStore): get(name, inputs, make)
+    gives the bytes kept for exactly these inputs, else make() (then kept); it never writes through a link."""
 
-    def __init__(self, folder: Path):
-        self.folder, self.used = Path(folder), set()
-        if self.folder.is_symlink() or (self.folder.exists() and not self.folder.is_dir()):
-            raise ExplorerError(f"{self.folder}: the explorer's cache must be a folder, not a symbolic link or a file")
-        self.folder.mkdir(parents=True, exist_ok=True)
-
-    def section(self, part: ArticlePart) -> str:
-        """article_html(part), from the folder where it is kept, else made and kept."""
-        name = f"{part_digest(part)}.html"
-        self.used.add(name)
-        try:
-            fd = os.open(self.folder / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        except FileNotFoundError:
-            pass
-        else:
-            with os.fdopen(fd, encoding="utf-8", newline="") as f:
-                return f.read()
-        section = article_html(part)
-        self.keep(name, section)
-        return section
-
-    def keep(self, name: str, section: str) -> None:
-        """Write an entry whole (a new temporary file renamed over the name: never through a link)."""
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".html")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-                f.write(section)
-            os.replace(tmp, self.folder / name)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-
-    def prune(self) -> None:
-        """Remove the entries this run did not use."""
-        for entry in self.folder.iterdir():
-            if entry.name not in self.used:
-                entry.unlink()
+    def get(self, name: str, inputs: list[bytes], make: Callable[[], bytes]) -> bytes: ...
 
 
-def cached_article_html(part: ArticlePart, cache: Sections | None) -> str:
-    return article_html(part) if cache is None else cache.section(part)
+#: The name article sections are kept under in a Store.
+SECTION = "explorer-section"
+
+
+def cached_article_html(part: ArticlePart, store: Store | None) -> str:
+    """article_html(part), taken from store where it was kept for the same part (else made, and kept there)."""
+    if store is None:
+        return article_html(part)
+    return store.get(SECTION, part_inputs(part), lambda: article_html(part).encode()).decode()
 
 
 # ---------------------------------------------------------------- record tables
@@ -749,15 +716,15 @@ def tools_html(ctx: Context) -> str:
             '<output id="count" aria-live="polite"></output></div>\n')
 
 
-def render(release_folder: Path, articles_dir: Path, cache: Path | Sections | None = None) -> str:
+def render(release_folder: Path, articles_dir: Path, store: Store | None = None) -> str:
     """The evidence explorer page of one release folder (dataset/<version>/) as one HTML string
-    (article sections kept in, and read from, cache where given, a folder or Sections: the same bytes)."""
-    return "".join(pieces(release_folder, articles_dir, cache))
+    (article sections kept in, and taken from, store where given: the same bytes)."""
+    return "".join(pieces(release_folder, articles_dir, store))
 
 
-def write(release_folder: Path, articles_dir: Path, out: Path, cache: Path | Sections | None = None) -> None:
+def write(release_folder: Path, articles_dir: Path, out: Path, store: Store | None = None) -> None:
     """Write the page to out piece by piece: a large release's page is never one string in memory."""
-    chunks = pieces(release_folder, articles_dir, cache)
+    chunks = pieces(release_folder, articles_dir, store)
     first = next(chunks)  # the release is read and checked before the file is opened
     with open(out, "w", encoding="utf-8", newline="") as f:
         f.write(first)
@@ -765,9 +732,8 @@ def write(release_folder: Path, articles_dir: Path, out: Path, cache: Path | Sec
             f.write(chunk)
 
 
-def pieces(release_folder: Path, articles_dir: Path, cache: Path | Sections | None = None):
+def pieces(release_folder: Path, articles_dir: Path, store: Store | None = None):
     """The page of render(), in pieces: the head, each article, each table's rows, the end."""
-    cache = Sections(cache) if isinstance(cache, (str, Path)) else cache
     release_folder, articles_dir = Path(release_folder), Path(articles_dir)
     package = read_datapackage(release_folder)
     resources = resources_by_name(package)
@@ -800,7 +766,7 @@ def pieces(release_folder: Path, articles_dir: Path, cache: Path | Sections | No
         '</header>\n', tools_html(ctx), f'<header>\n<nav>Articles: {nav_articles}</nav>\n<nav>Records: {nav_tables}</nav>\n',
         legend_html(ctx), '\n</header>\n<main>\n'])
     for a in articles:
-        yield cached_article_html(article_part(a, texts[a["article_id"]], spans[a["article_id"]], ctx), cache)
+        yield cached_article_html(article_part(a, texts[a["article_id"]], spans[a["article_id"]], ctx), store)
     for t in tables:
         yield from table_html(ctx, t, spans_of)
     yield f'</main>\n<script>\n{JS}\n</script>\n</body>\n</html>\n'

@@ -34,12 +34,11 @@ from .errors import BuildError
 
 
 def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, releases: list, work: Path, splitter,
-             sections: Path | None = None, kept: keptdocs.DocsStore | None = None) -> dict[str, bytes | Path]:
+             kept: keptdocs.DocsStore | None = None) -> dict[str, bytes | Path]:
     """{path relative to the repository root: its bytes} of every generated file; the explorer pages,
     which grow with the data, are written into the folder work and given as their paths there.
-    splitter (sentences.Splitter): the articles' sentences, for the coverage figures; sections: a folder
-    where the explorer keeps its article sections between builds (see explorer_pages); kept: what earlier
-    builds generated (keptdocs), reused where its inputs are the same."""
+    splitter (sentences.Splitter): the articles' sentences, for the coverage figures; kept: what earlier
+    builds generated (keptdocs: the timeline, the explorer's article sections), reused where its inputs are the same."""
     frames = Frames(staged, meta["tables"])
     newest = releases[-1]
     return {
@@ -50,7 +49,7 @@ def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, 
         card.CARD: card.document(root, staged, version, meta, frames, releases, splitter).encode(),
         "docs/timeline.png": timeline(frames, version, kept),
         "docs/RULES.md": rules_doc().encode(),
-        **explorer_pages(root, staged, releases, work, sections),
+        **explorer_pages(root, staged, releases, work, kept),
         **rpackage.files(root, staged, releases),
     }
 
@@ -113,25 +112,19 @@ class Frames(Mapping):
         return len(self.names)
 
 
-def explorer_pages(root: Path, staged: Path, releases: list, work: Path, sections: Path | None = None) -> dict[str, Path]:
+def explorer_pages(root: Path, staged: Path, releases: list, work: Path, kept: keptdocs.DocsStore | None = None) -> dict[str, Path]:
     """docs/explorer/<version>.html for every release (the newest from the staged folder), written into work.
-    sections: the folder of article sections kept by content hash (explorer.Sections): an article unchanged
-    since the last build is not rendered again (same bytes); entries no page used are removed."""
+    kept: where the article sections are kept by their content (explorer.cached_article_html): an article
+    unchanged since the last build is not rendered again (same bytes)."""
     folders = [root / "dataset" / r["version"] for r in releases[:-1]] + [staged]
     pages = {}
     work.mkdir(parents=True, exist_ok=True)
-    try:
-        kept = explorer.Sections(sections) if sections else None
-    except explorer.ExplorerError as err:
-        raise BuildError(str(sections), None, str(err)) from None
     for rel, folder in zip(releases, folders):
         try:
             page = pages[f"docs/explorer/{rel['version']}.html"] = work / f"explorer-{rel['version']}.html"
             explorer.write(folder, root / "seeds", page, kept)
         except explorer.ExplorerError as err:
             raise BuildError(f"docs/explorer/{rel['version']}.html", None, str(err)) from None
-    if kept:
-        kept.prune()
     return pages
 
 

@@ -342,9 +342,8 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
                  verify.PINS_FILE: verify.pins_file(root, releases, staged)}
     if with_docs:
         stages("generating docs")
-        sections = kept.parent / publish.KEPT_PAGES if kept else None  # kept between builds, as the articles' rows
         store = keptdocs.DocsStore(kept_docs) if kept_docs else None
-        generated.update(docs.generate(root, staged, version, meta, schemas, releases, work / "docs", splitter, sections, store))
+        generated.update(docs.generate(root, staged, version, meta, schemas, releases, work / "docs", splitter, store))
         if store is not None:
             store.prune()
     stages("")
