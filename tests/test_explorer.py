@@ -262,6 +262,9 @@ def test_anchor_ids_are_unambiguous():
     assert explorer.anchor("r", "a/b", "c") != explorer.anchor("r", "a", "b/c")
     assert explorer.anchor("r", "a~2f~") != explorer.anchor("r", "a/")
     assert " " not in explorer.anchor("r", "x y")
+    for parts in [("a&b", "<c>"), ('"q"', "it's"), ("é/ü", 3)]:  # the page writes anchors unescaped: they never need it
+        assert html.escape(explorer.anchor("r", *parts)) == explorer.anchor("r", *parts)
+    assert explorer.span_anchor("a b", 3, 10) == explorer.anchor("s", "a b", 3, 10)
 
 
 def test_evidence_that_does_not_match_the_article_text_is_a_clear_error(tmp_path):

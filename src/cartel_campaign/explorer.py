@@ -561,7 +561,7 @@ def rows_html(ctx: Context, table: RecordTable, spans_of: dict[str, dict[str, li
     links = pa.array(["".join(evidence_link(s, ctx) for s in spans.get(rid, ())) or '<li class="none">no evidence rows</li>'
                       for rid in ids], pa.string())
     prefix = anchor("r", table.name) + "/"
-    rid = pa.array([html.escape(prefix + _anchor_part(r)) for r in ids], pa.string())
+    rid = pa.array([prefix + _anchor_part(r) for r in ids], pa.string())  # anchors: nothing to escape
     rows = _joined('<tr id="', rid, f'" class="{ctx.colours[table.name]}"', kind, '><th><a href="#', rid, '">',
                    escape_column(pa.array(ids, pa.string())), '</a></th><td>', *texts, '<div class="chips">', *chips,
                    '</div></td><td><ul class="spans">', links, '</ul></td></tr>\n')
