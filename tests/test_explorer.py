@@ -224,10 +224,47 @@ def test_unknown_record_table_shows_key_named_and_short_columns(tiny):
     assert "x" * 200 not in page  # the long note is left out
 
 
+def test_record_tables_are_made_column_by_column_as_cell_text_and_html_escape_make_them_value_by_value():
+    """The rows are made from Arrow columns (not Python rows): each column's text is what cell_text gives for
+    each value, and its escaping what html.escape gives, whatever the column's type."""
+    import datetime
+
+    columns = [pa.array(['a & "b" <c>', "", None, "l'été", "x" * 50]), pa.array([True, False, None]),
+               pa.array([0, -3, None, 2 ** 62], pa.int64()), pa.array([1, None], pa.int8()),
+               pa.array([datetime.date(2025, 1, 2), datetime.date(999, 12, 31), None]),
+               pa.array([1.0, 2.5, None]), pa.array([[1, 2], None]),
+               pa.chunked_array([pa.array(["x", None]), pa.array(["<y>"])])]
+    for column in columns:
+        values = column.to_pylist()
+        texts = explorer.column_texts(column)
+        assert texts.to_pylist() == [explorer.cell_text(v) for v in values], column.type
+        assert explorer.escape_column(texts).to_pylist() == [html.escape(explorer.cell_text(v)) for v in values], column.type
+        assert explorer.longest(texts) == max(len(explorer.cell_text(v)) for v in values)
+
+
+def test_a_table_made_a_few_rows_at_a_time_is_the_same_page(tiny, monkeypatch):
+    release, seeds = tiny
+    whole = render(release, seeds)
+    monkeypatch.setattr(explorer, "ROWS_AT_ONCE", 1)
+    assert render(release, seeds) == whole
+
+
+def test_segments_cut_at_every_boundary_with_the_innermost_span_first():
+    spans = [explorer.Span("a", s, e, "") for s, e in [(0, 10), (2, 5), (2, 10), (4, 8), (9, 12)]]
+    cut = explorer.segments(14, spans)
+    assert [(s, e) for s, e, _ in cut] == [(0, 2), (2, 4), (4, 5), (5, 8), (8, 9), (9, 10), (10, 12), (12, 14)]
+    for start, end, covering in cut:  # every covering span, innermost (shortest) first
+        expected = sorted((s for s in spans if s.start <= start and end <= s.end), key=lambda s: (s.end - s.start, -s.start, s.end))
+        assert covering == expected
+
+
 def test_anchor_ids_are_unambiguous():
     assert explorer.anchor("r", "a/b", "c") != explorer.anchor("r", "a", "b/c")
     assert explorer.anchor("r", "a~2f~") != explorer.anchor("r", "a/")
     assert " " not in explorer.anchor("r", "x y")
+    for parts in [("a&b", "<c>"), ('"q"', "it's"), ("é/ü", 3)]:  # the page writes anchors unescaped: they never need it
+        assert html.escape(explorer.anchor("r", *parts)) == explorer.anchor("r", *parts)
+    assert explorer.span_anchor("a b", 3, 10) == explorer.anchor("s", "a b", 3, 10)
 
 
 def test_evidence_that_does_not_match_the_article_text_is_a_clear_error(tmp_path):
@@ -360,34 +397,50 @@ def test_search_and_filters_are_in_the_page_but_hidden_until_its_script_runs(tin
     assert "tools.hidden=false" in markup  # the script shows them
 
 
-def test_article_sections_are_cached_by_content_and_the_page_is_the_same(tiny, tmp_path):
+def test_article_sections_are_kept_by_content_and_the_page_is_the_same(tiny, tmp_path):
+    from cartel_campaign.build.keptdocs import DocsStore
+
     release, seeds = tiny
     cache = tmp_path / "cache"
     plain = render(release, seeds)
-    assert render(release, seeds, cache) == plain  # cold
-    entries = sorted(cache.glob("*.html"))
+    assert render(release, seeds, DocsStore(cache)) == plain  # cold
+    entries = sorted(cache.iterdir())
     assert len(entries) == 2
-    assert render(release, seeds, cache) == plain  # warm
-    assert sorted(cache.glob("*.html")) == entries
+    assert render(release, seeds, DocsStore(cache)) == plain  # warm
+    assert sorted(cache.iterdir()) == entries
     # the entries are what the page is made of: a changed entry is read back
     first = next(e for e in entries if f'id="a/{A_ID}"' in e.read_text(encoding="utf-8"))
     first.write_text(first.read_text(encoding="utf-8").replace("evidence spans", "EVIDENCE SPANS"), encoding="utf-8")
-    assert render(release, seeds, cache).count("EVIDENCE SPANS") == 1
+    assert render(release, seeds, DocsStore(cache)).count("EVIDENCE SPANS") == 1
     # a changed article (the second) gets its own entry; the first one's is reused
     with open(seeds / "001_bbbbbbbbbbbbbbbb.txt", "a", encoding="utf-8") as f:
         f.write("\nA line added at the end.")
-    assert render(release, seeds, cache) == render(release, seeds).replace("evidence spans", "EVIDENCE SPANS", 1)
-    assert len(list(cache.glob("*.html"))) == 3
+    assert render(release, seeds, DocsStore(cache)) == render(release, seeds).replace("evidence spans", "EVIDENCE SPANS", 1)
+    assert len(list(cache.iterdir())) == 3
 
 
-def test_the_cache_is_never_written_through_a_symlink(tiny, tmp_path):
+def test_kept_sections_are_never_written_through_a_symlink(tiny, tmp_path):
+    from cartel_campaign.build.errors import BuildError
+    from cartel_campaign.build.keptdocs import DocsStore
+
     release, seeds = tiny
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (tmp_path / "cache").symlink_to(elsewhere)
-    with pytest.raises(ExplorerError, match="must be a folder, not a symbolic link"):
-        render(release, seeds, tmp_path / "cache")
-    assert not list(elsewhere.iterdir())
+    with pytest.raises(BuildError, match="symbolic link"):
+        render(release, seeds, DocsStore(tmp_path / "cache"))
+    assert not list(elsewhere.iterdir()) and (tmp_path / "cache").is_symlink()
+    # an entry's temporary file that is a link is refused, and what it points to is untouched
+    store = DocsStore(tmp_path / "kept")
+    render(release, seeds, store)
+    entry = sorted((tmp_path / "kept").iterdir())[0]
+    entry.unlink()
+    victim = tmp_path / "victim"
+    victim.write_text("keep me", encoding="utf-8")
+    (tmp_path / "kept" / f"{entry.name}.tmp").symlink_to(victim)
+    with pytest.raises(BuildError, match="symbolic link"):
+        render(release, seeds, DocsStore(tmp_path / "kept"))
+    assert victim.read_text(encoding="utf-8") == "keep me"
 
 
 class Elements(HTMLParser):
@@ -423,13 +476,15 @@ def test_nothing_a_release_holds_can_inject_markup_or_script(tmp_path):
 
 
 def test_the_build_keeps_article_sections_between_builds_and_prunes_the_unused(tiny, tmp_path):
-    from cartel_campaign.build import docs
+    from cartel_campaign.build import docs, keptdocs
 
     release, seeds = tiny
     root, kept = release.parents[1], tmp_path / "kept"
 
     def build() -> tuple[str, dict[str, int]]:
-        pages = docs.explorer_pages(root, release, [{"version": "9.9.9"}], tmp_path / "work", kept)
+        store = keptdocs.DocsStore(kept)  # as the pipeline: one store for the build's docs, pruned after them
+        pages = docs.explorer_pages(root, release, [{"version": "9.9.9"}], tmp_path / "work", store)
+        store.prune()
         page = pages["docs/explorer/9.9.9.html"].read_text(encoding="utf-8")
         return page, {e.name: e.stat().st_mtime_ns for e in kept.iterdir()}
 

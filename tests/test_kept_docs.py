@@ -59,3 +59,19 @@ def test_a_link_where_an_entry_is_written_is_refused(tmp_path, frames):
     with pytest.raises(BuildError, match="symbolic link"):
         docs.timeline(frames, "1.1.0", store)
     assert victim.read_bytes() == b"keep me"
+
+
+def test_a_link_or_a_file_where_the_folder_should_be_is_refused(tmp_path, frames):
+    """One policy for the build's kept docs (timeline, explorer sections): nothing is written through a link."""
+    from cartel_campaign.build.errors import BuildError
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "kept").symlink_to(elsewhere)
+    with pytest.raises(BuildError, match="symbolic link"):
+        keptdocs.DocsStore(tmp_path / "kept")
+    assert (tmp_path / "kept").is_symlink() and not list(elsewhere.iterdir())
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(BuildError, match="a file"):
+        keptdocs.DocsStore(tmp_path / "file")
+    assert (tmp_path / "file").read_text(encoding="utf-8") == "not a folder"

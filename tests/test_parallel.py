@@ -158,3 +158,18 @@ def test_a_check_the_build_ran_is_reused_only_for_the_file_it_ran_on(tmp_path):
     path.write_text("", encoding="utf-8")  # every Sanction gone
     problems = exports.export_problems(folder, tables, None, {"designations-ftm": (found["designations-ftm"][0], [])})
     assert any("Sanction record ids" in p for p in problems) and any("size or sha256" in p for p in problems)
+
+
+def test_the_explorer_sections_a_worker_kept_outlive_the_prune(tmp_path, monkeypatch):
+    """The explorer job keeps its article sections in the build's docs store; in a worker the store is a copy, so
+    the job hands back the entries it used and the build's prune keeps them: the same entries as a serial build."""
+    from cartel_campaign.build import jobs, publish
+
+    def kept_entries(root) -> set[str]:
+        assert pipeline.build(root, quiet=True, force=True) == 0
+        return {p.name for p in (publish.work_folder(root) / publish.KEPT_DOCS).iterdir()}
+
+    serial = kept_entries(copy_project(tmp_path / "serial"))
+    monkeypatch.setattr(jobs, "PARALLEL_ROWS", 0)
+    monkeypatch.setattr(jobs, "usable_cores", lambda: 2)
+    assert len(serial) > 5 and kept_entries(copy_project(tmp_path / "parallel")) == serial

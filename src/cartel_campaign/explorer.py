@@ -14,8 +14,9 @@ JavaScript they are hidden and everything reads in full. The layout reflows to o
 resources) that works from file://, and the same release gives the same bytes.
 
 Each article's section is article_html(part), a pure function of the article's text, spans and
-labels (ArticlePart): render/write(cache=FOLDER or Sections) keep each section there by its content hash
-(and this module's source) and read it back when the same article comes again; the page is the same bytes.
+labels (ArticlePart): render/write(store=...) keep each section in a store of generated docs (the build's
+keptdocs.DocsStore: get(name, inputs, make)) by its content (and this module's source) and take it from
+there when the same article comes again; the page is the same bytes.
 
 Anchor ids: ``a/<article_id>`` (article), ``t/<table>`` (table section),
 ``r/<table>/<record_id>`` (record row), ``s/<article_id>/<char_start>/<char_end>`` (span);
@@ -28,13 +29,16 @@ import argparse
 import hashlib
 import html
 import json
-import os
 import re
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Callable, NamedTuple, Protocol
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 #: Columns always shown in full for a record, whatever their length.
 TEXT_COLUMNS = ("name", "title", "summary", "text", "description")
@@ -63,8 +67,7 @@ class ExplorerError(ValueError):
     """The release or the article texts are not what the page needs (message says where and what)."""
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     table: str
     record_id: str
 
@@ -77,13 +80,28 @@ class Span:
     text: str
     records: list[Record] = field(default_factory=list)
 
+    @cached_property
+    def anchor(self) -> str:
+        """span_anchor of the span (made once)."""
+        return span_anchor(self.article_id, self.start, self.end)
+
 
 @dataclass
 class RecordTable:
+    """A table that evidence names: its columns in Arrow (read column by column, never as Python rows)
+    and each row's record id (the str of its primary key), in row order."""
     name: str
     key: str
     columns: list[str]
-    rows: list[dict] | Rows
+    data: pa.Table
+    ids: list[str] = field(init=False)
+
+    def __post_init__(self):
+        self.ids = list(map(str, self.data.column(self.key).to_pylist()))
+
+    def texts(self, column: str) -> list[str]:
+        """cell_text of every value of a column, in row order."""
+        return column_texts(self.data.column(column)).to_pylist()
 
 
 # ---------------------------------------------------------------- reading the release
@@ -97,14 +115,16 @@ def _anchor_part(value) -> str:
 
 
 def anchor(kind: str, *parts) -> str:
-    """Element id (and fragment) for an article, table, record or span: see the module docstring."""
-    return "/".join([kind, *(_anchor_part(p) for p in parts)])
+    """Element id (and fragment) for an article, table, record or span: see the module docstring. It has
+    only letters, digits, ``.``, ``_``, ``-``, ``~`` and ``/``: html.escape leaves it as it is."""
+    return "/".join([kind, *map(_anchor_part, parts)])
 
 
 def span_anchor(article_id: str, start: int, end: int) -> str:
-    return anchor("s", article_id, start, end)
+    return f"s/{_anchor_part(article_id)}/{start:d}/{end:d}"  # an integer is kept as is: anchor("s", article_id, start, end)
 
 
+@lru_cache(maxsize=65536)
 def record_anchor(record: Record) -> str:
     return anchor("r", record.table, record.record_id)
 
@@ -123,39 +143,24 @@ def resources_by_name(package: dict) -> dict[str, dict]:
     return {res["name"]: res for res in package.get("resources", [])}
 
 
-class Rows:
-    """A table's rows as dicts, made a batch at a time whenever they are iterated (a large table is
-    never all Python objects at once); len() is the number of rows."""
-
-    def __init__(self, table):
-        self.table = table
-
-    def __len__(self) -> int:
-        return self.table.num_rows
-
-    def __iter__(self):
-        for batch in self.table.to_batches(max_chunksize=10_000):
-            yield from batch.to_pylist()
-
-
 #: The evidence columns the explorer shows.
 EVIDENCE_COLUMNS = ["record_table", "record_id", "article_id", "char_start", "char_end", "text"]
 
 
-def read_rows(release_folder: Path, resource: dict, columns: list[str] | None = None) -> list[dict] | Rows:
-    """A table's rows as dicts, read from the release's Parquet file (only `columns`, read as needed, where given)."""
+def read_table(release_folder: Path, resource: dict, columns: list[str] | None = None) -> pa.Table:
+    """A table of the release, read from its Parquet file (only `columns` where given)."""
     import pyarrow.parquet as pq
 
     path = Path(release_folder) / resource.get("parquet_path", f"{resource['name']}.parquet")
     if not path.is_file():
         raise ExplorerError(f"{path}: not found (table {resource['name']!r} is listed in datapackage.json)")
-    return pq.read_table(path).to_pylist() if columns is None else Rows(pq.read_table(path, columns=columns))
+    return pq.read_table(path, columns=columns)
 
 
-def required_table(release_folder: Path, resources: dict[str, dict], name: str, columns: list[str] | None = None) -> list[dict] | Rows:
+def required_table(release_folder: Path, resources: dict[str, dict], name: str, columns: list[str] | None = None) -> pa.Table:
     if name not in resources:
         raise ExplorerError(f"{Path(release_folder) / 'datapackage.json'}: no {name!r} table; the explorer needs articles and evidence")
-    return read_rows(release_folder, resources[name], columns)
+    return read_table(release_folder, resources[name], columns)
 
 
 def record_table(release_folder: Path, resource: dict) -> RecordTable:
@@ -165,13 +170,13 @@ def record_table(release_folder: Path, resource: dict) -> RecordTable:
         raise ExplorerError(f"{Path(release_folder) / 'datapackage.json'}: table {resource['name']!r} has evidence rows, "
                             f"so it needs a single-column primaryKey for evidence.record_id; found {key!r}")
     columns = [f["name"] for f in resource["schema"]["fields"]]
-    return RecordTable(resource["name"], key[0], columns, read_rows(release_folder, resource, columns))
+    return RecordTable(resource["name"], key[0], columns, read_table(release_folder, resource, columns))
 
 
-def evidenced_tables(release_folder: Path, package: dict, evidence: list[dict]) -> list[RecordTable]:
+def evidenced_tables(release_folder: Path, package: dict, evidence: pa.Table) -> list[RecordTable]:
     """Every table that evidence.record_table names, in datapackage.json's order."""
     resources = resources_by_name(package)
-    named = {row["record_table"] for row in evidence}
+    named = set(pc.unique(evidence.column("record_table")).to_pylist())
     unknown = sorted(named - set(resources))
     if unknown:
         raise ExplorerError(f"{Path(release_folder) / 'evidence.parquet'}: record_table {unknown[0]!r} is not a table of the release "
@@ -187,30 +192,32 @@ def read_article_text(articles_dir: Path, article: dict) -> str:
         raise ExplorerError(f"{path}: article {article['article_id']} not found (articles.seed_file is {article['seed_file']!r})") from None
 
 
-def collect_spans(evidence: list[dict], texts: dict[str, str], tables: list[RecordTable]) -> dict[str, list[Span]]:
+def collect_spans(evidence: pa.Table, texts: dict[str, str], tables: list[RecordTable]) -> dict[str, list[Span]]:
     """Distinct evidence spans per article (sorted by position), each with the records it supports."""
     order = {t.name: i for i, t in enumerate(tables)}
-    row_index = {(t.name, str(row[t.key])): i for t in tables for i, row in enumerate(t.rows)}
+    row_index = {t.name: {rid: i for i, rid in enumerate(t.ids)} for t in tables}
     spans: dict[tuple, Span] = {}
-    for n, row in enumerate(evidence, start=1):
-        where = f"evidence row {n} ({row['record_table']} {row['record_id']})"
-        article_id, start, end = row["article_id"], row["char_start"], row["char_end"]
+    columns = [evidence.column(c).to_pylist() for c in EVIDENCE_COLUMNS]
+    for n, (table, record_id, article_id, start, end, text) in enumerate(zip(*columns), start=1):
         if article_id not in texts:
-            raise ExplorerError(f"{where}: article_id {article_id!r} is not in the articles table")
-        if (row["record_table"], row["record_id"]) not in row_index:
-            raise ExplorerError(f"{where}: no row with that primary key in {row['record_table']}")
+            raise ExplorerError(f"evidence row {n} ({table} {record_id}): article_id {article_id!r} is not in the articles table")
+        if record_id not in row_index.get(table, ()):
+            raise ExplorerError(f"evidence row {n} ({table} {record_id}): no row with that primary key in {table}")
         found = texts[article_id][start:end]
-        if not 0 <= start < end <= len(texts[article_id]) or found != row["text"]:
-            raise ExplorerError(f"{where}: article {article_id} [{start}:{end}] is {found!r}, evidence text is {row['text']!r} "
-                                "(are the article files those of this release?)")
-        span = spans.setdefault((article_id, start, end), Span(article_id, start, end, found))
-        record = Record(row["record_table"], row["record_id"])
+        if not 0 <= start < end <= len(texts[article_id]) or found != text:
+            raise ExplorerError(f"evidence row {n} ({table} {record_id}): article {article_id} [{start}:{end}] is {found!r}, "
+                                f"evidence text is {text!r} (are the article files those of this release?)")
+        span = spans.get((article_id, start, end))
+        if span is None:
+            span = spans[article_id, start, end] = Span(article_id, start, end, found)
+        record = Record(table, record_id)
         if record not in span.records:
             span.records.append(record)
     by_article: dict[str, list[Span]] = {a: [] for a in texts}
     for key in sorted(spans, key=lambda k: (k[1], -k[2])):
         span = spans[key]
-        span.records.sort(key=lambda r: (order[r.table], row_index[(r.table, r.record_id)]))
+        if len(span.records) > 1:
+            span.records.sort(key=lambda r: (order[r.table], row_index[r.table][r.record_id]))
         by_article[span.article_id].append(span)
     return by_article
 
@@ -279,15 +286,13 @@ def context(package: dict, tables: list[RecordTable], articles: list[dict], text
     positions: dict[Record, int] = {}
     names: dict[Record, str] = {}
     types: dict[str, list[str]] = {}
-    for t in tables:  # one pass over each table's rows
-        tcol, seen = type_column(t), set()
-        for row in t.rows:
-            record = Record(t.name, str(row[t.key]))
-            positions[record] = len(positions)
-            if "name" in t.columns and cell_text(row.get("name")):
-                names[record] = cell_text(row["name"])
-            if tcol and cell_text(row.get(tcol)):
-                seen.add(cell_text(row[tcol]))
+    for t in tables:  # the ids, names and types, column by column
+        for rid in t.ids:
+            positions[Record(t.name, rid)] = len(positions)
+        if "name" in t.columns:
+            names.update((Record(t.name, rid), name) for rid, name in zip(t.ids, t.texts("name")) if name)
+        tcol = type_column(t)
+        seen = set(t.texts(tcol)) - {""} if tcol else set()
         if seen:
             types[t.name] = sorted(seen)
     labels = {a["article_id"]: (article_label(a, texts[a["article_id"]]),
@@ -320,10 +325,13 @@ def _reference_html(ctx: Context, target: str, value: str) -> str:
 def segments(text_length: int, spans: list[Span]) -> list[tuple[int, int, list[Span]]]:
     """Cut the text at every span boundary: (start, end, spans covering it, innermost first)."""
     cuts = sorted({0, text_length, *(s.start for s in spans), *(s.end for s in spans)})
-    out = []
-    for start, end in zip(cuts, cuts[1:]):
-        covering = [s for s in spans if s.start <= start and end <= s.end]
-        covering.sort(key=lambda s: (s.end - s.start, -s.start, s.end))
+    starting: dict[int, list[Span]] = {}
+    for s in spans:
+        starting.setdefault(s.start, []).append(s)
+    out, open_spans = [], []
+    for start, end in zip(cuts, cuts[1:]):  # every span boundary is a cut: a span covers the pieces from its start to its end
+        open_spans = [s for s in open_spans if s.end > start] + starting.get(start, [])
+        covering = sorted(open_spans, key=lambda s: (s.end - s.start, -s.start, s.end))
         out.append((start, end, covering))
     return out
 
@@ -340,17 +348,15 @@ def segment_html(text: str, covering: list[Span], colours: dict[str, str]) -> st
     if not covering:
         return html.escape(text)
     target = covering[0].records[0]
-    classes = ["ev", colours[target.table]]
-    if len(covering) > 1:
-        classes.append("u" + colours[covering[1].records[0].table][1:])
-    ids = " ".join(span_anchor(s.article_id, s.start, s.end) for s in covering)
-    return (f'<a class="{" ".join(classes)}" href="#{html.escape(record_anchor(target))}" data-spans="{html.escape(ids)}" '
+    under = f' u{colours[covering[1].records[0].table][1:]}' if len(covering) > 1 else ""
+    ids = " ".join([s.anchor for s in covering])  # anchors: nothing to escape
+    return (f'<a class="ev {colours[target.table]}{under}" href="#{record_anchor(target)}" data-spans="{ids}" '
             f'title="{html.escape(records_title(covering))}">{html.escape(text)}</a>')
 
 
 def extra_links(span: Span, linked: set[Record], colours: dict[str, str]) -> str:
     """Links, after a span, to the records its highlighted text does not already link to."""
-    return "".join(f'<sup><a class="more {colours[r.table]}" href="#{html.escape(record_anchor(r))}" '
+    return "".join(f'<sup><a class="more {colours[r.table]}" href="#{record_anchor(r)}" '
                    f'title="{html.escape(f"{r.table} {r.record_id}")}">+{html.escape(r.table)}</a></sup>'
                    for r in span.records if r not in linked)
 
@@ -368,8 +374,7 @@ def article_text_html(text: str, spans: list[Span], colours: dict[str, str]) -> 
         ending.setdefault(s.end, []).insert(0, s)  # reversed span order
     parts = []
     for start, end, covering in cut:
-        parts += [f'<span class="anchor" id="{html.escape(span_anchor(s.article_id, s.start, s.end))}"></span>'
-                  for s in starting.pop(start, ())]
+        parts += [f'<span class="anchor" id="{s.anchor}"></span>' for s in starting.pop(start, ())]
         parts.append(segment_html(text[start:end], covering, colours))
         parts += [extra_links(s, linked[s.start, s.end], colours) for s in ending.pop(end, ())]
     return "".join(parts)
@@ -378,7 +383,7 @@ def article_text_html(text: str, spans: list[Span], colours: dict[str, str]) -> 
 @dataclass
 class ArticlePart:
     """Everything an article's section shows; the section is article_html(part), a pure function of it,
-    so it can be kept by part_digest(part) (see Sections)."""
+    so it can be kept by part_inputs(part) (see cached_article_html)."""
     article_id: str
     label: str
     titled: bool
@@ -420,69 +425,40 @@ def article_html(part: ArticlePart) -> str:
 
 @lru_cache(maxsize=1)
 def renderer_digest() -> str:
-    """sha256 of this module's source: a cached section is only reused by the code that made it."""
+    """sha256 of this module's source: a kept section is only reused by the code that made it."""
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
-def part_digest(part: ArticlePart) -> str:
-    """Content hash of everything article_html(part) reads (and of the code)."""
+def part_inputs(part: ArticlePart) -> list[bytes]:
+    """Everything article_html(part) reads (and the code), as bytes: the name its section is kept under."""
     spans = [(s.start, s.end, [(r.table, r.record_id) for r in s.records]) for s in part.spans]
-    h = hashlib.sha256(renderer_digest().encode())
-    h.update(json.dumps([part.article_id, part.label, part.titled, spans, sorted(part.colours.items()), part.aside],
-                        ensure_ascii=False).encode())
-    h.update(part.text.encode())
-    return h.hexdigest()
+    fields = [part.article_id, part.label, part.titled, spans, sorted(part.colours.items()), part.aside]
+    return [renderer_digest().encode(), json.dumps(fields, ensure_ascii=False).encode(), part.text.encode()]
 
 
-class Sections:
-    """Article sections kept in a folder as <part_digest>.html, read back when the same part comes again
-    (an unchanged article is not rendered again); `used`: the entries this run read or wrote, so that
-    prune() can remove the others. A symbolic link or a file where the folder should be is refused."""
+class Store(Protocol):
+    """Where generated docs are kept between builds (the build's keptdocs.DocsStore): get(name, inputs, make)
+    gives the bytes kept for exactly these inputs, else make() (then kept); it never writes through a link."""
 
-    def __init__(self, folder: Path):
-        self.folder, self.used = Path(folder), set()
-        if self.folder.is_symlink() or (self.folder.exists() and not self.folder.is_dir()):
-            raise ExplorerError(f"{self.folder}: the explorer's cache must be a folder, not a symbolic link or a file")
-        self.folder.mkdir(parents=True, exist_ok=True)
-
-    def section(self, part: ArticlePart) -> str:
-        """article_html(part), from the folder where it is kept, else made and kept."""
-        name = f"{part_digest(part)}.html"
-        self.used.add(name)
-        try:
-            fd = os.open(self.folder / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        except FileNotFoundError:
-            pass
-        else:
-            with os.fdopen(fd, encoding="utf-8", newline="") as f:
-                return f.read()
-        section = article_html(part)
-        self.keep(name, section)
-        return section
-
-    def keep(self, name: str, section: str) -> None:
-        """Write an entry whole (a new temporary file renamed over the name: never through a link)."""
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".html")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-                f.write(section)
-            os.replace(tmp, self.folder / name)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-
-    def prune(self) -> None:
-        """Remove the entries this run did not use."""
-        for entry in self.folder.iterdir():
-            if entry.name not in self.used:
-                entry.unlink()
+    def get(self, name: str, inputs: list[bytes], make: Callable[[], bytes]) -> bytes: ...
 
 
-def cached_article_html(part: ArticlePart, cache: Sections | None) -> str:
-    return article_html(part) if cache is None else cache.section(part)
+#: The name article sections are kept under in a Store.
+SECTION = "explorer-section"
+
+
+def cached_article_html(part: ArticlePart, store: Store | None) -> str:
+    """article_html(part), taken from store where it was kept for the same part (else made, and kept there)."""
+    if store is None:
+        return article_html(part)
+    return store.get(SECTION, part_inputs(part), lambda: article_html(part).encode()).decode()
 
 
 # ---------------------------------------------------------------- record tables
+
+#: Rows of a table made into markup at a time (a large table's markup is never all in memory at once).
+ROWS_AT_ONCE = 4096
+
 
 def cell_text(value) -> str:
     if isinstance(value, bool):
@@ -490,14 +466,45 @@ def cell_text(value) -> str:
     return "" if value is None else str(value)
 
 
+def column_texts(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """cell_text of every value of an Arrow column, as Arrow strings (text as it is, a missing value
+    empty; other types value by value in Python)."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        return pc.fill_null(column, "")
+    if arrow_writes_cell_text(column.type):  # Arrow writes these as str() does (booleans as cell_text does)
+        return pc.fill_null(pc.cast(column, pa.string()), "")
+    return pa.array([cell_text(v) for v in column.to_pylist()], pa.string())
+
+
+def arrow_writes_cell_text(kind: pa.DataType) -> bool:
+    """Types whose values Arrow casts to the very text cell_text gives: booleans, integers, dates."""
+    return pa.types.is_boolean(kind) or pa.types.is_integer(kind) or pa.types.is_date32(kind)
+
+
+#: What html.escape (quote=True) replaces, in its order (& first).
+ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"))
+
+
+def escape_column(texts: pa.Array) -> pa.Array:
+    """html.escape of every value of an Arrow string column."""
+    for char, entity in ESCAPES:
+        texts = pc.replace_substring(texts, char, entity)
+    return texts
+
+
+def longest(texts: pa.Array) -> int:
+    """The length (in characters) of the longest value of an Arrow string column (0 when it has none)."""
+    return pc.max(pc.utf8_length(texts)).as_py() or 0
+
+
 def shown_columns(table: RecordTable, links: dict[str, str]) -> tuple[list[str], list[str], str | None]:
     """(full-text columns, short columns, type column) to show for each row, primary key left out; a
     foreign key (a column in links) is always shown, as a link."""
     text = [c for c in table.columns if c in TEXT_COLUMNS]
     candidates = [c for c in table.columns if c != table.key and c not in text and c not in links]
-    long: set[str] = set()
-    for row in table.rows:  # one pass over the rows
-        long.update(c for c in candidates if c not in long and len(cell_text(row.get(c))) > SHORT_CHARS)
+    long = {c for c in candidates if longest(column_texts(table.data.column(c))) > SHORT_CHARS}
     short = [c for c in table.columns if c in links or (c in candidates and c not in long)]
     return text, short, type_column(table)
 
@@ -514,42 +521,66 @@ def evidence_link(span: Span, ctx: Context) -> str:
 def _evidence_link(span: Span, ctx: Context) -> str:
     excerpt = span.text if len(span.text) <= EXCERPT_CHARS else span.text[:EXCERPT_CHARS - 1].rstrip() + "…"
     where = ctx.articles[span.article_id][1]
-    return (f'<li><a href="#{html.escape(span_anchor(span.article_id, span.start, span.end))}">{html.escape(excerpt)}</a> '
+    return (f'<li><a href="#{span.anchor}">{html.escape(excerpt)}</a> '
             f'<span class="where">{html.escape(where)} [{span.start}:{span.end}]</span></li>')
 
 
-def chip_html(ctx: Context, table: RecordTable, column: str, value: str) -> str:
+def _joined(*parts) -> pa.Array:
+    """Arrow strings (or plain str, the same in every row) joined row by row."""
+    return pc.binary_join_element_wise(*parts, "")
+
+
+def _when_filled(texts: pa.Array, *parts) -> pa.Array:
+    """parts joined row by row, in the rows where texts is not empty ("" elsewhere)."""
+    return pc.if_else(pc.not_equal(texts, ""), _joined(*parts), "")
+
+
+def chip_column(ctx: Context, table: RecordTable, column: str, texts: pa.Array) -> pa.Array:
+    """The chip of a short column in every row: its value, or a foreign key's link (made once per value)."""
     target = ctx.links[table.name].get(column)
-    shown = reference_html(ctx, target, value) if target else html.escape(value)
-    return f'<span class="chip"><b>{html.escape(column)}</b> {shown}</span>'
+    if target:
+        values = texts.to_pylist()
+        made = {v: reference_html(ctx, target, v) for v in set(values)}
+        shown = pa.array([made[v] for v in values], pa.string())
+    else:
+        shown = escape_column(texts)
+    return _when_filled(texts, f'<span class="chip"><b>{html.escape(column)}</b> ', shown, "</span>")
 
 
-def record_row_html(ctx: Context, table: RecordTable, row: dict, spans: list[Span], columns: tuple[list[str], list[str], str | None]) -> str:
-    """One record's row; `columns` is shown_columns(table, ...), computed once per table (it reads every row)."""
-    record = Record(table.name, str(row[table.key]))
-    text_cols, short_cols, _ = columns
-    texts = "".join(f'<p>{html.escape(cell_text(row.get(c)))}</p>' for c in text_cols if cell_text(row.get(c)))
-    chips = "".join(chip_html(ctx, table, c, cell_text(row.get(c))) for c in short_cols if cell_text(row.get(c)))
-    links = "".join(evidence_link(s, ctx) for s in spans) or '<li class="none">no evidence rows</li>'
-    rid = html.escape(record_anchor(record))
-    tcol = columns[2]
-    kind = f' data-type="{html.escape(cell_text(row.get(tcol)))}"' if tcol and cell_text(row.get(tcol)) else ""
-    return (f'<tr id="{rid}" class="{ctx.colours[table.name]}"{kind}><th><a href="#{rid}">{html.escape(record.record_id)}</a></th>'
-            f'<td>{texts}<div class="chips">{chips}</div></td><td><ul class="spans">{links}</ul></td></tr>\n')
+def rows_html(ctx: Context, table: RecordTable, spans_of: dict[str, dict[str, list[Span]]],
+              columns: tuple[list[str], list[str], str | None], start: int, stop: int) -> str:
+    """Rows start..stop of a table's section, made column by column in Arrow; `columns` is
+    shown_columns(table, ...), computed once per table (it reads every row)."""
+    data, ids = table.data.slice(start, stop - start), table.ids[start:stop]
+    text_cols, short_cols, tcol = columns
+    cells = {c: column_texts(data.column(c)) for c in {*text_cols, *short_cols, *([tcol] if tcol else [])}}
+    texts = [_when_filled(cells[c], "<p>", escape_column(cells[c]), "</p>") for c in text_cols]
+    chips = [chip_column(ctx, table, c, cells[c]) for c in short_cols]
+    kind = _when_filled(cells[tcol], ' data-type="', escape_column(cells[tcol]), '"') if tcol else ""
+    spans = spans_of.get(table.name, {})
+    links = pa.array(["".join(evidence_link(s, ctx) for s in spans.get(rid, ())) or '<li class="none">no evidence rows</li>'
+                      for rid in ids], pa.string())
+    prefix = anchor("r", table.name) + "/"
+    rid = pa.array([prefix + _anchor_part(r) for r in ids], pa.string())  # anchors: nothing to escape
+    rows = _joined('<tr id="', rid, f'" class="{ctx.colours[table.name]}"', kind, '><th><a href="#', rid, '">',
+                   escape_column(pa.array(ids, pa.string())), '</a></th><td>', *texts, '<div class="chips">', *chips,
+                   '</div></td><td><ul class="spans">', links, '</ul></td></tr>\n')
+    return "".join(rows.to_pylist())
 
 
-def table_html(ctx: Context, table: RecordTable, spans_of: dict[Record, list[Span]]):
-    """A table's section, in pieces (the head, then one piece per row, then the end)."""
+def table_html(ctx: Context, table: RecordTable, spans_of: dict[str, dict[str, list[Span]]]):
+    """A table's section, in pieces (the head, then ROWS_AT_ONCE rows at a time, then the end)."""
     cls = ctx.colours[table.name]
     columns = shown_columns(table, ctx.links[table.name])
-    n_spans = sum(len(spans_of.get(Record(table.name, str(row[table.key])), [])) for row in table.rows)
+    spans = spans_of.get(table.name, {})
+    n_spans = sum(len(spans.get(rid, ())) for rid in table.ids)
     yield (f'<section class="records" id="{html.escape(anchor("t", table.name))}" data-table="{html.escape(table.name)}">\n'
            f'<h2><span class="swatch {cls}"></span>{html.escape(table.name)}</h2>\n'
-           f'<p class="meta">{len(table.rows)} rows · {n_spans} evidence spans · primary key <code>{html.escape(table.key)}</code></p>\n'
+           f'<p class="meta">{len(table.ids)} rows · {n_spans} evidence spans · primary key <code>{html.escape(table.key)}</code></p>\n'
            f'<table><thead><tr><th>{html.escape(table.key)}</th><th>row</th><th>evidence (click to see it in the article)</th></tr></thead>\n'
            f'<tbody>\n')
-    for row in table.rows:
-        yield record_row_html(ctx, table, row, spans_of.get(Record(table.name, str(row[table.key])), []), columns)
+    for start in range(0, len(table.ids), ROWS_AT_ONCE):
+        yield rows_html(ctx, table, spans_of, columns, start, min(start + ROWS_AT_ONCE, len(table.ids)))
     yield '</tbody></table>\n</section>\n'
 
 
@@ -685,15 +716,15 @@ def tools_html(ctx: Context) -> str:
             '<output id="count" aria-live="polite"></output></div>\n')
 
 
-def render(release_folder: Path, articles_dir: Path, cache: Path | Sections | None = None) -> str:
+def render(release_folder: Path, articles_dir: Path, store: Store | None = None) -> str:
     """The evidence explorer page of one release folder (dataset/<version>/) as one HTML string
-    (article sections kept in, and read from, cache where given, a folder or Sections: the same bytes)."""
-    return "".join(pieces(release_folder, articles_dir, cache))
+    (article sections kept in, and taken from, store where given: the same bytes)."""
+    return "".join(pieces(release_folder, articles_dir, store))
 
 
-def write(release_folder: Path, articles_dir: Path, out: Path, cache: Path | Sections | None = None) -> None:
+def write(release_folder: Path, articles_dir: Path, out: Path, store: Store | None = None) -> None:
     """Write the page to out piece by piece: a large release's page is never one string in memory."""
-    chunks = pieces(release_folder, articles_dir, cache)
+    chunks = pieces(release_folder, articles_dir, store)
     first = next(chunks)  # the release is read and checked before the file is opened
     with open(out, "w", encoding="utf-8", newline="") as f:
         f.write(first)
@@ -701,22 +732,21 @@ def write(release_folder: Path, articles_dir: Path, out: Path, cache: Path | Sec
             f.write(chunk)
 
 
-def pieces(release_folder: Path, articles_dir: Path, cache: Path | Sections | None = None):
+def pieces(release_folder: Path, articles_dir: Path, store: Store | None = None):
     """The page of render(), in pieces: the head, each article, each table's rows, the end."""
-    cache = Sections(cache) if isinstance(cache, (str, Path)) else cache
     release_folder, articles_dir = Path(release_folder), Path(articles_dir)
     package = read_datapackage(release_folder)
     resources = resources_by_name(package)
-    articles = required_table(release_folder, resources, ARTICLES)
+    articles = required_table(release_folder, resources, ARTICLES).to_pylist()
     evidence = required_table(release_folder, resources, "evidence", EVIDENCE_COLUMNS)
     tables = evidenced_tables(release_folder, package, evidence)
     texts = {a["article_id"]: read_article_text(articles_dir, a) for a in articles}
     spans = collect_spans(evidence, texts, tables)
-    spans_of: dict[Record, list[Span]] = {}
+    spans_of: dict[str, dict[str, list[Span]]] = {}  # table -> record id -> the record's spans
     for article_spans in spans.values():
         for span in article_spans:
             for record in span.records:
-                spans_of.setdefault(record, []).append(span)
+                spans_of.setdefault(record.table, {}).setdefault(record.record_id, []).append(span)
     ctx = context(package, tables, articles, texts)
     version = package.get("version", release_folder.name)
     name = package.get("name", "dataset")
@@ -729,14 +759,14 @@ def pieces(release_folder: Path, articles_dir: Path, cache: Path | Sections | No
         f'<title>Evidence explorer · {html.escape(name)} {html.escape(version)}</title>\n',
         f'<style>{CSS}{palette_css(len(tables))}\n</style>\n</head>\n<body>\n<header>\n',
         f'<h1>Evidence explorer · {html.escape(name)} {html.escape(version)}</h1>\n',
-        f'<p class="meta">{len(articles)} articles · {len(evidence)} evidence rows · '
+        f'<p class="meta">{len(articles)} articles · {evidence.num_rows} evidence rows · '
         f'{sum(len(s) for s in spans.values())} distinct spans · generated from dataset/{html.escape(version)}/ by '
         '<code>python -m cartel_campaign.explorer</code>. Click a highlighted passage to go to the record it supports; '
         'click a record\'s evidence to come back.</p>\n',
         '</header>\n', tools_html(ctx), f'<header>\n<nav>Articles: {nav_articles}</nav>\n<nav>Records: {nav_tables}</nav>\n',
         legend_html(ctx), '\n</header>\n<main>\n'])
     for a in articles:
-        yield cached_article_html(article_part(a, texts[a["article_id"]], spans[a["article_id"]], ctx), cache)
+        yield cached_article_html(article_part(a, texts[a["article_id"]], spans[a["article_id"]], ctx), store)
     for t in tables:
         yield from table_html(ctx, t, spans_of)
     yield f'</main>\n<script>\n{JS}\n</script>\n</body>\n</html>\n'

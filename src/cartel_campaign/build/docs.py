@@ -39,7 +39,8 @@ def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, 
     which grow with the data, are written into the folder work and given as their paths there.
     splitter (sentences.Splitter): the articles' sentences, for the coverage figures; pages: the explorer
     pages already written (explorer_pages, which the build runs as a job beside the exports), else they are
-    written here; kept: what earlier builds generated (keptdocs), reused where its inputs are the same."""
+    written here; kept: what earlier builds generated (keptdocs: the timeline, the explorer's article sections),
+    reused where its inputs are the same."""
     frames = Frames(staged, meta["tables"])
     newest = releases[-1]
     return {
@@ -50,7 +51,7 @@ def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, 
         card.CARD: card.document(root, staged, version, meta, frames, releases, splitter).encode(),
         "docs/timeline.png": timeline(frames, version, kept),
         "docs/RULES.md": rules_doc().encode(),
-        **(pages if pages is not None else explorer_pages(root, staged, releases, work)),
+        **(pages if pages is not None else explorer_pages(root, staged, releases, work, kept)),
         **rpackage.files(root, staged, releases),
     }
 
@@ -113,26 +114,27 @@ class Frames(Mapping):
         return len(self.names)
 
 
-def explorer_pages(root: Path, staged: Path, releases: list, work: Path, sections: Path | None = None) -> dict[str, Path]:
+def explorer_pages(root: Path, staged: Path, releases: list, work: Path, kept: keptdocs.DocsStore | None = None) -> dict[str, Path]:
     """docs/explorer/<version>.html for every release (the newest from the staged folder), written into work.
-    sections: the folder of article sections kept by content hash (explorer.Sections): an article unchanged
-    since the last build is not rendered again (same bytes); entries no page used are removed."""
+    kept: where the article sections are kept by their content (explorer.cached_article_html): an article
+    unchanged since the last build is not rendered again (same bytes)."""
     folders = [root / "dataset" / r["version"] for r in releases[:-1]] + [staged]
     pages = {}
     work.mkdir(parents=True, exist_ok=True)
-    try:
-        kept = explorer.Sections(sections) if sections else None
-    except explorer.ExplorerError as err:
-        raise BuildError(str(sections), None, str(err)) from None
     for rel, folder in zip(releases, folders):
         try:
             page = pages[f"docs/explorer/{rel['version']}.html"] = work / f"explorer-{rel['version']}.html"
             explorer.write(folder, root / "seeds", page, kept)
         except explorer.ExplorerError as err:
             raise BuildError(f"docs/explorer/{rel['version']}.html", None, str(err)) from None
-    if kept:
-        kept.prune()
     return pages
+
+
+def explorer_job(root: Path, staged: Path, releases: list, work: Path, kept: keptdocs.DocsStore | None = None) -> tuple[dict, set]:
+    """explorer_pages as a job of the build (build/jobs.py), and the names of the kept entries it used: in a worker
+    process the store is a copy, and the build adds them to its own before it prunes."""
+    pages = explorer_pages(root, staged, releases, work, kept)
+    return pages, (kept.used if kept is not None else set())
 
 
 def version_file(version: str) -> str:

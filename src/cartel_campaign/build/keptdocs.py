@@ -1,11 +1,14 @@
 """Generated documentation kept between builds in the build's work area (publish.KEPT_DOCS), so that a
-build whose change does not reach a figure or page takes it from there instead of computing it again.
+build whose change does not reach a figure or page takes it from there instead of computing it again:
+the timeline figure, and each article's section of the explorer pages (explorer.cached_article_html).
 
 An entry is named by the sha256 of the code (cache.code_digest: Python, the libraries, this package)
 and of every input it is computed from, given by the caller (for the timeline: the very facts and
-counts it draws, computed afresh from the release in every build). It is reused only for exactly those
-inputs; anything else is computed again. Entries are written with O_EXCL and O_NOFOLLOW, never
-through a link; after a build, entries it did not use are removed. `build --check` never reads them.
+counts it draws, computed afresh from the release in every build; for an article's section: its text,
+spans and labels). It is reused only for exactly those inputs; anything else is computed again.
+Nothing is written through a link: a link (or a file) where the folder should be is refused, entries
+are written with O_EXCL and O_NOFOLLOW and read with O_NOFOLLOW. After a build, entries it did not
+use are removed. `build --check` never reads them.
 """
 from __future__ import annotations
 
@@ -15,15 +18,17 @@ from pathlib import Path
 from typing import Callable
 
 from . import cache, ownfiles, publish
+from .errors import BuildError
 
 
 class DocsStore:
-    """Entries in folder (created if missing; a link there is replaced by a folder)."""
+    """Entries in folder (created if missing; a link or a file there is refused: nothing is written through a link)."""
 
     def __init__(self, folder: Path):
         if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-            folder.unlink()
-        folder.mkdir(exist_ok=True)
+            raise BuildError(folder, None, "expected the folder of kept generated docs, found a symbolic link or a file; "
+                                           "nothing is written through a link: remove it and build again")
+        folder.mkdir(parents=True, exist_ok=True)
         self.folder, self.salt, self.used = folder, cache.code_digest().encode(), set()
 
     def key(self, name: str, inputs: list[bytes]) -> str:

@@ -329,10 +329,10 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
     staged = work / "dataset" / version
     previous = root / "dataset" / releases[-2]["version"] if len(releases) > 1 else None
     desc = publish.write_tables(staged, tables, schemas, meta, version, sources, draft=releases[-1]["status"] == "draft")
-    sections = kept.parent / publish.KEPT_PAGES if kept else None  # kept between builds, as the articles' rows
+    store = keptdocs.DocsStore(kept_docs) if kept_docs and with_docs else None  # kept between builds, as the articles' rows
     with jobs.Jobs(tables, len(exports.formats_of(staged)) + with_docs) as run:
         started = exports.start_exports(run, staged, previous)
-        explorer = run.submit(docs.explorer_pages, root, staged, releases, work / "docs", sections) if with_docs else None
+        explorer = run.submit(docs.explorer_job, root, staged, releases, work / "docs", store) if with_docs else None
         entries, checked = exports.finish_exports(started)
         publish.finish_release(staged, desc, entries, version)
         publish.kill_point("staged")
@@ -345,12 +345,13 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
         publish.kill_point("validated")
         if with_docs:
             stages("generating docs")
-    pages = explorer.result() if explorer else {}
+    pages, used = explorer.result() if explorer else ({}, set())
+    if store is not None:
+        store.used |= used
     del tables, run
     generated = {"datapackage.json": publish.json_text(publish.root_descriptor(staged, version)).encode(),
                  verify.PINS_FILE: verify.pins_file(root, releases, staged)}
     if with_docs:
-        store = keptdocs.DocsStore(kept_docs) if kept_docs else None
         generated.update(docs.generate(root, staged, version, meta, schemas, releases, work / "docs", splitter, pages, store))
         if store is not None:
             store.prune()

@@ -101,10 +101,9 @@ def same_tree(a: Path, b: Path) -> list[str]:
 WORK = ".build-tmp"  # the build's own scratch folder in the checkout: staging, and a replaced draft set aside
 ASIDE = "replaced-"  # WORK/replaced-<version>: a draft's previous folder while its new one is moved in
 KEPT = "articles"  # WORK/articles/: what each article gave, kept between builds (build/articles.py)
-KEPT_PAGES = "explorer"  # WORK/explorer/: the explorer pages' article sections, kept between builds (explorer.Sections)
-KEPT_DOCS = "docs"  # WORK/docs/: generated docs kept between builds, reused for the same inputs (build/keptdocs.py)
+KEPT_DOCS = "docs"  # WORK/docs/: generated docs (the timeline, the explorer's article sections) kept between builds (build/keptdocs.py)
 #: What the build keeps in WORK on purpose; everything else there is a killed build's leftover.
-KEPT_FOLDERS = (KEPT, KEPT_PAGES, KEPT_DOCS)
+KEPT_FOLDERS = (KEPT, KEPT_DOCS)
 
 
 def remove(path: Path) -> None:
