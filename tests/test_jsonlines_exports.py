@@ -112,3 +112,95 @@ def test_the_delta_check_reads_json_not_formatting_and_refuses_a_changed_value(t
     lines[3]["op"] = "PUT"
     path.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
     assert deltas.deltas_content_problems(path, new, tmp_path) == ["line 4: unknown op 'PUT' (expected ADD, MOD, DEL)"]
+
+
+# ------------------------------------------------------------------ PLOVER ----
+
+from cartel_campaign import plover  # noqa: E402
+
+
+def _reference_plover(tables: dict) -> str:
+    """The PLOVER file as the export was first written: every record a Python dict, every line json.dumps of it."""
+    rows = {name: tables[name].to_pylist() for name in plover.TABLES}
+    iso = lambda v: v.isoformat() if v is not None else None  # noqa: E731
+    notes = {(c["scheme_table"], c["local_type"]): c["note"] for c in rows["crosswalk"]}
+    articles = {a["article_id"]: a for a in rows["articles"]}
+    evidence: dict = {}
+    for ev in rows["evidence"]:
+        if ev["record_table"] in ("events", "claims"):
+            evidence.setdefault((ev["record_table"], ev["record_id"]), []).append(ev)
+    precision = {("events", e["event_id"]): e["date_precision"] for e in rows["events"]}
+    precision.update({("claims", c["claim_id"]): c["date_precision"] for c in rows["claims"]})
+    out = []
+    for d in rows["dyads"]:
+        key, art = (d["record_table"], d["record_id"]), articles[d["article_id"]]
+        spans = sorted(evidence.get(key, []), key=lambda e: (e["char_start"], e["char_end"]))
+        out.append({
+            "id": d["dyad_id"], "date": iso(d["date_start"]), "date_end": iso(d["date_end"]), "date_precision": precision[key],
+            "actor": None if d["actor_id"] is None else {"actor": d["actor_name"], "actor_id": d["actor_id"]},
+            "recipient": None if d["recipient_id"] is None else {"actor": d["recipient_name"], "actor_id": d["recipient_id"]},
+            "event": d["plover_type"], "mode": d["plover_mode"], "quad_class": d["quad_class"],
+            "context": [d["local_type"], "claim" if d["record_table"] == "claims" else "event"],
+            "no_plover_category": notes.get((d["record_table"], d["local_type"])) if d["plover_type"] is None else None,
+            "event_text": spans[0]["text"] if spans else None,
+            "text_info": [{"article_id": e["article_id"], "char_start": e["char_start"], "char_end": e["char_end"], "text": e["text"]} for e in spans],
+            "cite_info": {"article_id": art["article_id"], "title": art["title"], "outlet": art["outlet"], "byline": art["byline"],
+                          "seed_file": art["seed_file"], "sha256": art["sha256"], "published_earliest": iso(art["published_earliest"]),
+                          "published_latest": iso(art["published_latest"])},
+            "local": {"table": d["record_table"], "record_id": d["record_id"], "type": d["local_type"], "polarity": d["polarity"]},
+        })
+    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in out)
+
+
+@pytest.fixture(scope="module")
+def release_tables():
+    from conftest import ROOT, newest_version
+    from cartel_campaign.validation.files import read_release
+
+    return read_release(ROOT / "dataset" / newest_version(ROOT))[1]
+
+
+def _awkward(tables: dict) -> dict:
+    """The release's tables with evidence passages that need escaping, in an order that is not text order, a passage
+    for a designation (not in PLOVER), and a dyad without actors."""
+    ev = tables["evidence"]
+    texts, records = ev["text"].to_pylist(), list(zip(ev["record_table"].to_pylist(), ev["record_id"].to_pylist()))
+    first, second = next((i, j) for i, r in enumerate(records) if r[0] == "events" for j in range(i + 1, len(records)) if records[j] == r)
+    texts[first], texts[second] = 'said "no"\n\tthen\\ \x02 \u2028 “ok” 😀', ""
+    ev = ev.set_column(ev.column_names.index("text"), ev.schema.field("text"), pa.array(texts, ev.schema.field("text").type))
+    ev = ev.take(list(range(ev.num_rows))[::-1])
+    dyads = tables["dyads"]
+    for column in ("actor_id", "actor_name"):
+        dyads = dyads.set_column(dyads.column_names.index(column), dyads.schema.field(column).with_nullable(True),
+                                 pa.array([None] + dyads[column].to_pylist()[1:], dyads.schema.field(column).type))
+    return dict(tables, evidence=ev, dyads=dyads)
+
+
+@pytest.mark.parametrize("batch", [1, 7, 4096])
+def test_the_plover_file_is_what_json_dumps_of_each_record_gives(release_tables, tmp_path, monkeypatch, batch):
+    monkeypatch.setattr(plover, "BATCH_ROWS", batch)
+    for tables in (release_tables, _awkward(release_tables)):
+        path = tmp_path / "p.jsonl"
+        n = plover.write_plover(path, tables)
+        expected = _reference_plover(tables)
+        assert path.read_text(encoding="utf-8") == expected and n == tables["dyads"].num_rows
+    assert "\\u0002" in expected and "\u2028" in expected and '"actor": null' in expected
+
+
+def test_the_plover_check_reads_lines_not_unicode_line_separators(release_tables, tmp_path):
+    """A passage with U+2028 (a line separator to str.splitlines, not in a file of lines): the record is still one line."""
+    tables = _awkward(release_tables)
+    path = tmp_path / "p.jsonl"
+    plover.write_plover(path, tables)
+    assert "\u2028" in path.read_text(encoding="utf-8")
+    assert plover.plover_content_problems(path, tables) == []
+    records = [json.loads(x) for x in path.read_text(encoding="utf-8").split("\n")[:-1]]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")  # other formatting, the same JSON
+    assert plover.plover_content_problems(path, tables) == []
+    records[-1]["text_info"] = records[-1]["text_info"][::-1] + [{}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert plover.plover_content_problems(path, tables) == ["records differ from the events and claims of the release"]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records[:-1]), encoding="utf-8")
+    assert plover.plover_content_problems(path, tables) == [f"{len(records) - 1} records whose ids are not the {len(records)} dyads in order"]
+    plover.write_plover(path, tables)
+    assert plover.plover_content_problems(path, dict(tables, articles=tables["articles"].slice(1)))[0].startswith("cannot be recomputed")
