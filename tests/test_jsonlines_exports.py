@@ -204,3 +204,19 @@ def test_the_plover_check_reads_lines_not_unicode_line_separators(release_tables
     assert plover.plover_content_problems(path, tables) == [f"{len(records) - 1} records whose ids are not the {len(records)} dyads in order"]
     plover.write_plover(path, tables)
     assert plover.plover_content_problems(path, dict(tables, articles=tables["articles"].slice(1)))[0].startswith("cannot be recomputed")
+
+
+# ------------------------------------------------------------------ FtM ----
+
+def test_the_ftm_writer_keeps_every_designation_passage_designation_entities_would(release_tables, tmp_path):
+    """write_designations hands designation_entities only the evidence that may be of designations; a record_table
+    that is 'designations' once stripped (as designation_entities reads it) is still among them."""
+    from cartel_campaign import ftm
+
+    ev = release_tables["evidence"]
+    padded = pa.array([f" {t}\t" if t == "designations" else t for t in ev["record_table"].to_pylist()], ev.schema.field("record_table").type)
+    tables = dict(release_tables, evidence=ev.set_column(ev.column_names.index("record_table"), ev.schema.field("record_table"), padded))
+    ftm.write_designations(tmp_path / "a.jsonl", tables)
+    expected = ftm.designation_entities({name: tables[name].to_pylist() for name in ftm.TABLES})
+    assert (tmp_path / "a.jsonl").read_text(encoding="utf-8") == ftm.to_jsonl(expected)
+    assert any(e["properties"].get("summary") for e in expected)
