@@ -220,3 +220,22 @@ def test_the_ftm_writer_keeps_every_designation_passage_designation_entities_wou
     expected = ftm.designation_entities({name: tables[name].to_pylist() for name in ftm.TABLES})
     assert (tmp_path / "a.jsonl").read_text(encoding="utf-8") == ftm.to_jsonl(expected)
     assert any(e["properties"].get("summary") for e in expected)
+
+
+def test_the_plover_check_reads_as_json_only_the_lines_that_differ(release_tables, tmp_path, monkeypatch):
+    """A line that is its recomputed line is not parsed again (the check's cost at scale); a tampered line is, and
+    is refused; with tables it cannot recompute from, every line is read and its own problems come first."""
+    path = tmp_path / "p.jsonl"
+    plover.write_plover(path, release_tables)
+    lines = path.read_text(encoding="utf-8").split("\n")[:-1]
+    assert '"event": "ASSAULT"' in lines[2]
+    lines[2] = lines[2].replace('"event": "ASSAULT"', '"event": "BOMB"', 1)
+    path.write_text("".join(x + "\n" for x in lines), encoding="utf-8")
+    parsed = []
+    real = plover._loads
+    monkeypatch.setattr(plover, "_loads", lambda text: parsed.append(text) or real(text))
+    problems = plover.plover_content_problems(path, release_tables)
+    assert parsed == [lines[2] + "\n"] and any("is not a PLOVER 2.0 category" in p for p in problems), problems
+    parsed.clear()
+    problems = plover.plover_content_problems(path, dict(release_tables, articles=release_tables["articles"].slice(1)))
+    assert len(parsed) == len(lines) and any("is not a PLOVER 2.0 category" in p for p in problems), problems

@@ -66,10 +66,10 @@ def _party(actor_id, name) -> pa.Array:
     return pc.if_else(pc.is_null(actor_id), "null", join(*obj({"actor": encode(name), "actor_id": encode(actor_id)})))
 
 
-def plover_lines(tables: dict):
-    """The PLOVER records of a release (its Arrow tables), one JSON line per dyad, in the dyads' order, a batch at a
-    time (Arrow arrays of lines)."""
-    notes = {(t, local): note for t, local, note in zip(*(tables["crosswalk"][c].to_pylist() for c in ("scheme_table", "local_type", "note")))}
+def _fields(tables: dict):
+    """The PLOVER records of a release (its Arrow tables), a batch of dyads at a time, in the dyads' order: {field:
+    its JSON text, a column}."""
+    notes = {(t, local): dumps(note) for t, local, note in zip(*(tables["crosswalk"][c].to_pylist() for c in ("scheme_table", "local_type", "note")))}
     articles = _cite_info(tables["articles"])
     at, first_text, text_info = _passages(tables["evidence"])
     precision = {("events", i): p for i, p in zip(tables["events"]["event_id"].to_pylist(), encode(tables["events"]["date_precision"]).to_pylist())}
@@ -78,19 +78,26 @@ def plover_lines(tables: dict):
         table, local_type, plover_type = d["record_table"].to_pylist(), d["local_type"].to_pylist(), d["plover_type"].to_pylist()
         keys = list(zip(table, d["record_id"].to_pylist()))
         passages = pa.array([at.get(k) for k in keys], pa.int64())
-        yield join(*obj({
+        yield {
             "id": encode(d["dyad_id"]), "date": _dates(d["date_start"]), "date_end": _dates(d["date_end"]),
             "date_precision": pa.array([precision[k] for k in keys], pa.string()),
             "actor": _party(d["actor_id"], d["actor_name"]), "recipient": _party(d["recipient_id"], d["recipient_name"]),
             "event": encode(d["plover_type"]), "mode": encode(d["plover_mode"]), "quad_class": encode(d["quad_class"]),
             "context": join("[", encode(d["local_type"]), ", ", pc.if_else(pc.fill_null(pc.equal(d["record_table"], "claims"), False), '"claim"', '"event"'), "]"),
-            "no_plover_category": pa.array([dumps(notes.get((t, local)) if p is None else None) for t, local, p in zip(table, local_type, plover_type)], pa.string()),
+            "no_plover_category": pa.array([notes.get((t, local), "null") if p is None else "null" for t, local, p in zip(table, local_type, plover_type)], pa.string()),
             "event_text": pc.fill_null(first_text.take(passages), "null"),
             "text_info": pc.fill_null(text_info.take(passages), "[]"),
             "cite_info": pa.array([articles[a] for a in d["article_id"].to_pylist()], pa.string()),
             "local": join(*obj({"table": encode(d["record_table"]), "record_id": encode(d["record_id"]), "type": encode(d["local_type"]),
                                 "polarity": encode(d["polarity"])})),
-        }), "\n")
+        }
+
+
+def plover_lines(tables: dict):
+    """The PLOVER records of a release (its Arrow tables), one JSON line per dyad, in the dyads' order, a batch at a
+    time (Arrow arrays of lines)."""
+    for fields in _fields(tables):
+        yield join(*obj(fields), "\n")
 
 
 def write_plover(path: Path, tables: dict) -> int:
@@ -121,38 +128,85 @@ def record_problems(record, dyad_ids: set) -> list[str]:
     return problems
 
 
-def _read_problems(path: Path, tables: dict) -> tuple[list[str], bool]:
-    """Each record of the file (read a line at a time) checked on its own, and whether their ids are the dyads in order."""
-    have = all(name in tables for name in TABLES)
-    ids = tables["dyads"]["dyad_id"].to_pylist() if have else []
+#: The fields of a record that record_problems reads.
+CHECKED = ("id", "event", "mode", "quad_class", "no_plover_category")
+
+
+class _NotJSONLines(Exception):
+    pass
+
+
+def _loads(text: str):
+    try:
+        return json.loads(text)
+    except ValueError as err:
+        raise _NotJSONLines(err) from None
+
+
+def _file_lines(path: Path):
+    """The file's lines, one at a time."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            yield from handle
+    except UnicodeDecodeError as err:
+        raise _NotJSONLines(err) from None
+
+
+def _read_problems(path: Path, tables: dict) -> list[str]:
+    """Each record of the file checked on its own, and whether their ids are the dyads in order (every line read as
+    JSON; nothing recomputed)."""
+    ids = tables["dyads"]["dyad_id"].to_pylist()
     known = set(ids)  # once: a set per record made the check quadratic in the dyads
     problems, in_order, n = [], True, 0
-    with open(path, encoding="utf-8") as handle:
-        for n, text in enumerate(handle, 1):
-            record = json.loads(text)
-            if have:
-                problems += record_problems(record, known)
-                in_order = in_order and n <= len(ids) and (record.get("id") if isinstance(record, dict) else None) == ids[n - 1]
-    if have and not (in_order and n == len(ids)):
+    for n, text in enumerate(_file_lines(path), 1):
+        record = _loads(text)
+        problems += record_problems(record, known)
+        in_order = in_order and n <= len(ids) and (record.get("id") if isinstance(record, dict) else None) == ids[n - 1]
+    if not (in_order and n == len(ids)):
         problems.append(f"{n} records whose ids are not the {len(ids)} dyads in order")
-    return problems, have
+    return problems
+
+
+def _compared(path: Path, tables: dict) -> tuple[list[str], bool]:
+    """_read_problems and whether the file is what the tables give, in one pass: a line that is the recomputed line
+    is that record (its checked fields read from their JSON text); any other line is read as JSON."""
+    ids = tables["dyads"]["dyad_id"].to_pylist()
+    known = set(ids)
+    problems, in_order, same, n = [], True, True, 0
+    lines = _file_lines(path)
+    for fields in _fields(tables):
+        checked = {f: json.loads("[" + ", ".join(fields[f].to_pylist()) + "]") for f in CHECKED}  # the batch's values
+        for i, (want, text) in enumerate(zip(join(*obj(fields), "\n").to_pylist(), lines)):
+            n += 1
+            if text == want:
+                record = {f: checked[f][i] for f in CHECKED}
+            else:
+                record = _loads(text)
+                same = same and record == json.loads(want)
+            problems += record_problems(record, known)
+            in_order = in_order and (record.get("id") if isinstance(record, dict) else None) == ids[n - 1]
+    for n, text in enumerate(lines, n + 1):  # lines past the dyads
+        problems += record_problems(_loads(text), known)
+        in_order = False
+    if not (in_order and n == len(ids)):
+        problems.append(f"{n} records whose ids are not the {len(ids)} dyads in order")
+    return problems, same
 
 
 def plover_content_problems(path: Path, tables: dict) -> list[str]:
     """The PLOVER file holds one valid record per dyad, in the dyads' order, and is what the tables give (each line
     compared as text with the recomputed line, and as JSON where the texts differ). The file is read a line at a time."""
     try:
-        problems, have = _read_problems(path, tables)
-    except (ValueError, UnicodeDecodeError) as err:
+        if any(name not in tables for name in TABLES):  # JSON lines is all that can be checked
+            for text in _file_lines(path):
+                _loads(text)
+            return []
+        try:
+            problems, same = _compared(path, tables)
+        except (KeyError, TypeError, AttributeError) as err:  # tables that do not fit together (reported by their own checks too)
+            return _read_problems(path, tables) or [f"cannot be recomputed from the release's tables ({type(err).__name__}: {err})"]
+    except _NotJSONLines as err:
         return [f"not JSON lines ({err})"]
-    if not have or problems:
+    if problems:
         return problems
-    same = True
-    try:
-        with open(path, encoding="utf-8") as handle:
-            for lines in plover_lines(tables):
-                for want, text in zip(lines.to_pylist(), handle):
-                    same = same and (text == want or json.loads(text) == json.loads(want))
-    except (KeyError, TypeError, AttributeError) as err:  # tables that do not fit together (reported by their own checks too)
-        return [f"cannot be recomputed from the release's tables ({type(err).__name__}: {err})"]
     return [] if same else ["records differ from the events and claims of the release"]
