@@ -78,13 +78,15 @@ def _fields(tables: dict):
         table, local_type, plover_type = d["record_table"].to_pylist(), d["local_type"].to_pylist(), d["plover_type"].to_pylist()
         keys = list(zip(table, d["record_id"].to_pylist()))
         passages = pa.array([at.get(k) for k in keys], pa.int64())
+        claims = pc.fill_null(pc.equal(d["record_table"], "claims"), False)
         yield {
             "id": encode(d["dyad_id"]), "date": _dates(d["date_start"]), "date_end": _dates(d["date_end"]),
             "date_precision": pa.array([precision[k] for k in keys], pa.string()),
             "actor": _party(d["actor_id"], d["actor_name"]), "recipient": _party(d["recipient_id"], d["recipient_name"]),
             "event": encode(d["plover_type"]), "mode": encode(d["plover_mode"]), "quad_class": encode(d["quad_class"]),
-            "context": join("[", encode(d["local_type"]), ", ", pc.if_else(pc.fill_null(pc.equal(d["record_table"], "claims"), False), '"claim"', '"event"'), "]"),
-            "no_plover_category": pa.array([notes.get((t, local), "null") if p is None else "null" for t, local, p in zip(table, local_type, plover_type)], pa.string()),
+            "context": join("[", encode(d["local_type"]), ", ", pc.if_else(claims, '"claim"', '"event"'), "]"),
+            "no_plover_category": pa.array([notes.get((t, local), "null") if p is None else "null"
+                                            for t, local, p in zip(table, local_type, plover_type)], pa.string()),
             "event_text": pc.fill_null(first_text.take(passages), "null"),
             "text_info": pc.fill_null(text_info.take(passages), "[]"),
             "cite_info": pa.array([articles[a] for a in d["article_id"].to_pylist()], pa.string()),
