@@ -29,6 +29,7 @@ Entities come sorted by id; ``write_jsonl`` writes sorted keys, so output is byt
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 from .crosswalk import is_missing
@@ -177,6 +178,14 @@ def designation_entities(tables: dict[str, list[dict]]) -> list[dict]:
         if _text(r["record_table"]) == "designations":
             evidence.setdefault(_text(r["record_id"]), []).append(r)
 
+    made: dict = {}  # an actor or article named by several designations is made once
+
+    def once(kind: str, row: dict, make):
+        key = (kind, _text(row[f"{kind}_id"]))
+        if key not in made:
+            made[key] = make()
+        return made[key]
+
     entities = {}
     for row in sorted(tables["designations"], key=lambda r: _text(r["designation_id"])):
         where = f"designations row {row['designation_id']!r}"
@@ -184,12 +193,16 @@ def designation_entities(tables: dict[str, list[dict]]) -> list[dict]:
         authority = _lookup(actors, row["authority_actor_id"], "authority_actor_id", where)
         article = _lookup(articles, row["article_id"], "article_id", where)
         spans = sorted(evidence.get(_text(row["designation_id"]), []), key=lambda r: (int(r["char_start"]), int(r["char_end"])))
-        target_entity = _actor_entity(model, target, aliases.get(_text(target["actor_id"]), []))
-        article_entity = _article_entity(model, article)
-        sanction = _sanction_entity(model, row, target_entity.id, authority, article_entity.id, [_text(s["text"]) for s in spans])
-        for entity in (target_entity, article_entity, sanction):
-            entities[entity.id] = entity.to_dict()
+        target_id, target_data = once("actor", target, lambda: _made(_actor_entity(model, target, aliases.get(_text(target["actor_id"]), []))))
+        article_id, article_data = once("article", article, lambda: _made(_article_entity(model, article)))
+        sanction = _sanction_entity(model, row, target_id, authority, article_id, [_text(s["text"]) for s in spans])
+        for entity_id_, data in ((target_id, target_data), (article_id, article_data), _made(sanction)):
+            entities[entity_id_] = data
     return [entities[k] for k in sorted(entities)]
+
+
+def _made(entity) -> tuple[str, dict]:
+    return entity.id, entity.to_dict()
 
 
 def _normal_form_problems(model, data: dict) -> list[str]:
@@ -237,10 +250,12 @@ def validate_entities(entities: list[dict]) -> list[str]:
     references to entities not in the list. [] when all is well."""
     model = _model()
     ids = [e.get("id") for e in entities if isinstance(e, dict)]
-    problems = [f"entity id {i!r} occurs {ids.count(i)} times" for i in sorted({i for i in ids if ids.count(i) > 1}, key=str)]
+    counts = Counter(ids)  # once: counting and a set per entity made the check quadratic in the entities
+    problems = [f"entity id {i!r} occurs {counts[i]} times" for i in sorted({i for i in ids if counts[i] > 1}, key=str)]
+    known = set(ids)
     for n, data in enumerate(entities):
         label = f"entity {n} ({data.get('schema')} {data.get('id')})" if isinstance(data, dict) else f"entity {n}"
-        problems += [f"{label}: {p}" for p in _entity_problems(model, data, set(ids))]
+        problems += [f"{label}: {p}" for p in _entity_problems(model, data, known)]
     return problems
 
 
@@ -254,10 +269,21 @@ def write_jsonl(entities: list[dict], path: str | Path) -> None:
     Path(path).write_text(to_jsonl(entities), encoding="utf-8")
 
 
+def _rows(tables: dict, name: str) -> list[dict]:
+    """A table's rows for designation_entities; of the evidence only rows whose record_table may be designations
+    (it keeps those itself)."""
+    table = tables[name]
+    if name == "evidence":
+        import pyarrow.compute as pc
+
+        table = table.filter(pc.fill_null(pc.match_substring(pc.cast(table["record_table"], "string"), "designations"), False))
+    return table.to_pylist()
+
+
 def write_designations(path: Path, tables: dict) -> int:
     """The designations export (cartel_campaign.exports): every designation as FollowTheMoney entities,
     validated by followthemoney, written as JSON lines; returns the number of entities."""
-    entities = designation_entities({name: tables[name].to_pylist() for name in TABLES})
+    entities = designation_entities({name: _rows(tables, name) for name in TABLES})
     problems = validate_entities(entities)
     if problems:
         raise ValueError("FollowTheMoney rejects the export:\n  " + "\n  ".join(problems))

@@ -11,66 +11,105 @@ evidence passage), text_info (every evidence passage with its character offsets 
 cite_info (the article: id, title, outlet, byline, file, sha256, publication-date bounds), and local (the
 table and record it comes from).
 
-Standard library only.
+Each line is made from the tables' columns a batch of dyads at a time (cartel_campaign.jsontext): the same text as
+json.dumps(record, ensure_ascii=False, sort_keys=True) of the record as Python objects.
 """
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from . import crosswalk
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import crosswalk, jsontext
+from .jsontext import dumps, encode, join, obj
 
 #: The tables a PLOVER file is written from.
 TABLES = ("dyads", "evidence", "articles", "crosswalk", "events", "claims")
+#: Dyads made into lines at a time (memory stays bounded by a batch).
+BATCH_ROWS = 4096
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
+def _dates(column) -> pa.Array:
+    """A date column as JSON text (ISO strings); any other type is an error, as the records need dates."""
+    if not pa.types.is_temporal(column.type):
+        raise TypeError(f"expected dates, found {column.type}")
+    return encode(column)
 
 
-def _party(actor_id, name) -> dict | None:
-    return None if actor_id is None else {"actor": name, "actor_id": actor_id}
+def _passages(evidence) -> tuple[dict, pa.Array, pa.Array]:
+    """The evidence of each event and claim, in text order (by char_start, then char_end, then as listed): {(table,
+    record id): its position}, and at that position its first passage's text and its text_info list, as JSON text."""
+    evidence = evidence.filter(pc.fill_null(pc.is_in(evidence["record_table"], pa.array(["events", "claims"])), False))
+    evidence = evidence.take(pc.sort_indices(evidence, [(c, "ascending") for c in ("record_table", "record_id", "char_start", "char_end")]))
+    text = encode(evidence["text"])
+    items = join(*obj({"article_id": encode(evidence["article_id"]), "char_end": encode(evidence["char_end"]),
+                       "char_start": encode(evidence["char_start"]), "text": text}))
+    keys = list(zip(evidence["record_table"].to_pylist(), evidence["record_id"].to_pylist()))
+    starts = [i for i, key in enumerate(keys) if i == 0 or key != keys[i - 1]]
+    offsets = pa.array(starts + [len(keys)], pa.int32())
+    text_info = join("[", pc.binary_join(pa.ListArray.from_arrays(offsets, items), ", "), "]")
+    first_text = text.take(pa.array(starts, pa.int64()))
+    return {keys[i]: n for n, i in enumerate(starts)}, first_text, text_info
 
 
-def plover_records(rows: dict) -> list[dict]:
-    """PLOVER records of a release (`rows`: table -> list of row dicts)."""
-    notes = {(c["scheme_table"], c["local_type"]): c["note"] for c in rows["crosswalk"]}
-    articles = {a["article_id"]: a for a in rows["articles"]}
-    evidence: dict = {}
-    for ev in rows["evidence"]:
-        if ev["record_table"] in ("events", "claims"):
-            evidence.setdefault((ev["record_table"], ev["record_id"]), []).append(ev)
-    precision = {("events", e["event_id"]): e["date_precision"] for e in rows["events"]}
-    precision.update({("claims", c["claim_id"]): c["date_precision"] for c in rows["claims"]})
-    out = []
-    for d in rows["dyads"]:
-        key, art = (d["record_table"], d["record_id"]), articles[d["article_id"]]
-        spans = sorted(evidence.get(key, []), key=lambda e: (e["char_start"], e["char_end"]))
-        out.append({
-            "id": d["dyad_id"], "date": _iso(d["date_start"]), "date_end": _iso(d["date_end"]), "date_precision": precision[key],
+def _cite_info(articles) -> dict:
+    """{article_id: the article's cite_info as JSON text}."""
+    cite = join(*obj({c: encode(articles[c]) for c in ("article_id", "title", "outlet", "byline", "seed_file", "sha256")}
+                     | {c: _dates(articles[c]) for c in ("published_earliest", "published_latest")}))
+    return dict(zip(articles["article_id"].to_pylist(), cite.to_pylist()))
+
+
+def _party(actor_id, name) -> pa.Array:
+    """{"actor": name, "actor_id": id}, null where there is no id."""
+    return pc.if_else(pc.is_null(actor_id), "null", join(*obj({"actor": encode(name), "actor_id": encode(actor_id)})))
+
+
+def _fields(tables: dict):
+    """The PLOVER records of a release (its Arrow tables), a batch of dyads at a time, in the dyads' order: {field:
+    its JSON text, a column}."""
+    notes = {(t, local): dumps(note) for t, local, note in zip(*(tables["crosswalk"][c].to_pylist() for c in ("scheme_table", "local_type", "note")))}
+    articles = _cite_info(tables["articles"])
+    at, first_text, text_info = _passages(tables["evidence"])
+    precision = {("events", i): p for i, p in zip(tables["events"]["event_id"].to_pylist(), encode(tables["events"]["date_precision"]).to_pylist())}
+    precision.update({("claims", i): p for i, p in zip(tables["claims"]["claim_id"].to_pylist(), encode(tables["claims"]["date_precision"]).to_pylist())})
+    for d in tables["dyads"].to_batches(max_chunksize=BATCH_ROWS):
+        table, local_type, plover_type = d["record_table"].to_pylist(), d["local_type"].to_pylist(), d["plover_type"].to_pylist()
+        keys = list(zip(table, d["record_id"].to_pylist()))
+        passages = pa.array([at.get(k) for k in keys], pa.int64())
+        claims = pc.fill_null(pc.equal(d["record_table"], "claims"), False)
+        yield {
+            "id": encode(d["dyad_id"]), "date": _dates(d["date_start"]), "date_end": _dates(d["date_end"]),
+            "date_precision": pa.array([precision[k] for k in keys], pa.string()),
             "actor": _party(d["actor_id"], d["actor_name"]), "recipient": _party(d["recipient_id"], d["recipient_name"]),
-            "event": d["plover_type"], "mode": d["plover_mode"], "quad_class": d["quad_class"],
-            "context": [d["local_type"], "claim" if d["record_table"] == "claims" else "event"],
-            "no_plover_category": notes.get((d["record_table"], d["local_type"])) if d["plover_type"] is None else None,
-            "event_text": spans[0]["text"] if spans else None,
-            "text_info": [{"article_id": e["article_id"], "char_start": e["char_start"], "char_end": e["char_end"], "text": e["text"]} for e in spans],
-            "cite_info": {"article_id": art["article_id"], "title": art["title"], "outlet": art["outlet"], "byline": art["byline"],
-                          "seed_file": art["seed_file"], "sha256": art["sha256"], "published_earliest": _iso(art["published_earliest"]),
-                          "published_latest": _iso(art["published_latest"])},
-            "local": {"table": d["record_table"], "record_id": d["record_id"], "type": d["local_type"], "polarity": d["polarity"]},
-        })
-    return out
+            "event": encode(d["plover_type"]), "mode": encode(d["plover_mode"]), "quad_class": encode(d["quad_class"]),
+            "context": join("[", encode(d["local_type"]), ", ", pc.if_else(claims, '"claim"', '"event"'), "]"),
+            "no_plover_category": pa.array([notes.get((t, local), "null") if p is None else "null"
+                                            for t, local, p in zip(table, local_type, plover_type)], pa.string()),
+            "event_text": pc.fill_null(first_text.take(passages), "null"),
+            "text_info": pc.fill_null(text_info.take(passages), "[]"),
+            "cite_info": pa.array([articles[a] for a in d["article_id"].to_pylist()], pa.string()),
+            "local": join(*obj({"table": encode(d["record_table"]), "record_id": encode(d["record_id"]), "type": encode(d["local_type"]),
+                                "polarity": encode(d["polarity"])})),
+        }
 
 
-def _rows(tables: dict) -> dict:
-    return {name: tables[name].to_pylist() for name in TABLES}
+def plover_lines(tables: dict):
+    """The PLOVER records of a release (its Arrow tables), one JSON line per dyad, in the dyads' order, a batch at a
+    time (Arrow arrays of lines)."""
+    for fields in _fields(tables):
+        yield join(*obj(fields), "\n")
 
 
 def write_plover(path: Path, tables: dict) -> int:
     """The export (cartel_campaign.exports): one PLOVER record per line, keys sorted; returns the number of records."""
-    records = plover_records(_rows(tables))
-    Path(path).write_text("".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records), encoding="utf-8")
-    return len(records)
+    n = 0
+    with open(path, "wb") as handle:
+        for lines in plover_lines(tables):
+            jsontext.write(handle, lines)
+            n += len(lines)
+    return n
 
 
 def record_problems(record, dyad_ids: set) -> list[str]:
@@ -91,24 +130,85 @@ def record_problems(record, dyad_ids: set) -> list[str]:
     return problems
 
 
-def plover_content_problems(path: Path, tables: dict) -> list[str]:
-    """The PLOVER file holds one valid record per dyad, in the dyads' order, and is what the tables give."""
+#: The fields of a record that record_problems reads.
+CHECKED = ("id", "event", "mode", "quad_class", "no_plover_category")
+
+
+class _NotJSONLines(Exception):
+    pass
+
+
+def _loads(text: str):
     try:
-        records = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
-    except (ValueError, UnicodeDecodeError) as err:
-        return [f"not JSON lines ({err})"]
-    if any(name not in tables for name in TABLES):
-        return []
+        return json.loads(text)
+    except ValueError as err:
+        raise _NotJSONLines(err) from None
+
+
+def _file_lines(path: Path):
+    """The file's lines, one at a time."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            yield from handle
+    except UnicodeDecodeError as err:
+        raise _NotJSONLines(err) from None
+
+
+def _read_problems(path: Path, tables: dict) -> list[str]:
+    """Each record of the file checked on its own, and whether their ids are the dyads in order (every line read as
+    JSON; nothing recomputed)."""
     ids = tables["dyads"]["dyad_id"].to_pylist()
     known = set(ids)  # once: a set per record made the check quadratic in the dyads
-    problems = [p for r in records for p in record_problems(r, known)]
-    if [r.get("id") if isinstance(r, dict) else None for r in records] != ids:
-        problems.append(f"{len(records)} records whose ids are not the {len(ids)} dyads in order")
-    elif not problems:
-        try:
-            expected = plover_records(_rows(tables))
-        except (KeyError, TypeError, AttributeError) as err:  # tables that do not fit together (reported by their own checks too)
-            return [f"cannot be recomputed from the release's tables ({type(err).__name__}: {err})"]
-        if records != expected:
-            problems.append("records differ from the events and claims of the release")
+    problems, in_order, n = [], True, 0
+    for n, text in enumerate(_file_lines(path), 1):
+        record = _loads(text)
+        problems += record_problems(record, known)
+        in_order = in_order and n <= len(ids) and (record.get("id") if isinstance(record, dict) else None) == ids[n - 1]
+    if not (in_order and n == len(ids)):
+        problems.append(f"{n} records whose ids are not the {len(ids)} dyads in order")
     return problems
+
+
+def _compared(path: Path, tables: dict) -> tuple[list[str], bool]:
+    """_read_problems and whether the file is what the tables give, in one pass: a line that is the recomputed line
+    is that record (its checked fields read from their JSON text); any other line is read as JSON."""
+    ids = tables["dyads"]["dyad_id"].to_pylist()
+    known = set(ids)
+    problems, in_order, same, n = [], True, True, 0
+    lines = _file_lines(path)
+    for fields in _fields(tables):
+        checked = {f: json.loads("[" + ", ".join(fields[f].to_pylist()) + "]") for f in CHECKED}  # the batch's values
+        for i, (want, text) in enumerate(zip(join(*obj(fields), "\n").to_pylist(), lines)):
+            n += 1
+            if text == want:
+                record = {f: checked[f][i] for f in CHECKED}
+            else:
+                record = _loads(text)
+                same = same and record == json.loads(want)
+            problems += record_problems(record, known)
+            in_order = in_order and (record.get("id") if isinstance(record, dict) else None) == ids[n - 1]
+    for n, text in enumerate(lines, n + 1):  # lines past the dyads
+        problems += record_problems(_loads(text), known)
+        in_order = False
+    if not (in_order and n == len(ids)):
+        problems.append(f"{n} records whose ids are not the {len(ids)} dyads in order")
+    return problems, same
+
+
+def plover_content_problems(path: Path, tables: dict) -> list[str]:
+    """The PLOVER file holds one valid record per dyad, in the dyads' order, and is what the tables give (each line
+    compared as text with the recomputed line, and as JSON where the texts differ). The file is read a line at a time."""
+    try:
+        if any(name not in tables for name in TABLES):  # JSON lines is all that can be checked
+            for text in _file_lines(path):
+                _loads(text)
+            return []
+        try:
+            problems, same = _compared(path, tables)
+        except (KeyError, TypeError, AttributeError) as err:  # tables that do not fit together (reported by their own checks too)
+            return _read_problems(path, tables) or [f"cannot be recomputed from the release's tables ({type(err).__name__}: {err})"]
+    except _NotJSONLines as err:
+        return [f"not JSON lines ({err})"]
+    if problems:
+        return problems
+    return [] if same else ["records differ from the events and claims of the release"]
