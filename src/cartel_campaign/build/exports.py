@@ -30,10 +30,14 @@ def write_and_check(name: str, folder: Path, previous: Path | None) -> tuple[dic
     return entry, (sha256_file(path), fmt.check(path, tables, *((previous,) if fmt.previous else ())))
 
 
-def start_exports(run: jobs.Jobs, folder: Path, previous: Path | None = None) -> list[Future]:
-    """Every export of the release as a job, the costliest (the workbook) first."""
-    names = sorted(formats_of(folder), key=lambda n: n != "workbook-xlsx")
-    return [run.submit(write_and_check, name, folder, previous) for name in names]
+#: The costliest export (XlsxWriter writes a cell at a time): started before every other job, so that with two
+#: workers it has one to itself and the other jobs, the explorer first, share the other.
+COSTLIEST = "workbook-xlsx"
+
+
+def start_exports(run: jobs.Jobs, folder: Path, previous: Path | None, costliest: bool) -> list[Future]:
+    """The release's exports as jobs: the costliest one (costliest=True), or every other one."""
+    return [run.submit(write_and_check, name, folder, previous) for name in formats_of(folder) if (name == COSTLIEST) == costliest]
 
 
 def finish_exports(futures: list[Future]) -> tuple[list[dict], dict[str, tuple[str, list[str]]]]:

@@ -331,8 +331,9 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
     desc = publish.write_tables(staged, tables, schemas, meta, version, sources, draft=releases[-1]["status"] == "draft")
     store = keptdocs.DocsStore(kept_docs) if kept_docs and with_docs else None  # kept between builds, as the articles' rows
     with jobs.Jobs(tables, len(exports.formats_of(staged)) + with_docs) as run:
-        started = exports.start_exports(run, staged, previous)
+        started = exports.start_exports(run, staged, previous, costliest=True)
         explorer = run.submit(docs.explorer_job, root, staged, releases, work / "docs", store) if with_docs else None
+        started += exports.start_exports(run, staged, previous, costliest=False)
         entries, checked = exports.finish_exports(started)
         publish.finish_release(staged, desc, entries, version)
         publish.kill_point("staged")
