@@ -291,6 +291,7 @@ class Annotation:
     text: str
     sha256: str
     row: dict  # the articles row, less computed columns
+    article_file: str  # the annotated article's file name in seeds/ (its `article:`)
 
     @property
     def data(self) -> dict:
@@ -325,7 +326,7 @@ def load_annotation(path: Path, display: str, seeds_dir: Path, checker: Checker)
     held = [r.list_key for r in records.annotated() if ann.get(r.list_key)]
     if held and row["annotation_status"] not in records.STATUSES_WITH_RECORDS:
         raise doc.error(("status",), f"status is {row['annotation_status']} but the file has annotations ({', '.join(held)}); set status: complete")
-    return Annotation(stem, doc, text, digest, row)
+    return Annotation(stem, doc, text, digest, row, ann["article"])
 
 
 def check_items(checker: Checker, ann: Annotation, key: str, shape: Shape):

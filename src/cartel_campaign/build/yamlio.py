@@ -146,11 +146,29 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
 
 
+_UNPARSED = object()
+
+
 class Doc:
-    """A parsed YAML file: its data, and the line of any value in it (computed on demand)."""
+    """A parsed YAML file: its data, and the line of any value in it (computed on demand).
+
+    Pickled (a worker's result, an article kept between builds) without the parsed data: the text
+    holds it, and it is parsed again only if the unpickled Doc's data is asked for."""
 
     def __init__(self, file: str, text: str, data, source: Path | None = None):
-        self.file, self._text, self.data, self._root, self.source = file, text, data, None, source
+        self.file, self._text, self._data, self._root, self.source = file, text, data, None, source
+
+    @property
+    def data(self):
+        if self._data is _UNPARSED:
+            self._data = _parse(self.file, self._text)
+        return self._data
+
+    def __getstate__(self) -> dict:
+        return {"file": self.file, "_text": self._text, "source": self.source}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _data=_UNPARSED, _root=None)
 
     def line(self, *path) -> int:
         """1-based line of the value at path; where a key or index is absent, of the deepest node found."""
@@ -185,9 +203,14 @@ def load(path: Path, display: str | None = None) -> Doc:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         raise BuildError(name, raw[: err.start].count(b"\n") + 1, f"not UTF-8 ({err})") from None
+    return _doc(name, text, _parse(name, text), path)
+
+
+def _parse(name: str, text: str):
+    """The document in text (decoded, within MAX_BYTES); errors name the file (name) and line."""
     data = plain_data(text)
     if data is not _NOT_PLAIN:
-        return _doc(name, text, data, path)
+        return data
     check_bounds(text, name)
     try:
         try:
@@ -204,7 +227,7 @@ def load(path: Path, display: str | None = None) -> Doc:
         raise BuildError(name, line, f"YAML syntax error: {err.problem or err}{where}") from None
     except _Duplicate as dup:
         raise BuildError(name, dup.line, f"duplicate key {dup.key!r} (first at line {dup.first})") from None
-    return _doc(name, text, data, path)
+    return data
 
 
 def _doc(name: str, text: str, data, path: Path) -> Doc:

@@ -1,0 +1,28 @@
+"""build/yamlio.py: a parsed annotation travels (from a worker, into the kept articles) as its text alone."""
+from __future__ import annotations
+
+import pickle
+
+from conftest import ROOT
+
+from cartel_campaign.build import yamlio
+
+
+def _seed_annotation():
+    return next(p for p in sorted((ROOT / "seeds").glob("0*.yaml")))
+
+
+def test_a_doc_is_pickled_without_its_parsed_data_and_parses_it_again_on_demand(monkeypatch):
+    path = _seed_annotation()
+    doc = yamlio.load(path, f"seeds/{path.name}")
+    data = pickle.loads(pickle.dumps(doc.data))
+    size = len(pickle.dumps(doc, protocol=5))
+    assert size < len(path.read_bytes()) + 500, "the parsed data is not pickled beside the text"
+    parsed = []
+    real = yamlio.plain_data
+    monkeypatch.setattr(yamlio, "plain_data", lambda text: parsed.append(1) or real(text))
+    restored = pickle.loads(pickle.dumps(doc, protocol=5))
+    assert parsed == [] and (restored.file, restored.source) == (doc.file, doc.source)
+    assert restored.line("quotes", 0, "text") == doc.line("quotes", 0, "text")
+    assert restored.data == data and parsed == [1]
+    assert restored.data == data and parsed == [1], "parsed once"
