@@ -26,3 +26,20 @@ def test_a_doc_is_pickled_without_its_parsed_data_and_parses_it_again_on_demand(
     assert restored.line("quotes", 0, "text") == doc.line("quotes", 0, "text")
     assert restored.data == data and parsed == [1]
     assert restored.data == data and parsed == [1], "parsed once"
+
+
+def test_a_columns_pattern_is_compiled_once_for_all_its_values(monkeypatch):
+    """Checker.value checks every id against its column's pattern: the pattern is compiled once, not looked up per value."""
+    from cartel_campaign.build import annotations, pipeline
+
+    compiled = []
+    real = annotations.re.compile
+    monkeypatch.setattr(annotations.re, "compile", lambda *a, **k: compiled.append(a[0]) or real(*a, **k))
+    annotations._matcher.cache_clear()
+    _, schemas = pipeline.load_schemas(ROOT)
+    checker = annotations.Checker(schemas)
+    path = _seed_annotation()
+    ann = annotations.load_annotation(path, f"seeds/{path.name}", ROOT / "seeds", checker)
+    rows = [row for _, row, _ in annotations.check_items(checker, ann, "quotes", annotations.shapes.QUOTE)]
+    assert len(rows) > 1
+    assert len(compiled) == len(set(compiled)) and compiled, "each pattern compiled once"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import re
 import unicodedata
@@ -135,13 +136,13 @@ class Checker:
             return value
         typ = field["type"]
         if typ == "string":
-            expected = shapes.PATTERN_HELP.get(c.get("pattern"), f"text matching {c.get('pattern')}") if "pattern" in c else "non-empty text"
+            pattern = c.get("pattern")
             if not isinstance(value, str) or not value.strip():
-                bad(expected)
-            matches = (lambda v: re.fullmatch(pattern_body(c["pattern"]), v) is not None) if "pattern" in c else (lambda v: True)
+                bad(_expected_text(pattern))
+            matches = _matcher(pattern)
             if not matches(value):
                 self._normalization(doc, path, key, value, matches, what)
-                bad(expected)
+                bad(_expected_text(pattern))
             if not kind.verbatim:
                 problem = text_problem(value)
                 if problem:
@@ -174,6 +175,22 @@ class Checker:
         """A value valid but for whitespace, invisible characters or Unicode normalization: say so."""
         if isinstance(value, str) and cleaned(value) != value and valid(cleaned(value)):
             raise doc.error(path, f"{what}: {key} {value!r} differs from the valid {cleaned(value)!r} only by {text_problem(value)}")
+
+
+def _expected_text(pattern: str | None) -> str:
+    """What a text column holds, for messages: the pattern's help (shapes.PATTERN_HELP), or non-empty text."""
+    if pattern is None:
+        return "non-empty text"
+    return shapes.PATTERN_HELP.get(pattern, f"text matching {pattern}")
+
+
+@functools.lru_cache(maxsize=None)
+def _matcher(pattern: str | None):
+    """Whether a text matches a column's pattern as a whole (any text, without one); compiled once per pattern."""
+    if pattern is None:
+        return lambda v: True
+    full = re.compile(pattern_body(pattern)).fullmatch
+    return lambda v: full(v) is not None
 
 
 def _get(data, path):
