@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import pickle
 
+import pytest
+import yaml
+
 from conftest import ROOT
 
 from cartel_campaign.build import yamlio
@@ -43,3 +46,20 @@ def test_a_columns_pattern_is_compiled_once_for_all_its_values(monkeypatch):
     rows = [row for _, row, _ in annotations.check_items(checker, ann, "quotes", annotations.shapes.QUOTE)]
     assert len(rows) > 1
     assert len(compiled) == len(set(compiled)) and compiled, "each pattern compiled once"
+
+
+PLAIN = ["a: 2025-01-01\nb: yes\nc: ~\nd: 1.5\ne: 0x1f\nf: '1'\ng: .inf\n", "{1: a, false: b, null: c}\n", "a:\n- b\n- c: d\n  e: [f, {g: h}]\n",
+         "a: " + "[" * 9 + "]" * 9 + "\n", "---\na: 1\n...\n", "a: |\n  line\n  two\n", "a: >-\n  fold\n  ed\n", "a: ''\nb: \"\"\n", "- ~\n-\n",
+         "a:\n", "''\n", "plain text\n", "a: 'it''s'\nb: \"x\\ty\"\n", "# only a comment\n"]
+NOT_PLAIN = ["--- a\n--- b\n", "a: 1\na: 2\n", "a: &x 1\nb: *x\n", "<<: {a: 1}\n", "a: !!str 1\n", "? [a]\n: 1\n", "a: [" * 12 + "]" * 12 + "\n",
+             "- a\n- \x01\n", "x: " + "y" * 5001 + "\n", "1: 2\n1.0: 3\n", "a: b: c\n", "a: !\n", "a: [1\n"]
+
+
+@pytest.mark.parametrize("text", PLAIN + [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.yaml"))])
+def test_plain_data_is_what_the_loader_builds(text):
+    assert yamlio.plain_data(text) == yaml.load(text, Loader=yamlio._Loader)  # noqa: S506 - a SafeLoader subclass
+
+
+@pytest.mark.parametrize("text", NOT_PLAIN)
+def test_plain_data_leaves_the_rest_to_the_careful_way(text):
+    assert yamlio.plain_data(text) is yamlio._NOT_PLAIN
