@@ -86,16 +86,17 @@ class Checker:
         node = _get(doc.data, path)
         if not isinstance(node, dict):
             raise doc.error(path, f"{what}: expected a mapping, found {found(node)}"[:300])
-        for key in node:
-            if key not in shape.keys:
-                close = difflib.get_close_matches(str(key), list(shape.keys), n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise doc.error(path + (key,), f"{what}: unknown key {key!r}{hint}; expected one of: {', '.join(shape.keys)}")
+        if not node.keys() <= shape.keys.keys():
+            key = next(key for key in node if key not in shape.keys)
+            close = difflib.get_close_matches(str(key), list(shape.keys), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise doc.error(path + (key,), f"{what}: unknown key {key!r}{hint}; expected one of: {', '.join(shape.keys)}")
         row: dict = {}
+        columns = self._fields.get(shape.table)
         for key, kind in shape.keys.items():
             value = node.get(key)
             if isinstance(kind, Key):
-                field = self.field(shape.table, kind.column)
+                field = columns[kind.column]
                 if value is None:
                     if kind.default is None and field.get("constraints", {}).get("required"):
                         raise missing(doc, path, node, key, what)
