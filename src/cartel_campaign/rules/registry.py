@@ -31,18 +31,20 @@ class Rule:
 
 
 class _Registry(dict):
-    """The rules by code; `generation` changes whenever one is added, replaced or removed (so what is
-    worked out from the rules, `rules_of`, is worked out again)."""
+    """The rules by code, and which of them each (scope, table, version) is held to (`selected`, worked
+    out by `rules_of` once, forgotten whenever a rule is added, replaced or removed)."""
 
-    generation = 0
+    def __init__(self):
+        super().__init__()
+        self.selected: dict = {}
 
     def __setitem__(self, code, value):
         super().__setitem__(code, value)
-        self.generation += 1
+        self.selected.clear()
 
     def __delitem__(self, code):
         super().__delitem__(code)
-        self.generation += 1
+        self.selected.clear()
 
 
 RULES: dict[str, Rule] = _Registry()
@@ -64,18 +66,14 @@ def rules_of(scope: str, table: str | None = None, version: str | None = None) -
     return list(_rules_of(scope, table, version))
 
 
-_SELECTED: dict = {"generation": None}
-
-
 def _rules_of(scope: str, table: str | None, version: str | None) -> tuple[Rule, ...]:
     """rules_of, worked out once per (scope, table, version) while RULES stays the same."""
-    if _SELECTED["generation"] != RULES.generation:
-        _SELECTED.clear()
-        _SELECTED["generation"] = RULES.generation
     key = (scope, table, version)
-    if key not in _SELECTED:
-        _SELECTED[key] = tuple(r for r in RULES.values() if r.scope == scope and (table is None or table in r.tables) and r.applies_to(version))
-    return _SELECTED[key]
+    held = RULES.selected.get(key)
+    if held is None:
+        held = RULES.selected[key] = tuple(r for r in RULES.values()
+                                           if r.scope == scope and (table is None or table in r.tables) and r.applies_to(version))
+    return held
 
 
 @dataclass(frozen=True)
