@@ -683,3 +683,22 @@ def test_each_rule_bites(code, proj, reader, release_data, monkeypatch):
     assert not any(f"[{code}]" in p for p in release_problems(code, release_data))
     if rule.scope != "derived":
         assert not build_output(code, proj, reader, release_data).split("\n")[0].endswith(f"[{code}]")
+
+
+def test_the_rules_of_a_table_are_selected_once(monkeypatch):
+    """row_findings, record_findings and article_findings run per row: which rules a table is held to is
+    worked out once (rules_of), and again only when RULES changes."""
+    from cartel_campaign.rules import registry
+
+    asked = []
+    monkeypatch.setattr(registry.Rule, "applies_to", lambda self, version: asked.append(self.code) or True)
+    rules.RULES["span-not-empty"] = rules.RULES["span-not-empty"]  # a change to RULES: the selection starts afresh
+    row = {"text": "x", "char_start": 0, "char_end": 1}
+    rules.row_findings("evidence", row)
+    assert asked
+    asked.clear()
+    rules.row_findings("evidence", row)
+    assert asked == []
+    code = next(c for c, r in rules.RULES.items() if r.scope == "row" and "evidence" in r.tables)
+    monkeypatch.setitem(rules.RULES, code, dataclasses.replace(rules.RULES[code], check=lambda row: "always"))
+    assert [f.message for f in rules.row_findings("evidence", row)].count("always") == 1

@@ -129,7 +129,8 @@ class _Row(Mapping):
         self._rows, self._i = rows, i
 
     def __getitem__(self, column: str):
-        return self._rows.column(column)[self._i]
+        values = self._rows._columns.get(column)  # a column already turned into Python values (else column() does it)
+        return (values if values is not None else self._rows.column(column))[self._i]
 
     def __iter__(self):
         return iter(self._rows.names)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import re
 import unicodedata
@@ -85,16 +86,17 @@ class Checker:
         node = _get(doc.data, path)
         if not isinstance(node, dict):
             raise doc.error(path, f"{what}: expected a mapping, found {found(node)}"[:300])
-        for key in node:
-            if key not in shape.keys:
-                close = difflib.get_close_matches(str(key), list(shape.keys), n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise doc.error(path + (key,), f"{what}: unknown key {key!r}{hint}; expected one of: {', '.join(shape.keys)}")
+        if not node.keys() <= shape.keys.keys():
+            key = next(key for key in node if key not in shape.keys)
+            close = difflib.get_close_matches(str(key), list(shape.keys), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise doc.error(path + (key,), f"{what}: unknown key {key!r}{hint}; expected one of: {', '.join(shape.keys)}")
         row: dict = {}
+        columns = self._fields.get(shape.table)
         for key, kind in shape.keys.items():
             value = node.get(key)
             if isinstance(kind, Key):
-                field = self.field(shape.table, kind.column)
+                field = columns[kind.column]
                 if value is None:
                     if kind.default is None and field.get("constraints", {}).get("required"):
                         raise missing(doc, path, node, key, what)
@@ -135,13 +137,13 @@ class Checker:
             return value
         typ = field["type"]
         if typ == "string":
-            expected = shapes.PATTERN_HELP.get(c.get("pattern"), f"text matching {c.get('pattern')}") if "pattern" in c else "non-empty text"
+            pattern = c.get("pattern")
             if not isinstance(value, str) or not value.strip():
-                bad(expected)
-            matches = (lambda v: re.fullmatch(pattern_body(c["pattern"]), v) is not None) if "pattern" in c else (lambda v: True)
+                bad(_expected_text(pattern))
+            matches = _matcher(pattern)
             if not matches(value):
                 self._normalization(doc, path, key, value, matches, what)
-                bad(expected)
+                bad(_expected_text(pattern))
             if not kind.verbatim:
                 problem = text_problem(value)
                 if problem:
@@ -174,6 +176,22 @@ class Checker:
         """A value valid but for whitespace, invisible characters or Unicode normalization: say so."""
         if isinstance(value, str) and cleaned(value) != value and valid(cleaned(value)):
             raise doc.error(path, f"{what}: {key} {value!r} differs from the valid {cleaned(value)!r} only by {text_problem(value)}")
+
+
+def _expected_text(pattern: str | None) -> str:
+    """What a text column holds, for messages: the pattern's help (shapes.PATTERN_HELP), or non-empty text."""
+    if pattern is None:
+        return "non-empty text"
+    return shapes.PATTERN_HELP.get(pattern, f"text matching {pattern}")
+
+
+@functools.lru_cache(maxsize=None)
+def _matcher(pattern: str | None):
+    """Whether a text matches a column's pattern as a whole (any text, without one); compiled once per pattern."""
+    if pattern is None:
+        return lambda v: True
+    full = re.compile(pattern_body(pattern)).fullmatch
+    return lambda v: full(v) is not None
 
 
 def _get(data, path):
@@ -291,6 +309,7 @@ class Annotation:
     text: str
     sha256: str
     row: dict  # the articles row, less computed columns
+    article_file: str  # the annotated article's file name in seeds/ (its `article:`)
 
     @property
     def data(self) -> dict:
@@ -325,7 +344,7 @@ def load_annotation(path: Path, display: str, seeds_dir: Path, checker: Checker)
     held = [r.list_key for r in records.annotated() if ann.get(r.list_key)]
     if held and row["annotation_status"] not in records.STATUSES_WITH_RECORDS:
         raise doc.error(("status",), f"status is {row['annotation_status']} but the file has annotations ({', '.join(held)}); set status: complete")
-    return Annotation(stem, doc, text, digest, row)
+    return Annotation(stem, doc, text, digest, row, ann["article"])
 
 
 def check_items(checker: Checker, ann: Annotation, key: str, shape: Shape):

@@ -66,7 +66,7 @@ def evidence_rows(checker: Checker, ann: Annotation, path: tuple, table: str, re
 
 
 def article_row(ann: Annotation, sink) -> None:
-    row = dict(ann.row, article_id=ann.article_id, seed_file=f"seeds/{ann.data['article']}", n_chars=len(ann.text))
+    row = dict(ann.row, article_id=ann.article_id, seed_file=f"seeds/{ann.article_file}", n_chars=len(ann.text))
     if row["title"] is not None:
         resolve(ann.text, row["title"], None, ann.doc, ("title",), "title")  # in the article, once
     sink.add("articles", row)

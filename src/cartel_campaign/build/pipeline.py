@@ -131,7 +131,7 @@ def check_article_name(ann: annotations.Annotation, named_before: set[str]) -> N
     number, digest = ann.article_id.split("_", 1)
     if ann.article_id not in named_before and digest != ann.sha256[:16]:
         raise ann.doc.error(("article",), f"a new article is named after its text: expected {number}_{ann.sha256[:16]}.txt "
-                            f"(NNN_ and the first 16 hex digits of its sha256), found {ann.data['article']}; rename the article and its annotation")
+                            f"(NNN_ and the first 16 hex digits of its sha256), found {ann.article_file}; rename the article and its annotation")
 
 
 def check_draft_allowed(ann: annotations.Annotation, newest: dict) -> None:
@@ -257,7 +257,7 @@ def derive_tables(inp: Inputs, kept: Path | None = None) -> tuple[dict, list[dic
         check_article_name(article.ann, named_before)
         article.add_to(sink, summary, ids, first)
         ann = article.ann
-        sources.append({"title": f"Article {ann.article_id}", "path": f"seeds/{ann.data['article']}", "sha256": ann.sha256})
+        sources.append({"title": f"Article {ann.article_id}", "path": f"seeds/{ann.article_file}", "sha256": ann.sha256})
     found_aliases, mentioned = summary.aliases, set(summary.n_mentions)
     actor_ids = [a["actor_id"] for a in actors]
     derive.check_aliases_found(actors_doc, owner, found_aliases, mentioned, actor_ids)

@@ -70,54 +70,79 @@ _RESOLVE = yaml.resolver.Resolver().resolve
 _NOT_PLAIN = object()
 
 
+_IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers  # first character -> the implicit types a plain scalar so starting may have
+assert None not in _IMPLICIT and not yaml.resolver.Resolver.yaml_path_resolvers  # what _scalar's shortcut relies on
+_ScalarEvent, _MappingStart, _SequenceStart, _MappingEnd, _SequenceEnd = (
+    yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+class _NotPlain(Exception):
+    """Something plain_data does not build (check_bounds and the loader judge it, with their messages)."""
+
+
 def plain_data(text: str):
     """The document built from libyaml's events in one pass, or _NOT_PLAIN where the document is not
     plain (anything check_bounds or the loader would have to judge: then they do, with their messages)."""
     if BINARY.search(text):
         return _NOT_PLAIN
-    root, stack, keys, documents = None, [], [], 0
+    parser = _PARSER(text)
     try:
-        for event in yaml.parse(text, Loader=_PARSER):
-            kind = type(event)
-            if kind is yaml.ScalarEvent:
-                if event.anchor is not None or event.tag is not None or len(event.value) > MAX_SCALAR:
-                    return _NOT_PLAIN
-                convert = _SCALAR.get(_RESOLVE(yaml.ScalarNode, event.value, event.implicit))
-                if convert is None:  # a merge key (<<) or the like
-                    return _NOT_PLAIN
-                value = convert(event.value)
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
-                    return _NOT_PLAIN
-                value = {} if kind is yaml.MappingStartEvent else []
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                stack.pop(), keys.pop()
-                continue
-            elif kind is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    return _NOT_PLAIN
-                continue
-            elif kind is yaml.AliasEvent:
-                return _NOT_PLAIN
-            else:  # stream start/end, document end
-                continue
-            if not stack:
-                root = value
-            elif type(stack[-1]) is list:
-                stack[-1].append(value)
-            elif keys[-1] is _NOT_PLAIN:  # a key
-                if type(value) in (dict, list) or value in stack[-1]:
-                    return _NOT_PLAIN
-                keys[-1] = value
-            else:
-                stack[-1][keys[-1]] = value
-                keys[-1] = _NOT_PLAIN
-            if type(value) in (dict, list):
-                stack.append(value), keys.append(_NOT_PLAIN)
-    except yaml.YAMLError:
+        get = parser.get_event
+        get()  # the stream's start
+        if type(get()) is yaml.StreamEndEvent:  # no document: comments only
+            return None
+        root = _node(get, get(), 0)  # the event after the document's start
+        get()  # the document's end
+        if type(get()) is not yaml.StreamEndEvent:  # a second document
+            return _NOT_PLAIN
+        return root
+    except (_NotPlain, yaml.YAMLError):
         return _NOT_PLAIN
-    return root
+    finally:
+        parser.dispose()
+
+
+def _node(get, event, depth: int):
+    """The value that starts with event (depth: the mappings and lists it is inside), read to its end."""
+    kind = type(event)
+    if kind is _ScalarEvent:
+        return _scalar(event)
+    if (kind is not _MappingStart and kind is not _SequenceStart) or event.anchor is not None or event.tag is not None or depth >= MAX_DEPTH:
+        raise _NotPlain
+    depth += 1
+    if kind is _SequenceStart:
+        items = []
+        while True:
+            event = get()
+            if type(event) is _SequenceEnd:
+                return items
+            items.append(_scalar(event) if type(event) is _ScalarEvent else _node(get, event, depth))
+    mapping = {}
+    while True:
+        event = get()
+        if type(event) is _MappingEnd:
+            return mapping
+        if type(event) is not _ScalarEvent:  # a key that is a list, a mapping or an alias
+            raise _NotPlain
+        key = _scalar(event)
+        if key in mapping:  # a repeated key: the loader names both lines
+            raise _NotPlain
+        event = get()
+        mapping[key] = _scalar(event) if type(event) is _ScalarEvent else _node(get, event, depth)
+
+
+def _scalar(event):
+    """A scalar's value, as the safe loader constructs it (dates stay text)."""
+    value = event.value
+    if event.anchor is not None or event.tag is not None or len(value) > MAX_SCALAR:
+        raise _NotPlain
+    implicit = event.implicit
+    if not implicit[0] or value[:1] not in _IMPLICIT:  # quoted, or no implicit type starts so: text (as the resolver says)
+        return value
+    convert = _SCALAR.get(_RESOLVE(yaml.ScalarNode, value, implicit))
+    if convert is None:  # a merge key (<<) or the like
+        raise _NotPlain
+    return convert(value)
 
 
 class _Loader(_PARSER):
@@ -146,11 +171,29 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
 
 
+_UNPARSED = object()
+
+
 class Doc:
-    """A parsed YAML file: its data, and the line of any value in it (computed on demand)."""
+    """A parsed YAML file: its data, and the line of any value in it (computed on demand).
+
+    Pickled (a worker's result, an article kept between builds) without the parsed data: the text
+    holds it, and it is parsed again only if the unpickled Doc's data is asked for."""
 
     def __init__(self, file: str, text: str, data, source: Path | None = None):
-        self.file, self._text, self.data, self._root, self.source = file, text, data, None, source
+        self.file, self._text, self._data, self._root, self.source = file, text, data, None, source
+
+    @property
+    def data(self):
+        if self._data is _UNPARSED:
+            self._data = _parse(self.file, self._text)
+        return self._data
+
+    def __getstate__(self) -> dict:
+        return {"file": self.file, "_text": self._text, "source": self.source}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _data=_UNPARSED, _root=None)
 
     def line(self, *path) -> int:
         """1-based line of the value at path; where a key or index is absent, of the deepest node found."""
@@ -185,9 +228,14 @@ def load(path: Path, display: str | None = None) -> Doc:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         raise BuildError(name, raw[: err.start].count(b"\n") + 1, f"not UTF-8 ({err})") from None
+    return _doc(name, text, _parse(name, text), path)
+
+
+def _parse(name: str, text: str):
+    """The document in text (decoded, within MAX_BYTES); errors name the file (name) and line."""
     data = plain_data(text)
     if data is not _NOT_PLAIN:
-        return _doc(name, text, data, path)
+        return data
     check_bounds(text, name)
     try:
         try:
@@ -204,7 +252,7 @@ def load(path: Path, display: str | None = None) -> Doc:
         raise BuildError(name, line, f"YAML syntax error: {err.problem or err}{where}") from None
     except _Duplicate as dup:
         raise BuildError(name, dup.line, f"duplicate key {dup.key!r} (first at line {dup.first})") from None
-    return _doc(name, text, data, path)
+    return data
 
 
 def _doc(name: str, text: str, data, path: Path) -> Doc:

@@ -30,7 +30,24 @@ class Rule:
         return version is None or self.since <= version_key(version)
 
 
-RULES: dict[str, Rule] = {}
+class _Registry(dict):
+    """The rules by code, and which of them each (scope, table, version) is held to (`selected`, worked
+    out by `rules_of` once, forgotten whenever a rule is added, replaced or removed)."""
+
+    def __init__(self):
+        super().__init__()
+        self.selected: dict = {}
+
+    def __setitem__(self, code, value):
+        super().__setitem__(code, value)
+        self.selected.clear()
+
+    def __delitem__(self, code):
+        super().__delitem__(code)
+        self.selected.clear()
+
+
+RULES: dict[str, Rule] = _Registry()
 
 
 def rule(code: str, scope: str, tables, name: str, column: str | None = None, since: str = "0.0.0"):
@@ -46,7 +63,17 @@ def rule(code: str, scope: str, tables, name: str, column: str | None = None, si
 
 def rules_of(scope: str, table: str | None = None, version: str | None = None) -> list[Rule]:
     """The rules of a scope (for a table's rows, if given) that release `version` is held to."""
-    return [r for r in RULES.values() if r.scope == scope and (table is None or table in r.tables) and r.applies_to(version)]
+    return list(_rules_of(scope, table, version))
+
+
+def _rules_of(scope: str, table: str | None, version: str | None) -> tuple[Rule, ...]:
+    """rules_of, worked out once per (scope, table, version) while RULES stays the same."""
+    key = (scope, table, version)
+    held = RULES.selected.get(key)
+    if held is None:
+        held = RULES.selected[key] = tuple(r for r in RULES.values()
+                                           if r.scope == scope and (table is None or table in r.tables) and r.applies_to(version))
+    return held
 
 
 @dataclass(frozen=True)
@@ -65,14 +92,24 @@ def _found(rule_: Rule, table: str, row: dict, result) -> Finding | None:
     return Finding(rule_, table, row, column, message)
 
 
+def _broken(held: tuple, table: str, row: dict, *args) -> list[Finding]:
+    """The findings of the rules `held` on one row (each rule's check(*args))."""
+    out = []
+    for r in held:
+        result = r.check(*args)
+        if result:
+            out.append(_found(r, table, row, result))
+    return out
+
+
 def row_findings(table: str, row: dict, version: str | None = None) -> list[Finding]:
     """Every row rule that the row breaks."""
-    return [f for f in (_found(r, table, row, r.check(row)) for r in rules_of("row", table, version)) if f]
+    return _broken(_rules_of("row", table, version), table, row, row)
 
 
 def record_findings(table: str, row: dict, view: "ArticleView", version: str | None = None) -> list[Finding]:
     """Every record rule that the row breaks, read with its article."""
-    return [f for f in (_found(r, table, row, r.check(row, view)) for r in rules_of("record", table, version)) if f]
+    return _broken(_rules_of("record", table, version), table, row, row, view)
 
 
 def article_findings(view: "ArticleView", version: str | None = None, with_row_rules: bool = True) -> list[Finding]:
@@ -80,16 +117,21 @@ def article_findings(view: "ArticleView", version: str | None = None, with_row_r
     itself) and record rules, row by row in table order; then the article rules."""
     out = []
     for table, rows in view.rows.items():
+        row_rules = _rules_of("row", table, version) if with_row_rules else ()
+        record_rules = _rules_of("record", table, version)
         for row in rows:
-            out += (row_findings(table, row, version) if with_row_rules else []) + record_findings(table, row, view, version)
-    for r in rules_of("article", version=version):
+            if row_rules:
+                out += _broken(row_rules, table, row, row)
+            if record_rules:
+                out += _broken(record_rules, table, row, row, view)
+    for r in _rules_of("article", None, version):
         out += [Finding(r, table, row, column, message) for table, row, column, message in r.check(view)]
     return out
 
 
 def release_findings(rows: dict, version: str | None = None) -> list[Finding]:
     """Every release rule on the rows of all articles (`rows`: table -> rows; a table a release lacks is empty)."""
-    return [Finding(r, table, row, column, message) for r in rules_of("release", version=version)
+    return [Finding(r, table, row, column, message) for r in _rules_of("release", None, version)
             for table, row, column, message in r.check(rows)]
 
 

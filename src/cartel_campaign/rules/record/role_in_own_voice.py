@@ -1,6 +1,7 @@
 """Rule `role-in-own-voice` (record): a role rests on the article's own voice, not an allegation or a facilitation."""
 from __future__ import annotations
 
+import functools
 import re
 
 from ..registry import rule
@@ -15,8 +16,13 @@ HEDGE = re.compile(
 FACILITATION = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:facilitat\w*|help(?:ed|s)?|enabl\w*|assist\w*)\b", re.I)
 
 
+@functools.lru_cache(maxsize=4096)
+def _whole_word(form: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)")
+
+
 def _named_at(forms: list[str], passage: str) -> list[tuple[int, int]]:
-    return [m.span() for f in forms for m in re.finditer(r"(?<!\w)" + re.escape(f) + r"(?!\w)", passage)]
+    return [m.span() for f in forms for m in _whole_word(f).finditer(passage)]
 
 
 def role_words_rule(role: str, forms: list[str], evidence_texts: list[str]) -> str | None:
