@@ -224,6 +224,9 @@ def scale_run(tmp: Path, k: int, frictionless: bool) -> dict:
            "build": stages, "build_proc": _slim(m), "frictionless": {}}
     if k == UPDATE_SCALE and stages["rc"] == 0:
         out["update"] = one_article_update(root, k)
+    if stages["rc"] == 0 and k >= 100:
+        log(f"scale {k}x: the build's jobs, each alone")
+        out["jobs"], _ = stages_json(["jobs", str(root)], f"jobs at {k}x")
     log(f"scale {k}x: sentence splitting alone")
     out["sentences"], _ = stages_json(["sentences", str(root)], f"sentence splitting at {k}x")
     if frictionless:
@@ -560,6 +563,18 @@ def report(r: dict) -> str:
         top = sorted(((n, x["seconds"]) for n, x in lb["stages"].items()), key=lambda x: -x[1])[:3]
         add(f"At {big[-1]['scale']}× the time goes to " + ", ".join(f"{n} {sec(t)} ({100 * t / lb['seconds']:.0f} %)" for n, t in top)
             + f" of {sec(lb['seconds'])}.")
+        add("")
+    timed = [s for s in scales if s.get("jobs")]
+    if timed:
+        add("The build's jobs (build/jobs.py), each run alone in a forked process on the release's tables (`stages.py jobs`): CPU "
+            "time, and the memory it adds to what it inherits (growth of its peak RSS; a library it imports counts). In the build "
+            f"they share {CORES} worker processes, the workbook first; the other jobs run on the other worker one after the other.")
+        add("")
+        add("| job | " + " | ".join(f"{s['scale']}× CPU | {s['scale']}× memory" for s in timed) + " |")
+        add("|---|" + "---:|---:|" * len(timed))
+        for name in timed[-1]["jobs"]["jobs"]:
+            add(f"| {name} | " + " | ".join(f"{sec(s['jobs']['jobs'].get(name, {}).get('cpu_seconds'))} | "
+                                             f"{mb(s['jobs']['jobs'].get(name, {}).get('added_rss'))}" for s in timed) + " |")
         add("")
     add("Peak memory (RSS of the build process; each stage's own peak, its high-water mark reset at every stage boundary):")
     add("")

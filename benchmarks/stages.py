@@ -12,6 +12,11 @@
         CPU time of cartel_campaign.sentences.sentence_spans (the coverage figures'
         sentence splitting) per article, on the
         first SAMPLE (default 100) of ROOT's article texts, split one after the other here.
+    python benchmarks/stages.py jobs ROOT
+        Each of the build's jobs (build/jobs.py: every export written and checked, the explorer
+        pages) run alone in a forked process on the tables of ROOT's built newest release (read
+        from its Parquet files, as the build's validation reads them back): its CPU time and the
+        memory it adds (growth of the process's peak RSS over what it inherited).
     python benchmarks/stages.py equivalence RELEASE_FOLDER
         Break copies of a release in one way each (foreign keys, primary key, unique, type,
         enum, missing file, hash) and compare check_frictionless with stock Frictionless.
@@ -402,6 +407,42 @@ def run_equivalence(release: Path) -> dict:
     return {"cases": out}
 
 
+def run_jobs(root: Path) -> dict:
+    import resource
+    import tempfile
+
+    from cartel_campaign import exports as export_formats
+    from cartel_campaign.build import docs, exports, jobs, pipeline
+    from cartel_campaign.validation.files import read_release
+
+    releases = pipeline.read_releases(root)
+    release = root / "dataset" / releases[-1]["version"]
+    tables = read_release(release)[1]
+    previous = root / "dataset" / releases[-2]["version"] if len(releases) > 1 else None
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="cc-jobs-") as tmp:
+        folder = Path(tmp) / release.name
+        folder.mkdir()
+        named = {n: (exports.write_and_check, n, folder, previous) for n in exports.formats_of(folder)}
+        named["explorer pages"] = (docs.explorer_job, root, release, releases, Path(tmp) / "docs", None)
+        jobs._SHARED = tables  # as jobs.Jobs shares them with its workers
+        for name, (function, *args) in named.items():
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the job alone in a forked process, as in the build's pool
+                rss, cpu = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.process_time()
+                function(*args)
+                added = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss) * 1024
+                os.write(write, json.dumps({"cpu_seconds": time.process_time() - cpu, "added_rss": added}).encode())
+                os._exit(0)
+            os.close(write)
+            with os.fdopen(read) as f:
+                out[name] = json.loads(f.read())
+            os.waitpid(pid, 0)
+    labels = {f.name: f"{f.name} ({f.path}): written + checked" for f in export_formats.EXPORTS}
+    return {"jobs": {labels.get(n, n): v for n, v in out.items()}}
+
+
 def main(argv: list[str]) -> int:
     if argv[0] == "build":
         out = run_build(Path(argv[1]).resolve())
@@ -409,6 +450,8 @@ def main(argv: list[str]) -> int:
         out = run_frictionless(argv[1], Path(argv[2]).resolve())
     elif argv[0] == "sentences":
         out = run_sentences(Path(argv[1]).resolve(), int(argv[2]) if len(argv) > 2 else 100)
+    elif argv[0] == "jobs":
+        out = run_jobs(Path(argv[1]).resolve())
     elif argv[0] == "equivalence":
         out = run_equivalence(Path(argv[1]).resolve())
     else:
