@@ -18,12 +18,14 @@ def pools(monkeypatch):
     """Every parallel step on, and a count of the worker pools the build starts."""
     started = []
 
-    class Counted(pipeline.ProcessPoolExecutor):
+    from cartel_campaign.build import jobs
+
+    class Counted(jobs.ProcessPoolExecutor):
         def __init__(self, *args, **kwargs):
             started.append(args)
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", Counted)
+    monkeypatch.setattr(jobs, "ProcessPoolExecutor", Counted)
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
     return started
 
@@ -173,3 +175,125 @@ def test_the_explorer_sections_a_worker_kept_outlive_the_prune(tmp_path, monkeyp
     monkeypatch.setattr(jobs, "PARALLEL_ROWS", 0)
     monkeypatch.setattr(jobs, "usable_cores", lambda: 2)
     assert len(serial) > 5 and kept_entries(copy_project(tmp_path / "parallel")) == serial
+
+
+# ------------------------------------------------------------------ workers that die, a build that dies ----
+
+def _in_workers(monkeypatch):
+    from cartel_campaign.build import jobs
+
+    monkeypatch.setattr(jobs, "PARALLEL_ROWS", 0)
+    monkeypatch.setattr(jobs, "usable_cores", lambda: 2)
+
+
+def test_a_job_worker_that_dies_is_one_line_not_a_traceback(tmp_path, monkeypatch):
+    import os
+    import signal
+
+    root = copy_project(tmp_path / "repo")
+    _in_workers(monkeypatch)
+    me = os.getpid()
+
+    def killed(path, tables):
+        if os.getpid() != me:  # only ever in a worker
+            os.kill(os.getpid(), signal.SIGKILL)
+        raise AssertionError("the workbook was written here, not in a worker")
+
+    monkeypatch.setattr("cartel_campaign.workbook.write_workbook", killed)
+    with pytest.raises(BuildError) as err:
+        pipeline.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True))
+    assert str(err.value).startswith("build: a worker process of the build died before it finished")
+
+
+def test_an_article_worker_that_dies_is_one_line_not_a_traceback(tmp_path, monkeypatch):
+    import os
+    import signal
+
+    root = copy_project(tmp_path / "repo")
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    me, read = os.getpid(), pipeline.ArticleReader.__call__
+
+    def killed(self, path):
+        if os.getpid() != me and path.name.startswith("003_"):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return read(self, path)
+
+    monkeypatch.setattr(pipeline.ArticleReader, "__call__", killed)
+    assert _error(root).startswith("build: a worker process of the build died before it finished")
+
+
+def test_a_killed_build_leaves_no_worker_holding_its_lock(tmp_path):
+    """The build is SIGKILLed while a worker writes the workbook: the worker dies with it, and the next build
+    takes the lock (a worker left behind would hold it: 'another build is running' for ever)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from cartel_campaign.build import publish
+
+    root = copy_project(tmp_path / "repo")
+    started = tmp_path / "worker.pid"
+    script = (
+        "import os, sys, time\n"
+        "from cartel_campaign.build import jobs, pipeline\n"
+        "jobs.PARALLEL_ROWS = 0\n"
+        "jobs.usable_cores = lambda: 2\n"
+        "def slow(path, tables):\n"
+        f"    open({str(started)!r}, 'w').write(str(os.getpid()))\n"
+        "    time.sleep(600)\n"
+        "import cartel_campaign.workbook as wb\n"
+        "wb.write_workbook = slow\n"
+        f"sys.exit(pipeline.main(['--root', {str(root)!r}, '--force', '-q']))\n")
+    build = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        for _ in range(1200):  # the worker has started the workbook (at most 2 minutes on a busy machine)
+            if started.is_file() and started.read_text():
+                break
+            assert build.poll() is None, "the build ended before its worker started the workbook"
+            time.sleep(0.1)
+        worker = int(started.read_text())
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+        for _ in range(100):  # the parent-death signal is immediate; allow a busy machine 10 s
+            try:
+                os.kill(worker, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        else:
+            os.kill(worker, signal.SIGKILL)
+            raise AssertionError("the worker outlived the killed build")
+        with publish.build_lock(root):  # free: no process holds it
+            pass
+    finally:
+        if build.poll() is None:
+            build.kill()
+
+
+def test_the_disk_refusing_the_workbook_is_one_line(tmp_path, monkeypatch, capsys):
+    """XlsxWriter wraps the system's refusal in its own error: it is reported as the system's, in one line, exit 2."""
+    import errno
+
+    import xlsxwriter.workbook
+
+    root = copy_project(tmp_path / "repo")
+
+    def full(self):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "cartel_campaign.xlsx"))
+
+    monkeypatch.setattr(xlsxwriter.workbook.Workbook, "_store_workbook", full)
+    assert pipeline.main(["--root", str(root), "--force", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "the operating system refused to write (No space left on device, ENOSPC)" in err, err
+
+
+def test_an_interrupt_in_a_job_run_here_is_not_held_back():
+    from cartel_campaign.build import jobs
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    with jobs.Jobs({}, 1) as run, pytest.raises(KeyboardInterrupt):
+        run.submit(interrupted)

@@ -77,6 +77,7 @@ def write_workbook(path: Path, tables: dict) -> int:
     """The export (cartel_campaign.exports); `path` is in the release folder (named by its version). Returns the
     number of table sheets. Written with XlsxWriter, one row at a time (constant memory)."""
     import xlsxwriter
+    import xlsxwriter.exceptions
 
     wb = xlsxwriter.Workbook(str(path), OPTIONS)
     wb.set_properties({"created": CREATED})
@@ -92,7 +93,10 @@ def write_workbook(path: Path, tables: dict) -> int:
             for j, value in enumerate(row):
                 if value is not None:
                     writers[j](i, j, value)
-    wb.close()
+    try:
+        wb.close()
+    except xlsxwriter.exceptions.FileCreateError as err:  # XlsxWriter's wrapper of the system's refusal (disk full, ...)
+        raise (err.args[0] if err.args and isinstance(err.args[0], OSError) else OSError(str(err))) from None
     return len(tables)
 
 

@@ -6,13 +6,23 @@ From PARALLEL_ROWS rows on (and with a second usable core), jobs run in forked w
 core: the tables reach them by fork (copy-on-write, never pickled) and a worker's error comes back whole
 (BuildError pickles as itself). Otherwise each job runs here, when it is submitted. Either way the files are
 the same bytes: a job's output depends on its inputs only (tests/test_parallel.py).
+
+Every worker pool of the build (these jobs, the articles read ahead: pipeline._read) is made by fork_pool: its
+workers die with the build (on Linux, the parent-death signal), so a killed build leaves no worker behind
+holding its lock; a worker that dies is reported as one line (worker_died), never as a traceback.
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from ..cores import usable_cores
+from .errors import BuildError
 
 #: From this many rows in the release's tables on, jobs run in worker processes.
 PARALLEL_ROWS = 20_000
@@ -35,6 +45,32 @@ def worker_count(rows: int, jobs: int) -> int:
     return cores
 
 
+#: prctl(2) option: the signal a process gets when its parent dies (Linux).
+PR_SET_PDEATHSIG = 1
+
+
+def _start_worker(parent: int, initializer, initargs: tuple) -> None:
+    """A worker's first step: it is killed when the build that forked it dies (Linux), and ends at once if the
+    build is already gone; then the pool's own initializer."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def fork_pool(workers: int, initializer=None, initargs: tuple = ()) -> ProcessPoolExecutor:
+    """A pool of `workers` forked worker processes that die with the build."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
+                               initargs=(os.getpid(), initializer, initargs))
+
+
+def worker_died() -> BuildError:
+    return BuildError("build", None, "a worker process of the build died before it finished (killed, or out of memory?); "
+                                     "nothing was published; build again")
+
+
 class Jobs:
     """with Jobs(tables, n_jobs) as jobs: jobs.submit(function, *args) -> a Future of its result."""
 
@@ -46,14 +82,16 @@ class Jobs:
         global _SHARED
         _SHARED = self.tables
         if self.workers:
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+            self.pool = fork_pool(self.workers)
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, kind, error, trace) -> None:
         global _SHARED
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
         _SHARED = None
+        if isinstance(error, BrokenProcessPool):
+            raise worker_died() from None
 
     def submit(self, function, *args) -> Future:
         if self.pool is not None:
@@ -61,6 +99,6 @@ class Jobs:
         future = Future()
         try:
             future.set_result(function(*args))
-        except BaseException as err:  # noqa: BLE001 - raised again by future.result(), as from a worker
+        except Exception as err:  # noqa: BLE001 - raised again by future.result(), as from a worker (an interrupt is not held)
             future.set_exception(err)
         return future

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -229,7 +229,7 @@ def _read(paths: list[Path], reader: ArticleReader):
     if len(paths) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(reader, paths)
         return
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_set_reader, initargs=(reader,))
+    pool = jobs.fork_pool(workers, _set_reader, (reader,))
     try:
         pending, todo = deque(), iter(paths)
         for path in itertools.islice(todo, workers * AHEAD):
@@ -239,6 +239,8 @@ def _read(paths: list[Path], reader: ArticleReader):
             for path in itertools.islice(todo, 1):
                 pending.append(pool.submit(_read_in_worker, path))
             yield result
+    except BrokenProcessPool:
+        raise jobs.worker_died() from None
     finally:
         pool.shutdown(cancel_futures=True)
 
@@ -346,7 +348,7 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
         publish.kill_point("validated")
         if with_docs:
             stages("generating docs")
-    pages, used = explorer.result() if explorer else ({}, set())
+        pages, used = explorer.result() if explorer else ({}, set())
     if store is not None:
         store.used |= used
     del tables, run
