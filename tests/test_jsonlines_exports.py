@@ -239,3 +239,29 @@ def test_the_plover_check_reads_as_json_only_the_lines_that_differ(release_table
     parsed.clear()
     problems = plover.plover_content_problems(path, dict(release_tables, articles=release_tables["articles"].slice(1)))
     assert len(parsed) == len(lines) and any("is not a PLOVER 2.0 category" in p for p in problems), problems
+
+
+# ------------------------------------------------------------------ JSON compared type for type ----
+
+def test_the_checks_tell_true_from_1_and_1_from_1_point_0(release_tables, tmp_path):
+    """A line that differs in text is compared as JSON type for type: `true` rewritten as `1` (deltas) or a character
+    offset as a float (PLOVER) is refused, though Python's == takes True for 1 and 1.0 for 1."""
+    import re
+
+    from conftest import ROOT, newest_version
+
+    version = newest_version(ROOT)
+    folder = tmp_path / version
+    folder.mkdir()
+    path = folder / "deltas.jsonl"
+    real = (ROOT / "dataset" / version / "deltas.jsonl").read_text(encoding="utf-8")
+    previous = ROOT / "dataset" / jsontext.json.loads(real.split("\n", 1)[0])["from"]
+    path.write_text(real.replace(": true", ": 1", 1), encoding="utf-8")
+    assert ": true" in real and deltas.deltas_content_problems(path, release_tables, previous) != []
+    path.write_text(real, encoding="utf-8")
+    assert deltas.deltas_content_problems(path, release_tables, previous) == []
+    path = folder / "p.jsonl"
+    plover.write_plover(path, release_tables)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r'("char_end": \d+)', r"\1.0", text, count=1), encoding="utf-8")
+    assert plover.plover_content_problems(path, release_tables) == ["records differ from the events and claims of the release"]

@@ -197,7 +197,7 @@ def deltas_content_problems(path: Path, tables: dict, previous: Path | None) -> 
                 line = json.loads(text)
                 if i and (not isinstance(line, dict) or line.get("op") not in OPS):
                     problems.append(f"line {i + 1}: unknown op {line.get('op') if isinstance(line, dict) else None!r} (expected {', '.join(OPS)})")
-                if first_difference is None and line != (None if want is None else json.loads(want)):
+                if first_difference is None and (want is None or not jsontext.same_json(line, want)):
                     first_difference = min(i, n_expected)
     except (ValueError, UnicodeDecodeError) as err:
         return [f"not JSON lines ({err})"]

@@ -21,6 +21,12 @@ def dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def same_json(value, text: str) -> bool:
+    """Whether a parsed JSON value is the one `text` holds, value for value and type for type (true is not 1,
+    1.0 is not 1, as Python's == would have them); any formatting (spacing, key order, escapes) is the same."""
+    return dumps(value) == dumps(json.loads(text))
+
+
 def iso(value):
     """A date or time as its ISO string; any other value as it is."""
     return value.isoformat() if hasattr(value, "isoformat") else value

@@ -184,7 +184,7 @@ def _compared(path: Path, tables: dict) -> tuple[list[str], bool]:
                 record = {f: checked[f][i] for f in CHECKED}
             else:
                 record = _loads(text)
-                same = same and record == json.loads(want)
+                same = same and jsontext.same_json(record, want)
             problems += record_problems(record, known)
             in_order = in_order and (record.get("id") if isinstance(record, dict) else None) == ids[n - 1]
     for n, text in enumerate(lines, n + 1):  # lines past the dyads
