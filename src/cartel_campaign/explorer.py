@@ -458,9 +458,9 @@ def cached_article_html(part: ArticlePart, store: Store | None) -> str:
 # ---------------------------------------------------------------- record tables
 
 #: Rows of a table made into markup at a time (a large table's markup is never all in memory at once).
-ROWS_AT_ONCE = 4096
+ROWS_AT_ONCE = 1024
 #: At most this many evidence links in the rows made at a time (a row with many passages is a long row).
-LINKS_AT_ONCE = 4096
+LINKS_AT_ONCE = 1024
 
 
 def cell_text(value) -> str:
