@@ -744,3 +744,16 @@ def dump_dom(html_path: Path) -> str:
     if proc.returncode != 0:
         raise explorer.ExplorerError(f"chromium --dump-dom failed (exit {proc.returncode}): {proc.stderr.strip()[-500:]}")
     return proc.stdout
+
+
+def test_a_span_evidence_link_is_kept_only_for_a_span_that_backs_more_than_one_record():
+    """A span backing one record is listed once: its link is made and not kept (a large release's page
+    would otherwise keep one for every span); a span backing more is made once and kept."""
+    ctx = explorer.Context([], {}, {}, {}, {}, {"a1": ("Label", "Short")}, {})
+    one = explorer.Span("a1", 0, 5, "Hello", [explorer.Record("quotes", "q1")])
+    two = explorer.Span("a1", 6, 11, "world", [explorer.Record("quotes", "q2"), explorer.Record("claims", "c1")])
+    assert explorer.evidence_link(one, ctx) == explorer._evidence_link(one, ctx)
+    assert ctx.made == {}
+    link = explorer.evidence_link(two, ctx)
+    assert link == explorer._evidence_link(two, ctx) and list(ctx.made.values()) == [link]
+    assert explorer.evidence_link(two, ctx) is link

@@ -513,7 +513,10 @@ def shown_columns(table: RecordTable, links: dict[str, str]) -> tuple[list[str],
 
 
 def evidence_link(span: Span, ctx: Context) -> str:
-    """A link to the span, in the list of a record's passages (made once per span)."""
+    """A link to the span, in the list of a record's passages (made once per span; kept for the
+    span's other records where it backs more than one, else not kept)."""
+    if len(span.records) == 1:
+        return _evidence_link(span, ctx)
     key = ("span", span.article_id, span.start, span.end)
     made = ctx.made.get(key)
     if made is None:
