@@ -757,3 +757,15 @@ def test_a_span_evidence_link_is_kept_only_for_a_span_that_backs_more_than_one_r
     link = explorer.evidence_link(two, ctx)
     assert link == explorer._evidence_link(two, ctx) and list(ctx.made.values()) == [link]
     assert explorer.evidence_link(two, ctx) is link
+
+
+def test_evidence_is_read_into_python_a_batch_at_a_time(tiny, monkeypatch):
+    """evidence_rows converts EVIDENCE_ROWS_AT_ONCE rows at a time (the rows, in order) and the page is the same."""
+    release, seeds = tiny
+    whole = render(release, seeds)
+    evidence = pa.table({c: list(range(5)) for c in explorer.EVIDENCE_COLUMNS})
+    monkeypatch.setattr(explorer, "EVIDENCE_ROWS_AT_ONCE", 2)
+    rows = explorer.evidence_rows(evidence)
+    assert next(rows) == (0,) * 6
+    assert list(rows) == [(i,) * 6 for i in range(1, 5)]
+    assert render(release, seeds) == whole

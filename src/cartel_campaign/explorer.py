@@ -193,17 +193,32 @@ def read_article_text(articles_dir: Path, article: dict) -> str:
         raise ExplorerError(f"{path}: article {article['article_id']} not found (articles.seed_file is {article['seed_file']!r})") from None
 
 
+#: Evidence rows read into Python values at a time.
+EVIDENCE_ROWS_AT_ONCE = 8192
+
+
+def evidence_rows(evidence: pa.Table):
+    """evidence's EVIDENCE_COLUMNS, row by row as tuples, made into Python values EVIDENCE_ROWS_AT_ONCE rows at a
+    time (never every row's values at once)."""
+    for start in range(0, evidence.num_rows, EVIDENCE_ROWS_AT_ONCE):
+        part = evidence.slice(start, EVIDENCE_ROWS_AT_ONCE)
+        yield from zip(*(part.column(c).to_pylist() for c in EVIDENCE_COLUMNS))
+
+
 def collect_spans(evidence: pa.Table, texts: dict[str, str], tables: list[RecordTable]) -> dict[str, list[Span]]:
     """Distinct evidence spans per article (sorted by position), each with the records it supports."""
     order = {t.name: i for i, t in enumerate(tables)}
     row_index = {t.name: {rid: i for i, rid in enumerate(t.ids)} for t in tables}
+    same = {t.name: (t.name, {rid: rid for rid in t.ids}) for t in tables}  # one str object per table name and id
+    article_ids = {a: a for a in texts}
     spans: dict[tuple, Span] = {}
-    columns = [evidence.column(c).to_pylist() for c in EVIDENCE_COLUMNS]
-    for n, (table, record_id, article_id, start, end, text) in enumerate(zip(*columns), start=1):
+    for n, (table, record_id, article_id, start, end, text) in enumerate(evidence_rows(evidence), start=1):
         if article_id not in texts:
             raise ExplorerError(f"evidence row {n} ({table} {record_id}): article_id {article_id!r} is not in the articles table")
         if record_id not in row_index.get(table, ()):
             raise ExplorerError(f"evidence row {n} ({table} {record_id}): no row with that primary key in {table}")
+        article_id, (table, ids) = article_ids[article_id], same[table]
+        record_id = ids[record_id]
         found = texts[article_id][start:end]
         if not 0 <= start < end <= len(texts[article_id]) or found != text:
             raise ExplorerError(f"evidence row {n} ({table} {record_id}): article {article_id} [{start}:{end}] is {found!r}, "
