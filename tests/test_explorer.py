@@ -247,6 +247,37 @@ def test_a_table_made_a_few_rows_at_a_time_is_the_same_page(tiny, monkeypatch):
     whole = render(release, seeds)
     monkeypatch.setattr(explorer, "ROWS_AT_ONCE", 1)
     assert render(release, seeds) == whole
+    monkeypatch.setattr(explorer, "ROWS_AT_ONCE", 4096)
+    monkeypatch.setattr(explorer, "LINKS_AT_ONCE", 1)
+    assert render(release, seeds) == whole
+
+
+def test_rows_are_made_in_batches_of_a_bounded_number_of_rows_and_evidence_links():
+    """A row with many passages is a long row: a batch stops before it would pass links_at_once links
+    (a row with more is a batch on its own), or at rows_at_once rows."""
+    batches = list(explorer.row_batches([1, 1, 5, 0, 2, 2, 2, 0, 0, 0], 3, 4))
+    assert batches == [(0, 2), (2, 3), (3, 6), (6, 9), (9, 10)]
+    assert list(explorer.row_batches([], 3, 4)) == []
+    assert list(explorer.row_batches([9], 3, 4)) == [(0, 1)]
+
+
+def test_write_makes_arrow_columns_with_the_system_allocator_and_then_restores_the_pool(tiny, tmp_path, monkeypatch):
+    """The page's short-lived Arrow columns come from malloc (which gives freed memory back), not from
+    pyarrow's default pool; the pool in use before write is in use after it."""
+    release, seeds = tiny
+    pools, real_pieces = [], explorer.pieces
+
+    def pieces(*args):
+        for chunk in real_pieces(*args):
+            pools.append(pa.default_memory_pool().backend_name)
+            yield chunk
+
+    monkeypatch.setattr(explorer, "pieces", pieces)
+    before = pa.default_memory_pool().backend_name
+    explorer.write(release, seeds, tmp_path / "page.html")
+    assert set(pools) == {"system"}
+    assert pa.default_memory_pool().backend_name == before
+    assert (tmp_path / "page.html").read_text(encoding="utf-8") == render(release, seeds)
 
 
 def test_segments_cut_at_every_boundary_with_the_innermost_span_first():
@@ -713,3 +744,28 @@ def dump_dom(html_path: Path) -> str:
     if proc.returncode != 0:
         raise explorer.ExplorerError(f"chromium --dump-dom failed (exit {proc.returncode}): {proc.stderr.strip()[-500:]}")
     return proc.stdout
+
+
+def test_a_span_evidence_link_is_kept_only_for_a_span_that_backs_more_than_one_record():
+    """A span backing one record is listed once: its link is made and not kept (a large release's page
+    would otherwise keep one for every span); a span backing more is made once and kept."""
+    ctx = explorer.Context([], {}, {}, {}, {}, {"a1": ("Label", "Short")}, {})
+    one = explorer.Span("a1", 0, 5, "Hello", [explorer.Record("quotes", "q1")])
+    two = explorer.Span("a1", 6, 11, "world", [explorer.Record("quotes", "q2"), explorer.Record("claims", "c1")])
+    assert explorer.evidence_link(one, ctx) == explorer._evidence_link(one, ctx)
+    assert ctx.made == {}
+    link = explorer.evidence_link(two, ctx)
+    assert link == explorer._evidence_link(two, ctx) and list(ctx.made.values()) == [link]
+    assert explorer.evidence_link(two, ctx) is link
+
+
+def test_evidence_is_read_into_python_a_batch_at_a_time(tiny, monkeypatch):
+    """evidence_rows converts EVIDENCE_ROWS_AT_ONCE rows at a time (the rows, in order) and the page is the same."""
+    release, seeds = tiny
+    whole = render(release, seeds)
+    evidence = pa.table({c: list(range(5)) for c in explorer.EVIDENCE_COLUMNS})
+    monkeypatch.setattr(explorer, "EVIDENCE_ROWS_AT_ONCE", 2)
+    rows = explorer.evidence_rows(evidence)
+    assert next(rows) == (0,) * 6
+    assert list(rows) == [(i,) * 6 for i in range(1, 5)]
+    assert render(release, seeds) == whole
