@@ -13,12 +13,11 @@ from cartel_campaign.build.errors import BuildError
 from conftest import copy_project, newest_version
 
 
-@pytest.fixture
-def pools(monkeypatch):
-    """Every parallel step on, and a count of the worker pools the build starts."""
-    started = []
-
+def counted_pools(monkeypatch) -> list:
+    """The worker pools the build starts (build/jobs.fork_pool makes them all), counted."""
     from cartel_campaign.build import jobs
+
+    started = []
 
     class Counted(jobs.ProcessPoolExecutor):
         def __init__(self, *args, **kwargs):
@@ -26,6 +25,13 @@ def pools(monkeypatch):
             super().__init__(*args, **kwargs)
 
     monkeypatch.setattr(jobs, "ProcessPoolExecutor", Counted)
+    return started
+
+
+@pytest.fixture
+def pools(monkeypatch):
+    """The articles read in worker processes, and a count of the worker pools the build starts."""
+    started = counted_pools(monkeypatch)
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
     return started
 
@@ -89,14 +95,7 @@ def job_pools(monkeypatch):
     """The jobs in worker processes, and a count of the worker pools they start."""
     from cartel_campaign.build import jobs
 
-    started = []
-
-    class Counted(jobs.ProcessPoolExecutor):
-        def __init__(self, *args, **kwargs):
-            started.append(args)
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(jobs, "ProcessPoolExecutor", Counted)
+    started = counted_pools(monkeypatch)
     monkeypatch.setattr(jobs, "PARALLEL_ROWS", 0)
     monkeypatch.setattr(jobs, "usable_cores", lambda: 2)  # a one-core runner takes the parallel path too
     return started
