@@ -109,7 +109,7 @@ def table_delta(name: str, old, new, pk: list[str] | None):
     tail = ', "table": ' + dumps(name) + "}\n"
     if old is None:
         for batch in new.to_batches(max_chunksize=BATCH_ROWS):
-            yield join('{"key": null, "op": "ADD", "row": ', *obj(_fields(batch, batch.column_names)), tail)
+            yield join('{"key": null, "op": "ADD", "row": ', *obj(_fields(batch, batch.schema.names)), tail)
         return
     old_at = _positions(old, pk)
     new_at = _positions(new, pk) if new is not None else {}
