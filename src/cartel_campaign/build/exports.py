@@ -7,7 +7,6 @@ from concurrent.futures import Future
 from pathlib import Path
 
 from ..exports import BY_NAME, EXPORTS
-from ..release import sha256_file
 from ..versioning import version_key
 from . import jobs
 from .errors import BuildError
@@ -27,7 +26,7 @@ def write_and_check(name: str, folder: Path, previous: Path | None) -> tuple[dic
     except ValueError as err:
         raise BuildError(f"dataset/{folder.name}/{fmt.path}", None, str(err)) from None
     path = folder / fmt.path
-    return entry, (sha256_file(path), fmt.check(path, tables, *((previous,) if fmt.previous else ())))
+    return entry, (entry["hash"].removeprefix("sha256:"), fmt.check(path, tables, *((previous,) if fmt.previous else ())))
 
 
 #: The costliest export (XlsxWriter writes a cell at a time): started before every other job, so that with two
