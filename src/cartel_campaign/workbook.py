@@ -41,36 +41,34 @@ CREATED = datetime(2000, 1, 1)
 OPTIONS = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
 
 
-def _write_row(ws, i: int, row, day) -> None:
-    for j, value in enumerate(row):
-        value = _cell(value)
-        if value is None:
-            continue
-        if isinstance(value, str):
-            ws.write_string(i, j, value)
-        elif isinstance(value, date):
-            ws.write_datetime(i, j, value, day)
-        else:
-            ws.write(i, j, value)
+def _writer(ws, kind: type, day):
+    """The XlsxWriter call for a value of Python type `kind`: text, a date (with the date format), a boolean, a
+    number; anything else as its text."""
+    if kind is str:
+        return ws.write_string
+    if issubclass(kind, date):
+        return lambda i, j, value: ws.write_datetime(i, j, value, day)
+    if kind is bool:
+        return ws.write_boolean
+    if kind in (int, float):
+        return ws.write_number
+    return lambda i, j, value: ws.write_string(i, j, str(value))
 
 
-def _column_writers(ws, table, day) -> list:
-    """For each column of a table, the XlsxWriter call for a value of its type (what _write_row chooses value by
-    value, chosen once per column)."""
+def _python_type(arrow_type) -> type:
+    """The Python type of a column's values (object: none of those _writer knows)."""
     import pyarrow as pa
 
-    def writer(kind):
-        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-            return ws.write_string
-        if pa.types.is_date(kind):
-            return lambda i, j, value: ws.write_datetime(i, j, value, day)
-        if pa.types.is_boolean(kind):
-            return ws.write_boolean
-        if pa.types.is_integer(kind) or pa.types.is_floating(kind):
-            return ws.write_number
-        return lambda i, j, value: ws.write_string(i, j, str(value))
+    tests = ((pa.types.is_string, str), (pa.types.is_large_string, str), (pa.types.is_date, date), (pa.types.is_boolean, bool),
+             (pa.types.is_integer, int), (pa.types.is_floating, float))
+    return next((kind for test, kind in tests if test(arrow_type)), object)
 
-    return [writer(field.type) for field in table.schema]
+
+def _write_row(ws, i: int, row, day) -> None:
+    """A row of Python values, each written by the call for its type."""
+    for j, value in enumerate(row):
+        if value is not None:
+            _writer(ws, type(value), day)(i, j, value)
 
 
 def write_workbook(path: Path, tables: dict) -> int:
@@ -88,7 +86,7 @@ def write_workbook(path: Path, tables: dict) -> int:
     for name, table in tables.items():
         ws = wb.add_worksheet(name)
         ws.write_row(0, 0, table.column_names)
-        writers = _column_writers(ws, table, day)
+        writers = [_writer(ws, _python_type(field.type), day) for field in table.schema]  # chosen once per column
         for i, row in enumerate(_rows(table), 1):
             for j, value in enumerate(row):
                 if value is not None:
