@@ -28,8 +28,10 @@ from .jsontext import dumps, join, obj
 OPS = ("ADD", "MOD", "DEL")
 #: Lines made at a time (memory stays bounded by a batch, not by the table).
 BATCH_ROWS = 4096
+#: Arrow types whose values are the same in Python and in JSON (no date or time to write as an ISO string).
+_PLAIN = (pa.types.is_string, pa.types.is_large_string, pa.types.is_integer, pa.types.is_boolean)
 #: Arrow types whose values compare in Arrow exactly as their Python values do (others compare as Python values).
-_SAME_IN_ARROW = (pa.types.is_string, pa.types.is_large_string, pa.types.is_integer, pa.types.is_boolean, pa.types.is_date32)
+_SAME_IN_ARROW = (*_PLAIN, pa.types.is_date32)
 
 
 def _cell(value):
@@ -53,8 +55,7 @@ def _positions(table, pk: list[str]) -> dict:
 
 
 def _plain(kind) -> bool:
-    """Values that are the same in Python and in JSON (no date or time to write as an ISO string)."""
-    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_integer(kind) or pa.types.is_boolean(kind)
+    return any(test(kind) for test in _PLAIN)
 
 
 def _arrow_compares(kind) -> bool:
