@@ -408,7 +408,6 @@ def run_equivalence(release: Path) -> dict:
 
 
 def run_jobs(root: Path) -> dict:
-    import resource
     import tempfile
 
     from cartel_campaign import exports as export_formats
@@ -425,22 +424,30 @@ def run_jobs(root: Path) -> dict:
         folder.mkdir()
         named = {n: (exports.write_and_check, n, folder, previous) for n in exports.formats_of(folder)}
         named["explorer pages"] = (docs.explorer_job, root, release, releases, Path(tmp) / "docs", None)
-        jobs._SHARED = tables  # as jobs.Jobs shares them with its workers
-        for name, (function, *args) in named.items():
-            read, write = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the job alone in a forked process, as in the build's pool
-                rss, cpu = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.process_time()
-                function(*args)
-                added = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss) * 1024
-                os.write(write, json.dumps({"cpu_seconds": time.process_time() - cpu, "added_rss": added}).encode())
-                os._exit(0)
-            os.close(write)
-            with os.fdopen(read) as f:
-                out[name] = json.loads(f.read())
-            os.waitpid(pid, 0)
+        with jobs.Jobs(tables, 0):  # the tables shared as with the build's workers (no pool: each job forked here)
+            for name, (function, *args) in named.items():
+                out[name] = _alone(function, args)
     labels = {f.name: f"{f.name} ({f.path}): written + checked" for f in export_formats.EXPORTS}
     return {"jobs": {labels.get(n, n): v for n, v in out.items()}}
+
+
+def _alone(function, args) -> dict:
+    """function(*args) in a forked process: its CPU time and the growth of its peak RSS over what it inherited."""
+    import resource
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        rss, cpu = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.process_time()
+        function(*args)
+        added = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss) * 1024
+        os.write(write, json.dumps({"cpu_seconds": time.process_time() - cpu, "added_rss": added}).encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as f:
+        result = json.loads(f.read())
+    os.waitpid(pid, 0)
+    return result
 
 
 def main(argv: list[str]) -> int:
