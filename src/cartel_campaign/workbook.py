@@ -13,6 +13,8 @@ import itertools
 from datetime import date, datetime
 from pathlib import Path
 
+from .sheetxml import python_type
+
 README = "README"
 
 
@@ -28,10 +30,6 @@ def readme_rows(version: str, tables: dict) -> list[list]:
             ["The tables are CC-BY-4.0; the article texts belong to their publishers and are not covered by that license."], [],
             ["table", "rows"]]
     return rows + [[name, table.num_rows] for name, table in tables.items()]
-
-
-def _cell(value):
-    return value if value is None or isinstance(value, (str, int, float, bool, date)) else str(value)
 
 
 #: The workbook's creation time: the file holds no build time (XlsxWriter gives every zip entry a fixed time).
@@ -55,15 +53,6 @@ def _writer(ws, kind: type, day):
     return lambda i, j, value: ws.write_string(i, j, str(value))
 
 
-def _python_type(arrow_type) -> type:
-    """The Python type of a column's values (object: none of those _writer knows)."""
-    import pyarrow as pa
-
-    tests = ((pa.types.is_string, str), (pa.types.is_large_string, str), (pa.types.is_date, date), (pa.types.is_boolean, bool),
-             (pa.types.is_integer, int), (pa.types.is_floating, float))
-    return next((kind for test, kind in tests if test(arrow_type)), object)
-
-
 def _write_row(ws, i: int, row, day) -> None:
     """A row of Python values, each written by the call for its type."""
     for j, value in enumerate(row):
@@ -73,9 +62,12 @@ def _write_row(ws, i: int, row, day) -> None:
 
 def write_workbook(path: Path, tables: dict) -> int:
     """The export (cartel_campaign.exports); `path` is in the release folder (named by its version). Returns the
-    number of table sheets. Written with XlsxWriter, one row at a time (constant memory)."""
+    number of table sheets. Written with XlsxWriter in constant-memory mode: the README sheet a cell at a time, each
+    table's rows as the XML XlsxWriter gives them, made a column at a time (cartel_campaign.sheetxml)."""
     import xlsxwriter
     import xlsxwriter.exceptions
+
+    from . import sheetxml
 
     wb = xlsxwriter.Workbook(str(path), OPTIONS)
     wb.set_properties({"created": CREATED})
@@ -84,13 +76,10 @@ def write_workbook(path: Path, tables: dict) -> int:
     for i, row in enumerate(readme_rows(Path(path).parent.name, tables)):
         _write_row(sheet, i, row, day)
     for name, table in tables.items():
-        ws = wb.add_worksheet(name)
-        ws.write_row(0, 0, table.column_names)
-        writers = [_writer(ws, _python_type(field.type), day) for field in table.schema]  # chosen once per column
-        for i, row in enumerate(_rows(table), 1):
-            for j, value in enumerate(row):
-                if value is not None:
-                    writers[j](i, j, value)
+        try:
+            sheetxml.write_table(wb.add_worksheet(name), table, day)
+        except ValueError as err:
+            raise ValueError(f"sheet {name}: {err}") from None
     try:
         wb.close()
     except xlsxwriter.exceptions.FileCreateError as err:  # XlsxWriter's wrapper of the system's refusal (disk full, ...)
@@ -117,12 +106,15 @@ def workbook_content_problems(path: Path, tables: dict) -> list[str]:
         if header is None or list(header) != table.column_names:
             problems.append(f"sheet {name}: header {[list(header)] if header is not None else []} is not the columns {table.column_names}")
             continue
-        n_sheet, same = 0, True
-        for got, want in itertools.zip_longest(rows, _rows(table)):
+        numbers = [(j, kind is bool) for j, kind in enumerate(map(python_type, table.schema.types)) if kind in (bool, int, float)]
+        n_sheet, differs = 0, None  # differs: the first sheet row that is not the table's
+        for number, (got, want) in enumerate(itertools.zip_longest(rows, _rows_as_read(table)), 2):
             n_sheet += got is not None
-            same = same and got is not None and want is not None and list(got) == [_as_read(v) for v in want]
-        if not same:
-            problems.append(f"sheet {name}: {n_sheet} rows that are not the table's {table.num_rows}")
+            if differs is None and (got is None or want is None or list(got) != list(want) or not _same_kinds(got, numbers)):
+                differs = number
+        if differs is not None:
+            problems.append(f"sheet {name}: row {differs} is not the table's (the sheet has {n_sheet} rows below its header, "
+                            f"the table {table.num_rows})")
     return problems
 
 
@@ -130,13 +122,24 @@ def workbook_content_problems(path: Path, tables: dict) -> list[str]:
 BATCH_ROWS = 4096
 
 
-def _rows(table):
-    """The table's rows as lists of values, a batch at a time."""
+def _rows_as_read(table):
+    """The table's rows as the sheet reads back, a batch at a time: a missing value as an empty text, a value of a
+    type the sheet does not hold as its text (other than text, number, boolean, date) as its text."""
     for batch in table.to_batches(max_chunksize=BATCH_ROWS):
-        columns = [c.to_pylist() for c in batch.columns]
+        columns = [_column_as_read(column) for column in batch.columns]
         yield from zip(*columns) if columns else ()
 
 
-def _as_read(value):
-    """A value as it reads back from the sheet (a missing value as an empty cell; other values as _cell writes them)."""
-    return "" if value is None else _cell(value)
+def _column_as_read(column) -> list:
+    import pyarrow.compute as pc
+
+    kind = python_type(column.type)
+    if kind is str:
+        return pc.fill_null(column, "").to_pylist()
+    return ["" if value is None else value if kind is not object else str(value) for value in column.to_pylist()]
+
+
+def _same_kinds(got, numbers: list[tuple[int, bool]]) -> bool:
+    """The cells of the table's number and boolean columns (`numbers`: index, is boolean) read back as that kind:
+    Python's == takes True for 1 and 1.0, which the row comparison cannot tell apart."""
+    return all(got[j] == "" or (got[j].__class__ is bool) is boolean for j, boolean in numbers)

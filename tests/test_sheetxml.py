@@ -1,0 +1,133 @@
+"""The workbook's table sheets made a column at a time (cartel_campaign.sheetxml) are byte for byte the workbook
+XlsxWriter writes one cell at a time, on awkward values; its check (workbook_content_problems) tells a boolean
+from a number."""
+from __future__ import annotations
+
+import random
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from cartel_campaign import sheetxml, workbook
+
+xlsxwriter = pytest.importorskip("xlsxwriter")
+pytest.importorskip("python_calamine")
+
+
+def cell_by_cell(path: Path, tables: dict) -> None:
+    """The workbook as XlsxWriter writes it with one call per cell (the writer before sheetxml)."""
+    wb = xlsxwriter.Workbook(str(path), workbook.OPTIONS)
+    wb.set_properties({"created": workbook.CREATED})
+    day = wb.add_format({"num_format": "yyyy-mm-dd"})
+    sheet = wb.add_worksheet(workbook.README)
+    for i, row in enumerate(workbook.readme_rows(path.parent.name, tables)):
+        workbook._write_row(sheet, i, row, day)
+    for name, table in tables.items():
+        ws = wb.add_worksheet(name)
+        ws.write_row(0, 0, table.column_names)
+        writers = [workbook._writer(ws, sheetxml.python_type(field.type), day) for field in table.schema]
+        for i, row in enumerate(zip(*[column.to_pylist() for column in table.columns]), 1):
+            for j, value in enumerate(row):
+                if value is not None:
+                    writers[j](i, j, value)
+    wb.close()
+
+
+AWKWARD_TEXT = ["plain", "", " lead", "trail ", "\tt", "n\n", "a\nb", "mid\tdle", "\xa0nbsp", "nbsp\xa0", "\u3000ideo", "x\u2028",
+                "\x00nul", "bell\x07", "\x1f", "_x0041_", "a_x00e9_b", "_x", "_X0041_", "snake_case", "<r>rich</r>", "<r>x",
+                "a & b < c > d", "\"quoted\" 'apos'", "Nicolás Maduro", "emoji 😀", "\ufffe", "\uffff", "x" * 16_383,
+                "y" * 16_384, "z" * 40_000, "😀" * 16_400, "]]>", "&amp;", None]
+
+
+def awkward_tables() -> dict:
+    n = len(AWKWARD_TEXT)
+    ints = [0, -1, 2 ** 53, -(2 ** 53), 2 ** 53 + 1, -(2 ** 60), 10 ** 15, 10 ** 16, 123456789012345678] + [7] * (n - 10) + [None]
+    floats = [0.1, -0.0, 1e20, 1.5, 1 / 3, 2.0 ** 70, 1e-300] + [2.5] * (n - 8) + [None]
+    dates = [date(1900, 1, 1), date(1900, 2, 28), date(1900, 3, 1), date(1970, 1, 1), date(2025, 12, 31), date(9999, 12, 31)] \
+        + [date(2025, 1, 20)] * (n - 7) + [None]
+    bools = [True, False] * (n // 2) + [None] * (n % 2)
+    stamps = [datetime(2025, 1, 2, 3, 4, 5)] * (n - 1) + [None]
+    events = pa.table({"text": pa.array(AWKWARD_TEXT, pa.string()), "big": pa.array(AWKWARD_TEXT, pa.large_string()),
+                       "count": pa.array(ints, pa.int64()), "share": pa.array(floats, pa.float64()),
+                       "day": pa.array(dates, pa.date32()), "flag": pa.array(bools, pa.bool_()),
+                       "stamp": pa.array(stamps, pa.timestamp("s")), "empty": pa.nulls(n, pa.string())})
+    gaps = pa.table({"a": pa.array([None, "x", None, None, "y", None], pa.string()),  # rows with no value, first and last
+                     "b": pa.array([None, None, None, 3, None, None], pa.int32())})
+    old_dates = pa.table({"day": pa.array([date(1899, 12, 31), date(1, 1, 1), None], pa.date32())})
+    return {"articles": pa.table({"article_id": ["001"]}), "events": events, "gaps": gaps, "old_dates": old_dates,
+            "no_rows": pa.table({"a": pa.array([], pa.string()), "d": pa.array([], pa.date32())}),
+            "only_missing": pa.table({"a": pa.nulls(3, pa.string())})}
+
+
+def random_tables(seed: int) -> dict:
+    pieces = ["a", "Z", "_", "x", "X", "0", "F", "&", "<", ">", "r", " ", "\t", "\n", "\xa0", "\x01", "é", "😀", "\u2028", "/", '"']
+    rng = random.Random(seed)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(0, 9))) if rng.random() > 0.1 else None for _ in range(3000)]
+    return {"articles": pa.table({"article_id": ["001"]}),
+            "random": pa.table({"t": pa.array(texts, pa.string()),
+                                "n": pa.array([rng.choice([None, rng.randrange(-10 ** 6, 10 ** 6)]) for _ in texts], pa.int64())})}
+
+
+@pytest.mark.parametrize("batch_rows", [sheetxml.BATCH_ROWS, 4])
+def test_same_bytes_as_cell_by_cell(tmp_path, monkeypatch, batch_rows):
+    monkeypatch.setattr(sheetxml, "BATCH_ROWS", batch_rows)  # 4: rows cross batches, some batches have no value at all
+    for k, tables in enumerate([awkward_tables(), random_tables(1), random_tables(2)]):
+        folder = tmp_path / str(k) / "1.9.0"
+        folder.mkdir(parents=True)
+        workbook.write_workbook(folder / "columns.xlsx", tables)
+        cell_by_cell(folder / "cells.xlsx", tables)
+        assert (folder / "columns.xlsx").read_bytes() == (folder / "cells.xlsx").read_bytes(), k
+
+
+def test_without_dates_the_date_format_is_not_in_the_styles(tmp_path):
+    """XlsxWriter lists a format once a cell uses it: a table whose date column holds no date must not add it."""
+    tables = {"articles": pa.table({"article_id": ["001"]}), "t": pa.table({"d": pa.nulls(2, pa.date32())})}
+    workbook.write_workbook(tmp_path / "a.xlsx", tables)
+    cell_by_cell(tmp_path / "b.xlsx", tables)
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+def test_whitespace_is_what_python_matches_as_whitespace():
+    assert sheetxml.WHITESPACE == "".join(chr(c) for c in range(0x110000) if re.match(r"\s", chr(c)))
+
+
+def test_nan_is_refused_as_xlsxwriter_refuses_it(tmp_path):
+    tables = {"articles": pa.table({"article_id": ["001"]}), "t": pa.table({"x": pa.array([float("nan")])})}
+    with pytest.raises(TypeError, match="NAN/INF"):
+        cell_by_cell(tmp_path / "b.xlsx", tables)
+    with pytest.raises(TypeError, match="NAN/INF"):
+        workbook.write_workbook(tmp_path / "a.xlsx", tables)
+
+
+def test_a_table_longer_than_a_sheet_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(sheetxml, "MAX_ROWS", 3)
+    tables = {"articles": pa.table({"article_id": ["001"]}), "t": pa.table({"x": ["a", "b", "c"]})}
+    with pytest.raises(ValueError, match="sheet t: 3 rows: a sheet holds at most 2 below its header"):
+        workbook.write_workbook(tmp_path / "a.xlsx", tables)
+
+
+def test_check_tells_a_boolean_from_a_number(tmp_path, monkeypatch):
+    """A workbook whose boolean cells were rewritten as the numbers 1 and 0 (or the other way round) is refused,
+    though Python's == takes True for 1.0; so is a missing number written as the number 0."""
+    flags = pa.table({"id": ["a", "b"], "flag": [True, False], "n": pa.array([1, None], pa.int64())})
+    tables = {"articles": pa.table({"article_id": ["001"]}), "flags": flags}
+    rewrites = {"flag as numbers": flags.set_column(1, "flag", pa.array([1, 0], pa.int64())),
+                "numbers as booleans": flags.set_column(2, "n", pa.array([True, None], pa.bool_())),
+                "missing as 0": flags.set_column(2, "n", pa.array([1, 0], pa.int64()))}
+    first_row = {"flag as numbers": 2, "numbers as booleans": 2, "missing as 0": 3}
+    workbook.write_workbook(tmp_path / "good.xlsx", tables)
+    assert workbook.workbook_content_problems(tmp_path / "good.xlsx", tables) == []
+    for case, table in rewrites.items():
+        workbook.write_workbook(tmp_path / "bad.xlsx", {**tables, "flags": table})
+        assert workbook.workbook_content_problems(tmp_path / "bad.xlsx", tables) == [
+            f"sheet flags: row {first_row[case]} is not the table's (the sheet has 2 rows below its header, the table 2)"], case
+    monkeypatch.setattr(workbook, "_same_kinds", lambda got, numbers: True)  # without the kinds, == lets two through
+    passed = []
+    for case, table in rewrites.items():
+        workbook.write_workbook(tmp_path / "bad.xlsx", {**tables, "flags": table})
+        if not workbook.workbook_content_problems(tmp_path / "bad.xlsx", tables):
+            passed.append(case)
+    assert passed == ["flag as numbers", "numbers as booleans"]
