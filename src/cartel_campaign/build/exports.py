@@ -29,7 +29,7 @@ def write_and_check(name: str, folder: Path, previous: Path | None) -> tuple[dic
     return entry, (entry["hash"].removeprefix("sha256:"), fmt.check(path, tables, *((previous,) if fmt.previous else ())))
 
 
-#: The costliest export (XlsxWriter writes a cell at a time): started before every other job, so that with two
+#: The costliest export (the workbook: written, compressed and read back to be checked): started before every other job, so that with two
 #: workers it has one to itself and the other jobs, the explorer first, share the other.
 COSTLIEST = "workbook-xlsx"
 
