@@ -110,7 +110,7 @@ def workbook_content_problems(path: Path, tables: dict) -> list[str]:
         n_sheet, differs = 0, None  # differs: the first sheet row that is not the table's
         for number, (got, want) in enumerate(itertools.zip_longest(rows, _rows_as_read(table)), 2):
             n_sheet += got is not None
-            if differs is None and (got is None or want is None or list(got) != list(want) or not _same_kinds(got, numbers)):
+            if differs is None and (got is None or want is None or list(got) != want or (numbers and not _same_kinds(got, numbers))):
                 differs = number
         if differs is not None:
             problems.append(f"sheet {name}: row {differs} is not the table's (the sheet has {n_sheet} rows below its header, "
@@ -127,7 +127,7 @@ def _rows_as_read(table):
     type the sheet does not hold as its text (other than text, number, boolean, date) as its text."""
     for batch in table.to_batches(max_chunksize=BATCH_ROWS):
         columns = [_column_as_read(column) for column in batch.columns]
-        yield from zip(*columns) if columns else ()
+        yield from map(list, zip(*columns)) if columns else ()
 
 
 def _column_as_read(column) -> list:
