@@ -83,3 +83,20 @@ def test_entries_are_not_written_through_a_link(tmp_path):
     with pytest.raises(pipeline.BuildError, match="is a symbolic link"):
         _stage(root, "one", kept)
     assert victim.read_text(encoding="utf-8") == "someone's file\n"
+
+
+@pytest.mark.parametrize("planted", ["link", "file"])
+def test_a_link_or_a_file_where_the_store_should_be_is_refused(tmp_path, planted):
+    """The same policy as the kept docs (ownfiles.own_folder): the build refuses, and neither what the link points
+    to nor the file is touched (it used to remove either and make a folder)."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    kept = tmp_path / "kept"
+    if planted == "link":
+        kept.symlink_to(elsewhere)
+    else:
+        kept.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(pipeline.BuildError, match="symbolic link" if planted == "link" else "found a file"):
+        articles.Store(kept, b"salt")
+    assert kept.is_symlink() if planted == "link" else kept.read_text(encoding="utf-8") == "not a folder"
+    assert not list(elsewhere.iterdir())

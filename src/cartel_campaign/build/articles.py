@@ -66,13 +66,10 @@ def _own_bytes(path: Path) -> list[bytes]:
 
 
 class Store:
-    """The entries in folder (created if missing; a link there is replaced by a folder)."""
+    """The entries in folder (created if missing; a link or a file there is refused: ownfiles.own_folder)."""
 
     def __init__(self, folder: Path, salt: bytes):
-        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-            folder.unlink()
-        folder.mkdir(exist_ok=True)
-        self.folder, self.salt, self.used = folder, salt, set()
+        self.folder, self.salt, self.used = ownfiles.own_folder(folder, "the articles' kept rows"), salt, set()
 
     def key(self, path: Path) -> str:
         """The entry name of the article whose annotation is path (hashing the bytes of both its files)."""

@@ -18,18 +18,13 @@ from pathlib import Path
 from typing import Callable
 
 from . import cache, ownfiles, publish
-from .errors import BuildError
 
 
 class DocsStore:
     """Entries in folder (created if missing; a link or a file there is refused: nothing is written through a link)."""
 
     def __init__(self, folder: Path):
-        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-            raise BuildError(folder, None, "expected the folder of kept generated docs, found a symbolic link or a file; "
-                                           "nothing is written through a link: remove it and build again")
-        folder.mkdir(parents=True, exist_ok=True)
-        self.folder, self.salt, self.used = folder, cache.code_digest().encode(), set()
+        self.folder, self.salt, self.used = ownfiles.own_folder(folder, "kept generated docs"), cache.code_digest().encode(), set()
 
     def key(self, name: str, inputs: list[bytes]) -> str:
         h = hashlib.sha256(self.salt + b"\0" + name.encode() + b"\0")

@@ -39,6 +39,17 @@ def clear(path: Path, what: str) -> None:
         path.unlink()
 
 
+def own_folder(path: Path, what: str) -> Path:
+    """The folder where the build keeps `what` between builds, created if missing; a link or a file there is
+    refused (the build never writes through a link it did not make)."""
+    if path.is_symlink():
+        raise _refuse_link(path, what)
+    if path.exists() and not path.is_dir():
+        raise BuildError(path, None, f"expected the folder of {what}, found a file; remove it and build again")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def write_new(path: Path, data: bytes, what: str) -> None:
     """Write data to path, a file the build makes: a regular file left there (by a killed build) is
     replaced; a link, or anything that appears there meanwhile, is refused (O_EXCL, O_NOFOLLOW)."""
