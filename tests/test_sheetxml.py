@@ -59,7 +59,11 @@ def awkward_tables() -> dict:
     old_dates = pa.table({"day": pa.array([date(1899, 12, 31), date(1, 1, 1), None], pa.date32())})
     return {"articles": pa.table({"article_id": ["001"]}), "events": events, "gaps": gaps, "old_dates": old_dates,
             "no_rows": pa.table({"a": pa.array([], pa.string()), "d": pa.array([], pa.date32())}),
-            "only_missing": pa.table({"a": pa.nulls(3, pa.string())})}
+            "only_missing": pa.table({"a": pa.nulls(3, pa.string())}),
+            # XlsxWriter's write_row writes no cell for an empty name and stops after a name it truncates
+            "odd_header": pa.table({"": [None, "x", None], "b": pa.array([None, 2, None], pa.int64()), "n" * 40_000: ["y", None, None],
+                                    "after": pa.nulls(3, pa.string()), " ": [None, None, None]}),
+            "unnamed": pa.table({"": pa.array([None, None, 1.5, None])}), "unnamed_empty": pa.table({"": pa.nulls(2, pa.string())})}
 
 
 def random_tables(seed: int) -> dict:
@@ -106,6 +110,13 @@ def test_a_table_longer_than_a_sheet_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(sheetxml, "MAX_ROWS", 3)
     tables = {"articles": pa.table({"article_id": ["001"]}), "t": pa.table({"x": ["a", "b", "c"]})}
     with pytest.raises(ValueError, match="sheet t: 3 rows: a sheet holds at most 2 below its header"):
+        workbook.write_workbook(tmp_path / "a.xlsx", tables)
+
+
+def test_a_table_wider_than_a_sheet_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(sheetxml, "MAX_COLUMNS", 2)
+    tables = {"articles": pa.table({"article_id": ["001"]}), "t": pa.table({"x": ["a"], "y": ["b"], "z": ["c"]})}
+    with pytest.raises(ValueError, match="sheet t: 3 columns: a sheet holds at most 2"):
         workbook.write_workbook(tmp_path / "a.xlsx", tables)
 
 
