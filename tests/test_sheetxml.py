@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -142,3 +143,25 @@ def test_check_tells_a_boolean_from_a_number(tmp_path, monkeypatch):
         if not workbook.workbook_content_problems(tmp_path / "bad.xlsx", tables):
             passed.append(case)
     assert passed == ["flag as numbers", "numbers as booleans"]
+
+
+def test_check_refuses_the_sheets_in_another_order(tmp_path):
+    tables = {"articles": pa.table({"article_id": ["001"]}), "a": pa.table({"x": [1]}), "b": pa.table({"x": [1]})}
+    workbook.write_workbook(tmp_path / "w.xlsx", tables)
+    assert workbook.workbook_content_problems(tmp_path / "w.xlsx", tables) == []
+    swapped = {"articles": tables["articles"], "b": tables["b"], "a": tables["a"]}
+    assert workbook.workbook_content_problems(tmp_path / "w.xlsx", swapped) == [
+        "sheets ['README', 'articles', 'a', 'b'] are not README and the tables ['articles', 'b', 'a'], in that order"]
+
+
+def test_check_names_a_sheet_it_cannot_read(tmp_path):
+    """A hostile rewrite calamine refuses to read (a boolean cell holding 2) is a problem, not a traceback."""
+    tables = {"articles": pa.table({"article_id": ["001"]}), "flags": pa.table({"flag": [True]})}
+    workbook.write_workbook(tmp_path / "good.xlsx", tables)
+    with zipfile.ZipFile(tmp_path / "good.xlsx") as good, zipfile.ZipFile(tmp_path / "bad.xlsx", "w") as bad:
+        for name in good.namelist():
+            data = good.read(name)
+            bad.writestr(name, data.replace(b'<c r="A2" t="b"><v>1</v></c>', b'<c r="A2" t="b"><v>2</v></c>')
+                         if name == "xl/worksheets/sheet3.xml" else data)
+    problems = workbook.workbook_content_problems(tmp_path / "bad.xlsx", tables)
+    assert problems == ["sheet flags: not readable (CalamineError: Unrecognized boolean cell value: 2)"]

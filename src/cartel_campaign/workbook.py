@@ -88,7 +88,7 @@ def write_workbook(path: Path, tables: dict) -> int:
 
 
 def workbook_content_problems(path: Path, tables: dict) -> list[str]:
-    """The workbook has a README sheet and then one sheet per table, each with the table's header and values
+    """The workbook has a README sheet and then one sheet per table, in the tables' order, each with the table's header and values
     (read with python-calamine: an empty cell reads as an empty text, which is how a missing value is written)."""
     from python_calamine import CalamineWorkbook
 
@@ -97,11 +97,15 @@ def workbook_content_problems(path: Path, tables: dict) -> list[str]:
         names = list(wb.sheet_names)
     except Exception as err:  # calamine raises several kinds for a file that is not a workbook
         return [f"not an .xlsx workbook ({type(err).__name__}: {err})"]
-    if names[:1] != [README] or set(names[1:]) != set(tables):
-        return [f"sheets {names} are not README and the tables {sorted(tables)}"]
+    if names != [README, *tables]:
+        return [f"sheets {names} are not README and the tables {list(tables)}, in that order"]
     problems = []
     for name, table in tables.items():
-        rows = wb.get_sheet_by_name(name).iter_rows()  # a row at a time, compared with the table's
+        try:
+            rows = wb.get_sheet_by_name(name).iter_rows()  # a row at a time, compared with the table's
+        except Exception as err:  # calamine refuses a cell it cannot read (e.g. a boolean that is not 0 or 1)
+            problems.append(f"sheet {name}: not readable ({type(err).__name__}: {err})")
+            continue
         header = next(rows, None)
         if header is None or list(header) != table.column_names:
             problems.append(f"sheet {name}: header {[list(header)] if header is not None else []} is not the columns {table.column_names}")
