@@ -165,3 +165,17 @@ def test_check_names_a_sheet_it_cannot_read(tmp_path):
                          if name == "xl/worksheets/sheet3.xml" else data)
     problems = workbook.workbook_content_problems(tmp_path / "bad.xlsx", tables)
     assert problems == ["sheet flags: not readable (CalamineError: Unrecognized boolean cell value: 2)"]
+
+
+def test_check_accepts_the_rows_and_columns_the_sheet_leaves_out(tmp_path):
+    """A sheet ends at its last cell: trailing rows with no value, and an unnamed last column with no value, have no
+    cell, and read back as missing values; a value in such a place, or dropped from it, is still refused."""
+    awkward = awkward_tables()
+    tables = {name: awkward[name] for name in ("articles", "gaps", "only_missing", "unnamed", "no_rows")}
+    tables["unnamed_last"] = pa.table({"a": ["x", None], "": pa.nulls(2, pa.string())})
+    workbook.write_workbook(tmp_path / "w.xlsx", tables)
+    assert workbook.workbook_content_problems(tmp_path / "w.xlsx", tables) == []
+    for sheet, checked in ({"a": ["x", "y"]}, {"a": ["x", None]}), ({"a": ["x", None]}, {"a": ["x", "y"]}):
+        workbook.write_workbook(tmp_path / "bad.xlsx", {"articles": tables["articles"], "t": pa.table(sheet)})
+        assert workbook.workbook_content_problems(tmp_path / "bad.xlsx", {"articles": tables["articles"], "t": pa.table(checked)}) == [
+            f"sheet t: row 3 is not the table's (the sheet has {2 if sheet['a'][1] else 1} rows below its header, the table 2)"]

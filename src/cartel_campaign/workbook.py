@@ -106,20 +106,28 @@ def workbook_content_problems(path: Path, tables: dict) -> list[str]:
         except Exception as err:  # calamine refuses a cell it cannot read (e.g. a boolean that is not 0 or 1)
             problems.append(f"sheet {name}: not readable ({type(err).__name__}: {err})")
             continue
-        header = next(rows, None)
-        if header is None or list(header) != table.column_names:
-            problems.append(f"sheet {name}: header {[list(header)] if header is not None else []} is not the columns {table.column_names}")
+        header = _as_wide(next(rows, None), table.num_columns)
+        if header != table.column_names:
+            problems.append(f"sheet {name}: header {header} is not the columns {table.column_names}")
             continue
         numbers = [(j, kind is bool) for j, kind in enumerate(map(python_type, table.schema.types)) if kind in (bool, int, float)]
         n_sheet, differs = 0, None  # differs: the first sheet row that is not the table's
         for number, (got, want) in enumerate(itertools.zip_longest(rows, _rows_as_read(table)), 2):
             n_sheet += got is not None
-            if differs is None and (got is None or want is None or list(got) != list(want) or not _same_kinds(got, numbers)):
+            got = _as_wide(got, table.num_columns)
+            if differs is None and (want is None or got != list(want) or not _same_kinds(got, numbers)):
                 differs = number
         if differs is not None:
             problems.append(f"sheet {name}: row {differs} is not the table's (the sheet has {n_sheet} rows below its header, "
                             f"the table {table.num_rows})")
     return problems
+
+
+def _as_wide(row, width: int) -> list:
+    """A sheet row as a list of `width` cells: the sheet ends at its last cell, so the cells after a row's last
+    (or every cell of a row after the sheet's last) read as empty, which is how missing values are written."""
+    cells = list(row) if row is not None else []
+    return cells + [""] * (width - len(cells))
 
 
 #: Rows turned into Python at a time (memory stays bounded by a batch, not a table).
