@@ -179,3 +179,14 @@ def test_check_accepts_the_rows_and_columns_the_sheet_leaves_out(tmp_path):
         workbook.write_workbook(tmp_path / "bad.xlsx", {"articles": tables["articles"], "t": pa.table(sheet)})
         assert workbook.workbook_content_problems(tmp_path / "bad.xlsx", {"articles": tables["articles"], "t": pa.table(checked)}) == [
             f"sheet t: row 3 is not the table's (the sheet has {2 if sheet['a'][1] else 1} rows below its header, the table 2)"]
+
+
+def test_check_refuses_a_sheet_moved_right(tmp_path):
+    """calamine's rows begin at the sheet's first column with a cell: a sheet whose cells all moved one column to
+    the right (here: written with an unnamed empty first column) is not the table; with that column, it is."""
+    table = pa.table({"id": ["a", "b"], "n": [1, 2]})
+    moved = pa.table({"": pa.nulls(2, pa.string()), "id": ["a", "b"], "n": [1, 2]})
+    workbook.write_workbook(tmp_path / "w.xlsx", {"articles": pa.table({"article_id": ["001"]}), "t": moved})
+    assert workbook.workbook_content_problems(tmp_path / "w.xlsx", {"articles": pa.table({"article_id": ["001"]}), "t": moved}) == []
+    assert workbook.workbook_content_problems(tmp_path / "w.xlsx", {"articles": pa.table({"article_id": ["001"]}), "t": table}) == [
+        "sheet t: header ['', 'id', 'n'] is not the columns ['id', 'n']"]

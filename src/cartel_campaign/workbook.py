@@ -102,10 +102,12 @@ def workbook_content_problems(path: Path, tables: dict) -> list[str]:
     problems = []
     for name, table in tables.items():
         try:
-            rows = wb.get_sheet_by_name(name).iter_rows()  # a row at a time, compared with the table's
+            sheet = wb.get_sheet_by_name(name)
         except Exception as err:  # calamine refuses a cell it cannot read (e.g. a boolean that is not 0 or 1)
             problems.append(f"sheet {name}: not readable ({type(err).__name__}: {err})")
             continue
+        before = [""] * (sheet.start[1] if sheet.start else 0)  # calamine's rows begin at the first column with a cell
+        rows = (before + row for row in sheet.iter_rows())  # a row at a time, compared with the table's
         header = _as_wide(next(rows, None), table.num_columns)
         if header != table.column_names:
             problems.append(f"sheet {name}: header {header} is not the columns {table.column_names}")
