@@ -145,6 +145,33 @@ def test_check_tells_a_boolean_from_a_number(tmp_path, monkeypatch):
     assert passed == ["flag as numbers", "numbers as booleans"]
 
 
+def rewrite(good: Path, bad: Path, part: str, old: bytes, new: bytes) -> None:
+    """Workbook `bad`: `good` with `old` replaced by `new` in its part `part` (as a hostile rewrite would)."""
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            assert name != part or old in data
+            dst.writestr(name, data.replace(old, new) if name == part else data)
+
+
+def test_check_refuses_a_readme_not_the_releases(tmp_path):
+    """The README sheet is the release's: its version (the folder's name), text and the tables' row counts."""
+    (tmp_path / "1.9.0").mkdir()
+    tables = {"articles": pa.table({"article_id": ["001"]}), "t": pa.table({"x": [1, 2]})}
+    workbook.write_workbook(tmp_path / "1.9.0" / "good.xlsx", tables)
+    assert workbook.workbook_content_problems(tmp_path / "1.9.0" / "good.xlsx", tables) == []
+    readme = "xl/worksheets/sheet1.xml"
+    for old, new in ((b"are CC-BY-4.0", b"are CC0-1.0!!"), (b'<c r="B9"><v>2</v>', b'<c r="B9"><v>3</v>'),
+                     (b'<c r="B8"><v>1</v>', b'<c r="B8" t="b"><v>1</v>'), (b"Release 1.9.0", b"Release 2.0.0")):
+        rewrite(tmp_path / "1.9.0" / "good.xlsx", tmp_path / "1.9.0" / "bad.xlsx", readme, old, new)
+        assert workbook.workbook_content_problems(tmp_path / "1.9.0" / "bad.xlsx", tables) == [
+            "sheet README: is not the README of release 1.9.0 with these tables"], new
+    (tmp_path / "2.0.0").mkdir()
+    (tmp_path / "1.9.0" / "good.xlsx").rename(tmp_path / "2.0.0" / "good.xlsx")
+    assert workbook.workbook_content_problems(tmp_path / "2.0.0" / "good.xlsx", tables) == [
+        "sheet README: is not the README of release 2.0.0 with these tables"]
+
+
 def test_check_refuses_the_sheets_in_another_order(tmp_path):
     tables = {"articles": pa.table({"article_id": ["001"]}), "a": pa.table({"x": [1]}), "b": pa.table({"x": [1]})}
     workbook.write_workbook(tmp_path / "w.xlsx", tables)
@@ -158,11 +185,7 @@ def test_check_names_a_sheet_it_cannot_read(tmp_path):
     """A hostile rewrite calamine refuses to read (a boolean cell holding 2) is a problem, not a traceback."""
     tables = {"articles": pa.table({"article_id": ["001"]}), "flags": pa.table({"flag": [True]})}
     workbook.write_workbook(tmp_path / "good.xlsx", tables)
-    with zipfile.ZipFile(tmp_path / "good.xlsx") as good, zipfile.ZipFile(tmp_path / "bad.xlsx", "w") as bad:
-        for name in good.namelist():
-            data = good.read(name)
-            bad.writestr(name, data.replace(b'<c r="A2" t="b"><v>1</v></c>', b'<c r="A2" t="b"><v>2</v></c>')
-                         if name == "xl/worksheets/sheet3.xml" else data)
+    rewrite(tmp_path / "good.xlsx", tmp_path / "bad.xlsx", "xl/worksheets/sheet3.xml", b'<c r="A2" t="b"><v>1</v></c>', b'<c r="A2" t="b"><v>2</v></c>')
     problems = workbook.workbook_content_problems(tmp_path / "bad.xlsx", tables)
     assert problems == ["sheet flags: not readable (CalamineError: Unrecognized boolean cell value: 2)"]
 

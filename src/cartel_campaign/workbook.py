@@ -88,8 +88,9 @@ def write_workbook(path: Path, tables: dict) -> int:
 
 
 def workbook_content_problems(path: Path, tables: dict) -> list[str]:
-    """The workbook has a README sheet and then one sheet per table, in the tables' order, each with the table's header and values
-    (read with python-calamine: an empty cell reads as an empty text, which is how a missing value is written)."""
+    """The workbook has the release's README sheet (its version: the name of `path`'s folder) and then one sheet per
+    table, in the tables' order, each with the table's header and values (read with python-calamine: an empty cell
+    reads as an empty text, which is how a missing value is written)."""
     from python_calamine import CalamineWorkbook
 
     try:
@@ -100,14 +101,20 @@ def workbook_content_problems(path: Path, tables: dict) -> list[str]:
     if names != [README, *tables]:
         return [f"sheets {names} are not README and the tables {list(tables)}, in that order"]
     problems = []
+    try:
+        readme = list(_sheet_rows(wb.get_sheet_by_name(README)))
+    except Exception as err:  # calamine refuses a cell it cannot read (e.g. a boolean that is not 0 or 1)
+        readme, problems = None, [f"sheet {README}: not readable ({type(err).__name__}: {err})"]
+    want = readme_rows(Path(path).parent.name, tables)
+    width = max(map(len, want))
+    if readme is not None and _kinds([_as_wide(row, width) for row in readme]) != _kinds([_as_wide(row, width) for row in want]):
+        problems.append(f"sheet {README}: is not the README of release {Path(path).parent.name} with these tables")
     for name, table in tables.items():
         try:
-            sheet = wb.get_sheet_by_name(name)
+            rows = _sheet_rows(wb.get_sheet_by_name(name))  # a row at a time, compared with the table's
         except Exception as err:  # calamine refuses a cell it cannot read (e.g. a boolean that is not 0 or 1)
             problems.append(f"sheet {name}: not readable ({type(err).__name__}: {err})")
             continue
-        before = [""] * (sheet.start[1] if sheet.start else 0)  # calamine's rows begin at the first column with a cell
-        rows = (before + row for row in sheet.iter_rows())  # a row at a time, compared with the table's
         header = _as_wide(next(rows, None), table.num_columns)
         if header != table.column_names:
             problems.append(f"sheet {name}: header {header} is not the columns {table.column_names}")
@@ -123,6 +130,17 @@ def workbook_content_problems(path: Path, tables: dict) -> list[str]:
             problems.append(f"sheet {name}: row {differs} is not the table's (the sheet has {n_sheet} rows below its header, "
                             f"the table {table.num_rows})")
     return problems
+
+
+def _sheet_rows(sheet):
+    """The sheet's rows from column A (calamine's begin at the first column with a cell)."""
+    before = [""] * (sheet.start[1] if sheet.start else 0)
+    return (before + row for row in sheet.iter_rows())
+
+
+def _kinds(rows: list[list]) -> list[list[tuple]]:
+    """Each value with whether it is a boolean (Python's == takes True for 1)."""
+    return [[(value.__class__ is bool, value) for value in row] for row in rows]
 
 
 def _as_wide(row, width: int) -> list:
