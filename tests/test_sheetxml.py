@@ -76,10 +76,37 @@ def random_tables(seed: int) -> dict:
                                 "n": pa.array([rng.choice([None, rng.randrange(-10 ** 6, 10 ** 6)]) for _ in texts], pa.int64())})}
 
 
+def random_typed_tables(seed: int) -> dict:
+    """Tables of random shape: columns of every kind the writer tells apart, names that XlsxWriter's header call
+    changes, missing values in runs, columns in chunks of which some are empty."""
+    rng = random.Random(seed)
+    texts = ["", " ", "a", "_x0041_", "<r>", "</r>", "\r\n", "\x85", "\u2028", "&", "😀", "\x00", "é"]
+    kinds = {"text": (pa.string(), lambda: "".join(rng.choices(texts, k=rng.randrange(4)))),
+             "large": (pa.large_string(), lambda: rng.choice(texts) * rng.choice([1, 16_384])),
+             "int": (pa.int64(), lambda: rng.choice([0, -1, 2 ** 53, 2 ** 53 + 1, -(2 ** 63), rng.randrange(-999, 999)])),
+             "uint": (pa.uint64(), lambda: rng.choice([0, 2 ** 64 - 1, rng.randrange(2 ** 60)])),
+             "float": (pa.float32(), lambda: rng.choice([-0.0, 0.1, 1e30, 5e-40, rng.uniform(-9, 9)])),
+             "date": (pa.date32(), lambda: date.fromordinal(rng.choice([1, 693_594, 693_654, 693_655, rng.randrange(693_000, 3_652_059)]))),
+             "bool": (pa.bool_(), lambda: rng.random() < 0.5), "stamp": (pa.timestamp("ms"), lambda: datetime(2025, 1, rng.randrange(1, 31))),
+             "dict": (pa.dictionary(pa.int8(), pa.string()), lambda: rng.choice(texts))}
+    tables = {"articles": pa.table({"article_id": ["001"]})}
+    for t in range(3):
+        n, columns = rng.choice([0, 1, 7, 30]), {}
+        for j in range(rng.randrange(1, 6)):
+            arrow_type, value = kinds[rng.choice(list(kinds))]
+            missing = rng.choice([0, 0.3, 0.9, 1])
+            values = pa.array([None if rng.random() < missing else value() for _ in range(n)], arrow_type)
+            cuts = sorted(rng.randrange(n + 1) for _ in range(2))
+            columns[rng.choice(["", " ", "x" * 32_768, f"c{j}"]) if rng.random() < 0.3 else f"c{j}"] = pa.chunked_array(
+                [values.slice(a, b - a) for a, b in zip([0, *cuts], [*cuts, n])], arrow_type)
+        tables[f"t{t}"] = pa.Table.from_arrays(list(columns.values()), names=list(columns))
+    return tables
+
+
 @pytest.mark.parametrize("batch_rows", [sheetxml.BATCH_ROWS, 4])
 def test_same_bytes_as_cell_by_cell(tmp_path, monkeypatch, batch_rows):
     monkeypatch.setattr(sheetxml, "BATCH_ROWS", batch_rows)  # 4: rows cross batches, some batches have no value at all
-    for k, tables in enumerate([awkward_tables(), random_tables(1), random_tables(2)]):
+    for k, tables in enumerate([awkward_tables(), random_tables(1), random_tables(2), *map(random_typed_tables, range(12))]):
         folder = tmp_path / str(k) / "1.9.0"
         folder.mkdir(parents=True)
         workbook.write_workbook(folder / "columns.xlsx", tables)
