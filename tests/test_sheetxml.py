@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -59,7 +60,11 @@ def awkward_tables() -> dict:
     old_dates = pa.table({"day": pa.array([date(1899, 12, 31), date(1, 1, 1), None], pa.date32())})
     return {"articles": pa.table({"article_id": ["001"]}), "events": events, "gaps": gaps, "old_dates": old_dates,
             "no_rows": pa.table({"a": pa.array([], pa.string()), "d": pa.array([], pa.date32())}),
-            "only_missing": pa.table({"a": pa.nulls(3, pa.string())})}
+            "only_missing": pa.table({"a": pa.nulls(3, pa.string())}),
+            # XlsxWriter's write_row writes no cell for an empty name and stops after a name it truncates
+            "odd_header": pa.table({"": [None, "x", None], "b": pa.array([None, 2, None], pa.int64()), "n" * 40_000: ["y", None, None],
+                                    "after": pa.nulls(3, pa.string()), " ": [None, None, None]}),
+            "unnamed": pa.table({"": pa.array([None, None, 1.5, None])}), "unnamed_empty": pa.table({"": pa.nulls(2, pa.string())})}
 
 
 def random_tables(seed: int) -> dict:
@@ -71,10 +76,37 @@ def random_tables(seed: int) -> dict:
                                 "n": pa.array([rng.choice([None, rng.randrange(-10 ** 6, 10 ** 6)]) for _ in texts], pa.int64())})}
 
 
+def random_typed_tables(seed: int) -> dict:
+    """Tables of random shape: columns of every kind the writer tells apart, names that XlsxWriter's header call
+    changes, missing values in runs, columns in chunks of which some are empty."""
+    rng = random.Random(seed)
+    texts = ["", " ", "a", "_x0041_", "<r>", "</r>", "\r\n", "\x85", "\u2028", "&", "😀", "\x00", "é"]
+    kinds = {"text": (pa.string(), lambda: "".join(rng.choices(texts, k=rng.randrange(4)))),
+             "large": (pa.large_string(), lambda: rng.choice(texts) * rng.choice([1, 16_384])),
+             "int": (pa.int64(), lambda: rng.choice([0, -1, 2 ** 53, 2 ** 53 + 1, -(2 ** 63), rng.randrange(-999, 999)])),
+             "uint": (pa.uint64(), lambda: rng.choice([0, 2 ** 64 - 1, rng.randrange(2 ** 60)])),
+             "float": (pa.float32(), lambda: rng.choice([-0.0, 0.1, 1e30, 5e-40, rng.uniform(-9, 9)])),
+             "date": (pa.date32(), lambda: date.fromordinal(rng.choice([1, 693_594, 693_654, 693_655, rng.randrange(693_000, 3_652_059)]))),
+             "bool": (pa.bool_(), lambda: rng.random() < 0.5), "stamp": (pa.timestamp("ms"), lambda: datetime(2025, 1, rng.randrange(1, 31))),
+             "dict": (pa.dictionary(pa.int8(), pa.string()), lambda: rng.choice(texts))}
+    tables = {"articles": pa.table({"article_id": ["001"]})}
+    for t in range(3):
+        n, columns = rng.choice([0, 1, 7, 30]), {}
+        for j in range(rng.randrange(1, 6)):
+            arrow_type, value = kinds[rng.choice(list(kinds))]
+            missing = rng.choice([0, 0.3, 0.9, 1])
+            values = pa.array([None if rng.random() < missing else value() for _ in range(n)], arrow_type)
+            cuts = sorted(rng.randrange(n + 1) for _ in range(2))
+            columns[rng.choice(["", " ", "x" * 32_768, f"c{j}"]) if rng.random() < 0.3 else f"c{j}"] = pa.chunked_array(
+                [values.slice(a, b - a) for a, b in zip([0, *cuts], [*cuts, n])], arrow_type)
+        tables[f"t{t}"] = pa.Table.from_arrays(list(columns.values()), names=list(columns))
+    return tables
+
+
 @pytest.mark.parametrize("batch_rows", [sheetxml.BATCH_ROWS, 4])
 def test_same_bytes_as_cell_by_cell(tmp_path, monkeypatch, batch_rows):
     monkeypatch.setattr(sheetxml, "BATCH_ROWS", batch_rows)  # 4: rows cross batches, some batches have no value at all
-    for k, tables in enumerate([awkward_tables(), random_tables(1), random_tables(2)]):
+    for k, tables in enumerate([awkward_tables(), random_tables(1), random_tables(2), *map(random_typed_tables, range(12))]):
         folder = tmp_path / str(k) / "1.9.0"
         folder.mkdir(parents=True)
         workbook.write_workbook(folder / "columns.xlsx", tables)
@@ -109,6 +141,13 @@ def test_a_table_longer_than_a_sheet_is_refused(tmp_path, monkeypatch):
         workbook.write_workbook(tmp_path / "a.xlsx", tables)
 
 
+def test_a_table_wider_than_a_sheet_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(sheetxml, "MAX_COLUMNS", 2)
+    tables = {"articles": pa.table({"article_id": ["001"]}), "t": pa.table({"x": ["a"], "y": ["b"], "z": ["c"]})}
+    with pytest.raises(ValueError, match="sheet t: 3 columns: a sheet holds at most 2"):
+        workbook.write_workbook(tmp_path / "a.xlsx", tables)
+
+
 def test_check_tells_a_boolean_from_a_number(tmp_path, monkeypatch):
     """A workbook whose boolean cells were rewritten as the numbers 1 and 0 (or the other way round) is refused,
     though Python's == takes True for 1.0; so is a missing number written as the number 0."""
@@ -131,3 +170,73 @@ def test_check_tells_a_boolean_from_a_number(tmp_path, monkeypatch):
         if not workbook.workbook_content_problems(tmp_path / "bad.xlsx", tables):
             passed.append(case)
     assert passed == ["flag as numbers", "numbers as booleans"]
+
+
+def rewrite(good: Path, bad: Path, part: str, old: bytes, new: bytes) -> None:
+    """Workbook `bad`: `good` with `old` replaced by `new` in its part `part` (as a hostile rewrite would)."""
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            assert name != part or old in data
+            dst.writestr(name, data.replace(old, new) if name == part else data)
+
+
+def test_check_refuses_a_readme_not_the_releases(tmp_path):
+    """The README sheet is the release's: its version (the folder's name), text and the tables' row counts."""
+    (tmp_path / "1.9.0").mkdir()
+    tables = {"articles": pa.table({"article_id": ["001"]}), "t": pa.table({"x": [1, 2]})}
+    workbook.write_workbook(tmp_path / "1.9.0" / "good.xlsx", tables)
+    assert workbook.workbook_content_problems(tmp_path / "1.9.0" / "good.xlsx", tables) == []
+    readme = "xl/worksheets/sheet1.xml"
+    for old, new in ((b"are CC-BY-4.0", b"are CC0-1.0!!"), (b'<c r="B9"><v>2</v>', b'<c r="B9"><v>3</v>'),
+                     (b'<c r="B8"><v>1</v>', b'<c r="B8" t="b"><v>1</v>'), (b"Release 1.9.0", b"Release 2.0.0")):
+        rewrite(tmp_path / "1.9.0" / "good.xlsx", tmp_path / "1.9.0" / "bad.xlsx", readme, old, new)
+        assert workbook.workbook_content_problems(tmp_path / "1.9.0" / "bad.xlsx", tables) == [
+            "sheet README: is not the README of release 1.9.0 with these tables"], new
+    (tmp_path / "2.0.0").mkdir()
+    (tmp_path / "1.9.0" / "good.xlsx").rename(tmp_path / "2.0.0" / "good.xlsx")
+    assert workbook.workbook_content_problems(tmp_path / "2.0.0" / "good.xlsx", tables) == [
+        "sheet README: is not the README of release 2.0.0 with these tables"]
+
+
+def test_check_refuses_the_sheets_in_another_order(tmp_path):
+    tables = {"articles": pa.table({"article_id": ["001"]}), "a": pa.table({"x": [1]}), "b": pa.table({"x": [1]})}
+    workbook.write_workbook(tmp_path / "w.xlsx", tables)
+    assert workbook.workbook_content_problems(tmp_path / "w.xlsx", tables) == []
+    swapped = {"articles": tables["articles"], "b": tables["b"], "a": tables["a"]}
+    assert workbook.workbook_content_problems(tmp_path / "w.xlsx", swapped) == [
+        "sheets ['README', 'articles', 'a', 'b'] are not README and the tables ['articles', 'b', 'a'], in that order"]
+
+
+def test_check_names_a_sheet_it_cannot_read(tmp_path):
+    """A hostile rewrite calamine refuses to read (a boolean cell holding 2) is a problem, not a traceback."""
+    tables = {"articles": pa.table({"article_id": ["001"]}), "flags": pa.table({"flag": [True]})}
+    workbook.write_workbook(tmp_path / "good.xlsx", tables)
+    rewrite(tmp_path / "good.xlsx", tmp_path / "bad.xlsx", "xl/worksheets/sheet3.xml", b'<c r="A2" t="b"><v>1</v></c>', b'<c r="A2" t="b"><v>2</v></c>')
+    problems = workbook.workbook_content_problems(tmp_path / "bad.xlsx", tables)
+    assert problems == ["sheet flags: not readable (CalamineError: Unrecognized boolean cell value: 2)"]
+
+
+def test_check_accepts_the_rows_and_columns_the_sheet_leaves_out(tmp_path):
+    """A sheet ends at its last cell: trailing rows with no value, and an unnamed last column with no value, have no
+    cell, and read back as missing values; a value in such a place, or dropped from it, is still refused."""
+    awkward = awkward_tables()
+    tables = {name: awkward[name] for name in ("articles", "gaps", "only_missing", "unnamed", "no_rows")}
+    tables["unnamed_last"] = pa.table({"a": ["x", None], "": pa.nulls(2, pa.string())})
+    workbook.write_workbook(tmp_path / "w.xlsx", tables)
+    assert workbook.workbook_content_problems(tmp_path / "w.xlsx", tables) == []
+    for sheet, checked in ({"a": ["x", "y"]}, {"a": ["x", None]}), ({"a": ["x", None]}, {"a": ["x", "y"]}):
+        workbook.write_workbook(tmp_path / "bad.xlsx", {"articles": tables["articles"], "t": pa.table(sheet)})
+        assert workbook.workbook_content_problems(tmp_path / "bad.xlsx", {"articles": tables["articles"], "t": pa.table(checked)}) == [
+            f"sheet t: row 3 is not the table's (the sheet has {2 if sheet['a'][1] else 1} rows below its header, the table 2)"]
+
+
+def test_check_refuses_a_sheet_moved_right(tmp_path):
+    """calamine's rows begin at the sheet's first column with a cell: a sheet whose cells all moved one column to
+    the right (here: written with an unnamed empty first column) is not the table; with that column, it is."""
+    table = pa.table({"id": ["a", "b"], "n": [1, 2]})
+    moved = pa.table({"": pa.nulls(2, pa.string()), "id": ["a", "b"], "n": [1, 2]})
+    workbook.write_workbook(tmp_path / "w.xlsx", {"articles": pa.table({"article_id": ["001"]}), "t": moved})
+    assert workbook.workbook_content_problems(tmp_path / "w.xlsx", {"articles": pa.table({"article_id": ["001"]}), "t": moved}) == []
+    assert workbook.workbook_content_problems(tmp_path / "w.xlsx", {"articles": pa.table({"article_id": ["001"]}), "t": table}) == [
+        "sheet t: header ['', 'id', 'n'] is not the columns ['id', 'n']"]

@@ -8,6 +8,8 @@ character for character, what XlsxWriter (3.3, pinned in requirements/lock.txt) 
 constant-memory mode (Worksheet._write_single_row and _write_cell): tests/test_sheetxml.py compares whole
 workbooks written both ways, on awkward values.
 
+- The header (row 1, the column names) is written by XlsxWriter itself (Worksheet.write_row: an empty name has no
+  cell, and a name it truncates ends the header), and handed to the sheet before the rows.
 - A row is `<row r="N">`, its cells in column order, then `</row>`. A missing value has no cell, and a row with
   no value at all is left out.
 - Text is an inline string. A text XlsxWriter changes (control characters, `_xHHHH_`, whitespace at either end,
@@ -28,6 +30,8 @@ import pyarrow.compute as pc
 BATCH_ROWS = 16_384
 #: Rows in a sheet (Excel's limit; XlsxWriter drops a cell beyond it).
 MAX_ROWS = 1_048_576
+#: Columns in a sheet (Excel's limit; XlsxWriter drops a cell beyond it).
+MAX_COLUMNS = 16_384
 #: XlsxWriter's longest text in a cell, in UTF-16 units (Worksheet.xls_strmax); it truncates a longer one.
 MAX_TEXT = 32_767
 #: The characters Python's `\s` matches, which XlsxWriter's whitespace test uses (tests check the list).
@@ -50,18 +54,20 @@ def write_table(ws, table: pa.Table, day) -> None:
         return
     if table.num_rows >= MAX_ROWS:
         raise ValueError(f"{table.num_rows:,} rows: a sheet holds at most {MAX_ROWS - 1:,} below its header")
-    header = pa.record_batch([pa.array([name], pa.string()) for name in table.column_names], names=table.column_names)
-    last = _write_rows(ws, header, 0, day)
+    if table.num_columns > MAX_COLUMNS:
+        raise ValueError(f"{table.num_columns:,} columns: a sheet holds at most {MAX_COLUMNS:,}")
+    ws.write_row(0, 0, table.column_names)
+    ws._write_single_row(1)  # the header's row XML, written before the rows (XlsxWriter writes a row once the next begins)
     first = 1
     for batch in table.to_batches(max_chunksize=BATCH_ROWS):
-        last = max(last, _write_rows(ws, batch, first, day))
+        for row, column in _write_rows(ws, batch, first, day):  # the cells' extent, as XlsxWriter records it for <dimension>
+            ws._check_dimensions(row, column)
         first += batch.num_rows
-    ws._check_dimensions(0, 0)  # the cells' extent, as XlsxWriter records it for <dimension>
-    ws._check_dimensions(last, table.num_columns - 1)
 
 
-def _write_rows(ws, batch: pa.RecordBatch, first: int, day) -> int:
-    """The batch's rows as sheet rows `first`, `first` + 1, ... (counted from 0); returns the last row written."""
+def _write_rows(ws, batch: pa.RecordBatch, first: int, day) -> list[tuple[int, int]]:
+    """The batch's rows as sheet rows `first`, `first` + 1, ... (counted from 0); returns the corners (row, column)
+    of the written cells' extent, none if no cell was written."""
     from xlsxwriter.utility import xl_col_to_name
 
     numbers = pc.cast(pa.array(range(first + 1, first + batch.num_rows + 1), pa.int64()), pa.string())
@@ -72,7 +78,8 @@ def _write_rows(ws, batch: pa.RecordBatch, first: int, day) -> int:
                                        "</row>", "").filter(present)
     ws.fh.write("".join(rows.to_pylist()))
     written = pc.indices_nonzero(present)
-    return first + written[-1].as_py() if len(written) else -1
+    columns = [j for j, c in enumerate(cells) if c.null_count < len(c)]
+    return [(first + written[0].as_py(), columns[0]), (first + written[-1].as_py(), columns[-1])] if columns else []
 
 
 def column_cells(column: pa.Array, letter: str, numbers: pa.Array, day) -> pa.Array:

@@ -88,8 +88,9 @@ def write_workbook(path: Path, tables: dict) -> int:
 
 
 def workbook_content_problems(path: Path, tables: dict) -> list[str]:
-    """The workbook has a README sheet and then one sheet per table, each with the table's header and values
-    (read with python-calamine: an empty cell reads as an empty text, which is how a missing value is written)."""
+    """The workbook has the release's README sheet (its version: the name of `path`'s folder) and then one sheet per
+    table, in the tables' order, each with the table's header and values (read with python-calamine: an empty cell
+    reads as an empty text, which is how a missing value is written)."""
     from python_calamine import CalamineWorkbook
 
     try:
@@ -97,25 +98,56 @@ def workbook_content_problems(path: Path, tables: dict) -> list[str]:
         names = list(wb.sheet_names)
     except Exception as err:  # calamine raises several kinds for a file that is not a workbook
         return [f"not an .xlsx workbook ({type(err).__name__}: {err})"]
-    if names[:1] != [README] or set(names[1:]) != set(tables):
-        return [f"sheets {names} are not README and the tables {sorted(tables)}"]
+    if names != [README, *tables]:
+        return [f"sheets {names} are not README and the tables {list(tables)}, in that order"]
     problems = []
+    try:
+        readme = list(_sheet_rows(wb.get_sheet_by_name(README)))
+    except Exception as err:  # calamine refuses a cell it cannot read (e.g. a boolean that is not 0 or 1)
+        readme, problems = None, [f"sheet {README}: not readable ({type(err).__name__}: {err})"]
+    want = readme_rows(Path(path).parent.name, tables)
+    width = max(map(len, want))
+    if readme is not None and _kinds([_as_wide(row, width) for row in readme]) != _kinds([_as_wide(row, width) for row in want]):
+        problems.append(f"sheet {README}: is not the README of release {Path(path).parent.name} with these tables")
     for name, table in tables.items():
-        rows = wb.get_sheet_by_name(name).iter_rows()  # a row at a time, compared with the table's
-        header = next(rows, None)
-        if header is None or list(header) != table.column_names:
-            problems.append(f"sheet {name}: header {[list(header)] if header is not None else []} is not the columns {table.column_names}")
+        try:
+            rows = _sheet_rows(wb.get_sheet_by_name(name))  # a row at a time, compared with the table's
+        except Exception as err:  # calamine refuses a cell it cannot read (e.g. a boolean that is not 0 or 1)
+            problems.append(f"sheet {name}: not readable ({type(err).__name__}: {err})")
+            continue
+        header = _as_wide(next(rows, None), table.num_columns)
+        if header != table.column_names:
+            problems.append(f"sheet {name}: header {header} is not the columns {table.column_names}")
             continue
         numbers = [(j, kind is bool) for j, kind in enumerate(map(python_type, table.schema.types)) if kind in (bool, int, float)]
         n_sheet, differs = 0, None  # differs: the first sheet row that is not the table's
         for number, (got, want) in enumerate(itertools.zip_longest(rows, _rows_as_read(table)), 2):
             n_sheet += got is not None
-            if differs is None and (got is None or want is None or list(got) != want or (numbers and not _same_kinds(got, numbers))):
+            got = _as_wide(got, table.num_columns)
+            if differs is None and (want is None or got != want or (numbers and not _same_kinds(got, numbers))):
                 differs = number
         if differs is not None:
             problems.append(f"sheet {name}: row {differs} is not the table's (the sheet has {n_sheet} rows below its header, "
                             f"the table {table.num_rows})")
     return problems
+
+
+def _sheet_rows(sheet):
+    """The sheet's rows from column A (calamine's begin at the first column with a cell)."""
+    before = [""] * (sheet.start[1] if sheet.start else 0)
+    return (before + row for row in sheet.iter_rows())
+
+
+def _kinds(rows: list[list]) -> list[list[tuple]]:
+    """Each value with whether it is a boolean (Python's == takes True for 1)."""
+    return [[(value.__class__ is bool, value) for value in row] for row in rows]
+
+
+def _as_wide(row, width: int) -> list:
+    """A sheet row as a list of `width` cells: the sheet ends at its last cell, so the cells after a row's last
+    (or every cell of a row after the sheet's last) read as empty, which is how missing values are written."""
+    cells = list(row) if row is not None else []
+    return cells + [""] * (width - len(cells))
 
 
 #: Rows turned into Python at a time (memory stays bounded by a batch, not a table).
