@@ -240,3 +240,43 @@ def test_check_refuses_a_sheet_moved_right(tmp_path):
     assert workbook.workbook_content_problems(tmp_path / "w.xlsx", {"articles": pa.table({"article_id": ["001"]}), "t": moved}) == []
     assert workbook.workbook_content_problems(tmp_path / "w.xlsx", {"articles": pa.table({"article_id": ["001"]}), "t": table}) == [
         "sheet t: header ['', 'id', 'n'] is not the columns ['id', 'n']"]
+
+
+def _rezipped(source: Path, target: Path, part: str | None = None, change=None, added: dict | None = None) -> Path:
+    """A copy of the workbook with one part changed and parts added, as a hostile rewrite would make it."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            new.writestr(info, change(data) if info.filename == part else data)
+        for name, data in (added or {}).items():
+            new.writestr(name, data)
+    return target
+
+
+def test_check_refuses_active_content(tmp_path, monkeypatch):
+    """A formula whose cached value is the table's (calamine reads the value, not the formula), a defined name
+    and an extra part (an external link) are refused; without active_content_problems the values check lets each
+    through."""
+    tables = {"articles": pa.table({"article_id": ["001"]}), "t": pa.table({"x": ["a", "b"], "n": pa.array([1, 2], pa.int64())})}
+    folder = tmp_path / "1.9.0"
+    folder.mkdir()
+    workbook.write_workbook(folder / "good.xlsx", tables)
+    fetch = b'WEBSERVICE("http://example.invalid/")'
+    sheet, names = "xl/worksheets/sheet3.xml", b'</sheets><definedNames><definedName name="z">' + fetch + b"</definedName></definedNames>"
+    link = b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'
+    cases = {
+        "formula": (sheet, lambda d: d.replace(b'<c r="B2"><v>1</v></c>', b'<c r="B2"><f>1+0*LEN(' + fetch + b')</f><v>1</v></c>'), None),
+        "formula with attributes": (sheet, lambda d: d.replace(b'<c r="B3"><v>2</v></c>',
+                                                               b'<c r="B3"><f ca="1">2+0*LEN(' + fetch + b')</f><v>2</v></c>'), None),
+        "defined name": ("xl/workbook.xml", lambda d: d.replace(b"</sheets>", names), None),
+        "external link part": (None, None, {"xl/externalLinks/externalLink1.xml": link}),
+    }
+    assert workbook.workbook_content_problems(folder / "good.xlsx", tables) == []
+    for case, (part, change, added) in cases.items():
+        bad = _rezipped(folder / "good.xlsx", folder / f"{case}.xlsx", part, change, added)
+        assert bad.read_bytes() != (folder / "good.xlsx").read_bytes(), case
+        problems = workbook.workbook_content_problems(bad, tables)
+        assert problems and all("formula" in p or "not those of a workbook of values" in p for p in problems), (case, problems)
+    monkeypatch.setattr(workbook, "active_content_problems", lambda path, n: [])
+    for case in cases:
+        assert workbook.workbook_content_problems(folder / f"{case}.xlsx", tables) == [], case

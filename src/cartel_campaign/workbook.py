@@ -10,6 +10,9 @@ gives every zip entry a fixed time.
 from __future__ import annotations
 
 import itertools
+import re
+import zipfile
+import zlib
 from datetime import date, datetime
 from pathlib import Path
 
@@ -100,7 +103,7 @@ def workbook_content_problems(path: Path, tables: dict) -> list[str]:
         return [f"not an .xlsx workbook ({type(err).__name__}: {err})"]
     if names != [README, *tables]:
         return [f"sheets {names} are not README and the tables {list(tables)}, in that order"]
-    problems = []
+    problems = active_content_problems(path, len(names))
     try:
         readme = list(_sheet_rows(wb.get_sheet_by_name(README)))
     except Exception as err:  # calamine refuses a cell it cannot read (e.g. a boolean that is not 0 or 1)
@@ -130,6 +133,45 @@ def workbook_content_problems(path: Path, tables: dict) -> list[str]:
             problems.append(f"sheet {name}: row {differs} is not the table's (the sheet has {n_sheet} rows below its header, "
                             f"the table {table.num_rows})")
     return problems
+
+
+#: The parts of the workbook XlsxWriter writes for values alone (and xl/worksheets/sheet<N>.xml, one per sheet).
+#: Any other part is not the export's: macros, external links, data connections, a sheet's relationships (which a
+#: hyperlink to a web address needs), embedded objects.
+PARTS = ("[Content_Types].xml", "_rels/.rels", "docProps/app.xml", "docProps/core.xml", "xl/_rels/workbook.xml.rels",
+         "xl/styles.xml", "xl/theme/theme1.xml", "xl/workbook.xml")
+#: An element that holds a formula, with any namespace prefix: a cell's formula (f; its cached value is what
+#: calamine reads, so the values check cannot see it), a conditional format's or a validation's (formula,
+#: formula1, formula2), a defined name. A formula runs when the workbook is opened and may fetch (WEBSERVICE).
+FORMULA = re.compile(rb"<(?:[^\s<>/:]+:)?(?:f|formula[12]?|definedName)[\s>/]")
+#: Bytes of a part inflated at a time.
+CHUNK = 1 << 20
+
+
+def active_content_problems(path: Path, n_sheets: int) -> list[str]:
+    """The workbook holds values only: no part beyond PARTS and its sheets, no formula in any part (FORMULA)."""
+    expected = set(PARTS) | {f"xl/worksheets/sheet{i}.xml" for i in range(1, n_sheets + 1)}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            extra = sorted(set(archive.namelist()) - expected)
+            problems = [f"parts {extra} are not those of a workbook of values"] if extra else []
+            holding = [name for name in sorted(expected & set(archive.namelist())) if _holds_formula(archive, name)]
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError) as err:
+        return [f"not a readable .xlsx archive ({type(err).__name__}: {err})"]
+    return problems + [f"part {name}: holds a formula (a value is expected; a formula runs when the workbook is opened)"
+                       for name in holding]
+
+
+def _holds_formula(archive: zipfile.ZipFile, name: str) -> bool:
+    """A FORMULA element anywhere in the part, read a chunk at a time (a tag cut by a chunk's end is read whole)."""
+    with archive.open(name) as part:
+        tail = b""
+        while chunk := part.read(CHUNK):
+            text = tail + chunk
+            if FORMULA.search(text):
+                return True
+            tail = text[text.rfind(b"<"):] if b"<" in text else b""
+    return False
 
 
 def _sheet_rows(sheet):
