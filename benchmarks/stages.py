@@ -14,7 +14,7 @@
         first SAMPLE (default 100) of ROOT's article texts, split one after the other here.
     python benchmarks/stages.py jobs ROOT
         Each of the build's jobs (build/jobs.py: every export written and checked, the explorer
-        pages) run alone in a forked process on the tables of ROOT's built newest release (read
+        pages, the timeline) run alone in a forked process on the tables of ROOT's built newest release (read
         from its Parquet files, as the build's validation reads them back): its CPU time and the
         memory it adds (growth of the process's peak RSS over what it inherited).
     python benchmarks/stages.py equivalence RELEASE_FOLDER
@@ -27,7 +27,7 @@ checksum, spans, row rules, alias search; past pipeline.PARALLEL_FROM articles w
 do this and the time is the build's wait for them) + annotations.load_actors; rows =
 pipeline.derive_tables less that (the articles' rows taken into the Arrow builders, ids checked
 across articles, derived tables); pipeline.check_tables;
-publish.write_tables; the jobs (build/jobs.py: each export written and checked, the explorer
+publish.write_tables; the jobs (build/jobs.py: each export written and checked, the timeline, the explorer
 pages; run in worker processes from jobs.PARALLEL_ROWS rows on, when the time is the build's
 wait for them); corrections.check_corrections; validate.validate_written; docs.generate;
 publish.publish + cache.record; "other" is everything else (releases, schemas, the lock).
@@ -199,7 +199,7 @@ class Tracker:
 
 # Stage names, in build order (bench.py reports them in this order).
 STAGES = ["articles: YAML, checks, spans, mentions", "rows into Arrow builders, derived tables", "check keys + constraints",
-          "write Parquet + CSV", "exports written + checked, explorer pages (jobs)", "corrections check", "validate the written release",
+          "write Parquet + CSV", "exports written + checked, explorer pages, timeline (jobs)", "corrections check", "validate the written release",
           "docs (codebook, card, figure, R package)", "publish + cache"]
 
 
@@ -244,7 +244,7 @@ def run_build(root: Path) -> dict:
     tr.wrap(publish, "write_tables", STAGES[3])
     tr.wrap(jobs.Jobs, "submit", STAGES[4])  # a job run here (a small release), or handed to a worker
     tr.wrap(exports, "finish_exports", STAGES[4])  # waiting for the export jobs
-    tr.wrap(jobs.Jobs, "__exit__", STAGES[4])  # waiting for the explorer job
+    tr.wrap(jobs.Jobs, "__exit__", STAGES[4])  # waiting for the docs jobs (explorer, timeline)
     tr.wrap(corrections, "check_corrections", STAGES[5])
     tr.wrap(validate, "validate_written", STAGES[6])
     tr.wrap(docs, "generate", STAGES[7])
@@ -424,6 +424,7 @@ def run_jobs(root: Path) -> dict:
         folder.mkdir()
         named = {n: (exports.write_and_check, n, folder, previous) for n in exports.formats_of(folder)}
         named["explorer pages"] = (docs.explorer_job, root, release, releases, Path(tmp) / "docs", None)
+        named["timeline"] = (docs.timeline_job, release, pipeline.load_schemas(root)[0], release.name, None)
         with jobs.Jobs(tables, 0):  # the tables shared as with the build's workers (no pool: each job forked here)
             for name, (function, *args) in named.items():
                 out[name] = _alone(function, args)

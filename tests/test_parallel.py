@@ -162,8 +162,9 @@ def test_a_check_the_build_ran_is_reused_only_for_the_file_it_ran_on(tmp_path):
 
 
 def test_the_explorer_sections_a_worker_kept_outlive_the_prune(tmp_path, monkeypatch):
-    """The explorer job keeps its article sections in the build's docs store; in a worker the store is a copy, so
-    the job hands back the entries it used and the build's prune keeps them: the same entries as a serial build."""
+    """The explorer job keeps its article sections in the build's docs store, the timeline job its figure; in a worker
+    the store is a copy, so each job hands back the entries it used and the build's prune keeps them: the same
+    entries as a serial build."""
     from cartel_campaign.build import jobs, publish
 
     def kept_entries(root) -> set[str]:

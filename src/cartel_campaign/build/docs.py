@@ -34,13 +34,14 @@ from .errors import BuildError
 
 
 def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, releases: list, work: Path, splitter,
-             pages: dict[str, Path] | None = None, kept: keptdocs.DocsStore | None = None) -> dict[str, bytes | Path]:
+             pages: dict[str, Path] | None = None, kept: keptdocs.DocsStore | None = None,
+             figure: bytes | None = None) -> dict[str, bytes | Path]:
     """{path relative to the repository root: its bytes} of every generated file; the explorer pages,
     which grow with the data, are written into the folder work and given as their paths there.
-    splitter (sentences.Splitter): the articles' sentences, for the coverage figures; pages: the explorer
-    pages already written (explorer_pages, which the build runs as a job beside the exports), else they are
-    written here; kept: what earlier builds generated (keptdocs: the timeline, the explorer's article sections),
-    reused where its inputs are the same."""
+    splitter (sentences.Splitter): the articles' sentences, for the coverage figures; pages and figure: the
+    explorer pages already written and the timeline already drawn (explorer_job, timeline_job: the build runs
+    them as jobs beside the exports), else they are made here; kept: what earlier builds generated (keptdocs:
+    the timeline, the explorer's article sections), reused where its inputs are the same."""
     frames = Frames(staged, meta["tables"])
     newest = releases[-1]
     return {
@@ -49,7 +50,7 @@ def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, 
         "CHANGELOG.md": changelog(root, staged, releases).encode(),
         "docs/CODEBOOK.md": (codebook(meta, schemas, staged, version) + "\n" + card_pointer()).encode(),
         card.CARD: card.document(root, staged, version, meta, frames, releases, splitter).encode(),
-        "docs/timeline.png": timeline(frames, version, kept),
+        "docs/timeline.png": figure if figure is not None else timeline(frames, version, kept),
         "docs/RULES.md": rules_doc().encode(),
         **(pages if pages is not None else explorer_pages(root, staged, releases, work, kept)),
         **rpackage.files(root, staged, releases),
@@ -135,6 +136,12 @@ def explorer_job(root: Path, staged: Path, releases: list, work: Path, kept: kep
     process the store is a copy, and the build adds them to its own before it prunes."""
     pages = explorer_pages(root, staged, releases, work, kept)
     return pages, (kept.used if kept is not None else set())
+
+
+def timeline_job(staged: Path, meta: dict, version: str, kept: keptdocs.DocsStore | None = None) -> tuple[bytes, set]:
+    """timeline as a job of the build, and the names of the kept entries it used (as explorer_job)."""
+    figure = timeline(Frames(staged, meta["tables"]), version, kept)
+    return figure, (kept.used if kept is not None else set())
 
 
 def version_file(version: str) -> str:

@@ -332,10 +332,11 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
     previous = root / "dataset" / releases[-2]["version"] if len(releases) > 1 else None
     desc = publish.write_tables(staged, tables, schemas, meta, version, sources, draft=releases[-1]["status"] == "draft")
     store = keptdocs.DocsStore(kept_docs) if kept_docs and with_docs else None  # kept between builds, as the articles' rows
-    with jobs.Jobs(tables, len(exports.formats_of(staged)) + with_docs) as run:
+    with jobs.Jobs(tables, len(exports.formats_of(staged)) + 2 * with_docs) as run:
         started = exports.start_exports(run, staged, previous, costliest=True)
         explorer = run.submit(docs.explorer_job, root, staged, releases, work / "docs", store) if with_docs else None
         started += exports.start_exports(run, staged, previous, costliest=False)
+        figure = run.submit(docs.timeline_job, staged, meta, version, store) if with_docs else None
         entries, checked = exports.finish_exports(started)
         publish.finish_release(staged, desc, entries, version)
         publish.kill_point("staged")
@@ -349,13 +350,14 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
         if with_docs:
             stages("generating docs")
         pages, used = explorer.result() if explorer else ({}, set())
+        png, drawn = figure.result() if figure else (None, set())
     if store is not None:
-        store.used |= used
+        store.used |= used | drawn
     del tables, run
     generated = {"datapackage.json": publish.json_text(publish.root_descriptor(staged, version)).encode(),
                  verify.PINS_FILE: verify.pins_file(root, releases, staged)}
     if with_docs:
-        generated.update(docs.generate(root, staged, version, meta, schemas, releases, work / "docs", splitter, pages, store))
+        generated.update(docs.generate(root, staged, version, meta, schemas, releases, work / "docs", splitter, pages, store, png))
         if store is not None:
             store.prune()
     stages("")
