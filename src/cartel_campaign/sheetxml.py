@@ -17,6 +17,12 @@ workbooks written both ways, on awkward values.
   helpers; any other text only has & < > escaped, in Arrow.
 - Integers up to 2**53 are their decimal text (what XlsxWriter's `{:.16G}` gives for them). Larger integers,
   floats, dates (the serial number, with the date format) and booleans (`t="b"`, 1 or 0) are made value by value.
+
+XlsxWriter internals this relies on (hence `xlsxwriter<3.4` in the build extra; the tests fail if one changes):
+the worksheet's row file `ws.fh`, `ws._write_single_row` and `ws._check_dimensions` (rows and the <dimension>),
+`Format._get_xf_index` (the date style), and the helpers that make one text or date as XlsxWriter does
+(`XMLwriter._escape_control_characters`, `utility._preserve_whitespace`, `_utf16_len`, `_utf16_truncate`,
+`_datetime_to_excel_datetime`).
 """
 from __future__ import annotations
 
