@@ -66,13 +66,13 @@ def test_stages_reports_cpu_time_and_sentence_splitting(tmp_path):
     build = json.loads(subprocess.run([sys.executable, stages, "build", str(out)], capture_output=True, text=True, check=True).stdout)
     assert build["rc"] == 0 and build["error"] is None
     assert 0 < build["cpu_seconds"] and build["stages"]["docs (codebook, card, figure, R package)"]["seconds"] > 0
-    assert build["stages"]["exports written + checked, explorer pages (jobs)"]["seconds"] > 0
+    assert build["stages"]["exports written + checked, explorer pages, timeline (jobs)"]["seconds"] > 0
     split = json.loads(subprocess.run([sys.executable, stages, "sentences", str(out), "3"], capture_output=True, text=True, check=True).stdout)
     assert split["texts"] == 3 and 0 < split["cpu_per_article"] < 5
 
 
 def test_stages_times_each_job_alone(tmp_path):
-    """benchmarks/stages.py jobs: every export of the built release and the explorer pages, each with its CPU time
+    """benchmarks/stages.py jobs: every export of the built release, the explorer pages and the timeline, each with its CPU time
     and the memory it adds (what bench.py reports per scale)."""
     from cartel_campaign import exports
 
@@ -82,5 +82,5 @@ def test_stages_times_each_job_alone(tmp_path):
     stages = str(ROOT / "benchmarks" / "stages.py")
     run = json.loads(subprocess.run([sys.executable, stages, "jobs", str(out)], capture_output=True, text=True, check=True).stdout)
     names = [n.split(" ")[0] for n in run["jobs"]]
-    assert names == [*(e.name for e in exports.EXPORTS), "explorer"]
+    assert names == [*(e.name for e in exports.EXPORTS), "explorer", "timeline"]
     assert all(j["cpu_seconds"] > 0 and j["added_rss"] >= 0 for j in run["jobs"].values())
