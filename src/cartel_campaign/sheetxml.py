@@ -32,8 +32,9 @@ from datetime import date
 import pyarrow as pa
 import pyarrow.compute as pc
 
-#: Rows made at a time (memory stays bounded by a batch, not a table).
-BATCH_ROWS = 16_384
+#: Rows made at a time: memory stays bounded by a batch, not a table (at 300×, 16,384 rows at a time added 207 MB to
+#: the workbook job, 4,096 rows 73 MB, for the same CPU time).
+BATCH_ROWS = 4_096
 #: Rows in a sheet (Excel's limit; XlsxWriter drops a cell beyond it).
 MAX_ROWS = 1_048_576
 #: Columns in a sheet (Excel's limit; XlsxWriter drops a cell beyond it).
