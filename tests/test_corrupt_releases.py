@@ -279,6 +279,18 @@ def _(folder):
     return ["event '004-us-non-recognition-of-maduro-government' belongs to article 004_a369d1b0aa72c426, not to this article 000_41a7ef844e344957"]
 
 
+@fault("date-beyond-year-9999-consistently")
+def _(folder):
+    """A date Python cannot hold (after 9999-12-31) in both files: a finding, not a traceback from the first check
+    that reads the value (the CSV and Parquet comparison raised OverflowError)."""
+    table = pq.read_table(folder / "events.parquet")
+    days = pa.array([3_000_000] + [None] * (table.num_rows - 1), pa.int32()).cast(pa.date32())  # the year 10183
+    write_table(folder, "events", table.set_column(table.schema.get_field_index("date_end"), "date_end", days))
+    rewrite_descriptor_stats(folder, "events")
+    rewrite_manifest(folder)
+    return ["events.parquet: column date_end holds a date outside 0001-01-01..9999-12-31"]
+
+
 # ------------------------------------------------------------------ tests ----
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory):

@@ -54,8 +54,28 @@ def read_release(folder: Path) -> tuple[dict, dict, dict, list[str]]:
         except Exception as err:  # noqa: BLE001 - any unreadable file is a finding (a folder in its place reads as an empty table)
             problems.append(f"{name}.parquet: unreadable ({type(err).__name__}: {str(err).strip()})")
             continue
+        beyond = dates_beyond_python(table)
+        if beyond:  # the checks read values as Python objects: the table is left out, as an unreadable one is
+            problems.append(f"{name}.parquet: column {beyond} holds a date outside 0001-01-01..9999-12-31 (not checked further)")
+            continue
         tables[name] = table
     return package, tables, schemas, problems
+
+
+def dates_beyond_python(table) -> str | None:
+    """The first date or time column with a value Python's datetime cannot hold (its lowest and highest value
+    tell), or None."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for field, column in zip(table.schema, table.columns):
+        if pa.types.is_date(field.type) or pa.types.is_timestamp(field.type):
+            low, high = pc.min_max(column).values()
+            try:
+                low.as_py(), high.as_py()
+            except (OverflowError, ValueError):
+                return field.name
+    return None
 
 
 # ------------------------------------------------------------------ rules of scope files ----
