@@ -3,9 +3,11 @@ release is, its tables with their row counts, the license and where the full doc
 sheet per table, its header the column names, in the release's table order. Spreadsheets read
 .xlsx text as Unicode, so names such as "Nicolás" show as written (a UTF-8 CSV without BOM does not).
 
-Written with XlsxWriter (the `build` extra) and read back for its check with python-calamine (the `validate` extra); the
-file is byte-identical from one build to the next: the workbook's creation time is fixed (CREATED) and XlsxWriter
-gives every zip entry a fixed time.
+Written with XlsxWriter (the `build` extra; the table sheets' rows made a column at a time, cartel_campaign.sheetxml)
+and read back for its check with python-calamine (the `validate` extra); the file is byte-identical from one build
+to the next: the workbook's creation time is fixed (CREATED) and XlsxWriter gives every zip entry a fixed time.
+The check (workbook_content_problems) holds the file to values only (active_content_problems: no formula, no part
+beyond XlsxWriter's), the release's README sheet, and each table's sheet in order, cell by cell and kind by kind.
 """
 from __future__ import annotations
 
