@@ -217,6 +217,18 @@ def test_check_names_a_sheet_it_cannot_read(tmp_path):
     assert problems == ["sheet flags: not readable (CalamineError: Unrecognized boolean cell value: 2)"]
 
 
+def test_an_unreadable_readme_keeps_the_other_findings(tmp_path):
+    """A README sheet calamine cannot read is one finding among the others: a formula in a table sheet is still
+    named (the README's finding used to replace the list)."""
+    tables = {"articles": pa.table({"article_id": ["001"]}), "t": pa.table({"n": pa.array([1], pa.int64())})}
+    workbook.write_workbook(tmp_path / "good.xlsx", tables)
+    rewrite(tmp_path / "good.xlsx", tmp_path / "half.xlsx", "xl/worksheets/sheet1.xml", b'<c r="B9"><v>1</v></c>', b'<c r="B9" t="b"><v>2</v></c>')
+    rewrite(tmp_path / "half.xlsx", tmp_path / "bad.xlsx", "xl/worksheets/sheet3.xml", b'<c r="A2"><v>1</v></c>', b'<c r="A2"><f>1</f><v>1</v></c>')
+    problems = workbook.workbook_content_problems(tmp_path / "bad.xlsx", tables)
+    assert any(p.startswith("part xl/worksheets/sheet3.xml: holds a formula") for p in problems), problems
+    assert any(p.startswith("sheet README: not readable") for p in problems), problems
+
+
 def test_check_accepts_the_rows_and_columns_the_sheet_leaves_out(tmp_path):
     """A sheet ends at its last cell: trailing rows with no value, and an unnamed last column with no value, have no
     cell, and read back as missing values; a value in such a place, or dropped from it, is still refused."""

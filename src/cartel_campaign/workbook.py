@@ -109,7 +109,8 @@ def workbook_content_problems(path: Path, tables: dict) -> list[str]:
     try:
         readme = list(_sheet_rows(wb.get_sheet_by_name(README)))
     except Exception as err:  # calamine refuses a cell it cannot read (e.g. a boolean that is not 0 or 1)
-        readme, problems = None, [f"sheet {README}: not readable ({type(err).__name__}: {err})"]
+        readme = None
+        problems.append(f"sheet {README}: not readable ({type(err).__name__}: {err})")
     want = readme_rows(Path(path).parent.name, tables)
     width = max(map(len, want))
     if readme is not None and _kinds([_as_wide(row, width) for row in readme]) != _kinds([_as_wide(row, width) for row in want]):
