@@ -48,6 +48,8 @@ _SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
 #: A text XlsxWriter changes beyond escaping & < > (RE2 syntax): control characters and U+FFFE/U+FFFF (written as
 #: _xHHHH_), "_x" (it may begin such an escape, which is escaped in turn), rich-string markup, whitespace at either end.
 CHANGED_TEXT = f"[\\x{{0}}-\\x{{1f}}\\x{{fffe}}\\x{{ffff}}]|_x|^<r>|^{_SPACE}|{_SPACE}$"
+#: What XlsxWriter escapes in a cell's text (XMLwriter._escape_data), in this order.
+ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
 #: Excel's serial number of 1970-01-01 (it counts 1900-02-29, a day that never was; XlsxWriter's _datetime_to_excel_datetime).
 EXCEL_1970 = 25_569
 #: Integers whose decimal text is their `{:.16G}` (exact as a float, under 17 digits).
@@ -131,7 +133,7 @@ def _text_cells(column: pa.Array, letter: str, numbers: pa.Array) -> pa.Array:
     if pa.types.is_large_string(column.type):
         column = pc.cast(column, pa.string())
     escaped = column
-    for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+    for character, entity in ESCAPES:
         escaped = pc.replace_substring(escaped, character, entity)
     cells = pc.binary_join_element_wise('<c r="', letter, numbers, '" t="inlineStr"><is><t>', escaped, "</t></is></c>", "")
     changed = pc.fill_null(pc.or_(pc.match_substring_regex(column, CHANGED_TEXT),
@@ -156,7 +158,8 @@ def text_cell(ref: str, text: str) -> str:
     if text.startswith("<r>") and text.endswith("</r>"):
         return f'<c r="{ref}" t="inlineStr"><is>{text}</is></c>'
     preserve = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for character, entity in ESCAPES:
+        text = text.replace(character, entity)
     return f'<c r="{ref}" t="inlineStr"><is><t{preserve}>{text}</t></is></c>'
 
 
