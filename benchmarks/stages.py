@@ -422,7 +422,7 @@ def run_jobs(root: Path) -> dict:
     with tempfile.TemporaryDirectory(prefix="cc-jobs-") as tmp:
         folder = Path(tmp) / release.name
         folder.mkdir()
-        named = {n: (exports.write_and_check, n, folder, previous) for n in exports.formats_of(folder)}
+        named = {n: (_write_and_check, n, folder, previous) for n in exports.formats_of(folder)}
         named["explorer pages"] = (docs.explorer_job, root, release, releases, Path(tmp) / "docs", None)
         named["timeline"] = (docs.timeline_job, release, pipeline.load_schemas(root)[0], release.name, None)
         with jobs.Jobs(tables, 0):  # the tables shared as with the build's workers (no pool: each job forked here)
@@ -430,6 +430,15 @@ def run_jobs(root: Path) -> dict:
                 out[name] = _alone(function, args)
     labels = {f.name: f"{f.name} ({f.path}): written + checked" for f in export_formats.EXPORTS}
     return {"jobs": {labels.get(n, n): v for n, v in out.items()}}
+
+
+def _write_and_check(name: str, folder: Path, previous: Path | None) -> None:
+    """Export `name` written and its whole check run (the build's jobs for it, one after the other)."""
+    from cartel_campaign.build import exports, jobs
+
+    exports.write_export(name, folder, previous)
+    for part in exports.BY_NAME[name].check_parts(jobs.shared()):
+        exports.check_export(name, folder, previous, part)
 
 
 def _alone(function, args) -> dict:

@@ -116,8 +116,10 @@ def _break_an_export(monkeypatch, how: str):
         def writer(path, tables):
             raise ValueError("no sheet can hold this")
         monkeypatch.setattr("cartel_campaign.workbook.write_workbook", writer)
-    else:
-        monkeypatch.setitem(exports.BY_NAME, fmt.name, dataclasses.replace(fmt, check=lambda path, tables: ["a cell is not the table's"]))
+    else:  # found by one part of the check alone (the build runs each part as a job: none may be left out)
+        def check(path, tables, part=None):
+            return ["a cell is not the table's"] if part in (None, "events") else []
+        monkeypatch.setitem(exports.BY_NAME, fmt.name, dataclasses.replace(fmt, check=check))
 
 
 @pytest.mark.parametrize("how", ["writer", "check"])

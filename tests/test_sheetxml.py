@@ -289,6 +289,35 @@ def test_check_refuses_active_content(tmp_path, monkeypatch):
         assert bad.read_bytes() != (folder / "good.xlsx").read_bytes(), case
         problems = workbook.workbook_content_problems(bad, tables)
         assert problems and all("formula" in p or "not those of a workbook of values" in p for p in problems), (case, problems)
-    monkeypatch.setattr(workbook, "active_content_problems", lambda path, n: [])
+    monkeypatch.setattr(workbook, "active_content_problems", lambda *args: [])
     for case in cases:
         assert workbook.workbook_content_problems(folder / f"{case}.xlsx", tables) == [], case
+
+
+def test_each_part_of_the_check_finds_the_problems_of_its_sheet(tmp_path):
+    """The check's parts (check_parts: README, then one per table; the build runs them side by side) find, together,
+    what the whole check finds, in its order, and each the problems of its own sheet: a formula or a changed value in
+    a table's sheet is found by that table's part alone; a changed README, an extra part or a formula outside the
+    table sheets by the README part alone."""
+    tables = {"articles": pa.table({"article_id": ["001"]}), "t": pa.table({"x": ["a", "b"], "n": pa.array([1, 2], pa.int64())})}
+    folder = tmp_path / "1.9.0"
+    folder.mkdir()
+    good = folder / "good.xlsx"
+    workbook.write_workbook(good, tables)
+    fetch = b'<f>1+0*LEN(WEBSERVICE("http://example.invalid/"))</f>'
+    cases = {
+        "t": [("xl/worksheets/sheet3.xml", lambda d: d.replace(b'<c r="B2"><v>1</v></c>', b'<c r="B2">' + fetch + b"<v>1</v></c>"), None),
+              ("xl/worksheets/sheet3.xml", lambda d: d.replace(b"<v>2</v>", b"<v>3</v>"), None)],
+        "articles": [("xl/worksheets/sheet2.xml", lambda d: d.replace(b"001", b"002"), None)],
+        workbook.README: [("xl/worksheets/sheet1.xml", lambda d: d.replace(b"Release 1.9.0", b"Release 9.9.9"), None),
+                          ("xl/styles.xml", lambda d: d.replace(b"</styleSheet>", b"<dxfs><dxf>" + fetch + b"</dxf></dxfs></styleSheet>"), None),
+                          (None, None, {"xl/vbaProject.bin": b"macro"})],
+    }
+    assert workbook.check_parts(tables) == [workbook.README, "articles", "t"]
+    for owner, changes in cases.items():
+        for k, (part, change, added) in enumerate(changes):
+            bad = _rezipped(good, folder / f"{owner}-{k}.xlsx", part, change, added)
+            whole = workbook.workbook_content_problems(bad, tables)
+            found = {p: workbook.workbook_content_problems(bad, tables, part=p) for p in workbook.check_parts(tables)}
+            assert whole and [x for p in workbook.check_parts(tables) for x in found[p]] == whole, (owner, k, found)
+            assert found[owner] == whole, (owner, k, found)

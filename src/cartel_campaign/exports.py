@@ -27,6 +27,9 @@ class ExportFormat:
     check: Callable[[Path, dict], list[str]]  # (its file, the release's Arrow tables) -> problems with its content
     since: str  # the first release that has it
     previous: bool = False  # writer and check also take the previous release's folder (None: there is none)
+    #: "module:function" giving, from the tables, the parts its check can be run in apart (the build runs them side by
+    #: side): check(..., part=p) finds one part's problems, and the whole check those of every part, in that order.
+    parts: str | None = None
 
     def write(self, folder: Path, tables: dict, previous: Path | None = None) -> dict:
         """Write the export into `folder`; returns its descriptor entry."""
@@ -35,6 +38,18 @@ class ExportFormat:
         items = getattr(importlib.import_module(module), function)(path, tables, *((previous,) if self.previous else ()))
         return {"name": self.name, "path": self.path, "format": self.format, "mediatype": self.mediatype, "title": self.title,
                 "description": self.description, "bytes": path.stat().st_size, "hash": f"sha256:{sha256_file(path)}", "entities": items}
+
+    def check_parts(self, tables: dict) -> list:
+        """The parts its check runs in: those it declares, or the whole check alone (None)."""
+        if self.parts is None:
+            return [None]
+        module, function = self.parts.split(":")
+        return getattr(importlib.import_module(module), function)(tables)
+
+    def check_file(self, folder: Path, tables: dict, previous: Path | None = None, part=None) -> list[str]:
+        """The problems its check finds in its file in `folder`: all, or one part's (one of check_parts)."""
+        args = (folder / self.path, tables, *((previous,) if self.previous else ()))
+        return self.check(*args) if part is None else self.check(*args, part=part)
 
 
 def ftm_content_problems(path: Path, tables: dict) -> list[str]:
@@ -55,9 +70,9 @@ def ftm_content_problems(path: Path, tables: dict) -> list[str]:
 
 def _lazy(target: str) -> Callable[..., list[str]]:
     """A content check named "module:function", imported when it runs (its module may need the validate extra)."""
-    def check(path: Path, tables: dict, *previous) -> list[str]:
+    def check(path: Path, tables: dict, *previous, **part) -> list[str]:
         module, function = target.split(":")
-        return getattr(importlib.import_module(module), function)(path, tables, *previous)
+        return getattr(importlib.import_module(module), function)(path, tables, *previous, **part)
 
     check.__qualname__ = check.__name__ = target.split(":")[1]
     return check
@@ -83,7 +98,8 @@ EXPORTS: tuple[ExportFormat, ...] = (
         title="The release as a spreadsheet workbook",
         description="A README sheet, then one sheet per table (header: the column names), for spreadsheet users: text is Unicode "
                     "as written (see cartel_campaign.workbook).",
-        writer="cartel_campaign.workbook:write_workbook", check=_lazy("cartel_campaign.workbook:workbook_content_problems"), since="1.2.0"),
+        writer="cartel_campaign.workbook:write_workbook", check=_lazy("cartel_campaign.workbook:workbook_content_problems"), since="1.2.0",
+        parts="cartel_campaign.workbook:check_parts"),
     ExportFormat(
         name="deltas", path="deltas.jsonl", format="jsonl", mediatype="application/x-ndjson",
         title="Changes against the previous release",
@@ -127,6 +143,6 @@ def export_problems(folder: Path, tables: dict, previous: Path | None = None, ch
         if path.stat().st_size != entry.get("bytes") or f"sha256:{digest}" != entry.get("hash"):
             problems.append(f"{where}: size or sha256 differs from datapackage.json")
         known = (checked or {}).get(fmt.name)
-        found = known[1] if known is not None and known[0] == digest else fmt.check(path, tables, *((previous,) if fmt.previous else ()))
+        found = known[1] if known is not None and known[0] == digest else fmt.check_file(folder, tables, previous)
         problems += [f"{where}: {p}" for p in found]
     return problems

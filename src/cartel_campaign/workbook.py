@@ -92,49 +92,67 @@ def write_workbook(path: Path, tables: dict) -> int:
     return len(tables)
 
 
-def workbook_content_problems(path: Path, tables: dict) -> list[str]:
+def check_parts(tables: dict) -> list[str]:
+    """The check's parts, one per sheet, which can run apart (the build runs them side by side): README (with the
+    sheets' names and order, and the whole file's values-only check), then each table's sheet."""
+    return [README, *tables]
+
+
+def workbook_content_problems(path: Path, tables: dict, part: str | None = None) -> list[str]:
     """The workbook has the release's README sheet (its version: the name of `path`'s folder) and then one sheet per
     table, in the tables' order, each with the table's header and values (read with python-calamine: an empty cell
-    reads as an empty text, which is how a missing value is written)."""
+    reads as an empty text, which is how a missing value is written). part: one of check_parts(tables) alone; the
+    whole check (None) finds the parts' problems, in their order."""
     from python_calamine import CalamineWorkbook
 
+    parts = check_parts(tables) if part is None else [part]
     try:
         wb = CalamineWorkbook.from_path(str(path))
         names = list(wb.sheet_names)
     except Exception as err:  # calamine raises several kinds for a file that is not a workbook
-        return [f"not an .xlsx workbook ({type(err).__name__}: {err})"]
+        return [f"not an .xlsx workbook ({type(err).__name__}: {err})"] if README in parts else []
     if names != [README, *tables]:
-        return [f"sheets {names} are not README and the tables {list(tables)}, in that order"]
-    problems = active_content_problems(path, len(names))
+        return [f"sheets {names} are not README and the tables {list(tables)}, in that order"] if README in parts else []
+    place = {name: i for i, name in enumerate(names, 1)}
+    return [problem for name in parts for problem in
+            (_readme_problems(wb, path, tables) if name == README else _sheet_problems(wb, path, place[name], name, tables[name]))]
+
+
+def _readme_problems(wb, path: Path, tables: dict) -> list[str]:
+    """The file holds no part beyond a workbook of values', no formula in its parts but the table sheets, and its README
+    sheet is the release's."""
+    problems = active_content_problems(path, len(tables) + 1, [*PARTS, sheet_part(1)])
     try:
         readme = list(_sheet_rows(wb.get_sheet_by_name(README)))
     except Exception as err:  # calamine refuses a cell it cannot read (e.g. a boolean that is not 0 or 1)
-        readme = None
-        problems.append(f"sheet {README}: not readable ({type(err).__name__}: {err})")
+        return problems + [f"sheet {README}: not readable ({type(err).__name__}: {err})"]
     want = readme_rows(Path(path).parent.name, tables)
     width = max(map(len, want))
-    if readme is not None and _kinds([_as_wide(row, width) for row in readme]) != _kinds([_as_wide(row, width) for row in want]):
+    if _kinds([_as_wide(row, width) for row in readme]) != _kinds([_as_wide(row, width) for row in want]):
         problems.append(f"sheet {README}: is not the README of release {Path(path).parent.name} with these tables")
-    for name, table in tables.items():
-        try:
-            rows = _sheet_rows(wb.get_sheet_by_name(name))  # a row at a time, compared with the table's
-        except Exception as err:  # calamine refuses a cell it cannot read (e.g. a boolean that is not 0 or 1)
-            problems.append(f"sheet {name}: not readable ({type(err).__name__}: {err})")
-            continue
-        header = _as_wide(next(rows, None), table.num_columns)
-        if header != table.column_names:
-            problems.append(f"sheet {name}: header {header} is not the columns {table.column_names}")
-            continue
-        numbers = [(j, kind is bool) for j, kind in enumerate(map(python_type, table.schema.types)) if kind in (bool, int, float)]
-        n_sheet, differs = 0, None  # differs: the first sheet row that is not the table's
-        for number, (got, want) in enumerate(itertools.zip_longest(rows, _rows_as_read(table)), 2):
-            n_sheet += got is not None
-            got = _as_wide(got, table.num_columns)
-            if differs is None and (want is None or got != want or (numbers and not _same_kinds(got, numbers))):
-                differs = number
-        if differs is not None:
-            problems.append(f"sheet {name}: row {differs} is not the table's (the sheet has {n_sheet} rows below its header, "
-                            f"the table {table.num_rows})")
+    return problems
+
+
+def _sheet_problems(wb, path: Path, place: int, name: str, table) -> list[str]:
+    """The table's sheet (the workbook's sheet number `place`) holds no formula, and has the table's header and, row by
+    row, its values of the same kinds."""
+    problems = active_content_problems(path, None, [sheet_part(place)])
+    try:
+        rows = _sheet_rows(wb.get_sheet_by_name(name))  # a row at a time, compared with the table's
+    except Exception as err:  # calamine refuses a cell it cannot read (e.g. a boolean that is not 0 or 1)
+        return problems + [f"sheet {name}: not readable ({type(err).__name__}: {err})"]
+    header = _as_wide(next(rows, None), table.num_columns)
+    if header != table.column_names:
+        return problems + [f"sheet {name}: header {header} is not the columns {table.column_names}"]
+    numbers = [(j, kind is bool) for j, kind in enumerate(map(python_type, table.schema.types)) if kind in (bool, int, float)]
+    n_sheet, differs = 0, None  # differs: the first sheet row that is not the table's
+    for number, (got, want) in enumerate(itertools.zip_longest(rows, _rows_as_read(table)), 2):
+        n_sheet += got is not None
+        got = _as_wide(got, table.num_columns)
+        if differs is None and (want is None or got != want or (numbers and not _same_kinds(got, numbers))):
+            differs = number
+    if differs is not None:
+        problems.append(f"sheet {name}: row {differs} is not the table's (the sheet has {n_sheet} rows below its header, the table {table.num_rows})")
     return problems
 
 
@@ -151,18 +169,24 @@ FORMULA = re.compile(rb"<(?:[^\s<>/:]+:)?(?:f|formula[12]?|definedName)[\s>/]")
 CHUNK = 1 << 20
 
 
-def active_content_problems(path: Path, n_sheets: int) -> list[str]:
-    """The workbook holds values only: no part beyond PARTS and its sheets, no formula in any part (FORMULA)."""
-    expected = set(PARTS) | {f"xl/worksheets/sheet{i}.xml" for i in range(1, n_sheets + 1)}
+def active_content_problems(path: Path, n_sheets: int | None, scanned: list[str]) -> list[str]:
+    """The workbook holds values only: no part beyond PARTS and its n_sheets sheets (unless n_sheets is None), and no
+    formula (FORMULA) in the parts `scanned`."""
     try:
         with zipfile.ZipFile(path) as archive:
-            extra = sorted(set(archive.namelist()) - expected)
+            present = set(archive.namelist())
+            extra = sorted(present - set(PARTS) - {sheet_part(i) for i in range(1, n_sheets + 1)}) if n_sheets is not None else []
             problems = [f"parts {extra} are not those of a workbook of values"] if extra else []
-            holding = [name for name in sorted(expected & set(archive.namelist())) if _holds_formula(archive, name)]
+            holding = [name for name in scanned if name in present and _holds_formula(archive, name)]
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError) as err:
         return [f"not a readable .xlsx archive ({type(err).__name__}: {err})"]
     return problems + [f"part {name}: holds a formula (a value is expected; a formula runs when the workbook is opened)"
                        for name in holding]
+
+
+def sheet_part(number: int) -> str:
+    """The archive's part holding the workbook's sheet `number` (1: the first), as XlsxWriter names it."""
+    return f"xl/worksheets/sheet{number}.xml"
 
 
 def _holds_formula(archive: zipfile.ZipFile, name: str) -> bool:

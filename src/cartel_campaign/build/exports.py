@@ -1,9 +1,10 @@
 """Step 3b: the release's exports in other standard formats (cartel_campaign.exports.EXPORTS), written
 next to its tables and listed under "exports" in its datapackage.json with size and sha256. Each export is
-one job (build/jobs.py): written, then its content checked by its format's check (the one `validate` runs)."""
+a job (build/jobs.py) writing it, then its content checked by its format's check (the one `validate` runs), in one
+job or, where the format splits its check in parts, in one job per part, so that the workers share the work."""
 from __future__ import annotations
 
-from concurrent.futures import Future
+from concurrent.futures import Future, as_completed
 from pathlib import Path
 
 from ..exports import BY_NAME, EXPORTS
@@ -17,31 +18,44 @@ def formats_of(folder: Path) -> list[str]:
     return [f.name for f in EXPORTS if version_key(f.since) <= version_key(folder.name)]
 
 
-def write_and_check(name: str, folder: Path, previous: Path | None) -> tuple[dict, tuple[str, list[str]]]:
-    """A job: write export `name` into `folder` from the shared tables; returns its descriptor entry and
-    (its sha256, the problems its format's check finds in it)."""
-    fmt, tables = BY_NAME[name], jobs.shared()
+def write_export(name: str, folder: Path, previous: Path | None) -> dict:
+    """A job: write export `name` into `folder` from the shared tables; returns its descriptor entry."""
+    fmt = BY_NAME[name]
     try:
-        entry = fmt.write(folder, tables, previous)
+        return fmt.write(folder, jobs.shared(), previous)
     except ValueError as err:
         raise BuildError(f"dataset/{folder.name}/{fmt.path}", None, str(err)) from None
-    path = folder / fmt.path
-    return entry, (entry["hash"].removeprefix("sha256:"), fmt.check(path, tables, *((previous,) if fmt.previous else ())))
+
+
+def check_export(name: str, folder: Path, previous: Path | None, part) -> list[str]:
+    """A job: the problems one part of export `name`'s content check (its format's, the one `validate` runs) finds."""
+    return BY_NAME[name].check_file(folder, jobs.shared(), previous, part)
 
 
 #: The costliest export (the workbook: written, compressed and read back to be checked): started before every other job, so that with two
-#: workers it has one to itself and the other jobs, the explorer first, share the other.
+#: workers one writes it while the other starts on the other jobs, the explorer first.
 COSTLIEST = "workbook-xlsx"
 
 
 def start_exports(run: jobs.Jobs, folder: Path, previous: Path | None, costliest: bool) -> list[Future]:
-    """The release's exports as jobs: the costliest one (costliest=True), or every other one."""
-    return [run.submit(write_and_check, name, folder, previous) for name in formats_of(folder) if (name == COSTLIEST) == costliest]
+    """The release's exports written, as jobs: the costliest one (costliest=True), or every other one."""
+    return [run.submit(write_export, name, folder, previous) for name in formats_of(folder) if (name == COSTLIEST) == costliest]
 
 
-def finish_exports(futures: list[Future]) -> tuple[list[dict], dict[str, tuple[str, list[str]]]]:
-    """The exports' descriptor entries in EXPORTS order, and {name: (sha256, problems)} of their checks."""
-    results = [f.result() for f in futures]
+def finish_exports(run: jobs.Jobs, writes: list[Future], folder: Path, previous: Path | None
+                   ) -> tuple[list[dict], dict[str, tuple[str, list[str]]]]:
+    """Each export's check, started in its parts (ExportFormat.check_parts) as jobs as soon as its file is written; returns
+    the exports' descriptor entries in EXPORTS order, and {name: (sha256, problems)} of their checks. A write that
+    failed is raised (the first in `writes` order), once every write has ended."""
+    checks = {}
+    for done in as_completed(writes):
+        if done.exception() is None:
+            entry = done.result()
+            checks[entry["name"]] = (entry, [run.submit(check_export, entry["name"], folder, previous, part)
+                                             for part in BY_NAME[entry["name"]].check_parts(run.tables)])
+    for write in writes:
+        write.result()
     order = {f.name: i for i, f in enumerate(EXPORTS)}
-    entries = sorted((entry for entry, _ in results), key=lambda e: order[e["name"]])
-    return entries, {entry["name"]: checked for entry, checked in results}
+    entries = sorted((entry for entry, _ in checks.values()), key=lambda e: order[e["name"]])
+    return entries, {name: (entry["hash"].removeprefix("sha256:"), [p for part in parts for p in part.result()])
+                     for name, (entry, parts) in checks.items()}

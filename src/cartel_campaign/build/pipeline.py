@@ -337,7 +337,7 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
         explorer = run.submit(docs.explorer_job, root, staged, releases, work / "docs", store) if with_docs else None
         started += exports.start_exports(run, staged, previous, costliest=False)
         figure = run.submit(docs.timeline_job, staged, meta, version, store) if with_docs else None
-        entries, checked = exports.finish_exports(started)
+        entries, checked = exports.finish_exports(run, started, staged, previous)
         publish.finish_release(staged, desc, entries, version)
         publish.kill_point("staged")
         if len(releases) > 1:
