@@ -242,7 +242,8 @@ def run_build(root: Path) -> dict:
     tr.wrap(annotations, "load_actors", STAGES[0])
     tr.wrap(pipeline, "check_tables", STAGES[2])
     tr.wrap(publish, "write_tables", STAGES[3])
-    tr.wrap(jobs.Jobs, "submit", STAGES[4])  # a job run here (a small release), or handed to a worker
+    tr.wrap(jobs.Jobs, "submit", STAGES[4])  # a job handed to a worker
+    tr.wrap(jobs._Later, "_run", STAGES[4])  # a job run here (a small release), when its result is asked for
     tr.wrap(exports, "finish_exports", STAGES[4])  # waiting for the export jobs
     tr.wrap(jobs.Jobs, "__exit__", STAGES[4])  # waiting for the docs jobs (explorer, timeline)
     tr.wrap(corrections, "check_corrections", STAGES[5])

@@ -141,6 +141,82 @@ def test_an_export_job_error_is_the_one_the_serial_build_reports(tmp_path, monke
     assert error("parallel") == serial
 
 
+def _tables_refused(monkeypatch):
+    """check_tables refuses the tables (as a foreign key or a constraint would); returns what the build did before."""
+    from cartel_campaign.build import jobs
+
+    done, submit = [], jobs.Jobs.submit
+
+    def submitted(self, function, *args):
+        done.append(function.__name__)
+        return submit(self, function, *args)
+
+    def refused(inp, tables):
+        done.append("check_tables")
+        raise BuildError("seeds/x.yaml", 1, "the tables break a rule")
+
+    monkeypatch.setattr(jobs.Jobs, "submit", submitted)
+    monkeypatch.setattr(pipeline, "check_tables", refused)
+    return done
+
+
+def test_in_workers_the_exports_are_written_while_the_tables_are_checked(tmp_path, monkeypatch, job_pools):
+    root = copy_project(tmp_path / "repo")
+    done = _tables_refused(monkeypatch)
+    with pytest.raises(BuildError, match="the tables break a rule"):
+        pipeline.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True))
+    assert done[-1] == "check_tables" and done.count("write_export") == 4, done
+
+
+def test_a_build_whose_tables_are_refused_writes_no_export_here(tmp_path, monkeypatch):
+    """Jobs run here (a small release) run when their result is asked for: the tables' error comes before any export
+    is written, as fast as before the exports were started ahead of the check."""
+    root = copy_project(tmp_path / "repo")
+    done = _tables_refused(monkeypatch)
+    written = []
+    monkeypatch.setattr("cartel_campaign.workbook.write_workbook", lambda path, tables: written.append(path))
+    with pytest.raises(BuildError, match="the tables break a rule"):
+        pipeline.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True))
+    assert "write_export" in done and not written and not list((tmp_path / "work").rglob("*.xlsx"))
+
+
+def test_a_failed_build_stops_its_jobs_instead_of_waiting_for_them(tmp_path, monkeypatch, job_pools):
+    """The tables are refused while a worker still writes the workbook: the worker is killed, not waited for (it would
+    finish and leave its mark)."""
+    import os
+    import time
+
+    root = copy_project(tmp_path / "repo")
+    _tables_refused(monkeypatch)
+    started, finished = tmp_path / "started", tmp_path / "finished"
+
+    def slow(path, tables):
+        started.write_text(str(os.getpid()))
+        for _ in range(300):  # until the test lets it go (it never does): 30 s at most
+            time.sleep(0.1)
+        finished.write_text("the worker ran to its end")
+        return 0
+
+    monkeypatch.setattr("cartel_campaign.workbook.write_workbook", slow)
+    monkeypatch.setattr(pipeline, "check_tables", _wait_for(started, pipeline.check_tables))
+    with pytest.raises(BuildError, match="the tables break a rule"):
+        pipeline.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True))
+    assert not finished.exists()
+    pid = int(started.read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def _wait_for(path, then):
+    def waiting(*args):
+        import time
+
+        while not path.exists():
+            time.sleep(0.05)
+        return then(*args)
+    return waiting
+
+
 def test_a_check_the_build_ran_is_reused_only_for_the_file_it_ran_on(tmp_path):
     """validate_written takes the export jobs' findings for a file with the sha256 they checked; a file changed
     since is checked again (a stale 'no problems' never hides a damaged export)."""
@@ -298,4 +374,4 @@ def test_an_interrupt_in_a_job_run_here_is_not_held_back():
         raise KeyboardInterrupt
 
     with jobs.Jobs({}, 1) as run, pytest.raises(KeyboardInterrupt):
-        run.submit(interrupted)
+        run.submit(interrupted).result()

@@ -4,7 +4,7 @@ a job (build/jobs.py) writing it, then its content checked by its format's check
 job or, where the format splits its check in parts, in one job per part, so that the workers share the work."""
 from __future__ import annotations
 
-from concurrent.futures import Future, as_completed
+from concurrent.futures import Future
 from pathlib import Path
 
 from ..exports import BY_NAME, EXPORTS
@@ -33,13 +33,14 @@ def check_export(name: str, folder: Path, previous: Path | None, part) -> list[s
 
 
 #: The costliest export (the workbook: written, compressed and read back to be checked): started before every other job, so that with two
-#: workers one writes it while the other starts on the other jobs, the explorer first.
+#: workers one writes it while the other takes the other jobs.
 COSTLIEST = "workbook-xlsx"
 
 
-def start_exports(run: jobs.Jobs, folder: Path, previous: Path | None, costliest: bool) -> list[Future]:
-    """The release's exports written, as jobs: the costliest one (costliest=True), or every other one."""
-    return [run.submit(write_export, name, folder, previous) for name in formats_of(folder) if (name == COSTLIEST) == costliest]
+def start_exports(run: jobs.Jobs, folder: Path, previous: Path | None) -> list[Future]:
+    """The release's exports written, as jobs, the costliest first."""
+    names = sorted(formats_of(folder), key=lambda name: name != COSTLIEST)
+    return [run.submit(write_export, name, folder, previous) for name in names]
 
 
 def finish_exports(run: jobs.Jobs, writes: list[Future], folder: Path, previous: Path | None
@@ -48,7 +49,7 @@ def finish_exports(run: jobs.Jobs, writes: list[Future], folder: Path, previous:
     the exports' descriptor entries in EXPORTS order, and {name: (sha256, problems)} of their checks. A write that
     failed is raised (the first in `writes` order), once every write has ended."""
     checks = {}
-    for done in as_completed(writes):
+    for done in run.completed(writes):
         if done.exception() is None:
             entry = done.result()
             checks[entry["name"]] = (entry, [run.submit(check_export, entry["name"], folder, previous, part)

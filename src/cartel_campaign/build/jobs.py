@@ -4,7 +4,7 @@ and the staged folder, writes its own files and returns a small result.
 
 From PARALLEL_ROWS rows on (and with a second usable core), jobs run in forked worker processes, one per usable
 core: the tables reach them by fork (copy-on-write, never pickled) and a worker's error comes back whole
-(BuildError pickles as itself). Otherwise each job runs here, when it is submitted. Either way the files are
+(BuildError pickles as itself). Otherwise each job runs here, when its result is first asked for. Either way the files are
 the same bytes: a job's output depends on its inputs only (tests/test_parallel.py).
 
 Every worker pool of the build (these jobs, the articles read ahead: pipeline._read) is made by fork_pool: its
@@ -18,7 +18,7 @@ import multiprocessing
 import os
 import signal
 import sys
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
 from ..cores import usable_cores
@@ -66,6 +66,15 @@ def fork_pool(workers: int, initializer=None, initargs: tuple = ()) -> ProcessPo
                                initargs=(os.getpid(), initializer, initargs))
 
 
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's worker processes (its shutdown then ends at once)."""
+    if hasattr(pool, "kill_workers"):  # Python 3.14
+        pool.kill_workers()
+        return
+    for process in list((pool._processes or {}).values()):
+        process.kill()
+
+
 def worker_died() -> BuildError:
     return BuildError("build", None, "a worker process of the build died before it finished (killed, or out of memory?); "
                                      "nothing was published; build again")
@@ -88,6 +97,8 @@ class Jobs:
     def __exit__(self, kind, error, trace) -> None:
         global _SHARED
         if self.pool is not None:
+            if error is not None:  # the build has failed: what the jobs still do is not wanted, and they are not waited for
+                stop_workers(self.pool)
             self.pool.shutdown(cancel_futures=True)
         _SHARED = None
         if isinstance(error, BrokenProcessPool):
@@ -96,9 +107,40 @@ class Jobs:
     def submit(self, function, *args) -> Future:
         if self.pool is not None:
             return self.pool.submit(function, *args)
-        future = Future()
+        return _Later(function, args)
+
+    def completed(self, futures: list[Future]):
+        """The futures as they complete (run here: one after the other, in order)."""
+        return as_completed(futures) if self.pool is not None else _one_by_one(futures)
+
+
+def _one_by_one(futures: list[Future]):
+    for future in futures:
+        future.exception()  # runs a job run here
+        yield future
+
+
+class _Later(Future):
+    """A job run here, when its result (or its exception) is first asked for: a build whose tables break a rule reports
+    it before any export is written, as in workers, where the exports are written while the tables are checked."""
+
+    def __init__(self, function, args: tuple):
+        super().__init__()
+        self._call = (function, args)
+
+    def _run(self) -> None:
+        if self._call is None:
+            return
+        (function, args), self._call = self._call, None
         try:
-            future.set_result(function(*args))
-        except Exception as err:  # noqa: BLE001 - raised again by future.result(), as from a worker (an interrupt is not held)
-            future.set_exception(err)
-        return future
+            self.set_result(function(*args))
+        except Exception as err:  # noqa: BLE001 - raised again by result(), as from a worker (an interrupt is not held)
+            self.set_exception(err)
+
+    def result(self, timeout=None):
+        self._run()
+        return super().result(timeout)
+
+    def exception(self, timeout=None):
+        self._run()
+        return super().exception(timeout)

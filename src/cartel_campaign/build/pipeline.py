@@ -69,7 +69,7 @@ def read_releases(root: Path) -> list:
 
 
 class Stages:
-    """Times each stage and reports progress on stderr."""
+    """Times each stage and reports progress on stderr (a stage entered again adds to its time; it is reported once)."""
 
     def __init__(self, quiet: bool = False):
         self.quiet, self.times, self._t = quiet, {}, None
@@ -77,9 +77,9 @@ class Stages:
     def __call__(self, name: str):
         now = time.perf_counter()
         if self._t is not None:
-            self.times[self._t[0]] = now - self._t[1]
+            self.times[self._t[0]] = self.times.get(self._t[0], 0.0) + now - self._t[1]
         self._t = (name, now) if name else None
-        if name and not self.quiet:
+        if name and not self.quiet and name not in self.times:
             print(f"[build] {name}…", file=sys.stderr, flush=True)
 
 
@@ -314,7 +314,7 @@ def stage_release(root: Path, work: Path, version: str, stages: Stages, with_doc
 
 def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_docs: bool, splitter: sentences.Splitter,
                    kept: Path | None, kept_docs: Path | None) -> tuple[Path, dict]:
-    from ..validate import validate_written
+    from ..validate import validate_tables_written, validate_written
 
     meta, schemas = load_schemas(root)
     checker = annotations.Checker(schemas)
@@ -325,25 +325,28 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
     inp = Inputs(root, meta, schemas, releases, checker)
     tables, sources = derive_tables(inp, kept)
     meta, schemas = counts.with_article_count(meta, len(sources)), counts.with_article_count(schemas, len(sources))
-    stages("checking keys and constraints")
-    check_tables(inp, tables)
-    stages("writing the release")
     staged = work / "dataset" / version
     previous = root / "dataset" / releases[-2]["version"] if len(releases) > 1 else None
-    desc = publish.write_tables(staged, tables, schemas, meta, version, sources, draft=releases[-1]["status"] == "draft")
     store = keptdocs.DocsStore(kept_docs) if kept_docs and with_docs else None  # kept between builds, as the articles' rows
+    staged.mkdir(parents=True)
     with jobs.Jobs(tables, len(exports.formats_of(staged)) + 2 * with_docs) as run:
-        started = exports.start_exports(run, staged, previous, costliest=True)
+        writes = exports.start_exports(run, staged, previous)  # in workers, written while this process checks the tables
+        stages("checking keys and constraints")
+        check_tables(inp, tables)
+        stages("writing the release")
+        desc = publish.write_tables(staged, tables, schemas, meta, version, sources, draft=releases[-1]["status"] == "draft")
         explorer = run.submit(docs.explorer_job, root, staged, releases, work / "docs", store) if with_docs else None
-        started += exports.start_exports(run, staged, previous, costliest=False)
         figure = run.submit(docs.timeline_job, staged, meta, version, store) if with_docs else None
-        entries, checked = exports.finish_exports(run, started, staged, previous)
+        stages("validating the written release")
+        problems = validate_tables_written(staged, tables, schemas)
+        stages("writing the release")
+        entries, checked = exports.finish_exports(run, writes, staged, previous)
         publish.finish_release(staged, desc, entries, version)
         publish.kill_point("staged")
         if len(releases) > 1:
             corrections.check_corrections(root / "dataset" / releases[-2]["version"], staged, releases[-1])
         stages("validating the written release")
-        problems = validate_written(staged, tables, schemas, previous, checked)
+        problems += validate_written(staged, tables, schemas, previous, checked, tables_done=True)
         if problems:
             raise BuildError(f"dataset/{version}", None, "the build is invalid; nothing was published:\n  " + "\n  ".join(problems))
         publish.kill_point("validated")

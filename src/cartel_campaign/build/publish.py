@@ -72,8 +72,8 @@ def descriptor(meta: dict, schemas: dict, version: str, sources: list[dict], sta
 
 def write_tables(folder: Path, tables: dict, schemas: dict, meta: dict, version: str, sources: list[dict], draft: bool = False) -> dict:
     """Write every table (Parquet + CSV) and the release's datapackage.json (its exports are added by
-    finish_release); returns the descriptor."""
-    folder.mkdir(parents=True)
+    finish_release) into `folder` (made by the build, where its export jobs may already write); returns the descriptor."""
+    folder.mkdir(parents=True, exist_ok=True)
     stats = {}
     for name in meta["tables"]:
         write_table(tables[name], folder, name)

@@ -89,10 +89,12 @@ def file_rule(code: str, name: str, since: str = "0.0.0"):
 
 
 def file_problems(folder: Path, tables: dict, schemas: dict, version: str | None, previous: Path | None = None,
-                  checked: dict | None = None) -> list[str]:
-    """Every files rule release `version` is held to (None: all), on the release in `folder`. checked: {export name:
-    (sha256, problems)} the build's export jobs found (build/exports.py), reused for an export file with that sha256."""
+                  checked: dict | None = None, only: tuple | None = None, skip: tuple = ()) -> list[str]:
+    """Every files rule release `version` is held to (None: all), on the release in `folder` (only: these rules' codes
+    alone; skip: but these). checked: {export name: (sha256, problems)} the build's export jobs found
+    (build/exports.py), reused for an export file with that sha256."""
     return [f"{message} [{r.code}]" for r in rules.rules_of("files", version=version)
+            if (only is None or r.code in only) and r.code not in skip
             for message in r.check(folder, tables, schemas, previous, checked or {})]
 
 
