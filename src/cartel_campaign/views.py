@@ -186,7 +186,7 @@ def events_wide(tables: dict, schema: pa.Schema) -> pa.Table:
 def claims_wide(tables: dict, schema: pa.Schema) -> pa.Table:
     claims, links, quotes, evidence = tables["claims"], tables["claim_quotes"], tables["quotes"], tables["evidence"]
     ids = claims["claim_id"]
-    on_claims = evidence.filter(_is(evidence["record_table"], "claims"))
+    on_claims = evidence.select(["record_id", "text"]).filter(_is(evidence["record_table"], "claims"))
 
     def codes(column):
         return _crosswalk(tables, "claims", claims["claim_type"], column)
