@@ -26,7 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import assertions, checks, fields, rules, sentences, views
+from .. import assertions, checks, fields, release, rules, sentences, views
 from ..cores import usable_cores
 from ..safety import terminal
 from . import annotations, articles, cache, corrections, counts, derive, docs, exports, jobs, keptdocs, publish, rpackage, verify
@@ -274,14 +274,13 @@ def derive_tables(inp: Inputs, kept: Path | None = None) -> tuple[dict, list[dic
 
 
 def view_tables(tables: dict, schemas: dict) -> dict:
-    """The analysis-ready views (cartel_campaign.views), computed from the finished tables."""
-    rows = {t: checks.LazyRows(tables[t]) for name in views.COMPUTE for t in views.SOURCES[name]}
+    """The analysis-ready views (cartel_campaign.views), computed from the finished tables (Arrow in, Arrow out)."""
     out = {}
     for name in views.COMPUTE:
-        builder = TableBuilder(name, schemas[name])
-        for row in views.view_rows(name, rows):
-            builder.add(row)
-        out[name] = builder.finish()
+        try:
+            out[name] = views.view_table(name, tables, release.arrow_schema(schemas[name]))
+        except views.ViewError as err:
+            raise BuildError(f"schemas/{name}.schema.json", None, f"the view {name} does not fit its schema: {err}") from None
     return out
 
 

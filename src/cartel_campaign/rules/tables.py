@@ -1,9 +1,15 @@
-"""The derived tables, computed once: `SummaryCounter` (actor_summary) and `compare` (a recomputed table against the
-release's).
+"""The derived tables, computed once: `SummaryCounter` (actor_summary), `compare` (a recomputed table against the
+release's, as rows) and `view_problems` (an analysis-ready view recomputed with cartel_campaign.views and compared with
+the release's, as Arrow tables: `compare_tables`).
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .. import views
 
 
 class SummaryCounter:
@@ -44,3 +50,40 @@ def compare(expected: list[dict], found: list[dict]) -> list[str]:
     i = next(i for i, (a, b) in enumerate(zip(expected, found)) if a != b)
     cols = [k for k in expected[i] if expected[i].get(k) != found[i].get(k)]
     return [f"row {i}: {', '.join(f'{c} is {found[i].get(c)!r}, recomputed {expected[i].get(c)!r}' for c in cols)}"]
+
+
+def _rows_differ(expected, found):
+    """Whether each row's value differs (two Nones are the same)."""
+    same = pc.fill_null(pc.equal(expected, found), False)
+    return pc.invert(pc.or_(same, pc.and_(pc.is_null(expected), pc.is_null(found))))
+
+
+def compare_tables(expected: pa.Table, found: pa.Table) -> list[str]:
+    """compare, on two Arrow tables of the same schema: the first row that differs, each of its differing columns with
+    the release's value and the recomputed one."""
+    if len(expected) != len(found):
+        return [f"the release has {len(found)} rows, recomputing them from the other tables and the articles gives {len(expected)}"]
+    if expected.equals(found):
+        return []
+    differ = {c: _rows_differ(expected[c], found[c]) for c in expected.column_names}
+    firsts = [i for i in (pc.index(d, True).as_py() for d in differ.values()) if i >= 0]
+    if not firsts:
+        return []  # the same values (tables may differ only in how they are chunked)
+    i = min(firsts)
+    cols = [c for c, d in differ.items() if d[i].as_py()]
+    return [f"row {i}: {', '.join(f'{c} is {found[c][i].as_py()!r}, recomputed {expected[c][i].as_py()!r}' for c in cols)}"]
+
+
+def view_problems(name: str, rows: dict) -> list[str]:
+    """View `name` recomputed from the release's other tables (`rows`: table -> checks.LazyRows, as the rule runner gives
+    them; their .table is read) with the columns and types of the release's own view, then compared with it."""
+    tables = {t: getattr(rows.get(t), "table", None) for t in (name, *views.SOURCES[name])}
+    missing = [t for t, table in tables.items() if table is None]
+    if missing:
+        return [f"not recomputed: the release has no readable {' or '.join(missing)} table"]
+    found = tables.pop(name)
+    try:
+        expected = views.view_table(name, tables, found.schema)
+    except (views.ViewError, KeyError, pa.ArrowException) as err:
+        return [f"cannot be recomputed from the other tables with the release's columns and types: {err}"]
+    return compare_tables(expected, found)
