@@ -4,6 +4,7 @@ the one the serial build reports (file, line and message), also an id repeated f
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 import re
 
 import pytest
@@ -375,3 +376,32 @@ def test_an_interrupt_in_a_job_run_here_is_not_held_back():
 
     with jobs.Jobs({}, 1) as run, pytest.raises(KeyboardInterrupt):
         run.submit(interrupted).result()
+
+
+def _allocates_and_frees() -> int:
+    """A job that holds some 300 MB of Arrow and Python memory, frees it, and returns its process id."""
+    import os
+
+    import pyarrow as pa
+
+    table = pa.table({f"c{i}": pa.array([str(j) * 10 for j in range(200_000)]) for i in range(20)})
+    texts = [str(j) * 50 for j in range(300_000)]
+    del table, texts
+    return os.getpid()
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="a process's private memory is read from /proc (Linux)")
+def test_a_worker_hands_back_the_memory_its_job_freed(job_pools):
+    """A worker lives on for other jobs: what a job freed goes back to the system (Arrow's pool and C's allocator keep
+    freed memory otherwise: some 300 MB here)."""
+    import re
+
+    import pyarrow as pa
+
+    from cartel_campaign.build import jobs
+
+    with jobs.Jobs({"t": pa.table({"x": [1]})}, 2) as run:
+        pid = run.submit(_allocates_and_frees).result()
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    private = sum(int(kb) for kb in re.findall(r"^Private_(?:Clean|Dirty):\s+(\d+) kB", rollup, re.M)) * 1024
+    assert private < 100e6, f"the worker keeps {private / 1e6:.0f} MB after its job"

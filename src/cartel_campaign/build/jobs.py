@@ -66,6 +66,25 @@ def fork_pool(workers: int, initializer=None, initargs: tuple = ()) -> ProcessPo
                                initargs=(os.getpid(), initializer, initargs))
 
 
+def _in_worker(function, args: tuple):
+    """A job in a worker, which then hands the memory the job freed back to the system: the worker lives on for
+    other jobs, and would otherwise keep its largest job's memory to the end."""
+    try:
+        return function(*args)
+    finally:
+        release_freed_memory()
+
+
+def release_freed_memory() -> None:
+    """Give the memory freed by Arrow (its pool keeps freed blocks) and by C's allocator back to the system."""
+    import pyarrow
+
+    pyarrow.default_memory_pool().release_unused()
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # glibc; elsewhere nothing to do
+    if trim is not None:
+        trim(0)
+
+
 def stop_workers(pool: ProcessPoolExecutor) -> None:
     """Kill the pool's worker processes (its shutdown then ends at once)."""
     if hasattr(pool, "kill_workers"):  # Python 3.14
@@ -91,6 +110,7 @@ class Jobs:
         global _SHARED
         _SHARED = self.tables
         if self.workers:
+            release_freed_memory()  # what deriving the tables freed is not kept by this process, nor copied into the workers
             self.pool = fork_pool(self.workers)
         return self
 
@@ -106,7 +126,7 @@ class Jobs:
 
     def submit(self, function, *args) -> Future:
         if self.pool is not None:
-            return self.pool.submit(function, *args)
+            return self.pool.submit(_in_worker, function, args)
         return _Later(function, args)
 
     def completed(self, futures: list[Future]):

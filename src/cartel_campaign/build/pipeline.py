@@ -339,6 +339,7 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
         stages("validating the written release")
         problems = validate_tables_written(staged, tables, schemas)
         stages("writing the release")
+        jobs.release_freed_memory()  # what checking and writing the tables freed is not held while the jobs run
         entries, checked = exports.finish_exports(run, writes, staged, previous)
         publish.finish_release(staged, desc, entries, version)
         publish.kill_point("staged")
