@@ -80,9 +80,11 @@ def release_freed_memory() -> None:
     import pyarrow
 
     pyarrow.default_memory_pool().release_unused()
-    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # glibc; elsewhere nothing to do
-    if trim is not None:
-        trim(0)
+    try:
+        trim = ctypes.CDLL(None).malloc_trim  # glibc's
+    except (AttributeError, OSError, TypeError):  # another C library (or no C library by that name): nothing to trim
+        return
+    trim(0)
 
 
 def stop_workers(pool: ProcessPoolExecutor) -> None:
