@@ -38,6 +38,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable, NamedTuple, Protocol
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -197,45 +198,121 @@ def read_article_text(articles_dir: Path, article: dict) -> str:
 EVIDENCE_ROWS_AT_ONCE = 8192
 
 
-def evidence_rows(evidence: pa.Table):
-    """evidence's EVIDENCE_COLUMNS, row by row as tuples, made into Python values EVIDENCE_ROWS_AT_ONCE rows at a
-    time (never every row's values at once)."""
+def evidence_rows(evidence: pa.Table, columns: list[str] = EVIDENCE_COLUMNS):
+    """evidence's columns (EVIDENCE_COLUMNS unless given), row by row as tuples, made into Python values
+    EVIDENCE_ROWS_AT_ONCE rows at a time (never every row's values at once)."""
     for start in range(0, evidence.num_rows, EVIDENCE_ROWS_AT_ONCE):
         part = evidence.slice(start, EVIDENCE_ROWS_AT_ONCE)
-        yield from zip(*(part.column(c).to_pylist() for c in EVIDENCE_COLUMNS))
+        yield from zip(*(part.column(c).to_pylist() for c in columns))
 
 
-def collect_spans(evidence: pa.Table, texts: dict[str, str], tables: list[RecordTable]) -> dict[str, list[Span]]:
-    """Distinct evidence spans per article (sorted by position), each with the records it supports."""
-    order = {t.name: i for i, t in enumerate(tables)}
-    row_index = {t.name: {rid: i for i, rid in enumerate(t.ids)} for t in tables}
-    same = {t.name: (t.name, {rid: rid for rid in t.ids}) for t in tables}  # one str object per table name and id
-    article_ids = {a: a for a in texts}
-    spans: dict[tuple, Span] = {}
-    for n, (table, record_id, article_id, start, end, text) in enumerate(evidence_rows(evidence), start=1):
-        if article_id not in texts:
-            raise ExplorerError(f"evidence row {n} ({table} {record_id}): article_id {article_id!r} is not in the articles table")
-        if record_id not in row_index.get(table, ()):
-            raise ExplorerError(f"evidence row {n} ({table} {record_id}): no row with that primary key in {table}")
-        article_id, (table, ids) = article_ids[article_id], same[table]
-        record_id = ids[record_id]
-        found = texts[article_id][start:end]
-        if not 0 <= start < end <= len(texts[article_id]) or found != text:
-            raise ExplorerError(f"evidence row {n} ({table} {record_id}): article {article_id} [{start}:{end}] is {found!r}, "
-                                f"evidence text is {text!r} (are the article files those of this release?)")
-        span = spans.get((article_id, start, end))
-        if span is None:
-            span = spans[article_id, start, end] = Span(article_id, start, end, found)
-        record = Record(table, record_id)
-        if record not in span.records:
-            span.records.append(record)
-    by_article: dict[str, list[Span]] = {a: [] for a in texts}
-    for key in sorted(spans, key=lambda k: (k[1], -k[2])):
-        span = spans[key]
-        if len(span.records) > 1:
-            span.records.sort(key=lambda r: (order[r.table], row_index[r.table][r.record_id]))
-        by_article[span.article_id].append(span)
-    return by_article
+@dataclass
+class Evidence:
+    """The page's evidence, in Arrow: each distinct (span, record) pair once, as integer columns (article: the
+    article's row in the articles table; start, end; record: the record's place on the page, Context.positions;
+    row: an evidence row of the pair, for its text), sorted by article, start, end descending, record, as the
+    articles show them. An article's pairs are one run of rows (articles_at); by_record orders them by record,
+    then as above, as the record rows list them, and links_at[p]:links_at[p + 1] are record p's."""
+    pairs: pa.Table
+    texts: pa.ChunkedArray  # evidence.text
+    n_spans: int
+    articles_at: np.ndarray
+    by_record: pa.Array
+    links_at: np.ndarray
+    places: pa.Table  # by article row: its anchor part (anchor) and its short label, escaped (where)
+
+
+def record_positions(evidence: pa.Table, tables: list[RecordTable]) -> pa.Array:
+    """Each evidence row's record's place on the page (its table's offset plus its row), null where the
+    table has no row with that primary key."""
+    found = pa.nulls(evidence.num_rows, pa.int64())
+    offset = 0
+    for t in tables:
+        rows = pc.index_in(evidence.column("record_id"), value_set=pa.array(t.ids, pa.string()))
+        found = pc.if_else(pc.equal(evidence.column("record_table"), t.name), pc.add(pc.cast(rows, pa.int64()), offset), found)
+        offset += len(t.ids)
+    return found
+
+
+def check_evidence(evidence: pa.Table, articles: pa.Array, records: pa.Array, texts: list[str], tables: list[RecordTable]) -> None:
+    """The first evidence row whose article or record is not on the page, or whose text is not the article's
+    text at its place, is an error (articles, records: the rows' evidence_positions; texts: the articles')."""
+    missing = pc.or_(pc.is_null(articles), pc.is_null(records))
+    last = pc.index(missing, True).as_py()
+    checked = evidence.select(["char_start", "char_end", "text"]).append_column("article", articles)
+    if last >= 0:
+        checked = checked.slice(0, last)
+    for n, (start, end, text, article) in enumerate(evidence_rows(checked, ["char_start", "char_end", "text", "article"]), start=1):
+        if not 0 <= start < end <= len(texts[article]) or texts[article][start:end] != text:
+            raise evidence_error(evidence, n, texts, articles, tables)
+    if last >= 0:
+        raise evidence_error(evidence, last + 1, texts, articles, tables)
+
+
+def evidence_error(evidence: pa.Table, n: int, texts: list[str], articles: pa.Array, tables: list[RecordTable]) -> ExplorerError:
+    """What is wrong with evidence row n (from 1): its article, else its record, else its text."""
+    table, record_id, article_id, start, end, text = next(evidence_rows(evidence.slice(n - 1, 1)))
+    if not articles[n - 1].is_valid:
+        return ExplorerError(f"evidence row {n} ({table} {record_id}): article_id {article_id!r} is not in the articles table")
+    if not any(t.name == table and record_id in t.ids for t in tables):
+        return ExplorerError(f"evidence row {n} ({table} {record_id}): no row with that primary key in {table}")
+    found = texts[articles[n - 1].as_py()][start:end]
+    return ExplorerError(f"evidence row {n} ({table} {record_id}): article {article_id} [{start}:{end}] is {found!r}, "
+                         f"evidence text is {text!r} (are the article files those of this release?)")
+
+
+def _starts(*columns: pa.Array) -> pa.Array:
+    """True in the first row and in each row where any of the columns differs from the row before."""
+    if len(columns[0]) == 0:
+        return pa.array([], pa.bool_())
+    changed = None
+    for c in columns:
+        differs = pc.not_equal(c.slice(1), c.slice(0, len(c) - 1))
+        changed = differs if changed is None else pc.or_(changed, differs)
+    return pa.concat_arrays([pa.array([True]), changed])
+
+
+def _run_bounds(sorted_values: np.ndarray, n: int) -> np.ndarray:
+    """bounds[i]:bounds[i + 1] are the rows holding value i of sorted_values (integers 0..n-1, ascending)."""
+    return np.searchsorted(sorted_values, np.arange(n + 1), side="left")
+
+
+def read_evidence(evidence: pa.Table, article_ids: list[str], texts: list[str], tables: list[RecordTable],
+                  short_labels: list[str]) -> Evidence:
+    """Evidence of the page: checked (check_evidence), each (span, record) pair once, sorted (see Evidence);
+    article_ids, texts, short_labels: the articles', in their table's order."""
+    articles = pc.index_in(evidence.column("article_id"), value_set=pa.array(article_ids, pa.string()))
+    records = record_positions(evidence, tables)
+    check_evidence(evidence, articles, records, texts, tables)
+    rows = pa.table({"article": pc.cast(articles, pa.int64()), "start": evidence.column("char_start"),
+                     "end": evidence.column("char_end"), "record": records,
+                     "row": pa.array(np.arange(evidence.num_rows, dtype=np.int64))})
+    rows = rows.take(pc.sort_indices(rows, [("article", "ascending"), ("start", "ascending"), ("end", "descending"),
+                                            ("record", "ascending"), ("row", "ascending")]))
+    columns = [rows.column(c).combine_chunks() for c in ("article", "start", "end", "record")]
+    pairs = rows.filter(_starts(*columns))  # a record backed twice by the same span: once
+    columns = [pairs.column(c).combine_chunks() for c in ("article", "start", "end")]
+    n_spans = pc.sum(_starts(*columns)).as_py() or 0
+    by_record = pc.sort_indices(pairs, [("record", "ascending"), ("article", "ascending"), ("start", "ascending"),
+                                        ("end", "descending")])
+    n_records = sum(len(t.ids) for t in tables)
+    links_at = np.concatenate([[0], np.cumsum(np.bincount(pairs.column("record").to_numpy(), minlength=n_records))])
+    places = pa.table({"anchor": pa.array(map(_anchor_part, article_ids), pa.string()),
+                       "where": pa.array(map(html.escape, short_labels), pa.string())})
+    return Evidence(pairs, evidence.column("text"), n_spans, _run_bounds(columns[0].to_numpy(), len(article_ids)), by_record,
+                    links_at, places)
+
+
+def article_spans(ev: Evidence, i: int, article_id: str, text: str, records: list[Record]) -> list[Span]:
+    """Article i's distinct spans (by start, then end descending), each with the records it backs in page order
+    (records: every record, in page order)."""
+    part = ev.pairs.slice(ev.articles_at[i], ev.articles_at[i + 1] - ev.articles_at[i])
+    spans: list[Span] = []
+    for start, end, record in zip(*(part.column(c).to_pylist() for c in ("start", "end", "record"))):
+        if not spans or spans[-1].start != start or spans[-1].end != end:
+            spans.append(Span(article_id, start, end, text[start:end]))
+        spans[-1].records.append(records[record])
+    return spans
 
 
 # ---------------------------------------------------------------- what links show: labels, foreign keys, types
@@ -527,23 +604,41 @@ def shown_columns(table: RecordTable, links: dict[str, str]) -> tuple[list[str],
     return text, short, type_column(table)
 
 
-def evidence_link(span: Span, ctx: Context) -> str:
-    """A link to the span, in the list of a record's passages (made once per span; kept for the
-    span's other records where it backs more than one, else not kept)."""
-    if len(span.records) == 1:
-        return _evidence_link(span, ctx)
-    key = ("span", span.article_id, span.start, span.end)
-    made = ctx.made.get(key)
-    if made is None:
-        made = ctx.made[key] = _evidence_link(span, ctx)
-    return made
+#: What str.isspace() holds (and str.rstrip() removes): tests/test_explorer.py checks it against every character.
+PY_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+                 "\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 
 
-def _evidence_link(span: Span, ctx: Context) -> str:
-    excerpt = span.text if len(span.text) <= EXCERPT_CHARS else span.text[:EXCERPT_CHARS - 1].rstrip() + "…"
-    where = ctx.articles[span.article_id][1]
-    return (f'<li><a href="#{span.anchor}">{html.escape(excerpt)}</a> '
-            f'<span class="where">{html.escape(where)} [{span.start}:{span.end}]</span></li>')
+def excerpts(texts: pa.Array) -> pa.Array:
+    """Each span text as a record's list of passages shows it: whole up to EXCERPT_CHARS characters, else cut
+    (text[:EXCERPT_CHARS - 1].rstrip() + "…")."""
+    cut = _joined(pc.utf8_rtrim(pc.utf8_slice_codeunits(texts, 0, EXCERPT_CHARS - 1), characters=PY_WHITESPACE), "…")
+    return pc.if_else(pc.greater(pc.utf8_length(texts), EXCERPT_CHARS), cut, texts)
+
+
+def _array(column) -> pa.Array:
+    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+
+
+def evidence_links(ev: Evidence, lo: int, hi: int) -> pa.Array:
+    """The link to each pair by_record[lo:hi] in its record's list of passages: the span's text (excerpts) and
+    where it is (its article's short label and its place)."""
+    pairs = ev.pairs.take(ev.by_record.slice(lo, hi - lo))
+    article = _array(pairs.column("article"))
+    start, end = (pc.cast(_array(pairs.column(c)), pa.string()) for c in ("start", "end"))
+    texts = _array(ev.texts.take(_array(pairs.column("row"))))
+    return _joined('<li><a href="#s/', _array(ev.places.column("anchor").take(article)), "/", start, "/", end, '">',
+                   escape_column(excerpts(texts)), '</a> <span class="where">', _array(ev.places.column("where").take(article)),
+                   " [", start, ":", end, "]</span></li>")
+
+
+def record_links(ev: Evidence, first: int, stop: int) -> pa.Array:
+    """The list of passages of each record at page places first..stop: its links (evidence_links), or a note
+    that it has none."""
+    lo, hi = int(ev.links_at[first]), int(ev.links_at[stop])
+    offsets = pa.array(ev.links_at[first:stop + 1] - lo, pa.int32())
+    joined = pc.binary_join(pa.ListArray.from_arrays(offsets, evidence_links(ev, lo, hi)), "")
+    return pc.if_else(pc.equal(joined, ""), '<li class="none">no evidence rows</li>', joined)
 
 
 def _joined(*parts) -> pa.Array:
@@ -568,19 +663,17 @@ def chip_column(ctx: Context, table: RecordTable, column: str, texts: pa.Array) 
     return _when_filled(texts, f'<span class="chip"><b>{html.escape(column)}</b> ', shown, "</span>")
 
 
-def rows_html(ctx: Context, table: RecordTable, spans_of: dict[str, dict[str, list[Span]]],
+def rows_html(ctx: Context, table: RecordTable, ev: Evidence, first: int,
               columns: tuple[list[str], list[str], str | None], start: int, stop: int) -> str:
-    """Rows start..stop of a table's section, made column by column in Arrow; `columns` is
-    shown_columns(table, ...), computed once per table (it reads every row)."""
+    """Rows start..stop of a table's section, made column by column in Arrow (first: the page place of the
+    table's first row); `columns` is shown_columns(table, ...), computed once per table (it reads every row)."""
     data, ids = table.data.slice(start, stop - start), table.ids[start:stop]
     text_cols, short_cols, tcol = columns
     cells = {c: column_texts(data.column(c)) for c in {*text_cols, *short_cols, *([tcol] if tcol else [])}}
     texts = [_when_filled(cells[c], "<p>", escape_column(cells[c]), "</p>") for c in text_cols]
     chips = [chip_column(ctx, table, c, cells[c]) for c in short_cols]
     kind = _when_filled(cells[tcol], ' data-type="', escape_column(cells[tcol]), '"') if tcol else ""
-    spans = spans_of.get(table.name, {})
-    links = pa.array(["".join(evidence_link(s, ctx) for s in spans.get(rid, ())) or '<li class="none">no evidence rows</li>'
-                      for rid in ids], pa.string())
+    links = record_links(ev, first + start, first + stop)
     prefix = anchor("r", table.name) + "/"
     rid = pa.array([prefix + _anchor_part(r) for r in ids], pa.string())  # anchors: nothing to escape
     rows = _joined('<tr id="', rid, f'" class="{ctx.colours[table.name]}"', kind, '><th><a href="#', rid, '">',
@@ -602,19 +695,20 @@ def row_batches(links: list[int], rows_at_once: int, links_at_once: int):
         yield start, len(links)
 
 
-def table_html(ctx: Context, table: RecordTable, spans_of: dict[str, dict[str, list[Span]]]):
-    """A table's section, in pieces (the head, then the rows a batch at a time (row_batches), then the end)."""
+def table_html(ctx: Context, table: RecordTable, ev: Evidence, first: int):
+    """A table's section, in pieces (the head, then the rows a batch at a time (row_batches), then the end);
+    first: the page place of its first row."""
     cls = ctx.colours[table.name]
     columns = shown_columns(table, ctx.links[table.name])
-    spans = spans_of.get(table.name, {})
-    n_spans = sum(len(spans.get(rid, ())) for rid in table.ids)
+    n_links = np.diff(ev.links_at[first:first + len(table.ids) + 1])
+    n_spans = int(n_links.sum())
     yield (f'<section class="records" id="{html.escape(anchor("t", table.name))}" data-table="{html.escape(table.name)}">\n'
            f'<h2><span class="swatch {cls}"></span>{html.escape(table.name)}</h2>\n'
            f'<p class="meta">{len(table.ids)} rows · {n_spans} evidence spans · primary key <code>{html.escape(table.key)}</code></p>\n'
            f'<table><thead><tr><th>{html.escape(table.key)}</th><th>row</th><th>evidence (click to see it in the article)</th></tr></thead>\n'
            f'<tbody>\n')
-    for start, stop in row_batches([len(spans.get(rid, ())) for rid in table.ids], ROWS_AT_ONCE, LINKS_AT_ONCE):
-        yield rows_html(ctx, table, spans_of, columns, start, stop)
+    for start, stop in row_batches(n_links.tolist(), ROWS_AT_ONCE, LINKS_AT_ONCE):
+        yield rows_html(ctx, table, ev, first, columns, start, stop)
     yield '</tbody></table>\n</section>\n'
 
 
@@ -790,13 +884,9 @@ def pieces(release_folder: Path, articles_dir: Path, store: Store | None = None)
     evidence = required_table(release_folder, resources, "evidence", EVIDENCE_COLUMNS)
     tables = evidenced_tables(release_folder, package, evidence)
     texts = {a["article_id"]: read_article_text(articles_dir, a) for a in articles}
-    spans = collect_spans(evidence, texts, tables)
-    spans_of: dict[str, dict[str, list[Span]]] = {}  # table -> record id -> the record's spans
-    for article_spans in spans.values():
-        for span in article_spans:
-            for record in span.records:
-                spans_of.setdefault(record.table, {}).setdefault(record.record_id, []).append(span)
     ctx = context(package, tables, articles, texts)
+    ev = read_evidence(evidence, list(texts), list(texts.values()), tables, [ctx.articles[a][1] for a in texts])
+    records = list(ctx.positions)  # every record, in page order
     version = package.get("version", release_folder.name)
     name = package.get("name", "dataset")
     nav_articles = " ".join(f'<a href="#{html.escape(anchor("a", a["article_id"]))}" title="{html.escape(a["article_id"])}">'
@@ -809,15 +899,20 @@ def pieces(release_folder: Path, articles_dir: Path, store: Store | None = None)
         f'<style>{CSS}{palette_css(len(tables))}\n</style>\n</head>\n<body>\n<header>\n',
         f'<h1>Evidence explorer · {html.escape(name)} {html.escape(version)}</h1>\n',
         f'<p class="meta">{len(articles)} articles · {evidence.num_rows} evidence rows · '
-        f'{sum(len(s) for s in spans.values())} distinct spans · generated from dataset/{html.escape(version)}/ by '
+        f'{ev.n_spans} distinct spans · generated from dataset/{html.escape(version)}/ by '
         '<code>python -m cartel_campaign.explorer</code>. Click a highlighted passage to go to the record it supports; '
         'click a record\'s evidence to come back.</p>\n',
         '</header>\n', tools_html(ctx), f'<header>\n<nav>Articles: {nav_articles}</nav>\n<nav>Records: {nav_tables}</nav>\n',
         legend_html(ctx), '\n</header>\n<main>\n'])
+    places = {a: i for i, a in enumerate(texts)}
     for a in articles:
-        yield cached_article_html(article_part(a, texts[a["article_id"]], spans[a["article_id"]], ctx), store)
+        text = texts[a["article_id"]]
+        spans = article_spans(ev, places[a["article_id"]], a["article_id"], text, records)
+        yield cached_article_html(article_part(a, text, spans, ctx), store)
+    first = 0
     for t in tables:
-        yield from table_html(ctx, t, spans_of)
+        yield from table_html(ctx, t, ev, first)
+        first += len(t.ids)
     yield f'</main>\n<script>\n{JS}\n</script>\n</body>\n</html>\n'
 
 
