@@ -418,6 +418,49 @@ def test_article_label_is_the_headline_or_the_first_words():
     assert explorer.article_label({"title": ""}, "Short text.") == "“Short text.”"
 
 
+def test_a_label_reads_only_the_start_of_a_long_text_and_is_what_the_whole_text_gives():
+    """shortened() puts on one line only as much of the text's start as its label can show (an article's
+    first words, not the whole article), and gives what " ".join(text.split()) of the whole text gives."""
+    import random
+
+    def whole(text: str, limit: int) -> str:
+        text = " ".join(text.split())
+        if len(text) <= limit:
+            return text
+        cut = text[:limit - 1]
+        cut = cut.rsplit(" ", 1)[0] if " " in cut else cut
+        return cut.rstrip(" ,;:.") + "…"
+
+    rng = random.Random(7)
+    pieces = ["a", "bc", "déf", " ", "  ", "\n", "\t \u3000", "\x85", ",", ".", ";", " " * 90, "word" * 20]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 60)))
+        for limit in (1, 2, 5, 40, 60):
+            assert explorer.shortened(text, limit) == whole(text, limit), (text, limit)
+
+    class Counted(str):
+        read = 0
+
+        def __getitem__(self, key):
+            part = str.__getitem__(self, key)
+            Counted.read = max(Counted.read, len(part))
+            return part
+
+        def split(self, *args):
+            raise AssertionError("the whole text was split")
+
+    assert explorer.shortened(Counted("word " * 100_000), 40) == whole("word " * 100_000, 40)
+    assert Counted.read <= 4 * 41
+
+
+def test_concatenated_is_the_values_joined_and_refuses_a_missing_one():
+    assert explorer.concatenated(pa.array(["<tr>a</tr>\n", "", "é\n"])) == "<tr>a</tr>\n" + "é\n"
+    assert explorer.concatenated(pa.array(["x", "yz", "w"]).slice(1, 2)) == "yzw"
+    assert explorer.concatenated(pa.array([], pa.string())) == ""
+    with pytest.raises(ValueError):
+        explorer.concatenated(pa.array(["x", None]))
+
+
 def test_search_and_filters_are_in_the_page_but_hidden_until_its_script_runs(tiny):
     markup = render(*tiny)
     tools = markup[markup.index('<div class="tools"'):markup.index("</div>", markup.index('<div class="tools"'))]

@@ -34,7 +34,7 @@ import sys
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, NamedTuple, Protocol
 
@@ -81,11 +81,10 @@ class Span:
     end: int
     text: str
     records: list[Record] = field(default_factory=list)
+    anchor: str = field(init=False, repr=False, compare=False)  # span_anchor of the span (made once)
 
-    @cached_property
-    def anchor(self) -> str:
-        """span_anchor of the span (made once)."""
-        return span_anchor(self.article_id, self.start, self.end)
+    def __post_init__(self):
+        self.anchor = span_anchor(self.article_id, self.start, self.end)
 
 
 @dataclass
@@ -326,12 +325,23 @@ SHORT_LABEL_CHARS = 40
 
 def shortened(text: str, limit: int) -> str:
     """text on one line, cut at a word to at most limit characters (with "…" where cut)."""
-    text = " ".join(text.split())
+    text = one_line_start(text, limit + 1)
     if len(text) <= limit:
         return text
     cut = text[:limit - 1]
     cut = cut.rsplit(" ", 1)[0] if " " in cut else cut
     return cut.rstrip(" ,;:.") + "…"
+
+
+def one_line_start(text: str, n: int) -> str:
+    """" ".join(text.split()), or where that is longer than n characters a longer start of it, made from the
+    start of text only (one line of a prefix of text is a prefix of text's one line)."""
+    end = 2 * n
+    while True:
+        line = " ".join(text[:end].split())
+        if len(line) >= n or end >= len(text):
+            return line
+        end *= 2
 
 
 def article_label(article: dict, text: str, limit: int = LABEL_CHARS) -> str:
@@ -655,9 +665,9 @@ def chip_column(ctx: Context, table: RecordTable, column: str, texts: pa.Array) 
     """The chip of a short column in every row: its value, or a foreign key's link (made once per value)."""
     target = ctx.links[table.name].get(column)
     if target:
-        values = texts.to_pylist()
-        made = {v: reference_html(ctx, target, v) for v in set(values)}
-        shown = pa.array([made[v] for v in values], pa.string())
+        values = pc.dictionary_encode(texts)  # each distinct value once
+        made = pa.array([reference_html(ctx, target, v) for v in values.dictionary.to_pylist()], pa.string())
+        shown = made.take(values.indices)
     else:
         shown = escape_column(texts)
     return _when_filled(texts, f'<span class="chip"><b>{html.escape(column)}</b> ', shown, "</span>")
@@ -679,7 +689,16 @@ def rows_html(ctx: Context, table: RecordTable, ev: Evidence, first: int,
     rows = _joined('<tr id="', rid, f'" class="{ctx.colours[table.name]}"', kind, '><th><a href="#', rid, '">',
                    escape_column(pa.array(ids, pa.string())), '</a></th><td>', *texts, '<div class="chips">', *chips,
                    '</div></td><td><ul class="spans">', links, '</ul></td></tr>\n')
-    return "".join(rows.to_pylist())
+    return concatenated(rows)
+
+
+def concatenated(texts: pa.Array) -> str:
+    """The values of an Arrow string column (none missing) one after the other, as one str (joined in Arrow:
+    never a Python str per value)."""
+    whole = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(texts)], pa.int32()), texts), "")[0]
+    if not whole.is_valid:
+        raise ValueError("concatenated: a missing value")
+    return whole.as_py()
 
 
 def row_batches(links: list[int], rows_at_once: int, links_at_once: int):
