@@ -876,6 +876,29 @@ def test_an_article_s_spans_are_made_when_its_section_is_and_not_kept_after(tiny
     list(pieces)
 
 
+def test_a_table_s_rows_are_read_when_its_section_is_made_and_not_before(tiny, monkeypatch):
+    """Before the articles, a table's key, name and type column are read (the links, the filters); every
+    column of a table is read for its section only, one table at a time."""
+    release, seeds = tiny
+    reads = []
+    real = pq.read_table
+    monkeypatch.setattr(pq, "read_table", lambda path, columns=None, **kw: reads.append((Path(path).stem, columns)) or real(path, columns=columns, **kw))
+    package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    every = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in package["resources"]}
+    pieces = explorer.pieces(release, seeds)
+    next(pieces)
+    assert {t: c for t, c in reads if t in ("actors", "quotes", "claims")} == {
+        "actors": ["actor_id", "name", "actor_type"], "quotes": ["quote_id"], "claims": ["claim_id"]}
+    reads.clear()
+    sections = []
+    for piece in pieces:
+        if piece.startswith('<section class="records"'):
+            sections.append(re.search(r'data-table="([^"]+)"', piece).group(1))
+            assert reads == [(sections[-1], every[sections[-1]])]
+            reads.clear()
+    assert sections == ["actors", "quotes", "claims"] and reads == []
+
+
 def test_evidence_is_read_into_python_a_batch_at_a_time(tiny, monkeypatch):
     """evidence_rows converts EVIDENCE_ROWS_AT_ONCE rows at a time (the rows, in order) and the page is the same."""
     release, seeds = tiny

@@ -90,15 +90,26 @@ class Span:
 @dataclass
 class RecordTable:
     """A table that evidence names: its columns in Arrow (read column by column, never as Python rows)
-    and each row's record id (the str of its primary key), in row order."""
+    and each row's record id (the str of its primary key), in row order. Where source is given, data holds
+    only the columns the whole page reads (its key, name and type column: record_table) and rows() reads every
+    column from source when the table's section is made (one table's rows in memory at a time)."""
     name: str
     key: str
     columns: list[str]
     data: pa.Table
     ids: list[str] = field(init=False)
+    source: Path | None = None
 
     def __post_init__(self):
         self.ids = list(map(str, self.data.column(self.key).to_pylist()))
+
+    def rows(self) -> pa.Table:
+        """Every column of the table, in its columns' order."""
+        if self.source is None:
+            return self.data
+        import pyarrow.parquet as pq
+
+        return pq.read_table(self.source, columns=self.columns)
 
     def texts(self, column: str) -> list[str]:
         """cell_text of every value of a column, in row order."""
@@ -148,11 +159,15 @@ def resources_by_name(package: dict) -> dict[str, dict]:
 EVIDENCE_COLUMNS = ["record_table", "record_id", "article_id", "char_start", "char_end", "text"]
 
 
+def table_path(release_folder: Path, resource: dict) -> Path:
+    return Path(release_folder) / resource.get("parquet_path", f"{resource['name']}.parquet")
+
+
 def read_table(release_folder: Path, resource: dict, columns: list[str] | None = None) -> pa.Table:
     """A table of the release, read from its Parquet file (only `columns` where given)."""
     import pyarrow.parquet as pq
 
-    path = Path(release_folder) / resource.get("parquet_path", f"{resource['name']}.parquet")
+    path = table_path(release_folder, resource)
     if not path.is_file():
         raise ExplorerError(f"{path}: not found (table {resource['name']!r} is listed in datapackage.json)")
     return pq.read_table(path, columns=columns)
@@ -171,7 +186,8 @@ def record_table(release_folder: Path, resource: dict) -> RecordTable:
         raise ExplorerError(f"{Path(release_folder) / 'datapackage.json'}: table {resource['name']!r} has evidence rows, "
                             f"so it needs a single-column primaryKey for evidence.record_id; found {key!r}")
     columns = [f["name"] for f in resource["schema"]["fields"]]
-    return RecordTable(resource["name"], key[0], columns, read_table(release_folder, resource, columns))
+    first = [c for c in columns if c in {key[0], "name", type_column(columns, key[0])}]
+    return RecordTable(resource["name"], key[0], columns, read_table(release_folder, resource, first), table_path(release_folder, resource))
 
 
 def evidenced_tables(release_folder: Path, package: dict, evidence: pa.Table) -> list[RecordTable]:
@@ -362,9 +378,9 @@ def foreign_keys(resource: dict) -> dict[str, tuple[str, str]]:
     return out
 
 
-def type_column(table: RecordTable) -> str | None:
+def type_column(columns: list[str], key: str) -> str | None:
     """The column the page filters a table by: its first ``*_type`` column (event_type, claim_type, ...)."""
-    return next((c for c in table.columns if c.endswith("_type") and c != table.key), None)
+    return next((c for c in columns if c.endswith("_type") and c != key), None)
 
 
 @dataclass
@@ -394,7 +410,7 @@ def context(package: dict, tables: list[RecordTable], articles: list[dict], text
             positions[Record(t.name, rid)] = len(positions)
         if "name" in t.columns:
             names.update((Record(t.name, rid), name) for rid, name in zip(t.ids, t.texts("name")) if name)
-        tcol = type_column(t)
+        tcol = type_column(t.columns, t.key)
         seen = set(t.texts(tcol)) - {""} if tcol else set()
         if seen:
             types[t.name] = sorted(seen)
@@ -604,14 +620,14 @@ def longest(texts: pa.Array) -> int:
     return pc.max(pc.utf8_length(texts)).as_py() or 0
 
 
-def shown_columns(table: RecordTable, links: dict[str, str]) -> tuple[list[str], list[str], str | None]:
-    """(full-text columns, short columns, type column) to show for each row, primary key left out; a
-    foreign key (a column in links) is always shown, as a link."""
+def shown_columns(table: RecordTable, data: pa.Table, links: dict[str, str]) -> tuple[list[str], list[str], str | None]:
+    """(full-text columns, short columns, type column) to show for each row (data: the table's rows()), primary
+    key left out; a foreign key (a column in links) is always shown, as a link."""
     text = [c for c in table.columns if c in TEXT_COLUMNS]
     candidates = [c for c in table.columns if c != table.key and c not in text and c not in links]
-    long = {c for c in candidates if longest(column_texts(table.data.column(c))) > SHORT_CHARS}
+    long = {c for c in candidates if longest(column_texts(data.column(c))) > SHORT_CHARS}
     short = [c for c in table.columns if c in links or (c in candidates and c not in long)]
-    return text, short, type_column(table)
+    return text, short, type_column(table.columns, table.key)
 
 
 #: What str.isspace() holds (and str.rstrip() removes): tests/test_explorer.py checks it against every character.
@@ -673,11 +689,12 @@ def chip_column(ctx: Context, table: RecordTable, column: str, texts: pa.Array) 
     return _when_filled(texts, f'<span class="chip"><b>{html.escape(column)}</b> ', shown, "</span>")
 
 
-def rows_html(ctx: Context, table: RecordTable, ev: Evidence, first: int,
+def rows_html(ctx: Context, table: RecordTable, data: pa.Table, ev: Evidence, first: int,
               columns: tuple[list[str], list[str], str | None], start: int, stop: int) -> str:
-    """Rows start..stop of a table's section, made column by column in Arrow (first: the page place of the
-    table's first row); `columns` is shown_columns(table, ...), computed once per table (it reads every row)."""
-    data, ids = table.data.slice(start, stop - start), table.ids[start:stop]
+    """Rows start..stop of a table's section (data: its rows()), made column by column in Arrow (first: the page
+    place of the table's first row); `columns` is shown_columns(table, ...), computed once per table (it reads
+    every row)."""
+    data, ids = data.slice(start, stop - start), table.ids[start:stop]
     text_cols, short_cols, tcol = columns
     cells = {c: column_texts(data.column(c)) for c in {*text_cols, *short_cols, *([tcol] if tcol else [])}}
     texts = [_when_filled(cells[c], "<p>", escape_column(cells[c]), "</p>") for c in text_cols]
@@ -718,7 +735,8 @@ def table_html(ctx: Context, table: RecordTable, ev: Evidence, first: int):
     """A table's section, in pieces (the head, then the rows a batch at a time (row_batches), then the end);
     first: the page place of its first row."""
     cls = ctx.colours[table.name]
-    columns = shown_columns(table, ctx.links[table.name])
+    data = table.rows()
+    columns = shown_columns(table, data, ctx.links[table.name])
     n_links = np.diff(ev.links_at[first:first + len(table.ids) + 1])
     n_spans = int(n_links.sum())
     yield (f'<section class="records" id="{html.escape(anchor("t", table.name))}" data-table="{html.escape(table.name)}">\n'
@@ -727,7 +745,7 @@ def table_html(ctx: Context, table: RecordTable, ev: Evidence, first: int):
            f'<table><thead><tr><th>{html.escape(table.key)}</th><th>row</th><th>evidence (click to see it in the article)</th></tr></thead>\n'
            f'<tbody>\n')
     for start, stop in row_batches(n_links.tolist(), ROWS_AT_ONCE, LINKS_AT_ONCE):
-        yield rows_html(ctx, table, ev, first, columns, start, stop)
+        yield rows_html(ctx, table, data, ev, first, columns, start, stop)
     yield '</tbody></table>\n</section>\n'
 
 
@@ -905,6 +923,8 @@ def pieces(release_folder: Path, articles_dir: Path, store: Store | None = None)
     texts = {a["article_id"]: read_article_text(articles_dir, a) for a in articles}
     ctx = context(package, tables, articles, texts)
     ev = read_evidence(evidence, list(texts), list(texts.values()), tables, [ctx.articles[a][1] for a in texts])
+    n_evidence = evidence.num_rows
+    del evidence  # of its columns, the page keeps only the text (in ev)
     records = list(ctx.positions)  # every record, in page order
     version = package.get("version", release_folder.name)
     name = package.get("name", "dataset")
@@ -917,7 +937,7 @@ def pieces(release_folder: Path, articles_dir: Path, store: Store | None = None)
         f'<title>Evidence explorer · {html.escape(name)} {html.escape(version)}</title>\n',
         f'<style>{CSS}{palette_css(len(tables))}\n</style>\n</head>\n<body>\n<header>\n',
         f'<h1>Evidence explorer · {html.escape(name)} {html.escape(version)}</h1>\n',
-        f'<p class="meta">{len(articles)} articles · {evidence.num_rows} evidence rows · '
+        f'<p class="meta">{len(articles)} articles · {n_evidence} evidence rows · '
         f'{ev.n_spans} distinct spans · generated from dataset/{html.escape(version)}/ by '
         '<code>python -m cartel_campaign.explorer</code>. Click a highlighted passage to go to the record it supports; '
         'click a record\'s evidence to come back.</p>\n',
