@@ -298,6 +298,13 @@ def test_anchor_ids_are_unambiguous():
     assert explorer.span_anchor("a b", 3, 10) == explorer.anchor("s", "a b", 3, 10)
 
 
+def test_record_anchors_are_made_column_by_column_as_anchor_makes_them_value_by_value():
+    values = ["abc", "", "a b", "é", "x\n", "a/b", "A-Z_0.9", "~", "q-<hi>", "tom & jerry", "\U0001f600", "ok"]
+    assert explorer.anchor_parts(pa.array(values)).to_pylist() == [explorer.anchor("r", v)[2:] for v in values]
+    assert explorer.anchor_parts(pa.array(["a", "b.c"])).to_pylist() == ["a", "b.c"]
+    assert explorer.anchor_parts(pa.array([], pa.string())).to_pylist() == []
+
+
 def test_evidence_that_does_not_match_the_article_text_is_a_clear_error(tmp_path):
     release = tiny_release(tmp_path, evidence=[dict(record_table="actors", record_id="caracas", article_id="000_aaaaaaaaaaaaaaaa",
                                                     char_start=0, char_end=3, text="Bob", basis="annotated")])

@@ -126,6 +126,16 @@ def _anchor_part(value) -> str:
     return _NOT_ANCHOR.sub(lambda m: f"~{ord(m.group()):x}~", str(value))
 
 
+def anchor_parts(values: pa.Array) -> pa.Array:
+    """_anchor_part of every value of an Arrow string column: the value where it is kept as it is (checked
+    column-wise), else made in Python."""
+    kept = pc.match_substring_regex(values, "^[A-Za-z0-9._-]*$")
+    if pc.all(kept).as_py():
+        return values
+    made = [None if keep else _anchor_part(v) for v, keep in zip(values.to_pylist(), kept.to_pylist())]
+    return pc.if_else(kept, values, pa.array(made, pa.string()))
+
+
 def anchor(kind: str, *parts) -> str:
     """Element id (and fragment) for an article, table, record or span: see the module docstring. It has
     only letters, digits, ``.``, ``_``, ``-``, ``~`` and ``/``: html.escape leaves it as it is."""
@@ -447,12 +457,18 @@ def segments(text_length: int, spans: list[Span]) -> list[tuple[int, int, list[S
     starting: dict[int, list[Span]] = {}
     for s in spans:
         starting.setdefault(s.start, []).append(s)
-    out, open_spans = [], []
+    out, covering = [], []
     for start, end in zip(cuts, cuts[1:]):  # every span boundary is a cut: a span covers the pieces from its start to its end
-        open_spans = [s for s in open_spans if s.end > start] + starting.get(start, [])
-        covering = sorted(open_spans, key=lambda s: (s.end - s.start, -s.start, s.end))
+        covering = [s for s in covering if s.end > start]  # still sorted
+        if start in starting:
+            covering = sorted(covering + starting[start], key=innermost_first)
         out.append((start, end, covering))
     return out
+
+
+def innermost_first(span: Span) -> tuple[int, int, int]:
+    """The order of the spans covering a piece of text: shortest first (then the one starting later)."""
+    return span.end - span.start, -span.start, span.end
 
 
 def records_title(covering: list[Span]) -> str:
@@ -701,10 +717,10 @@ def rows_html(ctx: Context, table: RecordTable, data: pa.Table, ev: Evidence, fi
     chips = [chip_column(ctx, table, c, cells[c]) for c in short_cols]
     kind = _when_filled(cells[tcol], ' data-type="', escape_column(cells[tcol]), '"') if tcol else ""
     links = record_links(ev, first + start, first + stop)
-    prefix = anchor("r", table.name) + "/"
-    rid = pa.array([prefix + _anchor_part(r) for r in ids], pa.string())  # anchors: nothing to escape
+    ids = pa.array(ids, pa.string())
+    rid = _joined(anchor("r", table.name) + "/", anchor_parts(ids))  # anchors: nothing to escape
     rows = _joined('<tr id="', rid, f'" class="{ctx.colours[table.name]}"', kind, '><th><a href="#', rid, '">',
-                   escape_column(pa.array(ids, pa.string())), '</a></th><td>', *texts, '<div class="chips">', *chips,
+                   escape_column(ids), '</a></th><td>', *texts, '<div class="chips">', *chips,
                    '</div></td><td><ul class="spans">', links, '</ul></td></tr>\n')
     return concatenated(rows)
 
