@@ -471,14 +471,18 @@ def innermost_first(span: Span) -> tuple[int, int, int]:
     return span.end - span.start, -span.start, span.end
 
 
-def records_title(covering: list[Span]) -> str:
-    seen = []
+def records_title(covering: list[Span], labels: dict[int, list[str]]) -> str:
+    """The records of the spans covering a passage, innermost first, each once (labels: each span's records as
+    "table id", by id of the span)."""
+    if len(covering) == 1:
+        return "; ".join(labels[id(covering[0])])
+    seen: list[str] = []
     for span in covering:
-        seen += [f"{r.table} {r.record_id}" for r in span.records if f"{r.table} {r.record_id}" not in seen]
+        seen += [label for label in labels[id(span)] if label not in seen]
     return "; ".join(seen)
 
 
-def segment_html(text: str, covering: list[Span], colours: dict[str, str]) -> str:
+def segment_html(text: str, covering: list[Span], colours: dict[str, str], labels: dict[int, list[str]]) -> str:
     """A plain run of text, or a link to the first record of the innermost span covering it."""
     if not covering:
         return html.escape(text)
@@ -486,32 +490,36 @@ def segment_html(text: str, covering: list[Span], colours: dict[str, str]) -> st
     under = f' u{colours[covering[1].records[0].table][1:]}' if len(covering) > 1 else ""
     ids = " ".join([s.anchor for s in covering])  # anchors: nothing to escape
     return (f'<a class="ev {colours[target.table]}{under}" href="#{record_anchor(target)}" data-spans="{ids}" '
-            f'title="{html.escape(records_title(covering))}">{html.escape(text)}</a>')
+            f'title="{html.escape(records_title(covering, labels))}">{html.escape(text)}</a>')
 
 
-def extra_links(span: Span, linked: set[Record], colours: dict[str, str]) -> str:
+def extra_links(records: list[Record], colours: dict[str, str]) -> str:
     """Links, after a span, to the records its highlighted text does not already link to."""
     return "".join(f'<sup><a class="more {colours[r.table]}" href="#{record_anchor(r)}" '
-                   f'title="{html.escape(f"{r.table} {r.record_id}")}">+{html.escape(r.table)}</a></sup>'
-                   for r in span.records if r not in linked)
+                   f'title="{html.escape(f"{r.table} {r.record_id}")}">+{html.escape(r.table)}</a></sup>' for r in records)
 
 
 def article_text_html(text: str, spans: list[Span], colours: dict[str, str]) -> str:
     cut = segments(len(text), spans)
-    linked: dict[tuple[int, int], set[Record]] = {(s.start, s.end): set() for s in spans}
+    linked: dict[int, set[Record]] = {id(s): set() for s in spans}  # by id of the span: the records its passages link to
     for _, _, covering in cut:
         if covering:
-            linked[covering[0].start, covering[0].end].add(covering[0].records[0])
-    starting: dict[int, list[Span]] = {}
-    ending: dict[int, list[Span]] = {}
+            linked[id(covering[0])].add(covering[0].records[0])
+    labels = {id(s): [f"{r.table} {r.record_id}" for r in s.records] for s in spans}
+    opening: dict[int, list[str]] = {}  # the anchors of the spans starting there
+    closing: dict[int, list[Span]] = {}  # the spans ending there, in reversed span order
     for s in spans:
-        starting.setdefault(s.start, []).append(s)
-        ending.setdefault(s.end, []).insert(0, s)  # reversed span order
-    parts = []
-    for start, end, covering in cut:
-        parts += [f'<span class="anchor" id="{s.anchor}"></span>' for s in starting.pop(start, ())]
-        parts.append(segment_html(text[start:end], covering, colours))
-        parts += [extra_links(s, linked[s.start, s.end], colours) for s in ending.pop(end, ())]
+        opening.setdefault(s.start, []).append(f'<span class="anchor" id="{s.anchor}"></span>')
+        closing.setdefault(s.end, []).insert(0, s)
+    parts: list[str] = []
+    for start, end, covering in cut:  # every start and end is a cut: its anchors and links come once
+        if start in opening:
+            parts += opening[start]
+        parts.append(segment_html(text[start:end], covering, colours, labels))
+        for s in closing.get(end, ()):
+            extra = [r for r in s.records if r not in linked[id(s)]]
+            if extra:
+                parts.append(extra_links(extra, colours))
     return "".join(parts)
 
 
