@@ -261,7 +261,8 @@ def record_positions(evidence: pa.Table, tables: list[RecordTable]) -> pa.Array:
 
 def check_evidence(evidence: pa.Table, articles: pa.Array, records: pa.Array, texts: list[str], tables: list[RecordTable]) -> None:
     """The first evidence row whose article or record is not on the page, or whose text is not the article's
-    text at its place, is an error (articles, records: the rows' evidence_positions; texts: the articles')."""
+    text at its place, is an error (articles: each row's article's row in the articles table; records: its
+    record_positions; texts: the articles'). Rows are checked in their order, as a row-by-row check would."""
     missing = pc.or_(pc.is_null(articles), pc.is_null(records))
     last = pc.index(missing, True).as_py()
     checked = evidence.select(["char_start", "char_end", "text"]).append_column("article", articles)
@@ -404,7 +405,7 @@ class Context:
     names: dict[Record, str]  # records of a table with a 'name' column -> that name
     articles: dict[str, tuple[str, str]]  # article_id -> (label, short label)
     types: dict[str, list[str]]  # table -> the values of its type column, sorted
-    made: dict = field(default_factory=dict)  # markup already made for a (target, value) link or a span's evidence link
+    made: dict = field(default_factory=dict)  # markup already made for a (target, value) link
 
 
 def context(package: dict, tables: list[RecordTable], articles: list[dict], texts: dict[str, str]) -> Context:
