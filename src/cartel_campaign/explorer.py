@@ -323,8 +323,8 @@ def read_evidence(evidence: pa.Table, article_ids: list[str], texts: list[str], 
                                         ("end", "descending")])
     n_records = sum(len(t.ids) for t in tables)
     links_at = np.concatenate([[0], np.cumsum(np.bincount(pairs.column("record").to_numpy(), minlength=n_records))])
-    places = pa.table({"anchor": pa.array(map(_anchor_part, article_ids), pa.string()),
-                       "where": pa.array(map(html.escape, short_labels), pa.string())})
+    places = pa.table({"anchor": pa.array([_anchor_part(a) for a in article_ids], pa.string()),
+                       "where": pa.array([html.escape(label) for label in short_labels], pa.string())})
     return Evidence(pairs, evidence.column("text"), n_spans, _run_bounds(columns[0].to_numpy(), len(article_ids)), by_record,
                     links_at, places)
 
