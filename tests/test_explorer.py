@@ -298,6 +298,13 @@ def test_anchor_ids_are_unambiguous():
     assert explorer.span_anchor("a b", 3, 10) == explorer.anchor("s", "a b", 3, 10)
 
 
+def test_record_anchors_are_made_column_by_column_as_anchor_makes_them_value_by_value():
+    values = ["abc", "", "a b", "é", "x\n", "a/b", "A-Z_0.9", "~", "q-<hi>", "tom & jerry", "\U0001f600", "ok"]
+    assert explorer.anchor_parts(pa.array(values)).to_pylist() == [explorer.anchor("r", v)[2:] for v in values]
+    assert explorer.anchor_parts(pa.array(["a", "b.c"])).to_pylist() == ["a", "b.c"]
+    assert explorer.anchor_parts(pa.array([], pa.string())).to_pylist() == []
+
+
 def test_evidence_that_does_not_match_the_article_text_is_a_clear_error(tmp_path):
     release = tiny_release(tmp_path, evidence=[dict(record_table="actors", record_id="caracas", article_id="000_aaaaaaaaaaaaaaaa",
                                                     char_start=0, char_end=3, text="Bob", basis="annotated")])
@@ -416,6 +423,49 @@ def test_article_label_is_the_headline_or_the_first_words():
     label = explorer.article_label({"title": None}, text)
     assert label.startswith("“At a recent press conference,") and label.endswith("…”") and len(label) <= explorer.LABEL_CHARS
     assert explorer.article_label({"title": ""}, "Short text.") == "“Short text.”"
+
+
+def test_a_label_reads_only_the_start_of_a_long_text_and_is_what_the_whole_text_gives():
+    """shortened() puts on one line only as much of the text's start as its label can show (an article's
+    first words, not the whole article), and gives what " ".join(text.split()) of the whole text gives."""
+    import random
+
+    def whole(text: str, limit: int) -> str:
+        text = " ".join(text.split())
+        if len(text) <= limit:
+            return text
+        cut = text[:limit - 1]
+        cut = cut.rsplit(" ", 1)[0] if " " in cut else cut
+        return cut.rstrip(" ,;:.") + "…"
+
+    rng = random.Random(7)
+    pieces = ["a", "bc", "déf", " ", "  ", "\n", "\t \u3000", "\x85", ",", ".", ";", " " * 90, "word" * 20]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 60)))
+        for limit in (1, 2, 5, 40, 60):
+            assert explorer.shortened(text, limit) == whole(text, limit), (text, limit)
+
+    class Counted(str):
+        read = 0
+
+        def __getitem__(self, key):
+            part = str.__getitem__(self, key)
+            Counted.read = max(Counted.read, len(part))
+            return part
+
+        def split(self, *args):
+            raise AssertionError("the whole text was split")
+
+    assert explorer.shortened(Counted("word " * 100_000), 40) == whole("word " * 100_000, 40)
+    assert Counted.read <= 4 * 41
+
+
+def test_concatenated_is_the_values_joined_and_refuses_a_missing_one():
+    assert explorer.concatenated(pa.array(["<tr>a</tr>\n", "", "é\n"])) == "<tr>a</tr>\n" + "é\n"
+    assert explorer.concatenated(pa.array(["x", "yz", "w"]).slice(1, 2)) == "yzw"
+    assert explorer.concatenated(pa.array([], pa.string())) == ""
+    with pytest.raises(ValueError):
+        explorer.concatenated(pa.array(["x", None]))
 
 
 def test_search_and_filters_are_in_the_page_but_hidden_until_its_script_runs(tiny):
@@ -746,17 +796,114 @@ def dump_dom(html_path: Path) -> str:
     return proc.stdout
 
 
-def test_a_span_evidence_link_is_kept_only_for_a_span_that_backs_more_than_one_record():
-    """A span backing one record is listed once: its link is made and not kept (a large release's page
-    would otherwise keep one for every span); a span backing more is made once and kept."""
-    ctx = explorer.Context([], {}, {}, {}, {}, {"a1": ("Label", "Short")}, {})
-    one = explorer.Span("a1", 0, 5, "Hello", [explorer.Record("quotes", "q1")])
-    two = explorer.Span("a1", 6, 11, "world", [explorer.Record("quotes", "q2"), explorer.Record("claims", "c1")])
-    assert explorer.evidence_link(one, ctx) == explorer._evidence_link(one, ctx)
-    assert ctx.made == {}
-    link = explorer.evidence_link(two, ctx)
-    assert link == explorer._evidence_link(two, ctx) and list(ctx.made.values()) == [link]
-    assert explorer.evidence_link(two, ctx) is link
+def test_python_whitespace_is_what_str_isspace_holds():
+    """The excerpt of a long passage is cut as str.rstrip() cuts it: Arrow trims exactly these characters."""
+    assert explorer.PY_WHITESPACE == "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+
+
+def passage_link(article_id: str, start: int, end: int, text: str, where: str) -> str:
+    """A passage link in a record's list, made value by value (what the page's Arrow columns must give)."""
+    excerpt = text if len(text) <= explorer.EXCERPT_CHARS else text[:explorer.EXCERPT_CHARS - 1].rstrip() + "…"
+    return (f'<li><a href="#{span_anchor(article_id, start, end)}">{html.escape(excerpt)}</a> '
+            f'<span class="where">{html.escape(where)} [{start}:{end}]</span></li>')
+
+
+def test_passage_links_are_made_column_by_column_as_they_are_made_value_by_value():
+    """Each record lists its passages once each, by article, then start, then end descending (a passage
+    shared by records is listed for each); a long passage is cut at a word as str.rstrip() cuts it, whatever
+    the whitespace; the text and the article's label are escaped; a record without evidence says so."""
+    a_text = "x" * 88 + "\u3000\x85 tail & more" + " <b>'quoted'</b> " + "y" * 120 + "\u2009z" + "é" * 100
+    b_text = 'Short "one" & <two>.'
+    texts = {"a/1": a_text, "b 2": b_text}
+    rows = [("t", "r2", "b 2", 0, 5), ("t", "r1", "a/1", 0, 100), ("t", "r1", "a/1", 0, 120), ("u", "s1", "a/1", 0, 120),
+            ("t", "r1", "b 2", 6, 11), ("t", "r1", "a/1", 90, 300), ("u", "s1", "b 2", 0, 20), ("t", "r1", "a/1", 206, 300)]
+    evidence = pa.table({"record_table": [r[0] for r in rows], "record_id": [r[1] for r in rows], "article_id": [r[2] for r in rows],
+                         "char_start": [r[3] for r in rows], "char_end": [r[4] for r in rows],
+                         "text": [texts[r[2]][r[3]:r[4]] for r in rows]})
+    tables = [explorer.RecordTable("t", "id", ["id"], pa.table({"id": ["r0", "r1", "r2"]})),
+              explorer.RecordTable("u", "id", ["id"], pa.table({"id": ["s1"]}))]
+    wheres = ["Label <a> & “b”", "B's label"]
+    ev = explorer.read_evidence(evidence, list(texts), list(texts.values()), tables, wheres)
+    expected = {}
+    for table, rid, article, start, end in sorted(rows, key=lambda r: (list(texts).index(r[2]), r[3], -r[4])):
+        link = passage_link(article, start, end, texts[article][start:end], wheres[list(texts).index(article)])
+        expected.setdefault((table, rid), []).append(link)
+    records = [("t", "r0"), ("t", "r1"), ("t", "r2"), ("u", "s1")]
+    made = [("".join(expected[r]) if r in expected else '<li class="none">no evidence rows</li>') for r in records]
+    assert explorer.record_links(ev, 0, 4).to_pylist() == made
+    assert explorer.record_links(ev, 1, 3).to_pylist() == made[1:3]
+    assert "…" in made[1] and "\u3000" not in made[1]
+    assert ev.n_spans == len({(r[2], r[3], r[4]) for r in rows})
+
+
+def test_the_first_bad_evidence_row_is_the_error_whatever_is_wrong_with_it(tmp_path):
+    """Evidence is checked in Arrow and a row at a time; the error names the first row that is wrong (its
+    article, else its record, else its text), as a row-by-row check would."""
+    good = dict(record_table="actors", record_id="caracas", article_id="000_aaaaaaaaaaaaaaaa", char_start=0, char_end=3, text="Tom",
+                basis="annotated")
+    wrong_text = {**good, "record_id": "tom & jerry", "text": "Bob"}
+    no_record = {**good, "record_id": "ghost"}
+    no_article = {**good, "article_id": "999_nope"}
+    cases = [([good, wrong_text, no_record], r"evidence row 2 \(actors tom & jerry\).*'Bob'"),
+             ([good, no_record, wrong_text], r"evidence row 2 .*no row with that primary key in actors"),
+             ([no_article, no_record], r"evidence row 1 .*article_id '999_nope' is not in the articles table"),
+             ([good, {**no_record, "article_id": "999_nope"}], r"evidence row 2 .*article_id '999_nope' is not in the articles table"),
+             ([good, {**good, "char_end": 999, "text": "Tom"}, no_record], r"evidence row 2 .*\[0:999\]")]
+    for n, (rows, message) in enumerate(cases):
+        release = tiny_release(tmp_path / str(n), evidence=rows)
+        with pytest.raises(ExplorerError, match=message):
+            render(release, tmp_path / str(n) / "seeds")
+
+
+def test_an_article_s_spans_are_made_when_its_section_is_and_not_kept_after(tiny, monkeypatch):
+    """The page holds the spans (Python objects) of one article at a time, never those of every article."""
+    import gc
+    import weakref
+
+    alive: set[int] = set()
+
+    class Counted(explorer.Span):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            alive.add(id(self))
+            weakref.finalize(self, alive.discard, id(self))
+
+    monkeypatch.setattr(explorer, "Span", Counted)
+    release, seeds = tiny
+    pieces = explorer.pieces(release, seeds)
+    next(pieces)  # the head: the release read and checked
+    gc.collect()
+    assert not alive
+    article_ids = [a["article_id"] for a in pq.read_table(release / "articles.parquet").to_pylist()]
+    for article_id in article_ids:
+        section = next(pieces)
+        gc.collect()
+        assert section.startswith(f'<section class="article" id="{explorer.anchor("a", article_id)}"')
+        assert 0 < len(alive) <= section.count('class="anchor"')
+    list(pieces)
+
+
+def test_a_table_s_rows_are_read_when_its_section_is_made_and_not_before(tiny, monkeypatch):
+    """Before the articles, a table's key, name and type column are read (the links, the filters); every
+    column of a table is read for its section only, one table at a time."""
+    release, seeds = tiny
+    reads = []
+    real = pq.read_table
+    monkeypatch.setattr(pq, "read_table", lambda path, columns=None, **kw: reads.append((Path(path).stem, columns)) or real(path, columns=columns, **kw))
+    package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    every = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in package["resources"]}
+    pieces = explorer.pieces(release, seeds)
+    next(pieces)
+    assert {t: c for t, c in reads if t in ("actors", "quotes", "claims")} == {
+        "actors": ["actor_id", "name", "actor_type"], "quotes": ["quote_id"], "claims": ["claim_id"]}
+    reads.clear()
+    sections = []
+    for piece in pieces:
+        if piece.startswith('<section class="records"'):
+            sections.append(re.search(r'data-table="([^"]+)"', piece).group(1))
+            assert reads == [(sections[-1], every[sections[-1]])]
+            reads.clear()
+    assert sections == ["actors", "quotes", "claims"] and reads == []
 
 
 def test_evidence_is_read_into_python_a_batch_at_a_time(tiny, monkeypatch):

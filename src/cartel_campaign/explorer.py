@@ -34,10 +34,11 @@ import sys
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, NamedTuple, Protocol
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -80,25 +81,35 @@ class Span:
     end: int
     text: str
     records: list[Record] = field(default_factory=list)
+    anchor: str = field(init=False, repr=False, compare=False)  # span_anchor of the span (made once)
 
-    @cached_property
-    def anchor(self) -> str:
-        """span_anchor of the span (made once)."""
-        return span_anchor(self.article_id, self.start, self.end)
+    def __post_init__(self):
+        self.anchor = span_anchor(self.article_id, self.start, self.end)
 
 
 @dataclass
 class RecordTable:
     """A table that evidence names: its columns in Arrow (read column by column, never as Python rows)
-    and each row's record id (the str of its primary key), in row order."""
+    and each row's record id (the str of its primary key), in row order. Where source is given, data holds
+    only the columns the whole page reads (its key, name and type column: record_table) and rows() reads every
+    column from source when the table's section is made (one table's rows in memory at a time)."""
     name: str
     key: str
     columns: list[str]
     data: pa.Table
     ids: list[str] = field(init=False)
+    source: Path | None = None
 
     def __post_init__(self):
         self.ids = list(map(str, self.data.column(self.key).to_pylist()))
+
+    def rows(self) -> pa.Table:
+        """Every column of the table, in its columns' order."""
+        if self.source is None:
+            return self.data
+        import pyarrow.parquet as pq
+
+        return pq.read_table(self.source, columns=self.columns)
 
     def texts(self, column: str) -> list[str]:
         """cell_text of every value of a column, in row order."""
@@ -113,6 +124,16 @@ _NOT_ANCHOR = re.compile(r"[^A-Za-z0-9._-]")
 @lru_cache(maxsize=65536)
 def _anchor_part(value) -> str:
     return _NOT_ANCHOR.sub(lambda m: f"~{ord(m.group()):x}~", str(value))
+
+
+def anchor_parts(values: pa.Array) -> pa.Array:
+    """_anchor_part of every value of an Arrow string column: the value where it is kept as it is (checked
+    column-wise), else made in Python."""
+    kept = pc.match_substring_regex(values, "^[A-Za-z0-9._-]*$")
+    if pc.all(kept).as_py():
+        return values
+    made = [None if keep else _anchor_part(v) for v, keep in zip(values.to_pylist(), kept.to_pylist())]
+    return pc.if_else(kept, values, pa.array(made, pa.string()))
 
 
 def anchor(kind: str, *parts) -> str:
@@ -148,11 +169,15 @@ def resources_by_name(package: dict) -> dict[str, dict]:
 EVIDENCE_COLUMNS = ["record_table", "record_id", "article_id", "char_start", "char_end", "text"]
 
 
+def table_path(release_folder: Path, resource: dict) -> Path:
+    return Path(release_folder) / resource.get("parquet_path", f"{resource['name']}.parquet")
+
+
 def read_table(release_folder: Path, resource: dict, columns: list[str] | None = None) -> pa.Table:
     """A table of the release, read from its Parquet file (only `columns` where given)."""
     import pyarrow.parquet as pq
 
-    path = Path(release_folder) / resource.get("parquet_path", f"{resource['name']}.parquet")
+    path = table_path(release_folder, resource)
     if not path.is_file():
         raise ExplorerError(f"{path}: not found (table {resource['name']!r} is listed in datapackage.json)")
     return pq.read_table(path, columns=columns)
@@ -171,7 +196,8 @@ def record_table(release_folder: Path, resource: dict) -> RecordTable:
         raise ExplorerError(f"{Path(release_folder) / 'datapackage.json'}: table {resource['name']!r} has evidence rows, "
                             f"so it needs a single-column primaryKey for evidence.record_id; found {key!r}")
     columns = [f["name"] for f in resource["schema"]["fields"]]
-    return RecordTable(resource["name"], key[0], columns, read_table(release_folder, resource, columns))
+    first = [c for c in columns if c in {key[0], "name", type_column(columns, key[0])}]
+    return RecordTable(resource["name"], key[0], columns, read_table(release_folder, resource, first), table_path(release_folder, resource))
 
 
 def evidenced_tables(release_folder: Path, package: dict, evidence: pa.Table) -> list[RecordTable]:
@@ -197,45 +223,122 @@ def read_article_text(articles_dir: Path, article: dict) -> str:
 EVIDENCE_ROWS_AT_ONCE = 8192
 
 
-def evidence_rows(evidence: pa.Table):
-    """evidence's EVIDENCE_COLUMNS, row by row as tuples, made into Python values EVIDENCE_ROWS_AT_ONCE rows at a
-    time (never every row's values at once)."""
+def evidence_rows(evidence: pa.Table, columns: list[str] = EVIDENCE_COLUMNS):
+    """evidence's columns (EVIDENCE_COLUMNS unless given), row by row as tuples, made into Python values
+    EVIDENCE_ROWS_AT_ONCE rows at a time (never every row's values at once)."""
     for start in range(0, evidence.num_rows, EVIDENCE_ROWS_AT_ONCE):
         part = evidence.slice(start, EVIDENCE_ROWS_AT_ONCE)
-        yield from zip(*(part.column(c).to_pylist() for c in EVIDENCE_COLUMNS))
+        yield from zip(*(part.column(c).to_pylist() for c in columns))
 
 
-def collect_spans(evidence: pa.Table, texts: dict[str, str], tables: list[RecordTable]) -> dict[str, list[Span]]:
-    """Distinct evidence spans per article (sorted by position), each with the records it supports."""
-    order = {t.name: i for i, t in enumerate(tables)}
-    row_index = {t.name: {rid: i for i, rid in enumerate(t.ids)} for t in tables}
-    same = {t.name: (t.name, {rid: rid for rid in t.ids}) for t in tables}  # one str object per table name and id
-    article_ids = {a: a for a in texts}
-    spans: dict[tuple, Span] = {}
-    for n, (table, record_id, article_id, start, end, text) in enumerate(evidence_rows(evidence), start=1):
-        if article_id not in texts:
-            raise ExplorerError(f"evidence row {n} ({table} {record_id}): article_id {article_id!r} is not in the articles table")
-        if record_id not in row_index.get(table, ()):
-            raise ExplorerError(f"evidence row {n} ({table} {record_id}): no row with that primary key in {table}")
-        article_id, (table, ids) = article_ids[article_id], same[table]
-        record_id = ids[record_id]
-        found = texts[article_id][start:end]
-        if not 0 <= start < end <= len(texts[article_id]) or found != text:
-            raise ExplorerError(f"evidence row {n} ({table} {record_id}): article {article_id} [{start}:{end}] is {found!r}, "
-                                f"evidence text is {text!r} (are the article files those of this release?)")
-        span = spans.get((article_id, start, end))
-        if span is None:
-            span = spans[article_id, start, end] = Span(article_id, start, end, found)
-        record = Record(table, record_id)
-        if record not in span.records:
-            span.records.append(record)
-    by_article: dict[str, list[Span]] = {a: [] for a in texts}
-    for key in sorted(spans, key=lambda k: (k[1], -k[2])):
-        span = spans[key]
-        if len(span.records) > 1:
-            span.records.sort(key=lambda r: (order[r.table], row_index[r.table][r.record_id]))
-        by_article[span.article_id].append(span)
-    return by_article
+@dataclass
+class Evidence:
+    """The page's evidence, in Arrow: each distinct (span, record) pair once, as integer columns (article: the
+    article's row in the articles table; start, end; record: the record's place on the page, Context.positions;
+    row: an evidence row of the pair, for its text), sorted by article, start, end descending, record, as the
+    articles show them. An article's pairs are one run of rows (articles_at); by_record orders them by record,
+    then as above, as the record rows list them, and links_at[p]:links_at[p + 1] are record p's."""
+    pairs: pa.Table
+    texts: pa.ChunkedArray  # evidence.text
+    n_spans: int
+    articles_at: np.ndarray
+    by_record: pa.Array
+    links_at: np.ndarray
+    places: pa.Table  # by article row: its anchor part (anchor) and its short label, escaped (where)
+
+
+def record_positions(evidence: pa.Table, tables: list[RecordTable]) -> pa.Array:
+    """Each evidence row's record's place on the page (its table's offset plus its row), null where the
+    table has no row with that primary key."""
+    found = pa.nulls(evidence.num_rows, pa.int64())
+    offset = 0
+    for t in tables:
+        rows = pc.index_in(evidence.column("record_id"), value_set=pa.array(t.ids, pa.string()))
+        found = pc.if_else(pc.equal(evidence.column("record_table"), t.name), pc.add(pc.cast(rows, pa.int64()), offset), found)
+        offset += len(t.ids)
+    return found
+
+
+def check_evidence(evidence: pa.Table, articles: pa.Array, records: pa.Array, texts: list[str], tables: list[RecordTable]) -> None:
+    """The first evidence row whose article or record is not on the page, or whose text is not the article's
+    text at its place, is an error (articles: each row's article's row in the articles table; records: its
+    record_positions; texts: the articles'). Rows are checked in their order, as a row-by-row check would."""
+    missing = pc.or_(pc.is_null(articles), pc.is_null(records))
+    last = pc.index(missing, True).as_py()
+    checked = evidence.select(["char_start", "char_end", "text"]).append_column("article", articles)
+    if last >= 0:
+        checked = checked.slice(0, last)
+    for n, (start, end, text, article) in enumerate(evidence_rows(checked, ["char_start", "char_end", "text", "article"]), start=1):
+        if not 0 <= start < end <= len(texts[article]) or texts[article][start:end] != text:
+            raise evidence_error(evidence, n, texts, articles, tables)
+    if last >= 0:
+        raise evidence_error(evidence, last + 1, texts, articles, tables)
+
+
+def evidence_error(evidence: pa.Table, n: int, texts: list[str], articles: pa.Array, tables: list[RecordTable]) -> ExplorerError:
+    """What is wrong with evidence row n (from 1): its article, else its record, else its text."""
+    table, record_id, article_id, start, end, text = next(evidence_rows(evidence.slice(n - 1, 1)))
+    if not articles[n - 1].is_valid:
+        return ExplorerError(f"evidence row {n} ({table} {record_id}): article_id {article_id!r} is not in the articles table")
+    if not any(t.name == table and record_id in t.ids for t in tables):
+        return ExplorerError(f"evidence row {n} ({table} {record_id}): no row with that primary key in {table}")
+    found = texts[articles[n - 1].as_py()][start:end]
+    return ExplorerError(f"evidence row {n} ({table} {record_id}): article {article_id} [{start}:{end}] is {found!r}, "
+                         f"evidence text is {text!r} (are the article files those of this release?)")
+
+
+def _starts(*columns: pa.Array) -> pa.Array:
+    """True in the first row and in each row where any of the columns differs from the row before."""
+    if len(columns[0]) == 0:
+        return pa.array([], pa.bool_())
+    changed = None
+    for c in columns:
+        differs = pc.not_equal(c.slice(1), c.slice(0, len(c) - 1))
+        changed = differs if changed is None else pc.or_(changed, differs)
+    return pa.concat_arrays([pa.array([True]), changed])
+
+
+def _run_bounds(sorted_values: np.ndarray, n: int) -> np.ndarray:
+    """bounds[i]:bounds[i + 1] are the rows holding value i of sorted_values (integers 0..n-1, ascending)."""
+    return np.searchsorted(sorted_values, np.arange(n + 1), side="left")
+
+
+def read_evidence(evidence: pa.Table, article_ids: list[str], texts: list[str], tables: list[RecordTable],
+                  short_labels: list[str]) -> Evidence:
+    """Evidence of the page: checked (check_evidence), each (span, record) pair once, sorted (see Evidence);
+    article_ids, texts, short_labels: the articles', in their table's order."""
+    articles = pc.index_in(evidence.column("article_id"), value_set=pa.array(article_ids, pa.string()))
+    records = record_positions(evidence, tables)
+    check_evidence(evidence, articles, records, texts, tables)
+    rows = pa.table({"article": pc.cast(articles, pa.int64()), "start": evidence.column("char_start"),
+                     "end": evidence.column("char_end"), "record": records,
+                     "row": pa.array(np.arange(evidence.num_rows, dtype=np.int64))})
+    rows = rows.take(pc.sort_indices(rows, [("article", "ascending"), ("start", "ascending"), ("end", "descending"),
+                                            ("record", "ascending"), ("row", "ascending")]))
+    columns = [rows.column(c).combine_chunks() for c in ("article", "start", "end", "record")]
+    pairs = rows.filter(_starts(*columns))  # a record backed twice by the same span: once
+    columns = [pairs.column(c).combine_chunks() for c in ("article", "start", "end")]
+    n_spans = pc.sum(_starts(*columns)).as_py() or 0
+    by_record = pc.sort_indices(pairs, [("record", "ascending"), ("article", "ascending"), ("start", "ascending"),
+                                        ("end", "descending")])
+    n_records = sum(len(t.ids) for t in tables)
+    links_at = np.concatenate([[0], np.cumsum(np.bincount(pairs.column("record").to_numpy(), minlength=n_records))])
+    places = pa.table({"anchor": pa.array([_anchor_part(a) for a in article_ids], pa.string()),
+                       "where": pa.array([html.escape(label) for label in short_labels], pa.string())})
+    return Evidence(pairs, evidence.column("text"), n_spans, _run_bounds(columns[0].to_numpy(), len(article_ids)), by_record,
+                    links_at, places)
+
+
+def article_spans(ev: Evidence, i: int, article_id: str, text: str, records: list[Record]) -> list[Span]:
+    """Article i's distinct spans (by start, then end descending), each with the records it backs in page order
+    (records: every record, in page order)."""
+    part = ev.pairs.slice(ev.articles_at[i], ev.articles_at[i + 1] - ev.articles_at[i])
+    spans: list[Span] = []
+    for start, end, record in zip(*(part.column(c).to_pylist() for c in ("start", "end", "record"))):
+        if not spans or spans[-1].start != start or spans[-1].end != end:
+            spans.append(Span(article_id, start, end, text[start:end]))
+        spans[-1].records.append(records[record])
+    return spans
 
 
 # ---------------------------------------------------------------- what links show: labels, foreign keys, types
@@ -249,12 +352,23 @@ SHORT_LABEL_CHARS = 40
 
 def shortened(text: str, limit: int) -> str:
     """text on one line, cut at a word to at most limit characters (with "…" where cut)."""
-    text = " ".join(text.split())
+    text = one_line_start(text, limit + 1)
     if len(text) <= limit:
         return text
     cut = text[:limit - 1]
     cut = cut.rsplit(" ", 1)[0] if " " in cut else cut
     return cut.rstrip(" ,;:.") + "…"
+
+
+def one_line_start(text: str, n: int) -> str:
+    """" ".join(text.split()), or where that is longer than n characters a longer start of it, made from the
+    start of text only (one line of a prefix of text is a prefix of text's one line)."""
+    end = 2 * n
+    while True:
+        line = " ".join(text[:end].split())
+        if len(line) >= n or end >= len(text):
+            return line
+        end *= 2
 
 
 def article_label(article: dict, text: str, limit: int = LABEL_CHARS) -> str:
@@ -275,9 +389,9 @@ def foreign_keys(resource: dict) -> dict[str, tuple[str, str]]:
     return out
 
 
-def type_column(table: RecordTable) -> str | None:
+def type_column(columns: list[str], key: str) -> str | None:
     """The column the page filters a table by: its first ``*_type`` column (event_type, claim_type, ...)."""
-    return next((c for c in table.columns if c.endswith("_type") and c != table.key), None)
+    return next((c for c in columns if c.endswith("_type") and c != key), None)
 
 
 @dataclass
@@ -291,7 +405,7 @@ class Context:
     names: dict[Record, str]  # records of a table with a 'name' column -> that name
     articles: dict[str, tuple[str, str]]  # article_id -> (label, short label)
     types: dict[str, list[str]]  # table -> the values of its type column, sorted
-    made: dict = field(default_factory=dict)  # markup already made for a (target, value) link or a span's evidence link
+    made: dict = field(default_factory=dict)  # markup already made for a (target, value) link
 
 
 def context(package: dict, tables: list[RecordTable], articles: list[dict], texts: dict[str, str]) -> Context:
@@ -307,7 +421,7 @@ def context(package: dict, tables: list[RecordTable], articles: list[dict], text
             positions[Record(t.name, rid)] = len(positions)
         if "name" in t.columns:
             names.update((Record(t.name, rid), name) for rid, name in zip(t.ids, t.texts("name")) if name)
-        tcol = type_column(t)
+        tcol = type_column(t.columns, t.key)
         seen = set(t.texts(tcol)) - {""} if tcol else set()
         if seen:
             types[t.name] = sorted(seen)
@@ -344,22 +458,32 @@ def segments(text_length: int, spans: list[Span]) -> list[tuple[int, int, list[S
     starting: dict[int, list[Span]] = {}
     for s in spans:
         starting.setdefault(s.start, []).append(s)
-    out, open_spans = [], []
+    out, covering = [], []
     for start, end in zip(cuts, cuts[1:]):  # every span boundary is a cut: a span covers the pieces from its start to its end
-        open_spans = [s for s in open_spans if s.end > start] + starting.get(start, [])
-        covering = sorted(open_spans, key=lambda s: (s.end - s.start, -s.start, s.end))
+        covering = [s for s in covering if s.end > start]  # still sorted
+        if start in starting:
+            covering = sorted(covering + starting[start], key=innermost_first)
         out.append((start, end, covering))
     return out
 
 
-def records_title(covering: list[Span]) -> str:
-    seen = []
+def innermost_first(span: Span) -> tuple[int, int, int]:
+    """The order of the spans covering a piece of text: shortest first (then the one starting later)."""
+    return span.end - span.start, -span.start, span.end
+
+
+def records_title(covering: list[Span], labels: dict[int, list[str]]) -> str:
+    """The records of the spans covering a passage, innermost first, each once (labels: each span's records as
+    "table id", by id of the span)."""
+    if len(covering) == 1:
+        return "; ".join(labels[id(covering[0])])
+    seen: list[str] = []
     for span in covering:
-        seen += [f"{r.table} {r.record_id}" for r in span.records if f"{r.table} {r.record_id}" not in seen]
+        seen += [label for label in labels[id(span)] if label not in seen]
     return "; ".join(seen)
 
 
-def segment_html(text: str, covering: list[Span], colours: dict[str, str]) -> str:
+def segment_html(text: str, covering: list[Span], colours: dict[str, str], labels: dict[int, list[str]]) -> str:
     """A plain run of text, or a link to the first record of the innermost span covering it."""
     if not covering:
         return html.escape(text)
@@ -367,32 +491,36 @@ def segment_html(text: str, covering: list[Span], colours: dict[str, str]) -> st
     under = f' u{colours[covering[1].records[0].table][1:]}' if len(covering) > 1 else ""
     ids = " ".join([s.anchor for s in covering])  # anchors: nothing to escape
     return (f'<a class="ev {colours[target.table]}{under}" href="#{record_anchor(target)}" data-spans="{ids}" '
-            f'title="{html.escape(records_title(covering))}">{html.escape(text)}</a>')
+            f'title="{html.escape(records_title(covering, labels))}">{html.escape(text)}</a>')
 
 
-def extra_links(span: Span, linked: set[Record], colours: dict[str, str]) -> str:
+def extra_links(records: list[Record], colours: dict[str, str]) -> str:
     """Links, after a span, to the records its highlighted text does not already link to."""
     return "".join(f'<sup><a class="more {colours[r.table]}" href="#{record_anchor(r)}" '
-                   f'title="{html.escape(f"{r.table} {r.record_id}")}">+{html.escape(r.table)}</a></sup>'
-                   for r in span.records if r not in linked)
+                   f'title="{html.escape(f"{r.table} {r.record_id}")}">+{html.escape(r.table)}</a></sup>' for r in records)
 
 
 def article_text_html(text: str, spans: list[Span], colours: dict[str, str]) -> str:
     cut = segments(len(text), spans)
-    linked: dict[tuple[int, int], set[Record]] = {(s.start, s.end): set() for s in spans}
+    linked: dict[int, set[Record]] = {id(s): set() for s in spans}  # by id of the span: the records its passages link to
     for _, _, covering in cut:
         if covering:
-            linked[covering[0].start, covering[0].end].add(covering[0].records[0])
-    starting: dict[int, list[Span]] = {}
-    ending: dict[int, list[Span]] = {}
+            linked[id(covering[0])].add(covering[0].records[0])
+    labels = {id(s): [f"{r.table} {r.record_id}" for r in s.records] for s in spans}
+    opening: dict[int, list[str]] = {}  # the anchors of the spans starting there
+    closing: dict[int, list[Span]] = {}  # the spans ending there, in reversed span order
     for s in spans:
-        starting.setdefault(s.start, []).append(s)
-        ending.setdefault(s.end, []).insert(0, s)  # reversed span order
-    parts = []
-    for start, end, covering in cut:
-        parts += [f'<span class="anchor" id="{s.anchor}"></span>' for s in starting.pop(start, ())]
-        parts.append(segment_html(text[start:end], covering, colours))
-        parts += [extra_links(s, linked[s.start, s.end], colours) for s in ending.pop(end, ())]
+        opening.setdefault(s.start, []).append(f'<span class="anchor" id="{s.anchor}"></span>')
+        closing.setdefault(s.end, []).insert(0, s)
+    parts: list[str] = []
+    for start, end, covering in cut:  # every start and end is a cut: its anchors and links come once
+        if start in opening:
+            parts += opening[start]
+        parts.append(segment_html(text[start:end], covering, colours, labels))
+        for s in closing.get(end, ()):
+            extra = [r for r in s.records if r not in linked[id(s)]]
+            if extra:
+                parts.append(extra_links(extra, colours))
     return "".join(parts)
 
 
@@ -517,33 +645,51 @@ def longest(texts: pa.Array) -> int:
     return pc.max(pc.utf8_length(texts)).as_py() or 0
 
 
-def shown_columns(table: RecordTable, links: dict[str, str]) -> tuple[list[str], list[str], str | None]:
-    """(full-text columns, short columns, type column) to show for each row, primary key left out; a
-    foreign key (a column in links) is always shown, as a link."""
+def shown_columns(table: RecordTable, data: pa.Table, links: dict[str, str]) -> tuple[list[str], list[str], str | None]:
+    """(full-text columns, short columns, type column) to show for each row (data: the table's rows()), primary
+    key left out; a foreign key (a column in links) is always shown, as a link."""
     text = [c for c in table.columns if c in TEXT_COLUMNS]
     candidates = [c for c in table.columns if c != table.key and c not in text and c not in links]
-    long = {c for c in candidates if longest(column_texts(table.data.column(c))) > SHORT_CHARS}
+    long = {c for c in candidates if longest(column_texts(data.column(c))) > SHORT_CHARS}
     short = [c for c in table.columns if c in links or (c in candidates and c not in long)]
-    return text, short, type_column(table)
+    return text, short, type_column(table.columns, table.key)
 
 
-def evidence_link(span: Span, ctx: Context) -> str:
-    """A link to the span, in the list of a record's passages (made once per span; kept for the
-    span's other records where it backs more than one, else not kept)."""
-    if len(span.records) == 1:
-        return _evidence_link(span, ctx)
-    key = ("span", span.article_id, span.start, span.end)
-    made = ctx.made.get(key)
-    if made is None:
-        made = ctx.made[key] = _evidence_link(span, ctx)
-    return made
+#: What str.isspace() holds (and str.rstrip() removes): tests/test_explorer.py checks it against every character.
+PY_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+                 "\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 
 
-def _evidence_link(span: Span, ctx: Context) -> str:
-    excerpt = span.text if len(span.text) <= EXCERPT_CHARS else span.text[:EXCERPT_CHARS - 1].rstrip() + "…"
-    where = ctx.articles[span.article_id][1]
-    return (f'<li><a href="#{span.anchor}">{html.escape(excerpt)}</a> '
-            f'<span class="where">{html.escape(where)} [{span.start}:{span.end}]</span></li>')
+def excerpts(texts: pa.Array) -> pa.Array:
+    """Each span text as a record's list of passages shows it: whole up to EXCERPT_CHARS characters, else cut
+    (text[:EXCERPT_CHARS - 1].rstrip() + "…")."""
+    cut = _joined(pc.utf8_rtrim(pc.utf8_slice_codeunits(texts, 0, EXCERPT_CHARS - 1), characters=PY_WHITESPACE), "…")
+    return pc.if_else(pc.greater(pc.utf8_length(texts), EXCERPT_CHARS), cut, texts)
+
+
+def _array(column) -> pa.Array:
+    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+
+
+def evidence_links(ev: Evidence, lo: int, hi: int) -> pa.Array:
+    """The link to each pair by_record[lo:hi] in its record's list of passages: the span's text (excerpts) and
+    where it is (its article's short label and its place)."""
+    pairs = ev.pairs.take(ev.by_record.slice(lo, hi - lo))
+    article = _array(pairs.column("article"))
+    start, end = (pc.cast(_array(pairs.column(c)), pa.string()) for c in ("start", "end"))
+    texts = _array(ev.texts.take(_array(pairs.column("row"))))
+    return _joined('<li><a href="#s/', _array(ev.places.column("anchor").take(article)), "/", start, "/", end, '">',
+                   escape_column(excerpts(texts)), '</a> <span class="where">', _array(ev.places.column("where").take(article)),
+                   " [", start, ":", end, "]</span></li>")
+
+
+def record_links(ev: Evidence, first: int, stop: int) -> pa.Array:
+    """The list of passages of each record at page places first..stop: its links (evidence_links), or a note
+    that it has none."""
+    lo, hi = int(ev.links_at[first]), int(ev.links_at[stop])
+    offsets = pa.array(ev.links_at[first:stop + 1] - lo, pa.int32())
+    joined = pc.binary_join(pa.ListArray.from_arrays(offsets, evidence_links(ev, lo, hi)), "")
+    return pc.if_else(pc.equal(joined, ""), '<li class="none">no evidence rows</li>', joined)
 
 
 def _joined(*parts) -> pa.Array:
@@ -560,33 +706,41 @@ def chip_column(ctx: Context, table: RecordTable, column: str, texts: pa.Array) 
     """The chip of a short column in every row: its value, or a foreign key's link (made once per value)."""
     target = ctx.links[table.name].get(column)
     if target:
-        values = texts.to_pylist()
-        made = {v: reference_html(ctx, target, v) for v in set(values)}
-        shown = pa.array([made[v] for v in values], pa.string())
+        values = pc.dictionary_encode(texts)  # each distinct value once
+        made = pa.array([reference_html(ctx, target, v) for v in values.dictionary.to_pylist()], pa.string())
+        shown = made.take(values.indices)
     else:
         shown = escape_column(texts)
     return _when_filled(texts, f'<span class="chip"><b>{html.escape(column)}</b> ', shown, "</span>")
 
 
-def rows_html(ctx: Context, table: RecordTable, spans_of: dict[str, dict[str, list[Span]]],
+def rows_html(ctx: Context, table: RecordTable, data: pa.Table, ev: Evidence, first: int,
               columns: tuple[list[str], list[str], str | None], start: int, stop: int) -> str:
-    """Rows start..stop of a table's section, made column by column in Arrow; `columns` is
-    shown_columns(table, ...), computed once per table (it reads every row)."""
-    data, ids = table.data.slice(start, stop - start), table.ids[start:stop]
+    """Rows start..stop of a table's section (data: its rows()), made column by column in Arrow (first: the page
+    place of the table's first row); `columns` is shown_columns(table, ...), computed once per table (it reads
+    every row)."""
+    data, ids = data.slice(start, stop - start), table.ids[start:stop]
     text_cols, short_cols, tcol = columns
     cells = {c: column_texts(data.column(c)) for c in {*text_cols, *short_cols, *([tcol] if tcol else [])}}
     texts = [_when_filled(cells[c], "<p>", escape_column(cells[c]), "</p>") for c in text_cols]
     chips = [chip_column(ctx, table, c, cells[c]) for c in short_cols]
     kind = _when_filled(cells[tcol], ' data-type="', escape_column(cells[tcol]), '"') if tcol else ""
-    spans = spans_of.get(table.name, {})
-    links = pa.array(["".join(evidence_link(s, ctx) for s in spans.get(rid, ())) or '<li class="none">no evidence rows</li>'
-                      for rid in ids], pa.string())
-    prefix = anchor("r", table.name) + "/"
-    rid = pa.array([prefix + _anchor_part(r) for r in ids], pa.string())  # anchors: nothing to escape
+    links = record_links(ev, first + start, first + stop)
+    ids = pa.array(ids, pa.string())
+    rid = _joined(anchor("r", table.name) + "/", anchor_parts(ids))  # anchors: nothing to escape
     rows = _joined('<tr id="', rid, f'" class="{ctx.colours[table.name]}"', kind, '><th><a href="#', rid, '">',
-                   escape_column(pa.array(ids, pa.string())), '</a></th><td>', *texts, '<div class="chips">', *chips,
+                   escape_column(ids), '</a></th><td>', *texts, '<div class="chips">', *chips,
                    '</div></td><td><ul class="spans">', links, '</ul></td></tr>\n')
-    return "".join(rows.to_pylist())
+    return concatenated(rows)
+
+
+def concatenated(texts: pa.Array) -> str:
+    """The values of an Arrow string column (none missing) one after the other, as one str (joined in Arrow:
+    never a Python str per value)."""
+    whole = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(texts)], pa.int32()), texts), "")[0]
+    if not whole.is_valid:
+        raise ValueError("concatenated: a missing value")
+    return whole.as_py()
 
 
 def row_batches(links: list[int], rows_at_once: int, links_at_once: int):
@@ -602,19 +756,21 @@ def row_batches(links: list[int], rows_at_once: int, links_at_once: int):
         yield start, len(links)
 
 
-def table_html(ctx: Context, table: RecordTable, spans_of: dict[str, dict[str, list[Span]]]):
-    """A table's section, in pieces (the head, then the rows a batch at a time (row_batches), then the end)."""
+def table_html(ctx: Context, table: RecordTable, ev: Evidence, first: int):
+    """A table's section, in pieces (the head, then the rows a batch at a time (row_batches), then the end);
+    first: the page place of its first row."""
     cls = ctx.colours[table.name]
-    columns = shown_columns(table, ctx.links[table.name])
-    spans = spans_of.get(table.name, {})
-    n_spans = sum(len(spans.get(rid, ())) for rid in table.ids)
+    data = table.rows()
+    columns = shown_columns(table, data, ctx.links[table.name])
+    n_links = np.diff(ev.links_at[first:first + len(table.ids) + 1])
+    n_spans = int(n_links.sum())
     yield (f'<section class="records" id="{html.escape(anchor("t", table.name))}" data-table="{html.escape(table.name)}">\n'
            f'<h2><span class="swatch {cls}"></span>{html.escape(table.name)}</h2>\n'
            f'<p class="meta">{len(table.ids)} rows · {n_spans} evidence spans · primary key <code>{html.escape(table.key)}</code></p>\n'
            f'<table><thead><tr><th>{html.escape(table.key)}</th><th>row</th><th>evidence (click to see it in the article)</th></tr></thead>\n'
            f'<tbody>\n')
-    for start, stop in row_batches([len(spans.get(rid, ())) for rid in table.ids], ROWS_AT_ONCE, LINKS_AT_ONCE):
-        yield rows_html(ctx, table, spans_of, columns, start, stop)
+    for start, stop in row_batches(n_links.tolist(), ROWS_AT_ONCE, LINKS_AT_ONCE):
+        yield rows_html(ctx, table, data, ev, first, columns, start, stop)
     yield '</tbody></table>\n</section>\n'
 
 
@@ -790,13 +946,11 @@ def pieces(release_folder: Path, articles_dir: Path, store: Store | None = None)
     evidence = required_table(release_folder, resources, "evidence", EVIDENCE_COLUMNS)
     tables = evidenced_tables(release_folder, package, evidence)
     texts = {a["article_id"]: read_article_text(articles_dir, a) for a in articles}
-    spans = collect_spans(evidence, texts, tables)
-    spans_of: dict[str, dict[str, list[Span]]] = {}  # table -> record id -> the record's spans
-    for article_spans in spans.values():
-        for span in article_spans:
-            for record in span.records:
-                spans_of.setdefault(record.table, {}).setdefault(record.record_id, []).append(span)
     ctx = context(package, tables, articles, texts)
+    ev = read_evidence(evidence, list(texts), list(texts.values()), tables, [ctx.articles[a][1] for a in texts])
+    n_evidence = evidence.num_rows
+    del evidence  # of its columns, the page keeps only the text (in ev)
+    records = list(ctx.positions)  # every record, in page order
     version = package.get("version", release_folder.name)
     name = package.get("name", "dataset")
     nav_articles = " ".join(f'<a href="#{html.escape(anchor("a", a["article_id"]))}" title="{html.escape(a["article_id"])}">'
@@ -808,16 +962,21 @@ def pieces(release_folder: Path, articles_dir: Path, store: Store | None = None)
         f'<title>Evidence explorer · {html.escape(name)} {html.escape(version)}</title>\n',
         f'<style>{CSS}{palette_css(len(tables))}\n</style>\n</head>\n<body>\n<header>\n',
         f'<h1>Evidence explorer · {html.escape(name)} {html.escape(version)}</h1>\n',
-        f'<p class="meta">{len(articles)} articles · {evidence.num_rows} evidence rows · '
-        f'{sum(len(s) for s in spans.values())} distinct spans · generated from dataset/{html.escape(version)}/ by '
+        f'<p class="meta">{len(articles)} articles · {n_evidence} evidence rows · '
+        f'{ev.n_spans} distinct spans · generated from dataset/{html.escape(version)}/ by '
         '<code>python -m cartel_campaign.explorer</code>. Click a highlighted passage to go to the record it supports; '
         'click a record\'s evidence to come back.</p>\n',
         '</header>\n', tools_html(ctx), f'<header>\n<nav>Articles: {nav_articles}</nav>\n<nav>Records: {nav_tables}</nav>\n',
         legend_html(ctx), '\n</header>\n<main>\n'])
+    places = {a: i for i, a in enumerate(texts)}
     for a in articles:
-        yield cached_article_html(article_part(a, texts[a["article_id"]], spans[a["article_id"]], ctx), store)
+        text = texts[a["article_id"]]
+        spans = article_spans(ev, places[a["article_id"]], a["article_id"], text, records)
+        yield cached_article_html(article_part(a, text, spans, ctx), store)
+    first = 0
     for t in tables:
-        yield from table_html(ctx, t, spans_of)
+        yield from table_html(ctx, t, ev, first)
+        first += len(t.ids)
     yield f'</main>\n<script>\n{JS}\n</script>\n</body>\n</html>\n'
 
 
