@@ -321,3 +321,24 @@ def test_each_part_of_the_check_finds_the_problems_of_its_sheet(tmp_path):
             found = {p: workbook.workbook_content_problems(bad, tables, part=p) for p in workbook.check_parts(tables)}
             assert whole and [x for p in workbook.check_parts(tables) for x in found[p]] == whole, (owner, k, found)
             assert found[owner] == whole, (owner, k, found)
+
+
+def test_check_refuses_a_part_stored_twice(tmp_path):
+    """A part stored twice in the archive (a copy with a formula, then a clean copy): zipfile reads the last copy
+    only, so without this finding the formula scan never sees the first copy, which another reader may open."""
+    tables = {"articles": pa.table({"article_id": ["001"]}), "t": pa.table({"x": ["a", "b"], "n": pa.array([1, 2], pa.int64())})}
+    folder = tmp_path / "1.9.0"
+    folder.mkdir()
+    workbook.write_workbook(folder / "good.xlsx", tables)
+    sheet = "xl/worksheets/sheet3.xml"
+    with zipfile.ZipFile(folder / "good.xlsx") as archive:
+        parts = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    with pytest.warns(UserWarning, match="Duplicate name"), zipfile.ZipFile(folder / "bad.xlsx", "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts:
+            if name == sheet:
+                out.writestr(name, data.replace(b'<c r="B2"><v>1</v></c>',
+                                                b'<c r="B2"><f>1+0*LEN(WEBSERVICE("http://example.invalid/"))</f><v>1</v></c>'))
+            out.writestr(name, data)
+    whole = workbook.workbook_content_problems(folder / "bad.xlsx", tables)
+    assert whole == [f"parts ['{sheet}'] are stored more than once (a workbook of values has each once)"]
+    assert workbook.workbook_content_problems(folder / "bad.xlsx", tables, part=workbook.README) == whole

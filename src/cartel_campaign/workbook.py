@@ -15,6 +15,7 @@ import itertools
 import re
 import zipfile
 import zlib
+from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 
@@ -170,13 +171,16 @@ CHUNK = 1 << 20
 
 
 def active_content_problems(path: Path, n_sheets: int | None, scanned: list[str]) -> list[str]:
-    """The workbook holds values only: no part beyond PARTS and its n_sheets sheets (unless n_sheets is None), and no
-    formula (FORMULA) in the parts `scanned`."""
+    """The workbook holds values only: no part beyond PARTS and its n_sheets sheets, none stored twice (zipfile reads
+    the last copy only; both unless n_sheets is None), and no formula (FORMULA) in the parts `scanned`."""
     try:
         with zipfile.ZipFile(path) as archive:
-            present = set(archive.namelist())
+            names = archive.namelist()
+            present = set(names)
             extra = sorted(present - set(PARTS) - {sheet_part(i) for i in range(1, n_sheets + 1)}) if n_sheets is not None else []
             problems = [f"parts {extra} are not those of a workbook of values"] if extra else []
+            twice = sorted(name for name, n in Counter(names).items() if n > 1) if n_sheets is not None else []
+            problems += [f"parts {twice} are stored more than once (a workbook of values has each once)"] if twice else []
             holding = [name for name in scanned if name in present and _holds_formula(archive, name)]
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError) as err:
         return [f"not a readable .xlsx archive ({type(err).__name__}: {err})"]
