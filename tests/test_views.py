@@ -307,3 +307,18 @@ def test_a_view_rule_reports_a_missing_table_or_other_columns_without_a_tracebac
     retyped = newest_tables["events_wide"].set_column(0, "event_id", pa.array(range(newest_tables["events_wide"].num_rows)))
     (message,) = view_problems("events_wide", held({**newest_tables, "events_wide": retyped}, "events_wide"))
     assert message.startswith("cannot be recomputed") and "column event_id is int64" in message
+
+
+def test_a_view_rule_refuses_a_column_made_text_in_the_release(newest_tables):
+    """A view's number column turned into text in the release (its values the numbers' digits) is not the view: the
+    recompute is not cast to the release's text to compare equal (before, the rule compared Python values: 2 != "2")."""
+    wide = newest_tables["events_wide"]
+    at = wide.schema.get_field_index("n_reporting_articles")
+    as_text = wide.set_column(at, pa.field("n_reporting_articles", pa.string(), nullable=False), wide.column(at).cast(pa.string()))
+    (message,) = view_problems("events_wide", held({**newest_tables, "events_wide": as_text}, "events_wide"))
+    assert message.startswith("cannot be recomputed") and "column n_reporting_articles is string, the view computes int64" in message
+    dates = newest_tables["dyads"]
+    at = dates.schema.get_field_index("date_start")
+    as_text = dates.set_column(at, pa.field("date_start", pa.string()), dates.column(at).cast(pa.string()))
+    (message,) = view_problems("dyads", held({**newest_tables, "dyads": as_text}, "dyads"))
+    assert "column date_start is string" in message

@@ -115,11 +115,23 @@ def _table(columns: dict, schema: pa.Schema) -> pa.Table:
     arrays = []
     for field in schema:
         values = columns[field.name]
+        if _kind_changes(values.type, field.type):
+            raise ViewError(f"column {field.name} is {field.type}, the view computes {values.type} (a value of another kind)")
         try:
             arrays.append(_array(values).cast(field.type))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as err:
             raise ViewError(f"column {field.name} is {field.type}, the view computes {values.type} ({err})") from None
     return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
+def _kind_changes(computed: pa.DataType, wanted: pa.DataType) -> bool:
+    """Whether casting makes text of a value that is not text (a number, a date) or the reverse: the release's view
+    would hold "2" where the recompute gives 2 and compare equal once cast (a null column takes any type)."""
+    return not pa.types.is_null(computed) and _is_text(computed) != _is_text(wanted)
 
 
 # ------------------------------------------------------------------ events_wide ----
