@@ -322,3 +322,6 @@ def test_a_view_rule_refuses_a_column_made_text_in_the_release(newest_tables):
     as_text = dates.set_column(at, pa.field("date_start", pa.string()), dates.column(at).cast(pa.string()))
     (message,) = view_problems("dyads", held({**newest_tables, "dyads": as_text}, "dyads"))
     assert "column date_start is string" in message
+    stamped = dates.set_column(at, pa.field("date_start", pa.timestamp("s")), dates.column(at).cast(pa.timestamp("s")))
+    (message,) = view_problems("dyads", held({**newest_tables, "dyads": stamped}, "dyads"))
+    assert "column date_start is timestamp[s]" in message

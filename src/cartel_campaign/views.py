@@ -124,14 +124,22 @@ def _table(columns: dict, schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _is_text(kind: pa.DataType) -> bool:
-    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+def _kind(kind: pa.DataType) -> str:
+    """A type's kind of value, as Python compares them (1 == 1.0 == True; "1" != 1; a date is not a datetime)."""
+    t = pa.types
+    if t.is_string(kind) or t.is_large_string(kind):
+        return "text"
+    if t.is_integer(kind) or t.is_floating(kind) or t.is_decimal(kind) or t.is_boolean(kind):
+        return "number"
+    if t.is_date(kind):
+        return "date"
+    return str(kind)
 
 
 def _kind_changes(computed: pa.DataType, wanted: pa.DataType) -> bool:
-    """Whether casting makes text of a value that is not text (a number, a date) or the reverse: the release's view
-    would hold "2" where the recompute gives 2 and compare equal once cast (a null column takes any type)."""
-    return not pa.types.is_null(computed) and _is_text(computed) != _is_text(wanted)
+    """Whether casting gives the value another kind (a number made text, a date made a timestamp, ...): the release's
+    view would hold "2" where the recompute gives 2, and compare equal once cast (a null column takes any type)."""
+    return not pa.types.is_null(computed) and _kind(computed) != _kind(wanted)
 
 
 # ------------------------------------------------------------------ events_wide ----
