@@ -95,6 +95,24 @@ def fault(name):
     return register
 
 
+@fault("parquet-column-retyped-pandas-metadata-kept")
+def _(folder):
+    """A Parquet column made text, its pandas metadata (which names the column's old type) kept: pandas refuses to
+    make a frame of it, which was a traceback instead of a named problem."""
+    table = pq.read_table(folder / "events_wide.parquet")
+    at = table.schema.get_field_index("n_reporting_articles")
+    table = table.set_column(at, pa.field("n_reporting_articles", pa.string(), nullable=False), table.column(at).cast(pa.string()))
+    write_table(folder, "events_wide", table, csv=False)
+    for path in (folder / "datapackage.json", folder.parents[1] / "datapackage.json"):  # the column declared text too
+        desc = json.loads(path.read_text(encoding="utf-8"))
+        field = next(f for r in desc["resources"] if r["name"] == "events_wide" for f in r["schema"]["fields"] if f["name"] == "n_reporting_articles")
+        field["type"] = "string"
+        field["constraints"].pop("minimum")
+        path.write_text(publish.json_text(desc), encoding="utf-8")
+    rewrite_manifest(folder)
+    return ["events_wide: not made a pandas frame of its Parquet's columns"]
+
+
 @fault("flipped-byte-in-parquet")
 def _(folder):
     path = folder / "events.parquet"

@@ -55,7 +55,11 @@ def check_tables_with_pandera(tables: dict, schemas: dict, batch_rows: int = 100
     problems = []
     for name, table in tables.items():
         for offset in range(0, max(table.num_rows, 1), batch_rows):
-            frame = release.to_pandas(table.slice(offset, batch_rows))
+            try:
+                frame = release.to_pandas(table.slice(offset, batch_rows))
+            except (TypeError, ValueError, KeyError) as err:  # e.g. pandas metadata naming other types than the columns'
+                problems.append(f"{name}: not made a pandas frame of its Parquet's columns ({type(err).__name__}: {err})")
+                break
             frame.index += offset
             problems += check_frames({name: frame}, {name: schemas[name]})
     return problems
