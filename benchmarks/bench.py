@@ -581,7 +581,10 @@ def report(r: dict) -> str:
     if timed:
         add("The build's jobs (build/jobs.py), each run alone in a forked process on the release's tables (`stages.py jobs`): CPU "
             "time, and the memory it adds to what it inherits (growth of its peak RSS; a library it imports counts). In the build "
-            f"they share {CORES} worker processes, the workbook first; the other jobs run on the other worker one after the other.")
+            f"they share {CORES} worker processes, taking jobs in turn: the exports' writes (the workbook first) from when the tables are "
+            "derived, while the build checks and writes the tables; the explorer and the timeline once the tables are written; each "
+            "export's check once its file is written, the workbook's in one job per sheet. Here each export is written and its whole "
+            "check run in one process.")
         add("")
         add("| job | " + " | ".join(f"{s['scale']}× CPU | {s['scale']}× memory" for s in timed) + " |")
         add("|---|" + "---:|---:|" * len(timed))
