@@ -223,13 +223,8 @@ def claims_wide(tables: dict, schema: pa.Schema) -> pa.Table:
 
 # ------------------------------------------------------------------ dyads ----
 
-def dyad_id(record_id: str, source: str | None, target: str | None) -> str:
-    """'<record id>/<source>-><target>', '?' for a side nobody fills."""
-    return f"{record_id}/{source or '?'}->{target or '?'}"
-
-
 def _dyad_ids(record_ids, sources, targets) -> pa.Array:
-    """dyad_id, a column at a time."""
+    """Each dyad's id, '<record id>/<source>-><target>', with '?' for a side nobody fills (an empty text or None)."""
     def side(values):
         return pc.fill_null(pc.if_else(_is(values, ""), pa.scalar("?"), values), "?")
     return pc.binary_join_element_wise(pc.fill_null(record_ids, "None"), "/", side(sources), "->", side(targets), "")
