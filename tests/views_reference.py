@@ -4,7 +4,7 @@ row by row, from Python row mappings, kept unchanged as the reference tests/test
 """
 from __future__ import annotations
 
-from cartel_campaign import crosswalk
+from cartel_campaign import crosswalk, views
 
 #: Separator of several ids, names or texts in one cell.
 SEP = " | "  # the same separator as cartel_campaign.views.SEP
@@ -41,16 +41,9 @@ def _roles(rows: dict) -> dict:
 
 
 def event_groups(events) -> dict:
-    """event id -> the id of the first report of the same event (following same_event_as to its end)."""
-    link = {e["event_id"]: e["same_event_as"] for e in events}
-    root = {}
-    for eid in link:
-        seen, cur = {eid}, eid
-        while link.get(cur) is not None and link[cur] not in seen:
-            cur = link[cur]
-            seen.add(cur)
-        root[eid] = cur
-    return root
+    """event id -> the id of the first report of the same event: views.event_groups, still the same Python pass
+    (tests/test_views.py pins its answers on chains and cycles)."""
+    return views.event_groups([e["event_id"] for e in events], [e["same_event_as"] for e in events])
 
 
 def events_wide(rows: dict) -> list[dict]:
