@@ -218,6 +218,28 @@ def _wait_for(path, then):
     return waiting
 
 
+@pytest.mark.parametrize("in_workers", [False, True])
+def test_the_build_holds_what_it_staged_to_every_files_rule(tmp_path, monkeypatch, in_workers):
+    """The files rules run in two steps in the build (the tables' files while the jobs write the exports, then the
+    rest): each rule runs on the staged release, once."""
+    from cartel_campaign import rules
+    from cartel_campaign.build import jobs
+
+    if in_workers:
+        monkeypatch.setattr(jobs, "PARALLEL_ROWS", 0)
+        monkeypatch.setattr(jobs, "usable_cores", lambda: 2)
+    root = copy_project(tmp_path / "repo")
+    ran = []
+    for code, rule in list(rules.RULES.items()):
+        if rule.scope == "files":
+            def check(*args, _check=rule.check, _code=code):
+                ran.append(_code)
+                return _check(*args)
+            monkeypatch.setitem(rules.RULES, code, dataclasses.replace(rule, check=check))
+    pipeline.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True), with_docs=False)
+    assert sorted(ran) == sorted(code for code, rule in rules.RULES.items() if rule.scope == "files")
+
+
 def test_a_check_the_build_ran_is_reused_only_for_the_file_it_ran_on(tmp_path):
     """validate_written takes the export jobs' findings for a file with the sha256 they checked; a file changed
     since is checked again (a stale 'no problems' never hides a damaged export)."""
