@@ -342,3 +342,50 @@ def test_check_refuses_a_part_stored_twice(tmp_path):
     whole = workbook.workbook_content_problems(folder / "bad.xlsx", tables)
     assert whole == [f"parts ['{sheet}'] are stored more than once (a workbook of values has each once)"]
     assert workbook.workbook_content_problems(folder / "bad.xlsx", tables, part=workbook.README) == whole
+
+
+FORMULA_ELEMENTS = [b"<f>", b'<f ca="1">', b"<f/>", b"<f\n>", b"<x:f>", b"<formula>", b"<formula1>", b"<x:formula2 ", b"<definedName ",
+                    b"<ns0:definedName>"]
+
+
+@pytest.mark.parametrize("chunk", [workbook.CHUNK, 7])
+def test_the_formula_scan_finds_every_form_it_looks_for(tmp_path, monkeypatch, chunk):
+    """Every element FORMULA matches, with or without a namespace prefix, is found, also across the chunks the part is
+    read in: the scan runs FORMULA only on text that holds one of FORMULA_HINTS, so a hint missing would let one through."""
+    monkeypatch.setattr(workbook, "CHUNK", chunk)
+    padding = b'<row r="2"><c r="A2" t="inlineStr"><is><t>a:b &lt;f</t></is></c></row>' * 3
+    for element in FORMULA_ELEMENTS:
+        assert workbook.FORMULA.search(element), element
+        path = tmp_path / "w.xlsx"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("clean.xml", padding)
+            archive.writestr("part.xml", padding + element + b"1</f>" + padding)
+        with zipfile.ZipFile(path) as archive:
+            assert not workbook._holds_formula(archive, "clean.xml")
+            assert workbook._holds_formula(archive, "part.xml"), element
+
+
+@pytest.mark.parametrize("batch_rows", [workbook.BATCH_ROWS, 3])
+def test_check_names_the_first_row_that_differs(tmp_path, monkeypatch, batch_rows):
+    """The sheet is compared with the table a batch of rows at a time, a column at a time: the first row that differs
+    is named by its row number, whichever batch and column it is in, and so is a row the sheet has beyond the table's
+    or lacks."""
+    monkeypatch.setattr(workbook, "BATCH_ROWS", batch_rows)
+    articles = pa.table({"article_id": ["001"]})
+    table = pa.table({"id": [f"r{i}" for i in range(10)], "n": pa.array(range(10), pa.int64()),
+                      "flag": [i % 2 == 0 for i in range(10)], "note": pa.array([None] * 10, pa.string())})
+
+    def problems(sheet: pa.Table) -> list[str]:
+        workbook.write_workbook(tmp_path / "w.xlsx", {"articles": articles, "t": sheet})
+        return workbook.workbook_content_problems(tmp_path / "w.xlsx", {"articles": articles, "t": table}, part="t")
+
+    assert problems(table) == []
+    for i in range(10):
+        for j, value in ((0, pa.scalar("x")), (1, pa.scalar(99, pa.int64())), (2, pa.scalar(i % 2 != 0)), (3, pa.scalar("y"))):
+            column = table.column(j).to_pylist()
+            column[i] = value.as_py()
+            changed = table.set_column(j, table.field(j), pa.array(column, table.field(j).type))
+            assert problems(changed) == [f"sheet t: row {i + 2} is not the table's (the sheet has 10 rows below its header, the table 10)"], (i, j)
+    assert problems(table.slice(0, 7)) == ["sheet t: row 9 is not the table's (the sheet has 7 rows below its header, the table 10)"]
+    longer = pa.concat_tables([table, table.slice(0, 2)])
+    assert problems(longer) == ["sheet t: row 12 is not the table's (the sheet has 12 rows below its header, the table 10)"]
