@@ -4,8 +4,10 @@ and the staged folder, writes its own files and returns a small result.
 
 From PARALLEL_ROWS rows on (and with a second usable core), jobs run in forked worker processes, one per usable
 core: the tables reach them by fork (copy-on-write, never pickled) and a worker's error comes back whole
-(BuildError pickles as itself). Otherwise each job runs here, when its result is first asked for. Either way the files are
-the same bytes: a job's output depends on its inputs only (tests/test_parallel.py).
+(BuildError pickles as itself). A worker runs each job in a process forked for it alone, which ends with the job:
+what a job imports and allocates goes with it, and the workers stay as they were forked. Otherwise each job runs
+here, when its result is first asked for. Either way the files are the same bytes: a job's output depends on its
+inputs only (tests/test_parallel.py).
 
 Every worker pool of the build (these jobs, the articles read ahead: pipeline._read) is made by fork_pool: its
 workers die with the build (on Linux, the parent-death signal), so a killed build leaves no worker behind
@@ -14,8 +16,10 @@ holding its lock; a worker that dies is reported as one line (worker_died), neve
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -67,12 +71,62 @@ def fork_pool(workers: int, initializer=None, initargs: tuple = ()) -> ProcessPo
 
 
 def _in_worker(function, args: tuple):
-    """A job in a worker, which then hands the memory the job freed back to the system: the worker lives on for
-    other jobs, and would otherwise keep its largest job's memory to the end."""
+    """A job in a worker, run in a process forked for it alone (_in_own_process): the worker lives on for other jobs,
+    and keeps nothing of this one (the libraries it imports, its memory's high-water mark)."""
+    return _in_own_process(function, args)
+
+
+def _in_own_process(function, args: tuple):
+    """function(*args) in a child process that ends with it, its result (or its error) pickled back through a pipe.
+    The child dies with this process (the parent-death signal); a child that dies before it answers (killed, out
+    of memory) is worker_died(). Called in a worker, which has one thread: forking it is safe."""
+    readable, writable = os.pipe()
+    gc.freeze()  # the objects here (the build's, as forked) are left out of the child's collections, which would copy their pages
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(readable)
+        _answer(writable, function, args)
+    os.close(writable)
+    with os.fdopen(readable, "rb") as pipe:
+        answer = pipe.read()
+    os.waitpid(pid, 0)
+    if not answer:
+        raise worker_died()
+    ok, value = pickle.loads(answer)
+    if not ok:
+        raise value
+    return value
+
+
+def _answer(writable: int, function, args: tuple) -> None:
+    """In the child: run the job, write (True, its result) or (False, its error) to the pipe, and end (os._exit: no
+    clean-up of the worker's, whose state the child shares, runs here)."""
+    code = 1
     try:
-        return function(*args)
+        if sys.platform.startswith("linux"):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        try:
+            answer = pickle.dumps((True, function(*args)), protocol=5)
+        except Exception as err:  # noqa: BLE001 - the job's error, raised again in the worker and then in the build
+            answer = _pickled_error(err)
+        with os.fdopen(writable, "wb") as pipe:
+            pipe.write(answer)
+        code = 0
     finally:
-        release_freed_memory()
+        for stream in (sys.stdout, sys.stderr):  # what the job printed (os._exit flushes nothing)
+            try:
+                stream.flush()
+            except (AttributeError, OSError, ValueError):
+                pass
+        os._exit(code)
+
+
+def _pickled_error(err: Exception) -> bytes:
+    """(False, err) pickled; an error that does not pickle as itself becomes a RuntimeError with its text."""
+    try:
+        return pickle.dumps((False, err), protocol=5)
+    except Exception:  # noqa: BLE001 - any failure to pickle the error
+        return pickle.dumps((False, RuntimeError(f"{type(err).__name__}: {err}")), protocol=5)
 
 
 def release_freed_memory() -> None:
