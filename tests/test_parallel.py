@@ -65,6 +65,22 @@ def test_an_article_error_is_the_same_in_workers(tmp_path, monkeypatch):
     assert _error(root) == serial and serial.startswith(f"seeds/{path.name}:")
 
 
+def test_an_article_error_comes_before_a_later_articles_in_the_same_task(tmp_path, monkeypatch):
+    """A worker reads several articles a task (pipeline.TASK); an error raised reading a later one (004's YAML) is
+    raised at its turn, after the articles before it in the task are taken, so an earlier article's error (003's,
+    found when its rows are taken) is the one reported, as in the serial build."""
+    root = copy_project(tmp_path / "repo")
+    path = _seed(root, "003")
+    text = path.read_text(encoding="utf-8")
+    first = re.search(r"(?m)^(\s+- )(text: )?\"?([A-Z][^\"\n]{20,})", text[text.index("events:"):])
+    path.write_text(text.replace(first.group(3), "Words that are not in the article at all, anywhere.", 1), encoding="utf-8")
+    _seed(root, "004").write_text("events: [unclosed\n", encoding="utf-8")
+    serial = _error(root)
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(pipeline, "TASK", 5)
+    assert _error(root) == serial and serial.startswith(f"seeds/{path.name}:")
+
+
 def test_an_id_taken_by_another_article_is_refused_when_its_rows_are_taken(tmp_path):
     """Each article's ids are checked against the others' when its rows are taken (ArticleRows.add_to), in
     article order; the message names where the id was first defined (the other file is read again for the line)."""

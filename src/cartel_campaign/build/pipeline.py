@@ -145,6 +145,8 @@ def check_draft_allowed(ann: annotations.Annotation, newest: dict) -> None:
 PARALLEL_FROM = 100
 #: Articles read ahead of the one being derived, per worker: what the workers may hold at one time.
 AHEAD = 8
+#: Articles a worker reads in one task (one round trip between the build and a worker for so many articles).
+TASK = 4
 
 
 class Recorder:
@@ -200,8 +202,22 @@ def _set_reader(reader: ArticleReader) -> None:
     _READER = reader
 
 
-def _read_in_worker(path: Path):
-    return _READER(path)
+def _read_in_worker(paths: list[Path]) -> list:
+    """The articles of one task, read: their ArticleRows, up to the first that raised, whose error ends the list."""
+    done = []
+    for path in paths:
+        try:
+            done.append(_READER(path))
+        except Exception as err:  # noqa: BLE001 - raised when its article's turn comes (_read)
+            done.append(_Raised(err))
+            break
+    return done
+
+
+@dataclass
+class _Raised:
+    """An article's reading raised this error (in a worker)."""
+    error: Exception
 
 
 def read_articles(paths: list[Path], reader: ArticleReader, store: articles.Store | None = None):
@@ -223,22 +239,25 @@ def read_articles(paths: list[Path], reader: ArticleReader, store: articles.Stor
 
 def _read(paths: list[Path], reader: ArticleReader):
     """reader(path) for each path, in order. From PARALLEL_FROM paths on, worker processes (forked,
-    one per usable core) read ahead, at most AHEAD articles each, so memory stays bounded; a worker's
-    error is raised when its article's turn comes, as if it were read here."""
+    one per usable core) read ahead, TASK articles a task, at most AHEAD articles each, so memory stays bounded; a
+    worker's error is raised when its article's turn comes, as if it were read here."""
     workers = min(usable_cores(), 8)
     if len(paths) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(reader, paths)
         return
     pool = jobs.fork_pool(workers, _set_reader, (reader,))
     try:
-        pending, todo = deque(), iter(paths)
-        for path in itertools.islice(todo, workers * AHEAD):
-            pending.append(pool.submit(_read_in_worker, path))
+        pending, tasks = deque(), (paths[i:i + TASK] for i in range(0, len(paths), TASK))
+        for task in itertools.islice(tasks, max(1, workers * AHEAD // TASK)):
+            pending.append(pool.submit(_read_in_worker, task))
         while pending:
-            result = pending.popleft().result()
-            for path in itertools.islice(todo, 1):
-                pending.append(pool.submit(_read_in_worker, path))
-            yield result
+            done = pending.popleft().result()
+            for task in itertools.islice(tasks, 1):
+                pending.append(pool.submit(_read_in_worker, task))
+            for result in done:
+                if isinstance(result, _Raised):
+                    raise result.error
+                yield result
     except BrokenProcessPool:
         raise jobs.worker_died() from None
     finally:
