@@ -100,3 +100,16 @@ def test_a_link_or_a_file_where_the_store_should_be_is_refused(tmp_path, planted
         articles.Store(kept, b"salt")
     assert kept.is_symlink() if planted == "link" else kept.read_text(encoding="utf-8") == "not a folder"
     assert not list(elsewhere.iterdir())
+
+
+def test_entries_kept_from_the_workers_bytes_are_taken_as_they_are(tmp_path, monkeypatch, counted):
+    """Read in worker processes, each article is kept as the bytes its worker pickled it to (not pickled again here):
+    a build that takes them gives the cold build's bytes, and derives nothing again."""
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    root = copy_project(tmp_path / "repo")
+    kept = root / "kept"
+    cold = _stage(root, "cold")
+    assert _stage(root, "first", kept) == cold and len(list(kept.iterdir())) == 5
+    before = dict(counted)
+    assert _stage(root, "warm", kept) == cold
+    assert counted == {"kept": before["kept"] + 5, "derived": before["derived"]}, "every article is taken from its entry"

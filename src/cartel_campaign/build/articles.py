@@ -95,12 +95,13 @@ class Store:
         self.used.add(key)
         return article
 
-    def save(self, key: str, path: Path, article) -> None:
-        """Keep the article's rows under key, unless its files changed since key was computed (or it failed)."""
+    def save(self, key: str, path: Path, article, pickled: bytes | None = None) -> None:
+        """Keep the article's rows under key (pickled: the article's pickled bytes, where they were made already),
+        unless its files changed since key was computed (or it failed)."""
         if article.error is not None or self.key(path) != key:
             return
         tmp = self.folder / f"{key}.tmp"
-        ownfiles.write_new(tmp, pickle.dumps(article, protocol=5), "a cached article")
+        ownfiles.write_new(tmp, pickle.dumps(article, protocol=5) if pickled is None else pickled, "a cached article")
         os.replace(tmp, self.folder / f"{key}.pickle")
         self.used.add(key)
 

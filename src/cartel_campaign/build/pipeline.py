@@ -16,6 +16,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import pickle
 import re
 import shutil
 import sys
@@ -203,11 +204,12 @@ def _set_reader(reader: ArticleReader) -> None:
 
 
 def _read_in_worker(paths: list[Path]) -> list:
-    """The articles of one task, read: their ArticleRows, up to the first that raised, whose error ends the list."""
+    """The articles of one task, read: their ArticleRows pickled (the build keeps these bytes as they are:
+    articles.Store.save), up to the first that raised, whose error ends the list."""
     done = []
     for path in paths:
         try:
-            done.append(_READER(path))
+            done.append(pickle.dumps(_READER(path), protocol=5))
         except Exception as err:  # noqa: BLE001 - raised when its article's turn comes (_read)
             done.append(_Raised(err))
             break
@@ -224,7 +226,7 @@ def read_articles(paths: list[Path], reader: ArticleReader, store: articles.Stor
     """reader(path) for each path, in order; with a store, an article whose entry is there is taken
     from it and every other one is kept in it."""
     if store is None:
-        yield from _read(paths, reader)
+        yield from (article for article, _ in _read(paths, reader))
         return
     keys = [store.key(path) for path in paths]
     kept = [store.has(key) for key in keys]
@@ -232,18 +234,19 @@ def read_articles(paths: list[Path], reader: ArticleReader, store: articles.Stor
     for path, key, hit in zip(paths, keys, kept):
         article = store.load(key) if hit else None
         if article is None:  # not kept, or an entry that cannot be read: derived (again)
-            article = reader(path) if hit else next(derived)
-            store.save(key, path, article)
+            article, pickled = (reader(path), None) if hit else next(derived)
+            store.save(key, path, article, pickled)
         yield article
 
 
 def _read(paths: list[Path], reader: ArticleReader):
-    """reader(path) for each path, in order. From PARALLEL_FROM paths on, worker processes (forked,
-    one per usable core) read ahead, TASK articles a task, at most AHEAD articles each, so memory stays bounded; a
-    worker's error is raised when its article's turn comes, as if it were read here."""
+    """(reader(path), its pickled bytes or None) for each path, in order. From PARALLEL_FROM paths on, worker
+    processes (forked, one per usable core) read ahead, TASK articles a task, at most AHEAD articles each, so memory
+    stays bounded, and hand back each article pickled; a worker's error is raised when its article's turn comes, as
+    if it were read here."""
     workers = min(usable_cores(), 8)
     if len(paths) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from map(reader, paths)
+        yield from ((reader(path), None) for path in paths)
         return
     pool = jobs.fork_pool(workers, _set_reader, (reader,))
     try:
@@ -257,7 +260,7 @@ def _read(paths: list[Path], reader: ArticleReader):
             for result in done:
                 if isinstance(result, _Raised):
                     raise result.error
-                yield result
+                yield pickle.loads(result), result
     except BrokenProcessPool:
         raise jobs.worker_died() from None
     finally:
