@@ -581,10 +581,11 @@ def report(r: dict) -> str:
     if timed:
         add("The build's jobs (build/jobs.py), each run alone in a forked process on the release's tables (`stages.py jobs`): CPU "
             "time, and the memory it adds to what it inherits (growth of its peak RSS; a library it imports counts). In the build "
-            f"they share {CORES} worker processes, taking jobs in turn: the exports' writes (the workbook first) from when the tables are "
-            "derived, while the build checks and writes the tables; the explorer and the timeline once the tables are written; each "
-            "export's check once its file is written, the workbook's in one job per sheet. Here each export is written and its whole "
-            "check run in one process.")
+            f"they share {CORES} worker processes, taking jobs in turn, each job in a process the worker forks for it alone (it ends "
+            "with the job, and what the job imported and allocated with it): the exports' writes (the workbook first) from when the "
+            "tables are derived, while the build checks and writes the tables; the explorer and the timeline once the tables are "
+            "written; each export's check once its file is written, the workbook's in one job per sheet. Here each export is written "
+            "and its whole check run in one process.")
         add("")
         add("| job | " + " | ".join(f"{s['scale']}× CPU | {s['scale']}× memory" for s in timed) + " |")
         add("|---|" + "---:|---:|" * len(timed))
