@@ -466,3 +466,110 @@ def test_a_worker_keeps_nothing_of_its_jobs(job_pools):
         rollup = Path(f"/proc/{worker}/smaps_rollup").read_text()
     private = sum(int(kb) for kb in re.findall(r"^Private_(?:Clean|Dirty):\s+(\d+) kB", rollup, re.M)) * 1024
     assert private < 100e6, f"the worker keeps {private / 1e6:.0f} MB after its job"
+
+
+class _TwoArgumentError(Exception):
+    """An error that pickles but is not made again from its pickle (its __init__ takes other arguments than its args),
+    as cartel_campaign.assertions.AssertionsError."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(f"file:{line}: {message}")
+
+
+def _raises_two_argument_error():
+    raise _TwoArgumentError(3, "what the job found")
+
+
+def _raises_deep_inside():
+    return _where_the_bug_is()
+
+
+def _where_the_bug_is():
+    raise KeyError("a bug in a job")
+
+
+def test_a_job_error_that_does_not_unpickle_keeps_its_text(job_pools):
+    """Its worker cannot make the job's error again from its pickle: it is raised as a RuntimeError with its text, not
+    as the unpickling's TypeError, which names neither the error nor what it says."""
+    import pyarrow as pa
+
+    from cartel_campaign.build import jobs
+
+    with jobs.Jobs({"t": pa.table({"x": [1]})}, 2) as run, pytest.raises(RuntimeError, match=r"^_TwoArgumentError: file:3: what the job found$"):
+        run.submit(_raises_two_argument_error).result()
+
+
+def test_a_job_error_shows_where_the_job_raised_it(job_pools):
+    """An error that is not a BuildError (a bug) shows, in the build's traceback, the lines of the job that raised it,
+    in the process that ran the job."""
+    import traceback
+
+    import pyarrow as pa
+
+    from cartel_campaign.build import jobs
+
+    with jobs.Jobs({"t": pa.table({"x": [1]})}, 2) as run, pytest.raises(KeyError) as err:
+        run.submit(_raises_deep_inside).result()
+    assert "_where_the_bug_is" in "".join(traceback.format_exception(err.value))
+
+
+def _dies_half_way_through_its_answer():
+    """A job process that has written part of its answer when it is killed (as if it ran out of memory writing it)."""
+    import pickle
+    import signal
+    import sys
+
+    frame = sys._getframe()
+    while "writable" not in frame.f_locals:  # jobs._answer's: the pipe to the worker
+        frame = frame.f_back
+    os.write(frame.f_locals["writable"], pickle.dumps((True, "x" * 1000, None))[:20])
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_job_process_killed_while_it_answers_is_one_line(job_pools):
+    import pyarrow as pa
+
+    from cartel_campaign.build import jobs
+
+    with pytest.raises(BuildError, match="^build: a worker process of the build died before it finished"):
+        with jobs.Jobs({"t": pa.table({"x": [1]})}, 2) as run:
+            run.submit(_dies_half_way_through_its_answer).result()
+
+
+def _touch(path: Path) -> None:
+    path.write_text("ran")
+
+
+def test_a_job_process_whose_worker_is_gone_runs_nothing(tmp_path):
+    """The worker dies between forking a job's process and that process setting its parent-death signal (which then
+    never comes): the job's process ends at once instead of running the job for a build that is gone."""
+    import signal
+
+    from cartel_campaign.build import jobs
+
+    ran, orphan = tmp_path / "ran", tmp_path / "orphan.pid"
+    worker = os.fork()
+    if worker == 0:  # stands for a worker: it dies right after forking the job's process
+        try:
+            fork, me = os.fork, os.getpid()
+
+            def fork_then_die():
+                child = fork()
+                if child == 0:  # the job's process goes on once its worker is gone
+                    while os.getppid() == me:
+                        pass
+                    return 0
+                orphan.write_text(str(child))
+                os._exit(0)
+
+            os.fork = fork_then_die
+            jobs._in_own_process(_touch, (ran,))
+        finally:
+            os._exit(1)
+    os.waitpid(worker, 0)
+    pid = int(orphan.read_text())
+    if not _ends(pid):
+        os.kill(pid, signal.SIGKILL)
+        raise AssertionError("the job's process outlived its worker")
+    assert not ran.exists(), "the job ran in a process whose worker was gone"
+
