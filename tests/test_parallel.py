@@ -573,3 +573,48 @@ def test_a_job_process_whose_worker_is_gone_runs_nothing(tmp_path):
         raise AssertionError("the job's process outlived its worker")
     assert not ran.exists(), "the job ran in a process whose worker was gone"
 
+
+class _HoldsALock(Exception):
+    """An error that does not pickle (it holds a lock)."""
+
+    def __init__(self, message: str):
+        import threading
+
+        super().__init__(message)
+        self.lock = threading.Lock()
+
+
+def _breaks_reading(path):
+    raise _HoldsALock(f"a bug reading {path.name}")
+
+
+def test_an_article_error_that_does_not_pickle_comes_at_its_turn(tmp_path, monkeypatch):
+    """An error that does not pickle, raised reading 004 in a worker, fails neither the task nor the articles before
+    it: 003's error (found when its rows are taken) is reported first, as in the serial build."""
+    root = copy_project(tmp_path / "repo")
+    path = _seed(root, "003")
+    text = path.read_text(encoding="utf-8")
+    first = re.search(r"(?m)^(\s+- )(text: )?\"?([A-Z][^\"\n]{20,})", text[text.index("events:"):])
+    path.write_text(text.replace(first.group(3), "Words that are not in the article at all, anywhere.", 1), encoding="utf-8")
+    serial = _error(root)
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(pipeline, "TASK", 5)
+    me, read = os.getpid(), pipeline.ArticleReader.__call__
+    monkeypatch.setattr(pipeline.ArticleReader, "__call__", lambda self, p: _breaks_reading(p) if os.getpid() != me and p.name.startswith("004_")
+                        else read(self, p))
+    assert _error(root) == serial and serial.startswith(f"seeds/{path.name}:")
+
+
+def test_an_article_error_in_a_worker_shows_where_it_was_raised(tmp_path, monkeypatch):
+    """An error reading an article in a worker that is not a BuildError (a bug) shows, in the build's traceback, the
+    lines that raised it in the worker; its text is kept, also for an error that does not pickle."""
+    import traceback
+
+    root = copy_project(tmp_path / "repo")
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    me, read = os.getpid(), pipeline.ArticleReader.__call__
+    monkeypatch.setattr(pipeline.ArticleReader, "__call__", lambda self, p: _breaks_reading(p) if os.getpid() != me and p.name.startswith("002_")
+                        else read(self, p))
+    with pytest.raises(RuntimeError, match=r"^_HoldsALock: a bug reading 002_") as err:
+        pipeline.stage_release(root, root / "work", newest_version(root), pipeline.Stages(quiet=True), with_docs=False)
+    assert "_breaks_reading" in "".join(traceback.format_exception(err.value))
