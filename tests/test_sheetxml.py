@@ -389,3 +389,21 @@ def test_check_names_the_first_row_that_differs(tmp_path, monkeypatch, batch_row
     assert problems(table.slice(0, 7)) == ["sheet t: row 9 is not the table's (the sheet has 7 rows below its header, the table 10)"]
     longer = pa.concat_tables([table, table.slice(0, 2)])
     assert problems(longer) == ["sheet t: row 12 is not the table's (the sheet has 12 rows below its header, the table 10)"]
+
+
+@pytest.mark.parametrize("batch_rows", [workbook.BATCH_ROWS, 1])
+def test_check_compares_the_columns_the_sheet_ends_before(tmp_path, monkeypatch, batch_rows):
+    """A last column named "" has no header cell (XlsxWriter writes none for an empty name): a sheet that leaves out
+    that column's values reads as a rectangle narrower than the table, and its missing cells are compared as empty
+    with the table's values, not left out of the comparison."""
+    monkeypatch.setattr(workbook, "BATCH_ROWS", batch_rows)
+    articles = pa.table({"article_id": ["001"]})
+    table = pa.table({"a": ["x", "y", "z"], "": pa.array([None, "kept", None], pa.string())})
+    emptied = table.set_column(1, table.field(1), pa.nulls(3, pa.string()))
+
+    def problems(sheet: pa.Table) -> list[str]:
+        workbook.write_workbook(tmp_path / "w.xlsx", {"articles": articles, "t": sheet})
+        return workbook.workbook_content_problems(tmp_path / "w.xlsx", {"articles": articles, "t": table}, part="t")
+
+    assert problems(table) == []
+    assert problems(emptied) == ["sheet t: row 3 is not the table's (the sheet has 3 rows below its header, the table 3)"]
