@@ -407,3 +407,28 @@ def test_check_compares_the_columns_the_sheet_ends_before(tmp_path, monkeypatch,
 
     assert problems(table) == []
     assert problems(emptied) == ["sheet t: row 3 is not the table's (the sheet has 3 rows below its header, the table 3)"]
+
+
+@pytest.mark.parametrize("prefix", [b"x", b"x" * 50_000])
+def test_the_formula_scan_searches_a_chunk_at_a_time_however_long_a_tag(tmp_path, monkeypatch, prefix):
+    """A part with no "<" after its last (a few kilobytes of archive can inflate to gigabytes of one byte) is searched
+    a chunk at a time, not again whole with every chunk; a formula whose tag a chunk's end cuts, after a prefix of any
+    length, is still found."""
+    monkeypatch.setattr(workbook, "CHUNK", 1000)
+    searched = []
+
+    class Counted:
+        def search(self, text):
+            searched.append(len(text))
+            return FORMULA.search(text)
+
+    FORMULA = workbook.FORMULA
+    monkeypatch.setattr(workbook, "FORMULA", Counted())
+    path = tmp_path / "w.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("long.xml", b"<" + b"a" * 50_000 + b" :f" * 2000)  # a hint in every chunk: each is searched
+        archive.writestr("cut.xml", b"<a>" * 333 + b"<" + prefix + b":formula1>1</x:formula1>")
+    with zipfile.ZipFile(path) as archive:
+        assert not workbook._holds_formula(archive, "long.xml")
+        assert max(searched) < 1100, "a chunk's search holds all the part before it"
+        assert workbook._holds_formula(archive, "cut.xml")
