@@ -618,3 +618,33 @@ def test_an_article_error_in_a_worker_shows_where_it_was_raised(tmp_path, monkey
     with pytest.raises(RuntimeError, match=r"^_HoldsALock: a bug reading 002_") as err:
         pipeline.stage_release(root, root / "work", newest_version(root), pipeline.Stages(quiet=True), with_docs=False)
     assert "_breaks_reading" in "".join(traceback.format_exception(err.value))
+
+
+class _Unflushable:
+    """An output stream whose flush fails (with an error that is not an OSError)."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self):
+        raise RuntimeError("this stream cannot be flushed")
+
+
+def _replaces_its_output() -> str:
+    import sys
+
+    sys.stdout = _Unflushable()
+    return "done"
+
+
+def test_a_job_whose_output_cannot_be_flushed_gives_its_result(job_pools):
+    """The job's process flushes what the job printed after it has answered, and then ends whatever the flush raises:
+    the job's result is its answer, and the process does not go on as a second worker of the pool (its worker waiting
+    for it for ever)."""
+    import pyarrow as pa
+
+    from cartel_campaign.build import jobs
+
+    with jobs.Jobs({"t": pa.table({"x": [1]})}, 2) as run:
+        assert run.submit(_replaces_its_output).result() == "done"
+        assert [run.submit(os.getpid).result() for _ in range(4)]

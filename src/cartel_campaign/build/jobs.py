@@ -85,9 +85,12 @@ def _in_own_process(function, args: tuple):
     parent = os.getpid()
     gc.freeze()  # the objects here (the build's, as forked) are left out of the child's collections, which would copy their pages
     pid = os.fork()
-    if pid == 0:  # the child: never returns
-        os.close(readable)
-        _answer(writable, parent, function, args)
+    if pid == 0:  # the child: never returns (it would go on as a second worker of the pool)
+        try:
+            os.close(readable)
+            _answer(writable, parent, function, args)
+        finally:
+            os._exit(1)
     os.close(writable)
     with os.fdopen(readable, "rb") as pipe:
         answer = pipe.read()
@@ -138,12 +141,14 @@ def _answer(writable: int, parent: int, function, args: tuple) -> None:
             pipe.write(answer)
         code = 0
     finally:
-        for stream in (sys.stdout, sys.stderr):  # what the job printed (os._exit flushes nothing)
-            try:
-                stream.flush()
-            except (AttributeError, OSError, ValueError):
-                pass
-        os._exit(code)
+        try:
+            for stream in (sys.stdout, sys.stderr):  # what the job printed (os._exit flushes nothing)
+                try:
+                    stream.flush()
+                except Exception:  # noqa: BLE001 - a stream the job closed or replaced: its text is lost, not the answer
+                    pass
+        finally:
+            os._exit(code)
 
 
 def release_freed_memory() -> None:
