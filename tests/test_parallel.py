@@ -466,3 +466,185 @@ def test_a_worker_keeps_nothing_of_its_jobs(job_pools):
         rollup = Path(f"/proc/{worker}/smaps_rollup").read_text()
     private = sum(int(kb) for kb in re.findall(r"^Private_(?:Clean|Dirty):\s+(\d+) kB", rollup, re.M)) * 1024
     assert private < 100e6, f"the worker keeps {private / 1e6:.0f} MB after its job"
+
+
+class _TwoArgumentError(Exception):
+    """An error that pickles but is not made again from its pickle (its __init__ takes other arguments than its args),
+    as cartel_campaign.assertions.AssertionsError."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(f"file:{line}: {message}")
+
+
+def _raises_two_argument_error():
+    raise _TwoArgumentError(3, "what the job found")
+
+
+def _raises_deep_inside():
+    return _where_the_bug_is()
+
+
+def _where_the_bug_is():
+    raise KeyError("a bug in a job")
+
+
+def test_a_job_error_that_does_not_unpickle_keeps_its_text(job_pools):
+    """Its worker cannot make the job's error again from its pickle: it is raised as a RuntimeError with its text, not
+    as the unpickling's TypeError, which names neither the error nor what it says."""
+    import pyarrow as pa
+
+    from cartel_campaign.build import jobs
+
+    with jobs.Jobs({"t": pa.table({"x": [1]})}, 2) as run, pytest.raises(RuntimeError, match=r"^_TwoArgumentError: file:3: what the job found$"):
+        run.submit(_raises_two_argument_error).result()
+
+
+def test_a_job_error_shows_where_the_job_raised_it(job_pools):
+    """An error that is not a BuildError (a bug) shows, in the build's traceback, the lines of the job that raised it,
+    in the process that ran the job."""
+    import traceback
+
+    import pyarrow as pa
+
+    from cartel_campaign.build import jobs
+
+    with jobs.Jobs({"t": pa.table({"x": [1]})}, 2) as run, pytest.raises(KeyError) as err:
+        run.submit(_raises_deep_inside).result()
+    assert "_where_the_bug_is" in "".join(traceback.format_exception(err.value))
+
+
+def _dies_half_way_through_its_answer():
+    """A job process that has written part of its answer when it is killed (as if it ran out of memory writing it)."""
+    import pickle
+    import signal
+    import sys
+
+    frame = sys._getframe()
+    while "writable" not in frame.f_locals:  # jobs._answer's: the pipe to the worker
+        frame = frame.f_back
+    os.write(frame.f_locals["writable"], pickle.dumps((True, "x" * 1000, None))[:20])
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_job_process_killed_while_it_answers_is_one_line(job_pools):
+    import pyarrow as pa
+
+    from cartel_campaign.build import jobs
+
+    with pytest.raises(BuildError, match="^build: a worker process of the build died before it finished"):
+        with jobs.Jobs({"t": pa.table({"x": [1]})}, 2) as run:
+            run.submit(_dies_half_way_through_its_answer).result()
+
+
+def _touch(path: Path) -> None:
+    path.write_text("ran")
+
+
+def test_a_job_process_whose_worker_is_gone_runs_nothing(tmp_path):
+    """The worker dies between forking a job's process and that process setting its parent-death signal (which then
+    never comes): the job's process ends at once instead of running the job for a build that is gone."""
+    import signal
+
+    from cartel_campaign.build import jobs
+
+    ran, orphan = tmp_path / "ran", tmp_path / "orphan.pid"
+    worker = os.fork()
+    if worker == 0:  # stands for a worker: it dies right after forking the job's process
+        try:
+            fork, me = os.fork, os.getpid()
+
+            def fork_then_die():
+                child = fork()
+                if child == 0:  # the job's process goes on once its worker is gone
+                    while os.getppid() == me:
+                        pass
+                    return 0
+                orphan.write_text(str(child))
+                os._exit(0)
+
+            os.fork = fork_then_die
+            jobs._in_own_process(_touch, (ran,))
+        finally:
+            os._exit(1)
+    os.waitpid(worker, 0)
+    pid = int(orphan.read_text())
+    if not _ends(pid):
+        os.kill(pid, signal.SIGKILL)
+        raise AssertionError("the job's process outlived its worker")
+    assert not ran.exists(), "the job ran in a process whose worker was gone"
+
+
+class _HoldsALock(Exception):
+    """An error that does not pickle (it holds a lock)."""
+
+    def __init__(self, message: str):
+        import threading
+
+        super().__init__(message)
+        self.lock = threading.Lock()
+
+
+def _breaks_reading(path):
+    raise _HoldsALock(f"a bug reading {path.name}")
+
+
+def test_an_article_error_that_does_not_pickle_comes_at_its_turn(tmp_path, monkeypatch):
+    """An error that does not pickle, raised reading 004 in a worker, fails neither the task nor the articles before
+    it: 003's error (found when its rows are taken) is reported first, as in the serial build."""
+    root = copy_project(tmp_path / "repo")
+    path = _seed(root, "003")
+    text = path.read_text(encoding="utf-8")
+    first = re.search(r"(?m)^(\s+- )(text: )?\"?([A-Z][^\"\n]{20,})", text[text.index("events:"):])
+    path.write_text(text.replace(first.group(3), "Words that are not in the article at all, anywhere.", 1), encoding="utf-8")
+    serial = _error(root)
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(pipeline, "TASK", 5)
+    me, read = os.getpid(), pipeline.ArticleReader.__call__
+    monkeypatch.setattr(pipeline.ArticleReader, "__call__", lambda self, p: _breaks_reading(p) if os.getpid() != me and p.name.startswith("004_")
+                        else read(self, p))
+    assert _error(root) == serial and serial.startswith(f"seeds/{path.name}:")
+
+
+def test_an_article_error_in_a_worker_shows_where_it_was_raised(tmp_path, monkeypatch):
+    """An error reading an article in a worker that is not a BuildError (a bug) shows, in the build's traceback, the
+    lines that raised it in the worker; its text is kept, also for an error that does not pickle."""
+    import traceback
+
+    root = copy_project(tmp_path / "repo")
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    me, read = os.getpid(), pipeline.ArticleReader.__call__
+    monkeypatch.setattr(pipeline.ArticleReader, "__call__", lambda self, p: _breaks_reading(p) if os.getpid() != me and p.name.startswith("002_")
+                        else read(self, p))
+    with pytest.raises(RuntimeError, match=r"^_HoldsALock: a bug reading 002_") as err:
+        pipeline.stage_release(root, root / "work", newest_version(root), pipeline.Stages(quiet=True), with_docs=False)
+    assert "_breaks_reading" in "".join(traceback.format_exception(err.value))
+
+
+class _Unflushable:
+    """An output stream whose flush fails (with an error that is not an OSError)."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self):
+        raise RuntimeError("this stream cannot be flushed")
+
+
+def _replaces_its_output() -> str:
+    import sys
+
+    sys.stdout = _Unflushable()
+    return "done"
+
+
+def test_a_job_whose_output_cannot_be_flushed_gives_its_result(job_pools):
+    """The job's process flushes what the job printed after it has answered, and then ends whatever the flush raises:
+    the job's result is its answer, and the process does not go on as a second worker of the pool (its worker waiting
+    for it for ever)."""
+    import pyarrow as pa
+
+    from cartel_campaign.build import jobs
+
+    with jobs.Jobs({"t": pa.table({"x": [1]})}, 2) as run:
+        assert run.submit(_replaces_its_output).result() == "done"
+        assert [run.submit(os.getpid).result() for _ in range(4)]

@@ -389,3 +389,46 @@ def test_check_names_the_first_row_that_differs(tmp_path, monkeypatch, batch_row
     assert problems(table.slice(0, 7)) == ["sheet t: row 9 is not the table's (the sheet has 7 rows below its header, the table 10)"]
     longer = pa.concat_tables([table, table.slice(0, 2)])
     assert problems(longer) == ["sheet t: row 12 is not the table's (the sheet has 12 rows below its header, the table 10)"]
+
+
+@pytest.mark.parametrize("batch_rows", [workbook.BATCH_ROWS, 1])
+def test_check_compares_the_columns_the_sheet_ends_before(tmp_path, monkeypatch, batch_rows):
+    """A last column named "" has no header cell (XlsxWriter writes none for an empty name): a sheet that leaves out
+    that column's values reads as a rectangle narrower than the table, and its missing cells are compared as empty
+    with the table's values, not left out of the comparison."""
+    monkeypatch.setattr(workbook, "BATCH_ROWS", batch_rows)
+    articles = pa.table({"article_id": ["001"]})
+    table = pa.table({"a": ["x", "y", "z"], "": pa.array([None, "kept", None], pa.string())})
+    emptied = table.set_column(1, table.field(1), pa.nulls(3, pa.string()))
+
+    def problems(sheet: pa.Table) -> list[str]:
+        workbook.write_workbook(tmp_path / "w.xlsx", {"articles": articles, "t": sheet})
+        return workbook.workbook_content_problems(tmp_path / "w.xlsx", {"articles": articles, "t": table}, part="t")
+
+    assert problems(table) == []
+    assert problems(emptied) == ["sheet t: row 3 is not the table's (the sheet has 3 rows below its header, the table 3)"]
+
+
+@pytest.mark.parametrize("prefix", [b"x", b"x" * 50_000])
+def test_the_formula_scan_searches_a_chunk_at_a_time_however_long_a_tag(tmp_path, monkeypatch, prefix):
+    """A part with no "<" after its last (a few kilobytes of archive can inflate to gigabytes of one byte) is searched
+    a chunk at a time, not again whole with every chunk; a formula whose tag a chunk's end cuts, after a prefix of any
+    length, is still found."""
+    monkeypatch.setattr(workbook, "CHUNK", 1000)
+    searched = []
+
+    class Counted:
+        def search(self, text):
+            searched.append(len(text))
+            return FORMULA.search(text)
+
+    FORMULA = workbook.FORMULA
+    monkeypatch.setattr(workbook, "FORMULA", Counted())
+    path = tmp_path / "w.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("long.xml", b"<" + b"a" * 50_000 + b" :f" * 2000)  # a hint in every chunk: each is searched
+        archive.writestr("cut.xml", b"<a>" * 333 + b"<" + prefix + b":formula1>1</x:formula1>")
+    with zipfile.ZipFile(path) as archive:
+        assert not workbook._holds_formula(archive, "long.xml")
+        assert max(searched) < 1100, "a chunk's search holds all the part before it"
+        assert workbook._holds_formula(archive, "cut.xml")

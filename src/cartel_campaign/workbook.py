@@ -195,6 +195,9 @@ FORMULA = re.compile(rb"<(?:[^\s<>/:]+:)?(?:f|formula[12]?|definedName)[\s>/]")
 FORMULA_HINTS = (b"<f", b":f", b"<definedName", b":definedName")
 #: Bytes of a part inflated at a time.
 CHUNK = 1 << 20
+#: A text's end that may begin a FORMULA element cut by the chunk's end: "<", a prefix (or a name) and ":" with the
+#: start of a name (the longest, definedName, has 11 bytes).
+CUT = re.compile(rb"<([^\s<>/:]*)(:[^\s<>/:]{0,11})?")
 
 
 def active_content_problems(path: Path, n_sheets: int | None, scanned: list[str]) -> list[str]:
@@ -228,8 +231,20 @@ def _holds_formula(archive: zipfile.ZipFile, name: str) -> bool:
             text = tail + chunk
             if any(hint in text for hint in FORMULA_HINTS) and FORMULA.search(text):
                 return True
-            tail = text[text.rfind(b"<"):] if b"<" in text else b""
+            tail = _cut_tag(text)
     return False
+
+
+def _cut_tag(text: bytes) -> bytes:
+    """The end of `text` that may begin a FORMULA element (CUT), kept short: a prefix longer than a name is kept as one
+    byte ("_"), which FORMULA matches as it matches any prefix; b"" where no element can begin. Without this, a part
+    with no "<" after its last would be searched again whole with every chunk (a small archive could hold gigabytes)."""
+    start = text.rfind(b"<")
+    cut = CUT.fullmatch(text, start) if start >= 0 else None
+    if cut is None:
+        return b""
+    prefix, name = cut.groups()
+    return b"<" + (prefix if len(prefix) <= 11 else b"_") + (name or b"")
 
 
 def _sheet_rows(sheet):

@@ -22,6 +22,7 @@ import os
 import pickle
 import signal
 import sys
+import traceback
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
@@ -78,55 +79,76 @@ def _in_worker(function, args: tuple):
 
 def _in_own_process(function, args: tuple):
     """function(*args) in a child process that ends with it, its result (or its error) pickled back through a pipe.
-    The child dies with this process (the parent-death signal); a child that dies before it answers (killed, out
-    of memory) is worker_died(). Called in a worker, which has one thread: forking it is safe."""
+    The child dies with this process (the parent-death signal); a child that dies before it has answered and ended
+    (killed, out of memory) is worker_died(). Called in a worker, which has one thread: forking it is safe."""
     readable, writable = os.pipe()
+    parent = os.getpid()
     gc.freeze()  # the objects here (the build's, as forked) are left out of the child's collections, which would copy their pages
     pid = os.fork()
-    if pid == 0:  # the child: never returns
-        os.close(readable)
-        _answer(writable, function, args)
+    if pid == 0:  # the child: never returns (it would go on as a second worker of the pool)
+        try:
+            os.close(readable)
+            _answer(writable, parent, function, args)
+        finally:
+            os._exit(1)
     os.close(writable)
     with os.fdopen(readable, "rb") as pipe:
         answer = pipe.read()
-    os.waitpid(pid, 0)
-    if not answer:
+    _, status = os.waitpid(pid, 0)
+    if not answer or os.waitstatus_to_exitcode(status) != 0:  # no answer, or part of one: the child died first
         raise worker_died()
-    ok, value = pickle.loads(answer)
+    ok, value, trace = pickle.loads(answer)
     if not ok:
-        raise value
+        raise value from JobTraceback(trace)
     return value
 
 
-def _answer(writable: int, function, args: tuple) -> None:
-    """In the child: run the job, write (True, its result) or (False, its error) to the pipe, and end (os._exit: no
-    clean-up of the worker's, whose state the child shares, runs here)."""
+class JobTraceback(Exception):
+    """Where an error was raised in the process that ran its job (or read its article): that traceback, as text. The
+    error raised again here has it as its cause, so the build's traceback of an error that is not a BuildError (a
+    bug) shows the job's lines."""
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+def portable_error(err: Exception) -> tuple[Exception, str]:
+    """(err, its traceback as text), err as it pickles and unpickles: an error that does not (it holds what does not
+    pickle, or its __init__ takes other arguments than its args) becomes a RuntimeError with its text."""
+    trace = "".join(traceback.format_exception(err))
+    try:
+        pickle.loads(pickle.dumps(err, protocol=5))
+        return err, trace
+    except Exception:  # noqa: BLE001 - any failure to pickle or unpickle the error
+        return RuntimeError(f"{type(err).__name__}: {err}"), trace
+
+
+def _answer(writable: int, parent: int, function, args: tuple) -> None:
+    """In the child: run the job, write (True, its result, None) or (False, its error, its traceback) to the pipe, and
+    end (os._exit: no clean-up of the worker's, whose state the child shares, runs here). A child whose worker
+    (parent) died before the parent-death signal was set runs nothing."""
     code = 1
     try:
         if sys.platform.startswith("linux"):
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:
+            return
         try:
-            answer = pickle.dumps((True, function(*args)), protocol=5)
+            answer = pickle.dumps((True, function(*args), None), protocol=5)
         except Exception as err:  # noqa: BLE001 - the job's error, raised again in the worker and then in the build
-            answer = _pickled_error(err)
+            answer = pickle.dumps((False, *portable_error(err)), protocol=5)
         with os.fdopen(writable, "wb") as pipe:
             pipe.write(answer)
         code = 0
     finally:
-        for stream in (sys.stdout, sys.stderr):  # what the job printed (os._exit flushes nothing)
-            try:
-                stream.flush()
-            except (AttributeError, OSError, ValueError):
-                pass
-        os._exit(code)
-
-
-def _pickled_error(err: Exception) -> bytes:
-    """(False, err) pickled; an error that does not pickle as itself becomes a RuntimeError with its text."""
-    try:
-        return pickle.dumps((False, err), protocol=5)
-    except Exception:  # noqa: BLE001 - any failure to pickle the error
-        return pickle.dumps((False, RuntimeError(f"{type(err).__name__}: {err}")), protocol=5)
+        try:
+            for stream in (sys.stdout, sys.stderr):  # what the job printed (os._exit flushes nothing)
+                try:
+                    stream.flush()
+                except Exception:  # noqa: BLE001 - a stream the job closed or replaced: its text is lost, not the answer
+                    pass
+        finally:
+            os._exit(code)
 
 
 def release_freed_memory() -> None:

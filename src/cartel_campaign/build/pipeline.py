@@ -211,15 +211,16 @@ def _read_in_worker(paths: list[Path]) -> list:
         try:
             done.append(pickle.dumps(_READER(path), protocol=5))
         except Exception as err:  # noqa: BLE001 - raised when its article's turn comes (_read)
-            done.append(_Raised(err))
+            done.append(_Raised(*jobs.portable_error(err)))  # one that does not pickle would fail the whole task
             break
     return done
 
 
 @dataclass
 class _Raised:
-    """An article's reading raised this error (in a worker)."""
+    """An article's reading raised this error (in a worker), there (trace: its traceback, as text)."""
     error: Exception
+    trace: str
 
 
 def read_articles(paths: list[Path], reader: ArticleReader, store: articles.Store | None = None):
@@ -259,7 +260,7 @@ def _read(paths: list[Path], reader: ArticleReader):
                 pending.append(pool.submit(_read_in_worker, task))
             for result in done:
                 if isinstance(result, _Raised):
-                    raise result.error
+                    raise result.error from jobs.JobTraceback(result.trace)
                 yield pickle.loads(result), result
     except BrokenProcessPool:
         raise jobs.worker_died() from None
