@@ -54,12 +54,19 @@ def _seed(root, number: str):
     return next((root / "seeds").glob(f"{number}_*.yaml"))
 
 
-def test_an_article_error_is_the_same_in_workers(tmp_path, monkeypatch):
-    root = copy_project(tmp_path / "repo")
-    path = _seed(root, "003")
+def _quote_not_in_its_article(root, number: str):
+    """Article `number`'s annotation, its first event's evidence changed to words its article does not hold (an
+    error found when the article is derived); returns the annotation's path."""
+    path = _seed(root, number)
     text = path.read_text(encoding="utf-8")
     first = re.search(r"(?m)^(\s+- )(text: )?\"?([A-Z][^\"\n]{20,})", text[text.index("events:"):])
     path.write_text(text.replace(first.group(3), "Words that are not in the article at all, anywhere.", 1), encoding="utf-8")
+    return path
+
+
+def test_an_article_error_is_the_same_in_workers(tmp_path, monkeypatch):
+    root = copy_project(tmp_path / "repo")
+    path = _quote_not_in_its_article(root, "003")
     serial = _error(root)
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
     assert _error(root) == serial and serial.startswith(f"seeds/{path.name}:")
@@ -70,10 +77,7 @@ def test_an_article_error_comes_before_a_later_articles_in_the_same_task(tmp_pat
     raised at its turn, after the articles before it in the task are taken, so an earlier article's error (003's,
     found when its rows are taken) is the one reported, as in the serial build."""
     root = copy_project(tmp_path / "repo")
-    path = _seed(root, "003")
-    text = path.read_text(encoding="utf-8")
-    first = re.search(r"(?m)^(\s+- )(text: )?\"?([A-Z][^\"\n]{20,})", text[text.index("events:"):])
-    path.write_text(text.replace(first.group(3), "Words that are not in the article at all, anywhere.", 1), encoding="utf-8")
+    path = _quote_not_in_its_article(root, "003")
     _seed(root, "004").write_text("events: [unclosed\n", encoding="utf-8")
     serial = _error(root)
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
@@ -592,10 +596,7 @@ def test_an_article_error_that_does_not_pickle_comes_at_its_turn(tmp_path, monke
     """An error that does not pickle, raised reading 004 in a worker, fails neither the task nor the articles before
     it: 003's error (found when its rows are taken) is reported first, as in the serial build."""
     root = copy_project(tmp_path / "repo")
-    path = _seed(root, "003")
-    text = path.read_text(encoding="utf-8")
-    first = re.search(r"(?m)^(\s+- )(text: )?\"?([A-Z][^\"\n]{20,})", text[text.index("events:"):])
-    path.write_text(text.replace(first.group(3), "Words that are not in the article at all, anywhere.", 1), encoding="utf-8")
+    path = _quote_not_in_its_article(root, "003")
     serial = _error(root)
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
     monkeypatch.setattr(pipeline, "TASK", 5)
