@@ -71,16 +71,11 @@ def fork_pool(workers: int, initializer=None, initargs: tuple = ()) -> ProcessPo
                                initargs=(os.getpid(), initializer, initargs))
 
 
-def _in_worker(function, args: tuple):
-    """A job in a worker, run in a process forked for it alone (_in_own_process): the worker lives on for other jobs,
-    and keeps nothing of this one (the libraries it imports, its memory's high-water mark)."""
-    return _in_own_process(function, args)
-
-
 def _in_own_process(function, args: tuple):
-    """function(*args) in a child process that ends with it, its result (or its error) pickled back through a pipe.
-    The child dies with this process (the parent-death signal); a child that dies before it has answered and ended
-    (killed, out of memory) is worker_died(). Called in a worker, which has one thread: forking it is safe."""
+    """A job in a worker: function(*args) in a child process that ends with it, its result (or its error) pickled back
+    through a pipe. The worker lives on for other jobs and keeps nothing of this one (the libraries it imports, its
+    memory's high-water mark). The child dies with the worker (the parent-death signal); a child that dies before it
+    has answered and ended (killed, out of memory) is worker_died(). The worker has one thread: forking it is safe."""
     readable, writable = os.pipe()
     parent = os.getpid()
     gc.freeze()  # the objects here (the build's, as forked) are left out of the child's collections, which would copy their pages
@@ -204,7 +199,7 @@ class Jobs:
 
     def submit(self, function, *args) -> Future:
         if self.pool is not None:
-            return self.pool.submit(_in_worker, function, args)
+            return self.pool.submit(_in_own_process, function, args)
         return _Later(function, args)
 
     def completed(self, futures: list[Future]):
