@@ -169,8 +169,7 @@ def _first_difference(got: list[list], want: list[list], size: int, width: int, 
     got = got + [[""] * width] * (size - len(got))
     lengths = set(map(len, got))
     if len(lengths) == 1 and (short := width - lengths.pop()) >= 0:
-        columns = list(zip(*got)) if width > short else []
-        columns += [("",) * size] * short  # the last columns, all empty: the sheet ends before them
+        columns = list(zip(*got)) + [("",) * size] * short  # the last columns, all empty: the sheet ends before them
         if all(column == tuple(values) for column, values in zip(columns, want)) and _same_kinds(columns, numbers):
             return None
     wanted = zip(*want) if want else iter(lambda: (), None)
