@@ -90,8 +90,9 @@ def run_measured(cmd: list[str], **kw) -> dict:
             "load": (load0, loadavg())}
 
 
-def stages_json(args: list[str], what: str) -> tuple[dict, dict]:
-    m = run_measured([PY, str(HERE / "stages.py"), *args], cwd=REPO)
+def stages_json(args: list[str], what: str, env: dict | None = None) -> tuple[dict, dict]:
+    """stages.py run with args (and env added to this process's environment): its JSON report and its measurement."""
+    m = run_measured([PY, str(HERE / "stages.py"), *args], cwd=REPO, env={**os.environ, **env} if env else None)
     if m["rc"] != 0:
         raise SystemExit(f"{what} failed (exit {m['rc']}):\n{m['stderr'][-3000:]}")
     return json.loads(m["stdout"].strip().splitlines()[-1]), m
