@@ -47,6 +47,8 @@ import threading
 import time
 from pathlib import Path
 
+import cartel_campaign.build  # noqa: F401 - first, as in the build's own entries: its allocator settings are read when pyarrow is imported
+
 
 def _status(field: str) -> int:
     """A /proc/self/status memory field in bytes (0 where unavailable)."""
