@@ -6,8 +6,11 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
 
 #: In a fresh process: the value of each ALLOCATOR variable when pyarrow is first imported, after `entry` runs.
 WATCH = """
@@ -27,6 +30,9 @@ ENTRIES = {
     "python -m cartel_campaign.build.pipeline": "import runpy; sys.argv = ['pipeline', '--help']\ntry:\n"
                                                 "    runpy.run_module('cartel_campaign.build.pipeline', run_name='__main__')\n"
                                                 "except SystemExit:\n    pass",
+    "python build/pipeline.py": "import runpy; sys.argv = ['pipeline.py', '--help']\ntry:\n"
+                                f"    runpy.run_path({str(ROOT / 'build' / 'pipeline.py')!r}, run_name='__main__')\n"
+                                "except SystemExit:\n    pass",
     "cartel-campaign build": "from cartel_campaign import cli\ncli.main(['build', '--root', sys.argv[1]])",
     "cartel-campaign draft": "import cartel_campaign.draft",
 }
