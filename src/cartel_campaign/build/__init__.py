@@ -3,9 +3,9 @@
 Importing it sets ALLOCATOR in the process's environment (a value set already is kept). mimalloc, pyarrow's default
 allocator, reads it once, when pyarrow is first imported: the pages Arrow frees are given back to the system at once,
 not kept for a second (mimalloc's default). The build frees large tables stage after stage (derived, checked, written,
-read back, compared); with the default, the build process and its workers kept what they freed. Measured with this at
-300 times the articles: peak 550–562 MB against 639–650 MB, at 1000 times 1,042 against 1,272 MB, with no CPU time
-measurably added (benchmarks/ALLOCATORS.md). No byte of output depends on it. Where pyarrow was imported before this
+read back, compared); with the default, the build process and its workers kept what they freed. Measured in
+benchmarks/ALLOCATORS.md: the build's peak at 300 times the articles 572 MB against 626 MB, at 1000 times 1,034 MB
+against 1,286 MB, with no CPU time added that stands out of the machine's noise. No byte of output depends on it. Where pyarrow was imported before this
 package (a notebook that builds in-process) it has no effect.
 """
 import os
