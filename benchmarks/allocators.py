@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import shutil
 import tempfile
 from pathlib import Path
 
-from bench import HERE, PY, REPO, arrow_of, log, mb, run_measured, sec, stages_json  # benchmarks/ is the script's own folder
+from bench import HERE, arrow_of, cold_build, log, mb, sec, synth_root  # benchmarks/ is the script's own folder
 
 #: name: the environment the build starts with.
 VARIANTS = {
@@ -38,11 +37,9 @@ TARGET = 3.0
 
 def build(root: Path, env: dict, what: str) -> dict:
     """One cold build of root under stages.py with env added: its CPU (user and system parts), peak and Arrow size."""
-    shutil.rmtree(root / ".build-tmp", ignore_errors=True)
-    report, _ = stages_json(["build", str(root)], what, env=env)
+    report, _ = cold_build(root, what, env)
     cpu, system = report["cpu_seconds"], report["system_seconds"]
-    return {"cpu": cpu, "user": cpu - system, "system": system, "peak": report["peak_rss_with_workers"],
-            "arrow": arrow_of(report), "wall": report["seconds"]}
+    return {"cpu": cpu, "user": cpu - system, "system": system, "peak": report["peak_rss_with_workers"], "arrow": arrow_of(report)}
 
 
 def measure(tmp: Path, scales: list[int], rounds: int) -> dict:
@@ -50,9 +47,7 @@ def measure(tmp: Path, scales: list[int], rounds: int) -> dict:
     roots = {}
     for k in [1, *scales]:
         roots[k] = tmp / f"scale-{k}"
-        gen = run_measured([PY, str(HERE / "synth.py"), str(roots[k]), "--scale", str(k)], cwd=REPO)
-        if gen["rc"] != 0:
-            raise SystemExit(f"synth.py --scale {k} failed:\n{gen['stderr'][-3000:]}")
+        synth_root(roots[k], k)
     out = {k: {name: [] for name in VARIANTS} for k in [1, *scales]}
     for k in [1, *scales]:
         for n in range(1 if k == 1 else rounds):

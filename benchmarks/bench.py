@@ -98,6 +98,20 @@ def stages_json(args: list[str], what: str, env: dict | None = None) -> tuple[di
     return json.loads(m["stdout"].strip().splitlines()[-1]), m
 
 
+def cold_build(root: Path, what: str, env: dict | None = None) -> tuple[dict, dict]:
+    """root built under stages.py with nothing kept from an earlier build (no article entry): stages_json."""
+    shutil.rmtree(root / ".build-tmp", ignore_errors=True)
+    return stages_json(["build", str(root)], what, env)
+
+
+def synth_root(root: Path, k: int) -> dict:
+    """synth.py's root at scale k written to root: the measurement of its run."""
+    gen = run_measured([PY, str(HERE / "synth.py"), str(root), "--scale", str(k)], cwd=REPO)
+    if gen["rc"] != 0:
+        raise SystemExit(f"synth.py --scale {k} failed:\n{gen['stderr'][-3000:]}")
+    return gen
+
+
 # -------------------------------------------------------------- machine ----
 def machine() -> dict:
     cpu = platform.processor() or "?"
@@ -235,14 +249,11 @@ def _least_cpu(run: tuple[dict, dict]) -> float:
 def scale_run(tmp: Path, k: int, frictionless: bool) -> dict:
     root = tmp / f"scale-{k}"
     log(f"scale {k}x: generating")
-    gen = run_measured([PY, str(HERE / "synth.py"), str(root), "--scale", str(k)], cwd=REPO)
-    if gen["rc"] != 0:
-        raise SystemExit(f"synth.py --scale {k} failed:\n{gen['stderr'][-3000:]}")
+    gen = synth_root(root, k)
     runs = []
-    for n in range(BUILD_RUNS.get(k, 1)):
-        shutil.rmtree(root / ".build-tmp", ignore_errors=True)  # each build cold: no article kept from the one before
+    for n in range(BUILD_RUNS.get(k, 1)):  # each build cold: no article kept from the one before
         log(f"scale {k}x: building ({n + 1}/{BUILD_RUNS.get(k, 1)})")
-        runs.append(stages_json(["build", str(root)], f"build at {k}x"))
+        runs.append(cold_build(root, f"build at {k}x"))
     stages, m = min(runs, key=_least_cpu)
     out = {"scale": k, "generate": _slim(gen), "summary": json.loads(gen["stdout"].strip().splitlines()[-1]),
            "build": stages, "build_proc": _slim(m), "build_cpu": [r[0].get("cpu_seconds") for r in runs], "frictionless": {}}
@@ -305,9 +316,8 @@ def one_article_update(root: Path, k: int) -> dict:
     update, m = stages_json(["build", str(root)], f"one-article update at {k}x")
     version = update["version"]
     updated = release_digest(root, version)
-    shutil.rmtree(root / ".build-tmp", ignore_errors=True)
     log(f"scale {k}x: the same, cold (no kept articles)")
-    cold, cm = stages_json(["build", str(root)], f"cold build after the update at {k}x")
+    cold, cm = cold_build(root, f"cold build after the update at {k}x")
     return {"article": path.name, "build": update, "proc": _slim(m), "cold": cold, "cold_proc": _slim(cm),
             "identical": updated == release_digest(root, version)}
 
