@@ -19,10 +19,10 @@ seen = {}
 class Watch:
     def find_spec(self, name, path=None, target=None):
         if name == "pyarrow" and not seen:
-            seen.update({k: os.environ.get(k) for k in ("MIMALLOC_PURGE_DELAY",)})
+            seen.update({k: os.environ.get(k) for k in %(names)r})
         return None
 sys.meta_path.insert(0, Watch())
-%s
+%(entry)s
 print(json.dumps(seen))
 """
 
@@ -39,15 +39,18 @@ ENTRIES = {
 
 
 def _fresh_env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MIMALLOC_")}
-    return {**env, **extra}
+    """This environment without the build's allocator settings (extra added)."""
+    from cartel_campaign.build import ALLOCATOR
+
+    return {**{k: v for k, v in os.environ.items() if k not in ALLOCATOR}, **extra}
 
 
 @pytest.mark.parametrize("entry", sorted(ENTRIES))
 def test_the_allocator_setting_is_there_before_pyarrow_is_imported(entry, tmp_path):
     from cartel_campaign.build import ALLOCATOR
 
-    run = subprocess.run([sys.executable, "-c", WATCH % ENTRIES[entry], str(tmp_path)], capture_output=True, text=True,
+    run = subprocess.run([sys.executable, "-c", WATCH % {"names": tuple(ALLOCATOR), "entry": ENTRIES[entry]}, str(tmp_path)],
+                         capture_output=True, text=True,
                          env=_fresh_env(), timeout=120)
     seen = json.loads(run.stdout.strip().splitlines()[-1])
     assert seen == ALLOCATOR, (entry, seen, run.stderr[-2000:])

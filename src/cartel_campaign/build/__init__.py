@@ -5,8 +5,8 @@ allocator, reads it once, when pyarrow is first imported: the pages Arrow frees 
 not kept for a second (mimalloc's default). The build frees large tables stage after stage (derived, checked, written,
 read back, compared); with the default, the build process and its workers kept what they freed. Measured in
 benchmarks/ALLOCATORS.md: the build's peak at 300 times the articles 572 MB against 626 MB, at 1000 times 1,034 MB
-against 1,286 MB, with no CPU time added that stands out of the machine's noise. No byte of output depends on it. Where pyarrow was imported before this
-package (a notebook that builds in-process) it has no effect.
+against 1,286 MB, with no CPU time added that stands out of the machine's noise. No byte of output depends on it.
+Where pyarrow was imported before this package (a notebook that builds in-process) it has no effect.
 """
 import os
 
