@@ -37,7 +37,7 @@ TARGET = 3.0
 
 def build(root: Path, env: dict, what: str) -> dict:
     """One cold build of root under stages.py with env added: its CPU (user and system parts), peak and Arrow size."""
-    report, _ = cold_build(root, what, env)
+    report, _ = cold_build(root, what, env, memory=True)
     cpu, system = report["cpu_seconds"], report["system_seconds"]
     return {"cpu": cpu, "user": cpu - system, "system": system, "peak": report["peak_rss_with_workers"], "arrow": arrow_of(report)}
 

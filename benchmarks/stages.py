@@ -3,7 +3,13 @@
     python benchmarks/stages.py build ROOT
         Build ROOT with cartel_campaign.build.pipeline.build(ROOT, force=True) (full build,
         checks, validation of the written files, docs, publish) and report, per stage, wall
-        time and peak resident memory, and the build's own stage times (pipeline.Stages).
+        time and the build process's peak resident memory, and the build's own stage times
+        (pipeline.Stages). The timed build: nothing samples the worker processes.
+    python benchmarks/stages.py build-memory ROOT
+        The same, and the memory of the build's worker processes sampled as it runs (Workers).
+        The sampler costs CPU time (reading /proc/PID/smaps_rollup walks a process's pages:
+        some 10 ms per sample at 300x, 3.5-4 CPU seconds a build, on the build's own cores),
+        so the time figures come from `build`, the memory figures from this.
     python benchmarks/stages.py frictionless MODE DESCRIPTOR
         Validate a data package with Frictionless. MODE: stock (frictionless.validate, as the
         `frictionless validate` CLI), fast (cartel_campaign.validate.check_frictionless),
@@ -122,6 +128,7 @@ class Workers:
 
     def __init__(self):
         self.peak_sum = 0
+        self.cpu_seconds = 0.0  # the sampler thread's own CPU time (counted in the process's)
         threading.Thread(target=self._sample, daemon=True).start()
 
     def _sample(self):
@@ -130,6 +137,7 @@ class Workers:
             kids = _descendants(me)
             if kids:
                 self.peak_sum = max(self.peak_sum, sum(_private(k) for k in kids))
+            self.cpu_seconds = time.thread_time()
             time.sleep(0.02)
 
     def take(self) -> int:
@@ -138,11 +146,12 @@ class Workers:
 
 
 class Tracker:
-    """Time and peak memory per named stage; stages nest (a stack), time goes to the innermost."""
+    """Time and peak memory per named stage; stages nest (a stack), time goes to the innermost. The worker
+    processes' memory only where workers_memory is asked for (Workers: its sampler costs CPU time)."""
 
-    def __init__(self):
+    def __init__(self, workers_memory: bool = True):
         self.peak = Peak()
-        self.workers = Workers()
+        self.workers = Workers() if workers_memory else None
         self.stats: dict[str, dict] = {}
         self.stack = ["other"]
         self.t = time.perf_counter()
@@ -153,7 +162,8 @@ class Tracker:
         s = self.stats.setdefault(self.stack[-1], {"seconds": 0.0, "peak_rss": 0, "calls": 0})
         s["seconds"] += now - self.t
         s["peak_rss"] = max(s["peak_rss"], self.peak.read())
-        s["workers_rss"] = max(s.get("workers_rss", 0), self.workers.take())
+        if self.workers is not None:
+            s["workers_rss"] = max(s.get("workers_rss", 0), self.workers.take())
         self.t = now
         self.peak.reset()
 
@@ -215,7 +225,7 @@ def table_sizes(release: Path) -> dict:
     return out
 
 
-def run_build(root: Path) -> dict:
+def run_build(root: Path, workers_memory: bool) -> dict:
     # everything the build will import, imported first: the baseline is the memory of the libraries
     import frictionless  # noqa: F401
     import matplotlib  # noqa: F401
@@ -238,7 +248,7 @@ def run_build(root: Path) -> dict:
 
     pipeline.Stages = Stages
     baseline = _status("VmRSS")
-    tr = Tracker()
+    tr = Tracker(workers_memory)
     tr.wrap(pipeline, "derive_tables", STAGES[1])
     tr.wrap_iterator(pipeline, "read_articles", STAGES[0])
     tr.wrap(annotations, "load_actors", STAGES[0])
@@ -264,10 +274,13 @@ def run_build(root: Path) -> dict:
     tr._close()
     version = pipeline.read_releases(root)[-1]["version"]
     stages = tr.stats
+    memory = {"workers_memory": tr.workers is not None}
+    if tr.workers is not None:
+        memory |= {"peak_rss_with_workers": max(s["peak_rss"] + s.get("workers_rss", 0) for s in stages.values()),
+                   "sampler_cpu_seconds": tr.workers.cpu_seconds}
     return {
         "rc": rc, "error": error, "seconds": total, "cpu_seconds": cpu, "system_seconds": system, "baseline_rss": baseline, "memory_mode": tr.peak.mode,
-        "stages": stages, "peak_rss": max(s["peak_rss"] for s in stages.values()),
-        "peak_rss_with_workers": max(s["peak_rss"] + s.get("workers_rss", 0) for s in stages.values()),
+        "stages": stages, "peak_rss": max(s["peak_rss"] for s in stages.values()), **memory,
         "build_stages": captured[0].times if captured else {},
         "tables": table_sizes(root / "dataset" / version) if rc == 0 else {}, "version": version,
     }
@@ -471,8 +484,8 @@ def _alone(function, args) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    if argv[0] == "build":
-        out = run_build(Path(argv[1]).resolve())
+    if argv[0] in ("build", "build-memory"):
+        out = run_build(Path(argv[1]).resolve(), workers_memory=argv[0] == "build-memory")
     elif argv[0] == "frictionless":
         out = run_frictionless(argv[1], Path(argv[2]).resolve())
     elif argv[0] == "sentences":
