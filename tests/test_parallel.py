@@ -163,6 +163,34 @@ def test_an_export_job_error_is_the_one_the_serial_build_reports(tmp_path, monke
     assert error("parallel") == serial
 
 
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_table_file_damaged_after_writing_is_refused_in_workers_as_here(tmp_path, monkeypatch, parallel):
+    """The check of the written tables' files (validate_tables_written) is a job of the build (check_written_tables):
+    in a worker process it reads the files the build wrote and finds what the build's own process finds."""
+    from cartel_campaign.build import jobs, publish
+
+    root = copy_project(tmp_path / "repo")
+    write, ran = publish.write_tables, []
+
+    def damaging(staged, *args, **kwargs):
+        out = write(staged, *args, **kwargs)
+        path = staged / "events.csv"
+        lines = path.read_text(encoding="utf-8").split("\n")
+        lines[1] = lines[1] + "x"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        return out
+
+    submit = jobs.Jobs.submit
+    monkeypatch.setattr(jobs.Jobs, "submit", lambda self, function, *args: ran.append((function.__name__, self.workers)) or submit(self, function, *args))
+    monkeypatch.setattr(publish, "write_tables", damaging)
+    if parallel:
+        monkeypatch.setattr(jobs, "PARALLEL_ROWS", 0)
+        monkeypatch.setattr(jobs, "usable_cores", lambda: 2)
+    with pytest.raises(BuildError, match=r"events\.csv and events\.parquet disagree.*\[csv-agrees-with-parquet\]"):
+        pipeline.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True))
+    assert ("check_written_tables", 2 if parallel else 0) in ran, ran
+
+
 def _tables_refused(monkeypatch):
     """check_tables refuses the tables (as a foreign key or a constraint would); returns what the build did before."""
     from cartel_campaign.build import jobs
@@ -259,24 +287,31 @@ def _wait_for(path, then):
 
 @pytest.mark.parametrize("in_workers", [False, True])
 def test_the_build_holds_what_it_staged_to_every_files_rule(tmp_path, monkeypatch, in_workers):
-    """The files rules run in two steps in the build (the tables' files while the jobs write the exports, then the
-    rest): each rule runs on the staged release, once."""
+    """The files rules run in two steps in the build (the tables' files in a job, check_written_tables, while the
+    other jobs write the exports; then the rest): each rule runs on the staged release, once (a run in a worker process
+    is recorded in a file)."""
     from cartel_campaign import rules
     from cartel_campaign.build import jobs
+    from cartel_campaign.validate import TABLE_FILE_RULES
 
     if in_workers:
         monkeypatch.setattr(jobs, "PARALLEL_ROWS", 0)
         monkeypatch.setattr(jobs, "usable_cores", lambda: 2)
     root = copy_project(tmp_path / "repo")
-    ran = []
+    record = tmp_path / "ran.txt"
+    record.write_text("", encoding="utf-8")
     for code, rule in list(rules.RULES.items()):
         if rule.scope == "files":
             def check(*args, _check=rule.check, _code=code):
-                ran.append(_code)
+                with record.open("a", encoding="utf-8") as f:
+                    f.write(f"{_code} {os.getpid()}\n")
                 return _check(*args)
             monkeypatch.setitem(rules.RULES, code, dataclasses.replace(rule, check=check))
     pipeline.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True), with_docs=False)
-    assert sorted(ran) == sorted(code for code, rule in rules.RULES.items() if rule.scope == "files")
+    runs = [line.split() for line in record.read_text(encoding="utf-8").splitlines()]
+    assert sorted(code for code, _ in runs) == sorted(code for code, rule in rules.RULES.items() if rule.scope == "files")
+    where = {code: int(pid) != os.getpid() for code, pid in runs}
+    assert all(where[code] == in_workers for code in TABLE_FILE_RULES), where  # the tables' files: checked in the job
 
 
 def test_a_check_the_build_ran_is_reused_only_for_the_file_it_ran_on(tmp_path):

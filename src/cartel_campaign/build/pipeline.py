@@ -336,7 +336,7 @@ def stage_release(root: Path, work: Path, version: str, stages: Stages, with_doc
 
 def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_docs: bool, splitter: sentences.Splitter,
                    kept: Path | None, kept_docs: Path | None) -> tuple[Path, dict]:
-    from ..validate import validate_tables_written, validate_written
+    from ..validate import validate_written
 
     meta, schemas = load_schemas(root)
     checker = annotations.Checker(schemas)
@@ -359,11 +359,11 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
         desc = publish.write_tables(staged, tables, schemas, meta, version, sources, draft=releases[-1]["status"] == "draft")
         explorer = run.submit(docs.explorer_job, root, staged, releases, work / "docs", store) if with_docs else None
         figure = run.submit(docs.timeline_job, staged, meta, version, store) if with_docs else None
-        stages("validating the written release")
-        problems = validate_tables_written(staged, tables, schemas)
-        stages("writing the release")
+        tables_check = run.submit(check_written_tables, staged, schemas)
         jobs.release_freed_memory()  # what checking and writing the tables freed is not held while the jobs run
         entries, checked = exports.finish_exports(run, writes, staged, previous)
+        stages("validating the written release")
+        problems = tables_check.result()
         publish.finish_release(staged, desc, entries, version)
         publish.kill_point("staged")
         if len(releases) > 1:
@@ -388,6 +388,15 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
             store.prune()
     stages("")
     return staged, generated
+
+
+def check_written_tables(staged: Path, schemas: dict) -> list[str]:
+    """validate_tables_written as a job of the build, on the tables the build holds (jobs.shared()): what reading the
+    files back allocates ends with the job's process, and is not left in the build's (Arrow's reader threads keep
+    freed memory that the build's own process could not give back)."""
+    from ..validate import validate_tables_written
+
+    return validate_tables_written(staged, jobs.shared(), schemas)
 
 
 def check(root: Path, version: str, stages: Stages) -> list[str]:
