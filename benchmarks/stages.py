@@ -259,7 +259,7 @@ def run_build(root: Path, workers_memory: bool) -> dict:
     tr.wrap(exports, "finish_exports", STAGES[4])  # waiting for the export jobs
     tr.wrap(jobs.Jobs, "__exit__", STAGES[4])  # waiting for the docs jobs (explorer, timeline)
     tr.wrap(corrections, "check_corrections", STAGES[5])
-    tr.wrap(validate, "validate_tables_written", STAGES[6])  # the tables' files, while the jobs write the exports
+    tr.wrap(validate, "validate_tables_written", STAGES[6])  # the tables' files (a job of the build: timed here when it runs here)
     tr.wrap(validate, "validate_written", STAGES[6])
     tr.wrap(docs, "generate", STAGES[7])
     tr.wrap(publish, "publish", STAGES[8])
