@@ -12,7 +12,9 @@ import pytest
 
 from cartel_campaign.build import pipeline
 from cartel_campaign.build.errors import BuildError
+from cartel_campaign.validate import TABLE_FILE_RULES
 from conftest import copy_project, newest_version
+from test_rules import FILE_CASES
 
 
 def counted_pools(monkeypatch) -> list:
@@ -164,9 +166,11 @@ def test_an_export_job_error_is_the_one_the_serial_build_reports(tmp_path, monke
 
 
 @pytest.mark.parametrize("parallel", [False, True])
-def test_a_table_file_damaged_after_writing_is_refused_in_workers_as_here(tmp_path, monkeypatch, parallel):
+@pytest.mark.parametrize("code", TABLE_FILE_RULES)
+def test_a_table_file_damaged_after_writing_is_refused_in_workers_as_here(tmp_path, monkeypatch, code, parallel):
     """The check of the written tables' files (validate_tables_written) is a job of the build (check_written_tables):
-    in a worker process it reads the files the build wrote and finds what the build's own process finds."""
+    in a worker process it reads the files the build wrote and finds what the build's own process finds. Each table
+    file is damaged as test_rules damages a release for its rule, right after the build writes it."""
     from cartel_campaign.build import jobs, publish
 
     root = copy_project(tmp_path / "repo")
@@ -174,10 +178,7 @@ def test_a_table_file_damaged_after_writing_is_refused_in_workers_as_here(tmp_pa
 
     def damaging(staged, *args, **kwargs):
         out = write(staged, *args, **kwargs)
-        path = staged / "events.csv"
-        lines = path.read_text(encoding="utf-8").split("\n")
-        lines[1] = lines[1] + "x"
-        path.write_text("\n".join(lines), encoding="utf-8")
+        FILE_CASES[code](staged)
         return out
 
     submit = jobs.Jobs.submit
@@ -186,7 +187,7 @@ def test_a_table_file_damaged_after_writing_is_refused_in_workers_as_here(tmp_pa
     if parallel:
         monkeypatch.setattr(jobs, "PARALLEL_ROWS", 0)
         monkeypatch.setattr(jobs, "usable_cores", lambda: 2)
-    with pytest.raises(BuildError, match=r"events\.csv and events\.parquet disagree.*\[csv-agrees-with-parquet\]"):
+    with pytest.raises(BuildError, match=re.escape(f"[{code}]")):
         pipeline.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True))
     assert ("check_written_tables", 2 if parallel else 0) in ran, ran
 
@@ -292,7 +293,6 @@ def test_the_build_holds_what_it_staged_to_every_files_rule(tmp_path, monkeypatc
     is recorded in a file)."""
     from cartel_campaign import rules
     from cartel_campaign.build import jobs
-    from cartel_campaign.validate import TABLE_FILE_RULES
 
     if in_workers:
         monkeypatch.setattr(jobs, "PARALLEL_ROWS", 0)
