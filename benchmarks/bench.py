@@ -98,21 +98,23 @@ def stages_json(args: list[str], what: str, env: dict | None = None) -> tuple[di
     return json.loads(m["stdout"].strip().splitlines()[-1]), m
 
 
-def cold_build(root: Path, what: str, env: dict | None = None, memory: bool = False) -> tuple[dict, dict]:
-    """root built under stages.py with nothing kept from an earlier build (no article entry): stages_json. memory: the
-    build with its worker processes' memory sampled (`build-memory`, whose sampler costs CPU time), else the timed build."""
+def forget_kept(root: Path) -> None:
+    """Nothing kept from an earlier build of root (no article entry): the next build is cold."""
     shutil.rmtree(root / ".build-tmp", ignore_errors=True)
+
+
+def cold_build(root: Path, what: str, env: dict | None = None, memory: bool = False) -> tuple[dict, dict]:
+    """root built cold under stages.py: stages_json. memory: the build with its worker processes' memory sampled
+    (`build-memory`, whose sampler costs CPU time), else the timed build."""
+    forget_kept(root)
     return stages_json(["build-memory" if memory else "build", str(root)], what, env)
 
 
-def cli_cold_build(root: Path, what: str) -> dict:
-    """root built by the build CLI (`python -m cartel_campaign.build.pipeline --root ROOT --force`) in a cold process,
-    with nothing kept from an earlier build, as /usr/bin/time measures it: the whole process (start, imports, build)."""
-    shutil.rmtree(root / ".build-tmp", ignore_errors=True)
-    m = run_measured([PY, "-m", "cartel_campaign.build.pipeline", "--root", str(root), "--force"], cwd=REPO)
-    if m["rc"] != 0:
-        raise SystemExit(f"{what} failed (exit {m['rc']}):\n{m['stderr'][-3000:]}")
-    return _slim(m)
+def cli_cold_build(root: Path) -> dict:
+    """root built cold by the build CLI with --force (cli_build): the whole process (start, imports, build), as
+    /usr/bin/time measures it."""
+    forget_kept(root)
+    return cli_build(root, "--force")
 
 
 def synth_root(root: Path, k: int) -> dict:
@@ -204,12 +206,14 @@ def fresh_copy(dest: Path) -> Path:
     return dest
 
 
-def cli_build(root: Path) -> dict:
-    m = run_measured([PY, "-m", "cartel_campaign.build.pipeline", "--root", str(root)], cwd=root)
+def cli_build(root: Path, *options: str) -> dict:
+    """root built by the build CLI (`python -m cartel_campaign.build.pipeline --root ROOT [options]`) in a cold process:
+    its measurement (_slim) and the build's own line."""
+    m = run_measured([PY, "-m", "cartel_campaign.build.pipeline", "--root", str(root), *options], cwd=root)
     line = next((x for x in m["stderr"].splitlines() if x.startswith("[build] release")), "")
     if m["rc"] != 0:
         raise SystemExit(f"build of {root} failed:\n{m['stderr'][-3000:]}")
-    return {"wall": m["wall"], "line": line, "maxrss": m["maxrss"], "other_cores": m["other_cores"], "load": m["load"]}
+    return {**_slim(m), "line": line}
 
 
 def agreement(version: str) -> dict:
@@ -266,7 +270,7 @@ def scale_run(tmp: Path, k: int, frictionless: bool) -> dict:
         log(f"scale {k}x: building ({n + 1}/{BUILD_RUNS.get(k, 1)})")
         runs.append(cold_build(root, f"build at {k}x"))
         log(f"scale {k}x: building with the CLI ({n + 1}/{BUILD_RUNS.get(k, 1)})")
-        cli.append(cli_cold_build(root, f"CLI build at {k}x"))
+        cli.append(cli_cold_build(root))
     stages, m = min(runs, key=_least_cpu)
     log(f"scale {k}x: building, the worker processes' memory sampled")
     memory, mm = cold_build(root, f"memory build at {k}x", memory=True)
