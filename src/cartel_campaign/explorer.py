@@ -91,8 +91,8 @@ class Span:
 class RecordTable:
     """A table that evidence names: its columns in Arrow (read column by column, never as Python rows)
     and each row's record id (the str of its primary key), in row order. Where source is given, data holds
-    only the columns the whole page reads (its key, name and type column: record_table) and rows() reads every
-    column from source when the table's section is made (one table's rows in memory at a time)."""
+    only the columns the whole page reads (its key, name and type column: record_table), and column() and rows()
+    read from source when the table's section is made (one table's shown columns in memory at a time)."""
     name: str
     key: str
     columns: list[str]
@@ -103,13 +103,17 @@ class RecordTable:
     def __post_init__(self):
         self.ids = list(map(str, self.data.column(self.key).to_pylist()))
 
-    def rows(self) -> pa.Table:
-        """Every column of the table, in its columns' order."""
+    def column(self, name: str) -> pa.ChunkedArray:
+        """One column of the table (read alone from source)."""
+        return self.rows([name]).column(0)
+
+    def rows(self, columns: list[str]) -> pa.Table:
+        """These columns of the table, in their order here."""
         if self.source is None:
-            return self.data
+            return self.data.select(columns)
         import pyarrow.parquet as pq
 
-        return pq.read_table(self.source, columns=self.columns)
+        return pq.read_table(self.source, columns=columns)
 
     def texts(self, column: str) -> list[str]:
         """cell_text of every value of a column, in row order."""
@@ -209,6 +213,18 @@ def evidenced_tables(release_folder: Path, package: dict, evidence: pa.Table) ->
         raise ExplorerError(f"{Path(release_folder) / 'evidence.parquet'}: record_table {unknown[0]!r} is not a table of the release "
                             f"(tables: {', '.join(resources)})")
     return [record_table(release_folder, res) for res in package["resources"] if res["name"] in named]
+
+
+#: The articles' columns the page reads (those the release's articles table has).
+ARTICLE_COLUMNS = ("article_id", "seed_file", "title")
+
+
+def article_columns(resource: dict | None) -> list[str] | None:
+    """ARTICLE_COLUMNS, those of the articles table (None: no such table, which required_table reports)."""
+    if resource is None:
+        return None
+    names = {f["name"] for f in resource["schema"]["fields"]}
+    return [c for c in ARTICLE_COLUMNS if c in names]
 
 
 def read_article_text(articles_dir: Path, article: dict) -> str:
@@ -645,12 +661,13 @@ def longest(texts: pa.Array) -> int:
     return pc.max(pc.utf8_length(texts)).as_py() or 0
 
 
-def shown_columns(table: RecordTable, data: pa.Table, links: dict[str, str]) -> tuple[list[str], list[str], str | None]:
-    """(full-text columns, short columns, type column) to show for each row (data: the table's rows()), primary
-    key left out; a foreign key (a column in links) is always shown, as a link."""
+def shown_columns(table: RecordTable, links: dict[str, str]) -> tuple[list[str], list[str], str | None]:
+    """(full-text columns, short columns, type column) to show for each row, primary key left out; a foreign key
+    (a column in links) is always shown, as a link. A column that is neither is shown where every value is short:
+    each is read alone to see (the long ones are never read with the rows)."""
     text = [c for c in table.columns if c in TEXT_COLUMNS]
     candidates = [c for c in table.columns if c != table.key and c not in text and c not in links]
-    long = {c for c in candidates if longest(column_texts(data.column(c))) > SHORT_CHARS}
+    long = {c for c in candidates if longest(column_texts(table.column(c))) > SHORT_CHARS}
     short = [c for c in table.columns if c in links or (c in candidates and c not in long)]
     return text, short, type_column(table.columns, table.key)
 
@@ -716,7 +733,7 @@ def chip_column(ctx: Context, table: RecordTable, column: str, texts: pa.Array) 
 
 def rows_html(ctx: Context, table: RecordTable, data: pa.Table, ev: Evidence, first: int,
               columns: tuple[list[str], list[str], str | None], start: int, stop: int) -> str:
-    """Rows start..stop of a table's section (data: its rows()), made column by column in Arrow (first: the page
+    """Rows start..stop of a table's section (data: its shown columns, table.rows()), made column by column in Arrow (first: the page
     place of the table's first row); `columns` is shown_columns(table, ...), computed once per table (it reads
     every row)."""
     data, ids = data.slice(start, stop - start), table.ids[start:stop]
@@ -760,8 +777,9 @@ def table_html(ctx: Context, table: RecordTable, ev: Evidence, first: int):
     """A table's section, in pieces (the head, then the rows a batch at a time (row_batches), then the end);
     first: the page place of its first row."""
     cls = ctx.colours[table.name]
-    data = table.rows()
-    columns = shown_columns(table, data, ctx.links[table.name])
+    columns = shown_columns(table, ctx.links[table.name])
+    text_cols, short_cols, tcol = columns
+    data = table.rows(list(dict.fromkeys([*text_cols, *short_cols, *([tcol] if tcol else [])])))
     n_links = np.diff(ev.links_at[first:first + len(table.ids) + 1])
     n_spans = int(n_links.sum())
     yield (f'<section class="records" id="{html.escape(anchor("t", table.name))}" data-table="{html.escape(table.name)}">\n'
@@ -942,7 +960,7 @@ def pieces(release_folder: Path, articles_dir: Path, store: Store | None = None)
     release_folder, articles_dir = Path(release_folder), Path(articles_dir)
     package = read_datapackage(release_folder)
     resources = resources_by_name(package)
-    articles = required_table(release_folder, resources, ARTICLES).to_pylist()
+    articles = required_table(release_folder, resources, ARTICLES, article_columns(resources.get(ARTICLES))).to_pylist()
     evidence = required_table(release_folder, resources, "evidence", EVIDENCE_COLUMNS)
     tables = evidenced_tables(release_folder, package, evidence)
     texts = {a["article_id"]: read_article_text(articles_dir, a) for a in articles}
@@ -968,11 +986,13 @@ def pieces(release_folder: Path, articles_dir: Path, store: Store | None = None)
         'click a record\'s evidence to come back.</p>\n',
         '</header>\n', tools_html(ctx), f'<header>\n<nav>Articles: {nav_articles}</nav>\n<nav>Records: {nav_tables}</nav>\n',
         legend_html(ctx), '\n</header>\n<main>\n'])
+    del nav_articles
     places = {a: i for i, a in enumerate(texts)}
     for a in articles:
         text = texts[a["article_id"]]
         spans = article_spans(ev, places[a["article_id"]], a["article_id"], text, records)
         yield cached_article_html(article_part(a, text, spans, ctx), store)
+    del articles, texts, records, places, text, spans  # the tables' sections read none of these: their memory is theirs
     first = 0
     for t in tables:
         yield from table_html(ctx, t, ev, first)
