@@ -120,6 +120,67 @@ def test_validate_refuses_a_csv_cell_that_begins_like_a_formula(tmp_path):
     assert [p.split(", column")[0] for p in problems] == [f"t.csv: row {i}" for i in range(5)]  # the first five per column
 
 
+def _events_csv_cases(folder: Path, table: pa.Table) -> dict:
+    """The newest release's events table written as a CSV in ways the rule must see, each {name: (CSV path, what
+    its rows must agree with)}: as it is, a late row's value changed, a late cell written without its formula guard,
+    its last row left out."""
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    last = table.num_rows - 1
+    changed = table.set_column(table.column_names.index("summary"), "summary",
+                               pc.if_else(pa.array([i == last for i in range(table.num_rows)]), "changed", table["summary"]))
+    formula = table.set_column(table.column_names.index("note"), "note",
+                               pc.if_else(pa.array([i == last - 1 for i in range(table.num_rows)]), "=1+1", table["note"]))
+    written = {"same": table, "changed": changed, "last-row-left-out": table.slice(0, last)}
+    cases = {}
+    for name, rows in written.items():
+        (folder / name).mkdir()
+        release.write_table(rows, folder / name, "events")
+        cases[name] = (folder / name / "events.csv", table)
+    (folder / "formula").mkdir()
+    pacsv.write_csv(formula, folder / "formula" / "events.csv", release.CSV.write_options())  # no guard
+    cases["formula"] = (folder / "formula" / "events.csv", formula)
+    return cases
+
+
+def test_the_csv_rule_read_a_block_at_a_time_finds_what_one_read_finds(tmp_path, monkeypatch):
+    """csv_agreement reads the CSV a block at a time (release.csv_blocks): with blocks of 4 KiB (the events CSV in
+    several) it finds, row for row, what it finds with the file in one block; rows are counted across blocks."""
+    table = release.read_parquet(ROOT / "dataset" / NEWEST / "events.parquet")
+    schema = json.loads((ROOT / "dataset" / NEWEST / "datapackage.json").read_text(encoding="utf-8"))
+    schema = next(r["schema"] for r in schema["resources"] if r["name"] == "events")
+    cases = _events_csv_cases(tmp_path, table)
+    whole = {name: csv_agreement(path, rows, schema, "pair") for name, (path, rows) in cases.items()}
+    last = table.num_rows - 1
+    assert whole["same"] == [] and whole["changed"][0].startswith(f"pair at row {last}, column summary: CSV 'changed'")
+    assert whole["formula"] == [f"events.csv: row {last - 1}, column note: a cell {safety.formula_rule('=1+1')}"]
+    assert whole["last-row-left-out"][0].startswith(f"pair: CSV has {last} rows")
+    blocks = []
+    real = release.csv_blocks
+    monkeypatch.setattr(release, "CSV_BLOCK_BYTES", 4096)
+    monkeypatch.setattr(release, "csv_blocks", lambda *a: (lambda names, it: (names, (blocks.append(b) or b for b in it)))(*real(*a)))
+    by_blocks = {name: csv_agreement(path, rows, schema, "pair") for name, (path, rows) in cases.items()}
+    assert by_blocks == whole
+    assert len(blocks) > 4 * len(cases), "the CSV was not read in several blocks"
+
+
+def test_a_parquet_file_reads_back_as_its_table_column_by_column(tmp_path):
+    """release.reads_back_as (the build's read-back of each Parquet file it wrote, a column at a time): the same
+    table, a changed value, a changed type."""
+    import pyarrow.compute as pc
+
+    table = release.read_parquet(ROOT / "dataset" / NEWEST / "events.parquet")
+    release.write_table(table, tmp_path, "events")
+    path = tmp_path / "events.parquet"
+    assert release.reads_back_as(path, table)
+    last = table.column_names[-1]
+    assert not release.reads_back_as(path, table.set_column(table.num_columns - 1, last, pc.if_else(
+        pa.array([i == table.num_rows - 1 for i in range(table.num_rows)]), "x", pc.cast(table[last], pa.string()))))
+    assert not release.reads_back_as(path, table.cast(pa.schema([f.with_type(pa.large_string()) if f.name == "summary" else f
+                                                                   for f in table.schema])))
+
+
 def test_published_csv_files_are_what_the_guarded_format_writes():
     """The guard changes no published byte: no value of 0.1.0, 1.0.0 or 1.1.0 needs it (they keep rebuilding and validating)."""
     for version in cc.versions(ROOT, drafts=True):

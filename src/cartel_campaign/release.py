@@ -162,6 +162,32 @@ def read_parquet(path: Path, columns: list[str] | None = None):
     return pq.read_table(path, columns=columns)
 
 
+def reads_back_as(path: Path, table) -> bool:
+    """The Parquet file reads back as `table`: its schema, then each column, read alone (memory holds one column)."""
+    import pyarrow.parquet as pq
+
+    with open(path, "rb") as f:
+        parquet = pq.ParquetFile(f)
+        return parquet.schema_arrow.equals(table.schema) and all(
+            parquet.read(columns=[name], use_threads=False).column(0).equals(table.column(name)) for name in table.column_names)
+
+
+#: Bytes of a CSV file read at a time where it is read a block at a time (csv_blocks).
+CSV_BLOCK_BYTES = 1 << 20
+
+
+def csv_blocks(path: Path, table_schema: dict):
+    """A release's CSV file read a block at a time (pyarrow's streaming reader), typed by its Table Schema, its cells as
+    written: (its column names, an iterator of its blocks as Arrow tables). Memory holds a block, not the file."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    schema = arrow_schema(table_schema, with_pandas=False)
+    reader = pacsv.open_csv(path, read_options=CSV.read_options(use_threads=False, block_size=CSV_BLOCK_BYTES), parse_options=CSV.parse_options(),
+                            convert_options=CSV.convert_options({f.name: f.type for f in schema}))
+    return reader.schema.names, (pa.Table.from_batches([batch]) for batch in reader)
+
+
 def read_csv(path: Path, table_schema: dict, *, as_written: bool = False):
     """A release's CSV file as an Arrow table typed by its Table Schema: its values (the CSV's
     formula guards removed), or the cells as_written."""

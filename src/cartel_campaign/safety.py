@@ -39,17 +39,23 @@ def formula_rule(value: str) -> str | None:
 def formula_cell_problems(table, what: str, limit: int = 5) -> list[str]:
     """formula_rule on every text cell of a table read from a CSV as written (before CSV.unguard):
     the cells the CSV format should have guarded (first `limit` per column)."""
+    return [problem for problems in formula_cells(table, what, limit).values() for problem in problems]
+
+
+def formula_cells(table, what: str, limit: int = 5, first_row: int = 0) -> dict[str, list[str]]:
+    """formula_cell_problems by column (each text column's list, maybe empty); rows are counted from first_row (the
+    table is a part of a CSV read a block at a time)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     starts = pa.array(list(CSV.formula_start))
-    problems = []
+    problems = {}
     for name, column in zip(table.column_names, table.columns):
         if not pa.types.is_string(column.type):
             continue
         flagged = pc.fill_null(pc.is_in(pc.utf8_slice_codeunits(column, 0, 1), value_set=starts), False)
-        for row in pc.indices_nonzero(flagged).to_pylist()[:limit] if pc.any(flagged).as_py() else []:
-            problems.append(f"{what}: row {row}, column {name}: a cell {formula_rule(column[row].as_py())}")
+        problems[name] = [f"{what}: row {first_row + row}, column {name}: a cell {formula_rule(column[row].as_py())}"
+                          for row in (pc.indices_nonzero(flagged).to_pylist()[:limit] if pc.any(flagged).as_py() else [])]
     return problems
 
 

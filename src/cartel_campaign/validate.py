@@ -50,7 +50,7 @@ def validate_tables_written(folder: Path, tables: dict, schemas: dict) -> list[s
     from . import release
 
     problems = [f"{name}.parquet: does not read back as the derived table" for name, table in tables.items()
-                if not release.read_parquet(folder / f"{name}.parquet").equals(table)]
+                if not release.reads_back_as(folder / f"{name}.parquet", table)]
     return problems + file_problems(folder, tables, schemas, None, only=TABLE_FILE_RULES)
 
 

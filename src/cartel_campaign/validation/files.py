@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .. import exports, integrity, release, rules
 from ..release import MANIFEST, manifest_entries
-from ..safety import formula_cell_problems
+from ..safety import formula_cells
 from ..versioning import is_version
 from ..checks import arrow_rows as _rows
 
@@ -130,27 +130,47 @@ def exports_as_recorded(folder, tables, schemas, previous, checked):
 
 def csv_agreement(path: Path, table, schema: dict, pair: str) -> list[str]:
     """The CSV holds exactly the Parquet's rows (read with the one CSV dialect, typed by the schema),
-    and no cell of it begins like a spreadsheet formula (safety.formula_rule)."""
+    and no cell of it begins like a spreadsheet formula (safety.formula_rule). Read a block at a time
+    (release.csv_blocks), each compared with the table's rows at its place: the problems are those of the
+    whole file (formulas first, then its shape, then the first column that differs, at its first row)."""
+    formulas: dict[str, list[str]] = {}
+    differs: dict[str, tuple[int, object, object]] = {}  # column -> (row, CSV value, Parquet value) of its first difference
+    n_rows = 0
     try:
-        cells = release.read_csv(path, schema, as_written=True)
+        names, blocks = release.csv_blocks(path, schema)
+        for cells in blocks:
+            for name, found in formula_cells(cells, path.name, first_row=n_rows).items():
+                formulas[name] = (formulas.get(name, []) + found)[:5]
+            if not any(formulas.values()) and names == table.column_names and n_rows + cells.num_rows <= table.num_rows:
+                _first_differences(release.CSV.unguard(cells), table.slice(n_rows, cells.num_rows), n_rows, differs)
+            n_rows += cells.num_rows
     except Exception as err:  # noqa: BLE001
         return [f"{path.name}: unreadable ({type(err).__name__}: {str(err).strip()})"]
-    formulas = formula_cell_problems(cells, path.name)
-    if formulas:
-        return formulas
-    csv = release.CSV.unguard(cells)
-    if csv.column_names != table.column_names or csv.num_rows != table.num_rows:
-        return [f"{pair}: CSV has {csv.num_rows} rows {csv.column_names}, Parquet {table.num_rows} rows {table.column_names}"]
+    if any(formulas.values()):
+        return [problem for found in formulas.values() for problem in found]
+    if names != table.column_names or n_rows != table.num_rows:
+        return [f"{pair}: CSV has {n_rows} rows {names}, Parquet {table.num_rows} rows {table.column_names}"]
+    col = next((c for c in table.column_names if c in differs), None)
+    if col is None:
+        return []
+    i, b, a = differs[col]
+    return [f"{pair} at row {i}, column {col}: CSV {b!r}, Parquet {a!r}"]
+
+
+def _first_differences(csv, table, first_row: int, differs: dict) -> None:
+    """Record in differs, for each column not there yet, the first row (counted from first_row) where the CSV's block
+    and the table's rows at its place differ."""
     import pyarrow.compute as pc
 
     for col in table.column_names:
+        if col in differs:
+            continue
         a, b = table[col], csv[col].cast(table.schema.field(col).type)
         same = pc.fill_null(pc.equal(a, b), False)
         same = pc.or_(same, pc.and_(pc.is_null(a), pc.is_null(b)))
         if pc.all(same).as_py() is False:
             i = pc.index(same, False).as_py()
-            return [f"{pair} at row {i}, column {col}: CSV {b[i].as_py()!r}, Parquet {a[i].as_py()!r}"]
-    return []
+            differs[col] = (first_row + i, b[i].as_py(), a[i].as_py())
 
 
 def check_parquet_bytes(path: Path) -> list[str]:
@@ -173,7 +193,7 @@ def check_parquet_bytes(path: Path) -> list[str]:
         return []
     codec = meta.row_group(0).column(0).compression.lower() if meta.num_row_groups and meta.num_columns else release.PARQUET_COMPRESSION
     buf = io.BytesIO()
-    pq.write_table(pq.read_table(path), buf, compression=codec)
+    pq.write_table(pq.read_table(path, use_threads=False), buf, compression=codec)
     raw, again = path.read_bytes(), buf.getvalue()
     if raw == again:
         return []
