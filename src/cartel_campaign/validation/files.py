@@ -114,7 +114,7 @@ def descriptor_is_the_release(folder, tables, schemas, previous, checked):
 
 @file_rule("parquet-is-what-its-rows-encode", "each Parquet file is exactly what its own rows encode to")
 def parquet_is_what_its_rows_encode(folder, tables, schemas, previous, checked):
-    return [p for name in tables for p in check_parquet_bytes(folder / f"{name}.parquet")]
+    return [p for name, table in tables.items() for p in check_parquet_bytes(folder / f"{name}.parquet", table)]
 
 
 @file_rule("csv-agrees-with-parquet", "each CSV holds exactly its Parquet's rows, and no cell begins like a formula")
@@ -173,8 +173,10 @@ def _first_differences(csv, table, first_row: int, differs: dict) -> None:
             differs[col] = (first_row + i, b[i].as_py(), a[i].as_py())
 
 
-def check_parquet_bytes(path: Path) -> list[str]:
-    """A Parquet file must be exactly what its own rows encode to.
+def check_parquet_bytes(path: Path, rows) -> list[str]:
+    """A Parquet file must be exactly what its own rows encode to (rows: they, as the caller holds them: validate reads
+    every table from its Parquet file; the build holds the table it wrote, which the file reads back as
+    (validate_tables_written checks that first)).
 
     Reading a file back does not notice every damage: a changed byte in the footer, the
     column statistics or a page header often reads back the same rows (and misleads query
@@ -193,7 +195,7 @@ def check_parquet_bytes(path: Path) -> list[str]:
         return []
     codec = meta.row_group(0).column(0).compression.lower() if meta.num_row_groups and meta.num_columns else release.PARQUET_COMPRESSION
     buf = io.BytesIO()
-    pq.write_table(pq.read_table(path, use_threads=False), buf, compression=codec)
+    pq.write_table(rows, buf, compression=codec)
     raw, again = path.read_bytes(), buf.getvalue()
     if raw == again:
         return []
