@@ -50,7 +50,7 @@ def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, 
         "CHANGELOG.md": changelog(root, staged, releases).encode(),
         "docs/CODEBOOK.md": (codebook(meta, schemas, staged, version) + "\n" + card_pointer()).encode(),
         card.CARD: card.document(root, staged, version, meta, frames, releases, splitter).encode(),
-        "docs/timeline.png": figure if figure is not None else timeline(frames, version, kept),
+        "docs/timeline.png": figure if figure is not None else timeline(timeline_frames(staged, meta), version, kept),
         "docs/RULES.md": rules_doc().encode(),
         **(pages if pages is not None else explorer_pages(root, staged, releases, work, kept)),
         **rpackage.files(root, staged, releases),
@@ -95,18 +95,28 @@ def rules_doc() -> str:
 
 class Frames(Mapping):
     """The release's tables as pandas frames, each read when asked; only the last one read is kept
-    (the docs use the tables one or two at a time, so a large release is never all in pandas at once)."""
+    (the docs use the tables one or two at a time, so a large release is never all in pandas at once).
+    columns: {table: the columns to read, those of its file} where a reader needs only these."""
 
-    def __init__(self, folder: Path, names: list[str]):
-        self.folder, self.names, self._last = folder, list(names), (None, None)
+    def __init__(self, folder: Path, names: list[str], columns: dict[str, list[str]] | None = None):
+        self.folder, self.names, self.columns, self._last = folder, list(names), columns or {}, (None, None)
 
     def __getitem__(self, name: str):
         if name not in self.names:
             raise KeyError(name)
         if self._last[0] != name:
             self._last = (None, None)  # the previous frame goes before the next is read
-            self._last = (name, to_pandas(read_parquet(self.folder / f"{name}.parquet")))
+            self._last = (name, to_pandas(self._read(name)))
         return self._last[1]
+
+    def _read(self, name: str):
+        path = self.folder / f"{name}.parquet"
+        if name not in self.columns:
+            return read_parquet(path)
+        import pyarrow.parquet as pq
+
+        present = set(pq.read_schema(path).names)
+        return read_parquet(path, [c for c in self.columns[name] if c in present])
 
     def __iter__(self):
         return iter(self.names)
@@ -140,7 +150,7 @@ def explorer_job(root: Path, staged: Path, releases: list, work: Path, kept: kep
 
 def timeline_job(staged: Path, meta: dict, version: str, kept: keptdocs.DocsStore | None = None) -> tuple[bytes, set]:
     """timeline as a job of the build, and the names of the kept entries it used (as explorer_job)."""
-    figure = timeline(Frames(staged, meta["tables"]), version, kept)
+    figure = timeline(timeline_frames(staged, meta), version, kept)
     return figure, (kept.used if kept is not None else set())
 
 
@@ -369,6 +379,19 @@ class TimelineData:
         """Everything the figure depends on besides the code, as bytes (for keptdocs)."""
         return [version.encode(), str(self.n_articles).encode(),
                 *(f.to_csv(date_format="%Y-%m-%dT%H:%M:%S.%f").encode() for f in (self.facts, self.windows, self.counts))]
+
+
+#: The columns the timeline reads (timeline_data, _dated_facts): a table's other columns are never read for it.
+TIMELINE_COLUMNS = {
+    "events": ["event_id", "article_id", "event_type", "date_start", "date_end", "date_precision", "date_inferred", "same_event_as"],
+    "articles": ["article_id", "published_earliest", "published_latest"],
+    "designations": ["article_id", "announced_date", "effective_date", "date_inferred"],
+}
+
+
+def timeline_frames(staged: Path, meta: dict) -> Frames:
+    """The release's tables as the timeline reads them (TIMELINE_COLUMNS)."""
+    return Frames(staged, meta["tables"], TIMELINE_COLUMNS)
 
 
 def timeline_data(frames: dict) -> TimelineData:
