@@ -123,9 +123,12 @@ class RecordTable:
 # ---------------------------------------------------------------- reading the release
 
 _NOT_ANCHOR = re.compile(r"[^A-Za-z0-9._-]")
+#: Anchor parts and record anchors kept once made, at most this many of each (the most recent): an article's
+#: records come back in its spans and rows, while a large release's records, all kept, would be memory that grows.
+ANCHORS_KEPT = 8192
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=ANCHORS_KEPT)
 def _anchor_part(value) -> str:
     return _NOT_ANCHOR.sub(lambda m: f"~{ord(m.group()):x}~", str(value))
 
@@ -150,7 +153,7 @@ def span_anchor(article_id: str, start: int, end: int) -> str:
     return f"s/{_anchor_part(article_id)}/{start:d}/{end:d}"  # an integer is kept as is: anchor("s", article_id, start, end)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=ANCHORS_KEPT)
 def record_anchor(record: Record) -> str:
     return anchor("r", record.table, record.record_id)
 
@@ -421,7 +424,7 @@ class Context:
     names: dict[Record, str]  # records of a table with a 'name' column -> that name
     articles: dict[str, tuple[str, str]]  # article_id -> (label, short label)
     types: dict[str, list[str]]  # table -> the values of its type column, sorted
-    made: dict = field(default_factory=dict)  # markup already made for a (target, value) link
+    made: dict = field(default_factory=dict)  # markup already made for a (target, value) link, in the section being made
 
 
 def context(package: dict, tables: list[RecordTable], articles: list[dict], texts: dict[str, str]) -> Context:
@@ -656,9 +659,17 @@ def escape_column(texts: pa.Array) -> pa.Array:
     return texts
 
 
-def longest(texts: pa.Array) -> int:
+def longest(texts: pa.Array | pa.ChunkedArray) -> int:
     """The length (in characters) of the longest value of an Arrow string column (0 when it has none)."""
     return pc.max(pc.utf8_length(texts)).as_py() or 0
+
+
+def longest_cell(column: pa.ChunkedArray) -> int:
+    """The length of the longest cell_text of a column: a text column's values measured as they are (a missing value's
+    cell is empty: never the longest), without a copy of the column."""
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        return longest(column)
+    return longest(column_texts(column))
 
 
 def shown_columns(table: RecordTable, links: dict[str, str]) -> tuple[list[str], list[str], str | None]:
@@ -667,7 +678,7 @@ def shown_columns(table: RecordTable, links: dict[str, str]) -> tuple[list[str],
     each is read alone to see (the long ones are never read with the rows)."""
     text = [c for c in table.columns if c in TEXT_COLUMNS]
     candidates = [c for c in table.columns if c != table.key and c not in text and c not in links]
-    long = {c for c in candidates if longest(column_texts(table.column(c))) > SHORT_CHARS}
+    long = {c for c in candidates if longest_cell(table.column(c)) > SHORT_CHARS}
     short = [c for c in table.columns if c in links or (c in candidates and c not in long)]
     return text, short, type_column(table.columns, table.key)
 
@@ -789,6 +800,7 @@ def table_html(ctx: Context, table: RecordTable, ev: Evidence, first: int):
            f'<tbody>\n')
     for start, stop in row_batches(n_links.tolist(), ROWS_AT_ONCE, LINKS_AT_ONCE):
         yield rows_html(ctx, table, data, ev, first, columns, start, stop)
+    ctx.made.clear()  # kept for one table's rows: every table's links at once would grow with the release
     yield '</tbody></table>\n</section>\n'
 
 
