@@ -104,7 +104,9 @@ class RecordTable:
         self.ids = list(map(str, self.data.column(self.key).to_pylist()))
 
     def column(self, name: str) -> pa.ChunkedArray:
-        """One column of the table (read alone from source)."""
+        """One column of the table (from data where it holds it, else read alone from source)."""
+        if name in self.data.column_names:
+            return self.data.column(name)
         return self.rows([name]).column(0)
 
     def rows(self, columns: list[str]) -> pa.Table:

@@ -176,15 +176,21 @@ def reads_back_as(path: Path, table) -> bool:
 CSV_BLOCK_BYTES = 1 << 20
 
 
+def _csv_reading(table_schema: dict, **read) -> dict:
+    """pyarrow's options for reading a release's CSV file in the one dialect (CSV), typed by its Table Schema
+    (read: ReadOptions beyond the dialect's)."""
+    schema = arrow_schema(table_schema, with_pandas=False)
+    return {"read_options": CSV.read_options(**read), "parse_options": CSV.parse_options(),
+            "convert_options": CSV.convert_options({f.name: f.type for f in schema})}
+
+
 def csv_blocks(path: Path, table_schema: dict):
     """A release's CSV file read a block at a time (pyarrow's streaming reader), typed by its Table Schema, its cells as
     written: (its column names, an iterator of its blocks as Arrow tables). Memory holds a block, not the file."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    schema = arrow_schema(table_schema, with_pandas=False)
-    reader = pacsv.open_csv(path, read_options=CSV.read_options(use_threads=False, block_size=CSV_BLOCK_BYTES), parse_options=CSV.parse_options(),
-                            convert_options=CSV.convert_options({f.name: f.type for f in schema}))
+    reader = pacsv.open_csv(path, **_csv_reading(table_schema, use_threads=False, block_size=CSV_BLOCK_BYTES))
     return reader.schema.names, (pa.Table.from_batches([batch]) for batch in reader)
 
 
@@ -193,9 +199,7 @@ def read_csv(path: Path, table_schema: dict, *, as_written: bool = False):
     formula guards removed), or the cells as_written."""
     import pyarrow.csv as pacsv
 
-    schema = arrow_schema(table_schema, with_pandas=False)
-    cells = pacsv.read_csv(path, read_options=CSV.read_options(), parse_options=CSV.parse_options(),
-                           convert_options=CSV.convert_options({f.name: f.type for f in schema}))
+    cells = pacsv.read_csv(path, **_csv_reading(table_schema))
     return cells if as_written else CSV.unguard(cells)
 
 

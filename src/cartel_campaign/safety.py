@@ -36,13 +36,17 @@ def formula_rule(value: str) -> str | None:
     return None
 
 
-def formula_cell_problems(table, what: str, limit: int = 5) -> list[str]:
+#: Cells per column a formula finding names (the first ones).
+FORMULA_CELLS_NAMED = 5
+
+
+def formula_cell_problems(table, what: str, limit: int = FORMULA_CELLS_NAMED) -> list[str]:
     """formula_rule on every text cell of a table read from a CSV as written (before CSV.unguard):
     the cells the CSV format should have guarded (first `limit` per column)."""
     return [problem for problems in formula_cells(table, what, limit).values() for problem in problems]
 
 
-def formula_cells(table, what: str, limit: int = 5, first_row: int = 0) -> dict[str, list[str]]:
+def formula_cells(table, what: str, limit: int = FORMULA_CELLS_NAMED, first_row: int = 0) -> dict[str, list[str]]:
     """formula_cell_problems by column (each text column's list, maybe empty); rows are counted from first_row (the
     table is a part of a CSV read a block at a time)."""
     import pyarrow as pa

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .. import exports, integrity, release, rules
 from ..release import MANIFEST, manifest_entries
-from ..safety import formula_cells
+from ..safety import FORMULA_CELLS_NAMED, formula_cells
 from ..versioning import is_version
 from ..checks import arrow_rows as _rows
 
@@ -140,7 +140,7 @@ def csv_agreement(path: Path, table, schema: dict, pair: str) -> list[str]:
         names, blocks = release.csv_blocks(path, schema)
         for cells in blocks:
             for name, found in formula_cells(cells, path.name, first_row=n_rows).items():
-                formulas[name] = (formulas.get(name, []) + found)[:5]
+                formulas[name] = (formulas.get(name, []) + found)[:FORMULA_CELLS_NAMED]
             if not any(formulas.values()) and names == table.column_names and n_rows + cells.num_rows <= table.num_rows:
                 _first_differences(release.CSV.unguard(cells), table.slice(n_rows, cells.num_rows), n_rows, differs)
             n_rows += cells.num_rows
