@@ -29,10 +29,12 @@
 
 Stages are found by wrapping the build's own functions (nothing in the build changes):
 articles = each step of pipeline.read_articles (an article on its own: YAML, shape checks,
-checksum, spans, row rules, alias search; past pipeline.PARALLEL_FROM articles worker processes
-do this and the time is the build's wait for them) + annotations.load_actors; rows =
+checksum, spans, row rules, alias search) + annotations.load_actors; rows =
 pipeline.derive_tables less that (the articles' rows taken into the Arrow builders, ids checked
-across articles, derived tables); pipeline.check_tables;
+across articles, derived tables); past pipeline.PARALLEL_FROM articles, both run in a process of
+their own (pipeline.derived_tables, whose worker processes read the articles) and their time is
+the build's wait for it, counted as rows; pipeline.check_tables (with the build's workers, a job:
+the time is the build's wait for it, pipeline.check_beside_exports);
 publish.write_tables; the jobs (build/jobs.py: each export written and checked, the timeline, the explorer
 pages; run in worker processes from jobs.PARALLEL_ROWS rows on, when the time is the build's
 wait for them); corrections.check_corrections; validate.validate_written; docs.generate;
@@ -252,7 +254,9 @@ def run_build(root: Path, workers_memory: bool) -> dict:
     tr.wrap(pipeline, "derive_tables", STAGES[1])
     tr.wrap_iterator(pipeline, "read_articles", STAGES[0])
     tr.wrap(annotations, "load_actors", STAGES[0])
+    tr.wrap(pipeline, "derived_tables", STAGES[1])  # past PARALLEL_FROM articles: the wait for the process that derives them
     tr.wrap(pipeline, "check_tables", STAGES[2])
+    tr.wrap(pipeline, "check_beside_exports", STAGES[2])  # with workers: the wait for the job that checks them
     tr.wrap(publish, "write_tables", STAGES[3])
     tr.wrap(jobs.Jobs, "submit", STAGES[4])  # a job handed to a worker
     tr.wrap(jobs._Later, "_run", STAGES[4])  # a job run here (a small release), when its result is asked for

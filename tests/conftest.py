@@ -34,6 +34,27 @@ def tree_bytes(folder: Path) -> dict:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+class Tally:
+    """Counts that the build's forked processes add to as well as this one (its derive process, its workers): a line
+    per count appended to a file (one short write, whole with O_APPEND)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        path.write_text("", encoding="utf-8")
+
+    def add(self, key: str) -> None:
+        with open(self.path, "a", encoding="utf-8") as f:
+            f.write(key + "\n")
+
+    def added(self) -> list[str]:
+        """Every count added, in the order written."""
+        return self.path.read_text(encoding="utf-8").split()
+
+    def counts(self, *keys: str) -> dict[str, int]:
+        added = self.added()
+        return {key: added.count(key) for key in keys}
+
+
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory) -> Path:
     """The wheel, built from the checkout."""

@@ -6,24 +6,24 @@ from __future__ import annotations
 import pytest
 
 from cartel_campaign.build import articles, pipeline
-from conftest import copy_project, newest_version, tree_bytes
+from conftest import Tally, copy_project, newest_version, tree_bytes
 
 OLD_NOTE = "summary: American officials describe the Cartel de los Soles as a narcoterrorist organization."
 NEW_NOTE = "summary: American officials describe the Cartel de los Soles as a narcoterrorist organization (cache test)."
 
 
 @pytest.fixture
-def counted(monkeypatch):
-    """Counts of the articles taken from entries and derived."""
-    seen = {"kept": 0, "derived": 0}
+def counted(monkeypatch, tmp_path):
+    """Counts of the articles taken from entries (kept) and derived, by this process and the build's forked ones."""
+    seen = Tally(tmp_path / "counted")
     load, read = articles.Store.load, pipeline.ArticleReader.__call__
 
     def counting_load(self, key):
-        seen["kept"] += 1
+        seen.add("kept")
         return load(self, key)
 
     def counting_read(self, path):
-        seen["derived"] += 1
+        seen.add("derived")
         return read(self, path)
 
     monkeypatch.setattr(articles.Store, "load", counting_load)
@@ -41,14 +41,14 @@ def test_kept_articles_give_the_bytes_of_a_cold_build_and_a_change_is_derived_ag
     root = copy_project(tmp_path / "repo")
     kept = root / "kept"
     cold = _stage(root, "cold")
-    assert _stage(root, "first", kept) == cold and counted == {"kept": 0, "derived": 10}
-    assert _stage(root, "warm", kept) == cold and counted == {"kept": 5, "derived": 10}
+    assert _stage(root, "first", kept) == cold and counted.counts("kept", "derived") == {"kept": 0, "derived": 10}
+    assert _stage(root, "warm", kept) == cold and counted.counts("kept", "derived") == {"kept": 5, "derived": 10}
     annotation = next((root / "seeds").glob("004_*.yaml"))
     text = annotation.read_text(encoding="utf-8")
     assert text.count(OLD_NOTE) == 1
     annotation.write_text(text.replace(OLD_NOTE, NEW_NOTE), encoding="utf-8")
     changed = _stage(root, "changed", kept)
-    assert counted == {"kept": 9, "derived": 11}, "only the changed article is derived again"
+    assert counted.counts("kept", "derived") == {"kept": 9, "derived": 11}, "only the changed article is derived again"
     assert changed == _stage(root, "changed-cold") and changed != cold
     assert b"(cache test)" in changed["claims.csv"]
     assert len(list(kept.iterdir())) == 5, "the changed article's old entry is removed"
@@ -110,6 +110,6 @@ def test_entries_kept_from_the_workers_bytes_are_taken_as_they_are(tmp_path, mon
     kept = root / "kept"
     cold = _stage(root, "cold")
     assert _stage(root, "first", kept) == cold and len(list(kept.iterdir())) == 5
-    before = dict(counted)
+    before = counted.counts("kept", "derived")
     assert _stage(root, "warm", kept) == cold
-    assert counted == {"kept": before["kept"] + 5, "derived": before["derived"]}, "every article is taken from its entry"
+    assert counted.counts("kept", "derived") == {"kept": before["kept"] + 5, "derived": before["derived"]}, "every article is taken from its entry"

@@ -13,37 +13,53 @@ import pytest
 from cartel_campaign.build import pipeline
 from cartel_campaign.build.errors import BuildError
 from cartel_campaign.validate import TABLE_FILE_RULES
-from conftest import copy_project, newest_version
+from conftest import Tally, copy_project, newest_version
 from test_rules import FILE_CASES
 
 
-def counted_pools(monkeypatch) -> list:
-    """The worker pools the build starts (build/jobs.fork_pool makes them all), counted."""
+def counted_pools(monkeypatch, tally: Tally) -> Tally:
+    """The worker pools the build starts (build/jobs.fork_pool makes them all), counted as "pool" in `tally` (also
+    those its derive process starts), and the processes that derive tables, as "derived-here" or "derived-apart"."""
     from cartel_campaign.build import jobs
-
-    started = []
 
     class Counted(jobs.ProcessPoolExecutor):
         def __init__(self, *args, **kwargs):
-            started.append(args)
+            tally.add("pool")
             super().__init__(*args, **kwargs)
 
+    derive, test = pipeline.derive_tables, os.getpid()
+
+    def counted_derive(*args, **kwargs):
+        tally.add("derived-here" if os.getpid() == test else "derived-apart")
+        return derive(*args, **kwargs)
+
     monkeypatch.setattr(jobs, "ProcessPoolExecutor", Counted)
-    return started
+    monkeypatch.setattr(pipeline, "derive_tables", counted_derive)
+    return tally
 
 
 @pytest.fixture
-def pools(monkeypatch):
-    """The articles read in worker processes, and a count of the worker pools the build starts."""
-    started = counted_pools(monkeypatch)
+def pools(monkeypatch, tmp_path):
+    """The articles read and derived in processes of their own, and a count of the worker pools the build starts."""
+    started = counted_pools(monkeypatch, Tally(tmp_path / "pools"))
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
     return started
 
 
 def test_a_parallel_build_gives_the_same_bytes(tmp_path, pools):
+    """The articles derived in a process of their own, which hands the tables back as Arrow files, and read in
+    its worker processes: every generated file as the serial build makes it (as committed)."""
     root = copy_project(tmp_path / "repo")
     assert pipeline.build(root, check_only=True, quiet=True) == 0  # every generated file equals the committed one
-    assert pools, "the articles were not read in worker processes"
+    assert pools.counts("pool", "derived-here", "derived-apart") == {"pool": 1, "derived-here": 0, "derived-apart": 1}, \
+        "the articles were not derived in a process of their own, read in its worker processes"
+
+
+def test_below_parallel_from_the_articles_are_derived_here(tmp_path, monkeypatch):
+    tally = counted_pools(monkeypatch, Tally(tmp_path / "pools"))
+    root = copy_project(tmp_path / "repo")
+    assert pipeline.build(root, check_only=True, quiet=True) == 0
+    assert tally.counts("pool", "derived-here", "derived-apart") == {"pool": 0, "derived-here": 1, "derived-apart": 0}
 
 
 def _error(root) -> str:
@@ -115,11 +131,11 @@ def test_an_id_taken_by_another_article_is_refused_when_its_rows_are_taken(tmp_p
 # run in forked worker processes; below it, here. Lowered to 0, the real corpus takes the parallel path.
 
 @pytest.fixture
-def job_pools(monkeypatch):
+def job_pools(monkeypatch, tmp_path):
     """The jobs in worker processes, and a count of the worker pools they start."""
     from cartel_campaign.build import jobs
 
-    started = counted_pools(monkeypatch)
+    started = counted_pools(monkeypatch, Tally(tmp_path / "pools"))
     monkeypatch.setattr(jobs, "PARALLEL_ROWS", 0)
     monkeypatch.setattr(jobs, "usable_cores", lambda: 2)  # a one-core runner takes the parallel path too
     return started
@@ -128,7 +144,7 @@ def job_pools(monkeypatch):
 def test_jobs_in_workers_give_the_same_bytes(tmp_path, job_pools):
     root = copy_project(tmp_path / "repo")
     assert pipeline.build(root, check_only=True, quiet=True) == 0  # the release, its exports and the explorer pages as committed
-    assert job_pools, "the exports were not written in worker processes"
+    assert job_pools.counts("pool") == {"pool": 1}, "the exports were not written in worker processes"
 
 
 def _break_an_export(monkeypatch, how: str):
@@ -192,43 +208,48 @@ def test_a_table_file_damaged_after_writing_is_refused_in_workers_as_here(tmp_pa
     assert ("check_written_tables", 2 if parallel else 0) in ran, ran
 
 
-def _tables_refused(monkeypatch):
-    """check_tables refuses the tables (as a foreign key or a constraint would); returns what the build did before."""
+def _tables_refused(monkeypatch, tally: Tally) -> Tally:
+    """check_tables refuses the tables (as a foreign key or a constraint would); `tally` has what the build did before,
+    in order: each job submitted (its function's name), and the check (check_tables), wherever it ran."""
     from cartel_campaign.build import jobs
 
-    done, submit = [], jobs.Jobs.submit
+    submit = jobs.Jobs.submit
 
     def submitted(self, function, *args):
-        done.append(function.__name__)
+        tally.add(function.__name__)
         return submit(self, function, *args)
 
     def refused(inp, tables):
-        done.append("check_tables")
+        tally.add("check_tables")
         raise BuildError("seeds/x.yaml", 1, "the tables break a rule")
 
     monkeypatch.setattr(jobs.Jobs, "submit", submitted)
     monkeypatch.setattr(pipeline, "check_tables", refused)
-    return done
+    return tally
 
 
 def test_in_workers_the_exports_are_written_while_the_tables_are_checked(tmp_path, monkeypatch, job_pools):
+    """The check is the first job (a worker checks while another writes the costliest export), and every export's
+    write is started before the build waits for the check."""
     root = copy_project(tmp_path / "repo")
-    done = _tables_refused(monkeypatch)
+    done = _tables_refused(monkeypatch, Tally(tmp_path / "done"))
     with pytest.raises(BuildError, match="the tables break a rule"):
         pipeline.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True))
-    assert done[-1] == "check_tables" and done.count("write_export") == 4, done
+    submitted = [name for name in done.added() if name != "check_tables"]
+    assert submitted == ["_check_shared_tables", *["write_export"] * 4] and done.counts("check_tables") == {"check_tables": 1}, done.added()
 
 
 def test_a_build_whose_tables_are_refused_writes_no_export_here(tmp_path, monkeypatch):
     """Jobs run here (a small release) run when their result is asked for: the tables' error comes before any export
     is written, as fast as before the exports were started ahead of the check."""
     root = copy_project(tmp_path / "repo")
-    done = _tables_refused(monkeypatch)
+    done = _tables_refused(monkeypatch, Tally(tmp_path / "done"))
     written = []
     monkeypatch.setattr("cartel_campaign.workbook.write_workbook", lambda path, tables: written.append(path))
     with pytest.raises(BuildError, match="the tables break a rule"):
         pipeline.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True))
-    assert "write_export" in done and not written and not list((tmp_path / "work").rglob("*.xlsx"))
+    assert done.added()[-1] == "check_tables" and "write_export" in done.added()
+    assert not written and not list((tmp_path / "work").rglob("*.xlsx"))
 
 
 def test_a_failed_build_stops_its_jobs_instead_of_waiting_for_them(tmp_path, monkeypatch, job_pools):
@@ -238,7 +259,7 @@ def test_a_failed_build_stops_its_jobs_instead_of_waiting_for_them(tmp_path, mon
     import time
 
     root = copy_project(tmp_path / "repo")
-    _tables_refused(monkeypatch)
+    _tables_refused(monkeypatch, Tally(tmp_path / "done"))
     started, finished = tmp_path / "started", tmp_path / "finished"
 
     def slow(path, tables):
@@ -602,7 +623,7 @@ def test_a_job_process_whose_worker_is_gone_runs_nothing(tmp_path):
                 os._exit(0)
 
             os.fork = fork_then_die
-            jobs._in_own_process(_touch, (ran,))
+            jobs.in_own_process(_touch, (ran,))
         finally:
             os._exit(1)
     os.waitpid(worker, 0)

@@ -11,7 +11,9 @@ inputs only (tests/test_parallel.py).
 
 Every worker pool of the build (these jobs, the articles read ahead: pipeline._read) is made by fork_pool: its
 workers die with the build (on Linux, the parent-death signal), so a killed build leaves no worker behind
-holding its lock; a worker that dies is reported as one line (worker_died), never as a traceback.
+holding its lock; a worker that dies is reported as one line (worker_died), never as a traceback. Past
+pipeline.PARALLEL_FROM articles, the tables are derived (and the articles read) in a process of their own
+(in_own_process, as a job), which hands them back as Arrow IPC files (hand_back, taken_back).
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ import sys
 import traceback
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
 from ..cores import usable_cores
 from .errors import BuildError
@@ -71,21 +74,24 @@ def fork_pool(workers: int, initializer=None, initargs: tuple = ()) -> ProcessPo
                                initargs=(os.getpid(), initializer, initargs))
 
 
-def _in_own_process(function, args: tuple):
-    """A job in a worker: function(*args) in a child process that ends with it, its result (or its error) pickled back
-    through a pipe. The worker lives on for other jobs and keeps nothing of this one (the libraries it imports, its
-    memory's high-water mark). The child dies with the worker (the parent-death signal); a child that dies before it
-    has answered and ended (killed, out of memory) is worker_died(). The worker has one thread: forking it is safe."""
+def in_own_process(function, args: tuple):
+    """function(*args) in a child process that ends with it, its result (or its error) pickled back through a pipe:
+    a job in a worker, which lives on for other jobs and keeps nothing of this one (the libraries it imports, its
+    memory's high-water mark), or a step of the build that allocates much and leaves it behind (derived_tables). The
+    child dies with its parent (the parent-death signal); a child that dies before it has answered and ended (killed,
+    out of memory) is worker_died(). Called where the build runs no thread of its own (a worker has one thread; the
+    build, before its worker pools): forking is safe."""
     readable, writable = os.pipe()
     parent = os.getpid()
-    gc.freeze()  # the objects here (the build's, as forked) are left out of the child's collections, which would copy their pages
+    gc.freeze()  # the objects here (as forked) are left out of the child's collections, which would copy their pages
     pid = os.fork()
-    if pid == 0:  # the child: never returns (it would go on as a second worker of the pool)
+    if pid == 0:  # the child: never returns (it would go on as a second worker of the pool, or a second build)
         try:
             os.close(readable)
             _answer(writable, parent, function, args)
         finally:
             os._exit(1)
+    gc.unfreeze()
     os.close(writable)
     with os.fdopen(readable, "rb") as pipe:
         answer = pipe.read()
@@ -146,6 +152,26 @@ def _answer(writable: int, parent: int, function, args: tuple) -> None:
             os._exit(code)
 
 
+def hand_back(tables: dict, folder: Path) -> list[str]:
+    """In a child process (in_own_process): its tables written to `folder` as Arrow IPC files, one per table (a name
+    and .arrow), for the parent to take (taken_back); returns their names, in order."""
+    import pyarrow as pa
+
+    folder.mkdir(parents=True)
+    for name, table in tables.items():
+        with pa.ipc.new_file(str(folder / f"{name}.arrow"), table.schema) as writer:
+            writer.write_table(table)
+    return list(tables)
+
+
+def taken_back(folder: Path, names: list[str]) -> dict:
+    """The tables a child handed back (hand_back), memory-mapped: their pages are the files' (the page cache), held by
+    no allocator of this process, and shared with the processes it forks."""
+    import pyarrow as pa
+
+    return {name: pa.ipc.open_file(pa.memory_map(str(folder / f"{name}.arrow"))).read_all() for name in names}
+
+
 def release_freed_memory() -> None:
     """Give the memory freed by Arrow (its pool keeps freed blocks) and by C's allocator back to the system."""
     import pyarrow
@@ -199,7 +225,7 @@ class Jobs:
 
     def submit(self, function, *args) -> Future:
         if self.pool is not None:
-            return self.pool.submit(_in_own_process, function, args)
+            return self.pool.submit(in_own_process, function, args)
         return _Later(function, args)
 
     def completed(self, futures: list[Future]):

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections import deque
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -268,6 +269,22 @@ def _read(paths: list[Path], reader: ArticleReader):
         pool.shutdown(cancel_futures=True)
 
 
+def derived_tables(inp: Inputs, work: Path, kept: Path | None = None) -> tuple[dict, list[dict]]:
+    """derive_tables; from PARALLEL_FROM articles on, in a process of its own (forked), which hands the tables back as
+    Arrow IPC files in `work` (jobs.hand_back): what reading and deriving the articles allocates ends with that process,
+    and this one holds the tables alone. The same tables either way (tests/test_parallel.py)."""
+    files = annotation_files(inp.root / "seeds", inp.checker.article_id)
+    if len(files) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return derive_tables(inp, kept)
+    names, sources = jobs.in_own_process(_derive_and_hand_back, (inp, kept, work / "derived"))
+    return jobs.taken_back(work / "derived", names), sources
+
+
+def _derive_and_hand_back(inp: Inputs, kept: Path | None, folder: Path) -> tuple[list[str], list[dict]]:
+    tables, sources = derive_tables(inp, kept)
+    return jobs.hand_back(tables, folder), sources
+
+
 def derive_tables(inp: Inputs, kept: Path | None = None) -> tuple[dict, list[dict]]:
     """Every row of every table, one article at a time, into Arrow tables; returns (tables, sources).
     kept: a folder of what each article gave in earlier builds (build/articles.py), reused and updated."""
@@ -305,6 +322,20 @@ def view_tables(tables: dict, schemas: dict) -> dict:
         except views.ViewError as err:
             raise BuildError(f"schemas/{name}.schema.json", None, f"the view {name} does not fit its schema: {err}") from None
     return out
+
+
+def check_beside_exports(run: jobs.Jobs, inp: Inputs, staged: Path, previous: Path | None) -> list[Future]:
+    """check_tables as the first job (in a worker, what checking allocates ends with the job's process), the exports'
+    writes started after it (exports.start_exports: in workers, one writes the costliest export while another checks);
+    returns the writes once the tables are checked (the tables are checked before they are written)."""
+    checked = run.submit(_check_shared_tables, inp)
+    writes = exports.start_exports(run, staged, previous)
+    checked.result()
+    return writes
+
+
+def _check_shared_tables(inp: Inputs) -> None:
+    check_tables(inp, jobs.shared())
 
 
 def check_tables(inp: Inputs, tables: dict) -> None:
@@ -345,16 +376,15 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
     annotations.load_corrections(root / "seeds" / "corrections.yaml", "seeds/corrections.yaml", checker, releases)
     verify.check_release_folders(root, releases)
     inp = Inputs(root, meta, schemas, releases, checker)
-    tables, sources = derive_tables(inp, kept)
+    tables, sources = derived_tables(inp, work, kept)
     meta, schemas = counts.with_article_count(meta, len(sources)), counts.with_article_count(schemas, len(sources))
     staged = work / "dataset" / version
     previous = root / "dataset" / releases[-2]["version"] if len(releases) > 1 else None
     store = keptdocs.DocsStore(kept_docs) if kept_docs and with_docs else None  # kept between builds, as the articles' rows
     staged.mkdir(parents=True)
     with jobs.Jobs(tables, len(exports.formats_of(staged)) + 2 * with_docs) as run:
-        writes = exports.start_exports(run, staged, previous)  # in workers, written while this process checks the tables
         stages("checking keys and constraints")
-        check_tables(inp, tables)
+        writes = check_beside_exports(run, inp, staged, previous)
         stages("writing the release")
         desc = publish.write_tables(staged, tables, schemas, meta, version, sources, draft=releases[-1]["status"] == "draft")
         explorer = run.submit(docs.explorer_job, root, staged, releases, work / "docs", store) if with_docs else None
