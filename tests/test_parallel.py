@@ -62,6 +62,17 @@ def test_below_parallel_from_the_articles_are_derived_here(tmp_path, monkeypatch
     assert tally.counts("pool", "derived-here", "derived-apart") == {"pool": 0, "derived-here": 1, "derived-apart": 0}
 
 
+def test_a_derive_process_that_dies_is_one_line(tmp_path, monkeypatch):
+    """The process that derives the tables killed (out of memory, say) before it hands them back: the build's one-line
+    error, nothing published."""
+    import signal
+
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(pipeline, "derive_tables", lambda *args: os.kill(os.getpid(), signal.SIGKILL))
+    root = copy_project(tmp_path / "repo")
+    assert _error(root) == str(pipeline.jobs.worker_died())
+
+
 def _error(root) -> str:
     with pytest.raises(BuildError) as err:
         pipeline.stage_release(root, root / "work", newest_version(root), pipeline.Stages(quiet=True), with_docs=False)

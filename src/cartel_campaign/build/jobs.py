@@ -45,10 +45,15 @@ def shared() -> dict:
     return _SHARED
 
 
+def can_fork() -> bool:
+    """Processes can be forked here (not on Windows): every process the build starts is forked."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def worker_count(rows: int, jobs: int) -> int:
     """Worker processes for `jobs` jobs on a release of `rows` rows (0: run them here)."""
     cores = min(usable_cores(), jobs)
-    if rows < PARALLEL_ROWS or cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if rows < PARALLEL_ROWS or cores < 2 or not can_fork():
         return 0
     return cores
 

@@ -4,9 +4,9 @@
     cartel-campaign build --check    # rebuild into a temporary folder; fail if anything generated differs
 
 Steps, each a short function: read (releases, schemas, actor registry) -> rows (one article at a
-time: annotations -> derive, into per-table Arrow builders) -> check (constraints and foreign
-keys on the Arrow tables) -> write (Parquet, CSV, descriptor, manifest) -> validate the written
-files -> docs -> publish (one rename).
+time: annotations -> derive, into per-table Arrow builders; past PARALLEL_FROM articles, in a process
+of their own) -> check (constraints and foreign keys on the Arrow tables; with workers, in a job) ->
+write (Parquet, CSV, descriptor, manifest) -> validate the written files -> docs -> publish (one rename).
 """
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ import argparse
 import errno
 import itertools
 import json
-import multiprocessing
 import os
 import pickle
 import re
@@ -247,7 +246,7 @@ def _read(paths: list[Path], reader: ArticleReader):
     stays bounded, and hand back each article pickled; a worker's error is raised when its article's turn comes, as
     if it were read here."""
     workers = min(usable_cores(), 8)
-    if len(paths) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if len(paths) < PARALLEL_FROM or workers < 2 or not jobs.can_fork():
         yield from ((reader(path), None) for path in paths)
         return
     pool = jobs.fork_pool(workers, _set_reader, (reader,))
@@ -274,7 +273,7 @@ def derived_tables(inp: Inputs, work: Path, kept: Path | None = None) -> tuple[d
     Arrow IPC files in `work` (jobs.hand_back): what reading and deriving the articles allocates ends with that process,
     and this one holds the tables alone. The same tables either way (tests/test_parallel.py)."""
     files = annotation_files(inp.root / "seeds", inp.checker.article_id)
-    if len(files) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    if len(files) < PARALLEL_FROM or not jobs.can_fork():
         return derive_tables(inp, kept)
     names, sources = jobs.in_own_process(_derive_and_hand_back, (inp, kept, work / "derived"))
     return jobs.taken_back(work / "derived", names), sources
