@@ -4,7 +4,7 @@ Markdown page. One named function each, used by every writer and printer:
 * `formula_rule`        text written by an annotator must not begin like a spreadsheet formula (the
                         build refuses it at FILE:LINE); verbatim article text is guarded in the CSV
                         instead (release.Dialect.guard), and `validate` checks every CSV cell
-                        (`formula_cell_problems`);
+                        (`formula_cells`);
 * `control_character`   an article's text holds no control character but newline and tab (the build
                         refuses one at FILE:LINE:COLUMN);
 * `terminal`            a value as the command line prints it: control and bidirectional-formatting
@@ -40,15 +40,10 @@ def formula_rule(value: str) -> str | None:
 FORMULA_CELLS_NAMED = 5
 
 
-def formula_cell_problems(table, what: str, limit: int = FORMULA_CELLS_NAMED) -> list[str]:
-    """formula_rule on every text cell of a table read from a CSV as written (before CSV.unguard):
-    the cells the CSV format should have guarded (first `limit` per column)."""
-    return [problem for problems in formula_cells(table, what, limit).values() for problem in problems]
-
-
 def formula_cells(table, what: str, limit: int = FORMULA_CELLS_NAMED, first_row: int = 0) -> dict[str, list[str]]:
-    """formula_cell_problems by column (each text column's list, maybe empty); rows are counted from first_row (the
-    table is a part of a CSV read a block at a time)."""
+    """formula_rule on every text cell of a table read from a CSV as written (before CSV.unguard): the cells the CSV
+    format should have guarded (the first `limit` per column), by column (each text column's list, maybe empty); rows
+    are counted from first_row (the table is a part of a CSV read a block at a time)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
