@@ -36,8 +36,9 @@ their own (pipeline.derived_tables, whose worker processes read the articles) an
 the build's wait for it, counted as rows; pipeline.check_tables (with the build's workers, a job:
 the time is the build's wait for it, pipeline.check_beside_exports);
 publish.write_tables; the jobs (build/jobs.py: each export written and checked, the timeline, the explorer
-pages; run in worker processes from jobs.PARALLEL_ROWS rows on, when the time is the build's
-wait for them); corrections.check_corrections; validate.validate_written; docs.generate;
+pages, the generated texts (docs.texts: changelog, codebook, card); run in worker processes from
+jobs.PARALLEL_ROWS rows on, when the time is the build's wait for them, pipeline.docs_made);
+corrections.check_corrections; validate.validate_written; docs.generate (the R package's files);
 publish.publish + cache.record; "other" is everything else (releases, schemas, the lock).
 
 Peak memory per stage is the process's VmHWM, reset at every stage boundary through
@@ -214,7 +215,7 @@ class Tracker:
 # Stage names, in build order (bench.py reports them in this order).
 STAGES = ["articles: YAML, checks, spans, mentions", "rows into Arrow builders, derived tables", "check keys + constraints",
           "write Parquet + CSV", "exports written + checked, explorer pages, timeline (jobs)", "corrections check", "validate the written release",
-          "docs (codebook, card, figure, R package)", "publish + cache"]
+          "docs (R package; codebook, card, figure: jobs)", "publish + cache"]
 
 
 def table_sizes(release: Path) -> dict:
@@ -261,7 +262,8 @@ def run_build(root: Path, workers_memory: bool) -> dict:
     tr.wrap(jobs.Jobs, "submit", STAGES[4])  # a job handed to a worker
     tr.wrap(jobs._Later, "_run", STAGES[4])  # a job run here (a small release), when its result is asked for
     tr.wrap(exports, "finish_exports", STAGES[4])  # waiting for the export jobs
-    tr.wrap(jobs.Jobs, "__exit__", STAGES[4])  # waiting for the docs jobs (explorer, timeline)
+    tr.wrap(pipeline, "docs_made", STAGES[4])  # waiting for the docs jobs (explorer, timeline, texts)
+    tr.wrap(jobs.Jobs, "__exit__", STAGES[4])  # the workers' end
     tr.wrap(corrections, "check_corrections", STAGES[5])
     tr.wrap(validate, "validate_tables_written", STAGES[6])  # the tables' files (a job of the build: timed here when it runs here)
     tr.wrap(validate, "validate_written", STAGES[6])

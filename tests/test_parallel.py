@@ -158,6 +158,37 @@ def test_jobs_in_workers_give_the_same_bytes(tmp_path, job_pools):
     assert job_pools.counts("pool") == {"pool": 1}, "the exports were not written in worker processes"
 
 
+def test_in_workers_the_generated_texts_are_made_while_the_release_is_validated(tmp_path, monkeypatch, job_pools):
+    """The generated texts (docs.texts: the changelog, the codebook, the card and its coverage figures) are a job,
+    submitted before the build validates the written release: a worker makes them while the build validates."""
+    from cartel_campaign import validate
+    from cartel_campaign.build import card, jobs
+
+    root, test = copy_project(tmp_path / "repo"), os.getpid()
+    done = Tally(tmp_path / "done")
+    submit, check, document = jobs.Jobs.submit, validate.validate_written, card.document
+
+    def submitted(self, function, *args):
+        done.add(function.__name__)
+        return submit(self, function, *args)
+
+    def validating(*args, **kwargs):
+        done.add("validate_written")
+        return check(*args, **kwargs)
+
+    def made(*args, **kwargs):
+        done.add("card-here" if os.getpid() == test else "card-apart")
+        return document(*args, **kwargs)
+
+    monkeypatch.setattr(jobs.Jobs, "submit", submitted)
+    monkeypatch.setattr(validate, "validate_written", validating)
+    monkeypatch.setattr(card, "document", made)
+    pipeline.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True))
+    order = done.added()
+    assert order.index("texts") < order.index("validate_written"), order
+    assert done.counts("card-here", "card-apart") == {"card-here": 0, "card-apart": 1}, order
+
+
 def _break_an_export(monkeypatch, how: str):
     """The workbook's writer failing (ValueError, reported as the build's error) or its check finding a problem."""
     from cartel_campaign import exports

@@ -50,6 +50,23 @@ def test_every_release_matches_its_manifest():
         assert check_manifest(ROOT / "dataset" / v) == [], v
 
 
+def test_files_hashed_side_by_side_are_each_files_own_digest(tmp_path):
+    """release.sha256_files (the manifest, the build's record) hashes several files at a time: each digest is its own
+    file's, in the order given, whatever the sizes (empty, small, several of sha256_file's pieces)."""
+    import hashlib
+
+    from cartel_campaign.release import sha256_files
+
+    sizes = [0, 1, 5_000, 3 * (1 << 20) + 7, 10, 2 << 20]
+    paths = []
+    for i, size in enumerate(sizes):
+        path = tmp_path / f"f{i}"
+        path.write_bytes(bytes([i + 1]) * size)
+        paths.append(path)
+    assert sha256_files(paths) == [hashlib.sha256(p.read_bytes()).hexdigest() for p in paths]
+    assert sha256_files([]) == []
+
+
 def test_published_files_were_never_changed_after_publication():
     """In git history: once a release folder is committed, no later commit modifies or deletes its files."""
     if not (ROOT / ".git").exists() or shutil.which("git") is None:

@@ -85,10 +85,20 @@ def _write_rows(ws, batch: pa.RecordBatch, first: int, day) -> list[tuple[int, i
     rows = pc.binary_join_element_wise('<row r="', numbers, '">',
                                        pc.binary_join_element_wise(*cells, "", null_handling="replace", null_replacement=""),
                                        "</row>", "").filter(present)
-    ws.fh.write("".join(rows.to_pylist()))
+    _append_utf8(ws.fh, rows)
     written = pc.indices_nonzero(present)
     columns = [j for j, c in enumerate(cells) if c.null_count < len(c)]
     return [(first + written[0].as_py(), columns[0]), (first + written[-1].as_py(), columns[-1])] if columns else []
+
+
+def _append_utf8(fh, texts: pa.StringArray) -> None:
+    """The texts, one after the other, appended to XlsxWriter's row file (a UTF-8 text file) as the UTF-8 bytes Arrow
+    holds them in (no Python text is made): its text layer is flushed first, so what was written through it comes before."""
+    if len(texts):
+        _, offsets, data = texts.buffers()
+        offsets = pa.Array.from_buffers(pa.int32(), len(texts) + 1, [None, offsets], offset=texts.offset)
+        fh.flush()
+        fh.buffer.write(memoryview(data)[offsets[0].as_py():offsets[-1].as_py()])
 
 
 def column_cells(column: pa.Array, letter: str, numbers: pa.Array, day) -> pa.Array:

@@ -26,35 +26,45 @@ import pyarrow.compute as pc
 
 from ..release import CSV, read_parquet, row_count, to_pandas
 from .. import diff as ccdiff
-from .. import explorer, exports, records, rules
+from .. import explorer, exports, records, rules, sentences
 from ..safety import markdown
 from ..validation import files as _file_rules  # noqa: F401 - registers the rules of scope files, which RULES.md lists
 from . import card, keptdocs, rpackage
 from .errors import BuildError
 
 
-def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, releases: list, work: Path, splitter,
-             pages: dict[str, Path] | None = None, kept: keptdocs.DocsStore | None = None,
-             figure: bytes | None = None) -> dict[str, bytes | Path]:
+def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, releases: list, work: Path,
+             made: dict[str, bytes] | None = None, pages: dict[str, Path] | None = None,
+             kept: keptdocs.DocsStore | None = None, figure: bytes | None = None) -> dict[str, bytes | Path]:
     """{path relative to the repository root: its bytes} of every generated file; the explorer pages,
     which grow with the data, are written into the folder work and given as their paths there.
-    splitter (sentences.Splitter): the articles' sentences, for the coverage figures; pages and figure: the
-    explorer pages already written and the timeline already drawn (explorer_job, timeline_job: the build runs
-    them as jobs beside the exports), else they are made here; kept: what earlier builds generated (keptdocs:
-    the timeline, the explorer's article sections), reused where its inputs are the same."""
-    frames = Frames(staged, meta["tables"])
-    newest = releases[-1]
+    made, pages and figure: the texts (texts), the explorer pages and the timeline already made (the build makes them
+    as jobs: texts beside the release's validation, explorer_job and timeline_job beside the exports), else they are
+    made here; kept: what earlier builds generated (keptdocs: the timeline, the explorer's article sections), reused
+    where its inputs are the same."""
     return {
-        "src/cartel_campaign/_version.py": version_file(version).encode(),
-        "CITATION.cff": citation(meta, version, newest["date"]).encode(),
-        "CHANGELOG.md": changelog(root, staged, releases).encode(),
-        "docs/CODEBOOK.md": (codebook(meta, schemas, staged, version) + "\n" + card_pointer()).encode(),
-        card.CARD: card.document(root, staged, version, meta, frames, releases, splitter).encode(),
+        **(made if made is not None else texts(root, staged, version, meta, schemas, releases)),
         "docs/timeline.png": figure if figure is not None else timeline(timeline_frames(staged, meta), version, kept),
-        "docs/RULES.md": rules_doc().encode(),
         **(pages if pages is not None else explorer_pages(root, staged, releases, work, kept)),
         **rpackage.files(root, staged, releases),
     }
+
+
+def texts(root: Path, staged: Path, version: str, meta: dict, schemas: dict, releases: list) -> dict[str, bytes]:
+    """The generated texts that are read from the staged release (its datapackage.json finished): the version file,
+    CITATION.cff, CHANGELOG.md, the codebook, the dataset card (with its coverage figures) and RULES.md. A job of
+    the build (build/jobs.py), which runs it while it validates the release."""
+    frames = Frames(staged, meta["tables"])
+    newest = releases[-1]
+    with sentences.Splitter() as splitter:  # the coverage figures split each article once for all releases
+        return {
+            "src/cartel_campaign/_version.py": version_file(version).encode(),
+            "CITATION.cff": citation(meta, version, newest["date"]).encode(),
+            "CHANGELOG.md": changelog(root, staged, releases).encode(),
+            "docs/CODEBOOK.md": (codebook(meta, schemas, staged, version) + "\n" + card_pointer()).encode(),
+            card.CARD: card.document(root, staged, version, meta, frames, releases, splitter).encode(),
+            "docs/RULES.md": rules_doc().encode(),
+        }
 
 
 def card_pointer() -> str:

@@ -1,5 +1,5 @@
 """Jobs the build runs side by side once the release's tables are in memory: each export written and checked,
-the explorer pages and the timeline figure. A job is a module-level function and small arguments; it reads the tables (shared())
+the explorer pages, the timeline figure and the generated texts. A job is a module-level function and small arguments; it reads the tables (shared())
 and the staged folder, writes its own files and returns a small result.
 
 From PARALLEL_ROWS rows on (and with a second usable core), jobs run in forked worker processes, one per usable

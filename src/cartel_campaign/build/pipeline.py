@@ -27,7 +27,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import assertions, checks, fields, release, rules, sentences, views
+from .. import assertions, checks, fields, release, rules, views
 from ..cores import usable_cores
 from ..safety import terminal
 from . import annotations, articles, cache, corrections, counts, derive, docs, exports, jobs, keptdocs, publish, rpackage, verify
@@ -360,12 +360,6 @@ def stage_release(root: Path, work: Path, version: str, stages: Stages, with_doc
     """Build everything into `work`; returns the staged release folder and generated files {relpath: bytes, or a
     file staged in work} (docs: with_docs; kept: see derive_tables; kept_docs: a folder of generated docs
     kept by earlier builds, build/keptdocs.py)."""
-    with sentences.Splitter() as splitter:
-        return _stage_release(root, work, version, stages, with_docs, splitter, kept, kept_docs)
-
-
-def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_docs: bool, splitter: sentences.Splitter,
-                   kept: Path | None, kept_docs: Path | None) -> tuple[Path, dict]:
     from ..validate import validate_written
 
     meta, schemas = load_schemas(root)
@@ -381,7 +375,7 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
     previous = root / "dataset" / releases[-2]["version"] if len(releases) > 1 else None
     store = keptdocs.DocsStore(kept_docs) if kept_docs and with_docs else None  # kept between builds, as the articles' rows
     staged.mkdir(parents=True)
-    with jobs.Jobs(tables, len(exports.formats_of(staged)) + 2 * with_docs) as run:
+    with jobs.Jobs(tables, len(exports.formats_of(staged)) + 3 * with_docs) as run:  # docs: explorer, timeline, texts
         stages("checking keys and constraints")
         writes = check_beside_exports(run, inp, staged, previous)
         stages("writing the release")
@@ -394,6 +388,7 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
         stages("validating the written release")
         problems = tables_check.result()
         publish.finish_release(staged, desc, entries, version)
+        made = run.submit(docs.texts, root, staged, version, meta, schemas, releases) if with_docs else None  # beside the validation
         publish.kill_point("staged")
         if len(releases) > 1:
             corrections.check_corrections(root / "dataset" / releases[-2]["version"], staged, releases[-1])
@@ -404,19 +399,26 @@ def _stage_release(root: Path, work: Path, version: str, stages: Stages, with_do
         publish.kill_point("validated")
         if with_docs:
             stages("generating docs")
-        pages, used = explorer.result() if explorer else ({}, set())
-        png, drawn = figure.result() if figure else (None, set())
+        pages, png, texts, used = docs_made(explorer, figure, made)
     if store is not None:
-        store.used |= used | drawn
+        store.used |= used
     del tables, run
     generated = {"datapackage.json": publish.json_text(publish.root_descriptor(staged, version)).encode(),
                  verify.PINS_FILE: verify.pins_file(root, releases, staged)}
     if with_docs:
-        generated.update(docs.generate(root, staged, version, meta, schemas, releases, work / "docs", splitter, pages, store, png))
+        generated.update(docs.generate(root, staged, version, meta, schemas, releases, work / "docs", texts, pages, store, png))
         if store is not None:
             store.prune()
     stages("")
     return staged, generated
+
+
+def docs_made(explorer: Future | None, figure: Future | None, texts: Future | None) -> tuple[dict, bytes | None, dict | None, set]:
+    """The docs jobs' results (each None where the build makes no docs): the explorer's pages, the timeline, the
+    generated texts, and the kept entries (keptdocs) the first two used."""
+    pages, used = explorer.result() if explorer else ({}, set())
+    png, drawn = figure.result() if figure else (None, set())
+    return pages, png, texts.result() if texts else None, used | drawn
 
 
 def check_written_tables(staged: Path, schemas: dict) -> list[str]:
