@@ -189,9 +189,10 @@ PARTS = ("[Content_Types].xml", "_rels/.rels", "docProps/app.xml", "docProps/cor
 #: calamine reads, so the values check cannot see it), a conditional format's or a validation's (formula,
 #: formula1, formula2), a defined name. A formula runs when the workbook is opened and may fetch (WEBSERVICE).
 FORMULA = re.compile(rb"<(?:[^\s<>/:]+:)?(?:f|formula[12]?|definedName)[\s>/]")
-#: Bytes every FORMULA match holds one of: the element's name after its "<" or its prefix's ":". A part without any
-#: is not searched with FORMULA (bytes.find is some ten times faster than the expression, which tries every "<").
-FORMULA_HINTS = (b"<f", b":f", b"<definedName", b":definedName")
+#: Bytes every FORMULA match holds one of: "f" (or "formula...") after its "<" or its prefix's ":", or the name
+#: definedName. A part without any is not searched with FORMULA (bytes.find is some ten times faster than the
+#: expression, which tries every "<"; each hint is a scan of the part).
+FORMULA_HINTS = (b"<f", b":f", b"definedName")
 #: Bytes of a part inflated at a time.
 CHUNK = 1 << 20
 #: A text's end that may begin a FORMULA element cut by the chunk's end: "<", a prefix (or a name) and ":" with the

@@ -250,7 +250,7 @@ def release_coverage(root: Path, folder: Path, splitter) -> dict[str, dict]:
 
 
 def article_text(root: Path):
-    """An articles row -> its text, as the coverage reads it (the build starts splitting these texts early)."""
+    """An articles row -> its text, as the coverage reads it."""
     return lambda article: (root / article.seed_file).read_text(encoding="utf-8")
 
 
