@@ -33,21 +33,12 @@ from . import card, keptdocs, rpackage
 from .errors import BuildError
 
 
-def generate(root: Path, staged: Path, version: str, meta: dict, schemas: dict, releases: list, work: Path,
-             made: dict[str, bytes] | None = None, pages: dict[str, Path] | None = None,
-             kept: keptdocs.DocsStore | None = None, figure: bytes | None = None) -> dict[str, bytes | Path]:
-    """{path relative to the repository root: its bytes} of every generated file; the explorer pages,
-    which grow with the data, are written into the folder work and given as their paths there.
-    made, pages and figure: the texts (texts), the explorer pages and the timeline already made (the build makes them
-    as jobs: texts beside the release's validation, explorer_job and timeline_job beside the exports), else they are
-    made here; kept: what earlier builds generated (keptdocs: the timeline, the explorer's article sections), reused
-    where its inputs are the same."""
-    return {
-        **(made if made is not None else texts(root, staged, version, meta, schemas, releases)),
-        "docs/timeline.png": figure if figure is not None else timeline(timeline_frames(staged, meta), version, kept),
-        **(pages if pages is not None else explorer_pages(root, staged, releases, work, kept)),
-        **rpackage.files(root, staged, releases),
-    }
+def generate(root: Path, staged: Path, releases: list, made: dict[str, bytes], pages: dict[str, Path],
+             figure: bytes) -> dict[str, bytes | Path]:
+    """{path relative to the repository root: its bytes} of every generated file: what the docs jobs made (the build
+    runs them beside the exports and the validation: texts, explorer_job, timeline_job; the explorer pages, which grow
+    with the data, are files in the build's work folder, given as their paths there), and the R package's files."""
+    return {**made, "docs/timeline.png": figure, **pages, **rpackage.files(root, staged, releases)}
 
 
 def texts(root: Path, staged: Path, version: str, meta: dict, schemas: dict, releases: list) -> dict[str, bytes]:

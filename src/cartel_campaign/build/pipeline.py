@@ -406,7 +406,7 @@ def stage_release(root: Path, work: Path, version: str, stages: Stages, with_doc
     generated = {"datapackage.json": publish.json_text(publish.root_descriptor(staged, version)).encode(),
                  verify.PINS_FILE: verify.pins_file(root, releases, staged)}
     if with_docs:
-        generated.update(docs.generate(root, staged, version, meta, schemas, releases, work / "docs", texts, pages, store, png))
+        generated.update(docs.generate(root, staged, releases, texts, pages, png))
         if store is not None:
             store.prune()
     stages("")
