@@ -65,7 +65,7 @@ def test_stages_reports_cpu_time_and_sentence_splitting(tmp_path):
     stages = str(ROOT / "benchmarks" / "stages.py")
     build = json.loads(subprocess.run([sys.executable, stages, "build", str(out)], capture_output=True, text=True, check=True).stdout)
     assert build["rc"] == 0 and build["error"] is None
-    assert 0 < build["cpu_seconds"] and build["stages"]["docs (codebook, card, figure, R package)"]["seconds"] > 0
+    assert 0 < build["cpu_seconds"] and build["stages"]["docs (R package; codebook, card, figure: jobs)"]["seconds"] > 0
     assert build["stages"]["exports written + checked, explorer pages, timeline (jobs)"]["seconds"] > 0
     split = json.loads(subprocess.run([sys.executable, stages, "sentences", str(out), "3"], capture_output=True, text=True, check=True).stdout)
     assert split["texts"] == 3 and 0 < split["cpu_per_article"] < 5
