@@ -252,6 +252,18 @@ def test_a_table_made_a_few_rows_at_a_time_is_the_same_page(tiny, monkeypatch):
     assert render(release, seeds) == whole
 
 
+def test_a_page_made_from_tables_held_in_memory_is_the_page_made_from_the_files(tiny):
+    """The build gives the explorer the tables it holds (explorer.pieces(tables=...)) instead of the Parquet files it
+    wrote: the same page, however the tables' columns are cut in chunks."""
+    release, seeds = tiny
+    files = {path.stem: pq.read_table(path) for path in release.glob("*.parquet")}
+    in_chunks = {name: pa.Table.from_batches(table.to_batches(max_chunksize=1), table.schema) for name, table in files.items()}
+    assert max(table.column(0).num_chunks for table in in_chunks.values()) > 1
+    page = render(release, seeds)
+    assert render(release, seeds, tables=files) == page
+    assert render(release, seeds, tables=in_chunks) == page
+
+
 def test_rows_are_made_in_batches_of_a_bounded_number_of_rows_and_evidence_links():
     """A row with many passages is a long row: a batch stops before it would pass links_at_once links
     (a row with more is a batch on its own), or at rows_at_once rows."""

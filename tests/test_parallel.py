@@ -769,3 +769,32 @@ def test_a_job_whose_output_cannot_be_flushed_gives_its_result(job_pools):
     with jobs.Jobs({"t": pa.table({"x": [1]})}, 2) as run:
         assert run.submit(_replaces_its_output).result() == "done"
         assert [run.submit(os.getpid).result() for _ in range(4)]
+
+
+def test_the_docs_jobs_take_the_tables_the_build_holds(tmp_path):
+    """The explorer pages, the timeline and the card are made from the tables the build holds (jobs.shared()), not
+    from the Parquet files it has just written (decoded again, they would be each job's own copy of the release): with
+    those files gone, the jobs make the page and the figure as committed, and the card's frames are the files'."""
+    import shutil
+
+    from cartel_campaign.build import docs, jobs
+    from cartel_campaign.validation.files import read_release
+    from conftest import ROOT
+
+    version = newest_version(ROOT)
+    releases, (meta, _) = pipeline.read_releases(ROOT), pipeline.load_schemas(ROOT)
+    tables = read_release(ROOT / "dataset" / version)[1]
+    staged = tmp_path / "dataset" / version
+    shutil.copytree(ROOT / "dataset" / version, staged)
+    files = docs.Frames(staged, meta["tables"])
+    expected = {name: files[name] for name in meta["tables"]}
+    for parquet in staged.glob("*.parquet"):
+        parquet.unlink()
+    with jobs.Jobs(tables, 0):
+        pages, _ = docs.explorer_job(ROOT, staged, releases, tmp_path / "work", None)
+        figure, _ = docs.timeline_job(staged, meta, version, None)
+        held = docs.Frames(staged, meta["tables"], tables=jobs.shared())
+        for name in meta["tables"]:
+            assert held[name].equals(expected[name]), name
+    assert pages[f"docs/explorer/{version}.html"].read_bytes() == (ROOT / "docs" / "explorer" / f"{version}.html").read_bytes()
+    assert figure == (ROOT / "docs" / "timeline.png").read_bytes()

@@ -182,8 +182,11 @@ def table_path(release_folder: Path, resource: dict) -> Path:
     return Path(release_folder) / resource.get("parquet_path", f"{resource['name']}.parquet")
 
 
-def read_table(release_folder: Path, resource: dict, columns: list[str] | None = None) -> pa.Table:
-    """A table of the release, read from its Parquet file (only `columns` where given)."""
+def read_table(release_folder: Path, resource: dict, columns: list[str] | None = None, tables: dict | None = None) -> pa.Table:
+    """A table of the release, read from its Parquet file, or taken from `tables` where given (only `columns` where given)."""
+    if tables is not None:
+        table = tables[resource["name"]]
+        return table if columns is None else table.select(columns)
     import pyarrow.parquet as pq
 
     path = table_path(release_folder, resource)
@@ -192,32 +195,35 @@ def read_table(release_folder: Path, resource: dict, columns: list[str] | None =
     return pq.read_table(path, columns=columns)
 
 
-def required_table(release_folder: Path, resources: dict[str, dict], name: str, columns: list[str] | None = None) -> pa.Table:
+def required_table(release_folder: Path, resources: dict[str, dict], name: str, columns: list[str] | None = None,
+                   tables: dict | None = None) -> pa.Table:
     if name not in resources:
         raise ExplorerError(f"{Path(release_folder) / 'datapackage.json'}: no {name!r} table; the explorer needs articles and evidence")
-    return read_table(release_folder, resources[name], columns)
+    return read_table(release_folder, resources[name], columns, tables)
 
 
-def record_table(release_folder: Path, resource: dict) -> RecordTable:
+def record_table(release_folder: Path, resource: dict, tables: dict | None = None) -> RecordTable:
     key = resource["schema"].get("primaryKey")
     key = [key] if isinstance(key, str) else key
     if not key or len(key) != 1:
         raise ExplorerError(f"{Path(release_folder) / 'datapackage.json'}: table {resource['name']!r} has evidence rows, "
                             f"so it needs a single-column primaryKey for evidence.record_id; found {key!r}")
     columns = [f["name"] for f in resource["schema"]["fields"]]
+    if tables is not None:  # held in memory: every column at hand, none read
+        return RecordTable(resource["name"], key[0], columns, tables[resource["name"]])
     first = [c for c in columns if c in {key[0], "name", type_column(columns, key[0])}]
     return RecordTable(resource["name"], key[0], columns, read_table(release_folder, resource, first), table_path(release_folder, resource))
 
 
-def evidenced_tables(release_folder: Path, package: dict, evidence: pa.Table) -> list[RecordTable]:
-    """Every table that evidence.record_table names, in datapackage.json's order."""
+def evidenced_tables(release_folder: Path, package: dict, evidence: pa.Table, tables: dict | None = None) -> list[RecordTable]:
+    """Every table that evidence.record_table names, in datapackage.json's order (tables: as pieces)."""
     resources = resources_by_name(package)
     named = set(pc.unique(evidence.column("record_table")).to_pylist())
     unknown = sorted(named - set(resources))
     if unknown:
         raise ExplorerError(f"{Path(release_folder) / 'evidence.parquet'}: record_table {unknown[0]!r} is not a table of the release "
                             f"(tables: {', '.join(resources)})")
-    return [record_table(release_folder, res) for res in package["resources"] if res["name"] in named]
+    return [record_table(release_folder, res, tables) for res in package["resources"] if res["name"] in named]
 
 
 #: The articles' columns the page reads (those the release's articles table has).
@@ -938,17 +944,17 @@ def tools_html(ctx: Context) -> str:
             '<output id="count" aria-live="polite"></output></div>\n')
 
 
-def render(release_folder: Path, articles_dir: Path, store: Store | None = None) -> str:
+def render(release_folder: Path, articles_dir: Path, store: Store | None = None, tables: dict | None = None) -> str:
     """The evidence explorer page of one release folder (dataset/<version>/) as one HTML string
-    (article sections kept in, and taken from, store where given: the same bytes)."""
-    return "".join(pieces(release_folder, articles_dir, store))
+    (article sections kept in, and taken from, store where given: the same bytes; tables: as pieces)."""
+    return "".join(pieces(release_folder, articles_dir, store, tables))
 
 
-def write(release_folder: Path, articles_dir: Path, out: Path, store: Store | None = None) -> None:
+def write(release_folder: Path, articles_dir: Path, out: Path, store: Store | None = None, tables: dict | None = None) -> None:
     """Write the page to out piece by piece: a large release's page is never one string in memory (and
     Arrow's memory is the system allocator's meanwhile: system_memory_pool)."""
     with system_memory_pool():
-        chunks = pieces(release_folder, articles_dir, store)
+        chunks = pieces(release_folder, articles_dir, store, tables)
         first = next(chunks)  # the release is read and checked before the file is opened
         with open(out, "w", encoding="utf-8", newline="") as f:
             f.write(first)
@@ -969,14 +975,16 @@ def system_memory_pool():
         pa.set_memory_pool(before)
 
 
-def pieces(release_folder: Path, articles_dir: Path, store: Store | None = None):
-    """The page of render(), in pieces: the head, each article, each table's rows, the end."""
+def pieces(release_folder: Path, articles_dir: Path, store: Store | None = None, tables: dict | None = None):
+    """The page of render(), in pieces: the head, each article, each table's rows, the end. tables: the release's
+    Arrow tables, where the caller holds them (the build: those it has written in the folder), taken instead of
+    reading its Parquet files again (the same page)."""
     release_folder, articles_dir = Path(release_folder), Path(articles_dir)
     package = read_datapackage(release_folder)
     resources = resources_by_name(package)
-    articles = required_table(release_folder, resources, ARTICLES, article_columns(resources.get(ARTICLES))).to_pylist()
-    evidence = required_table(release_folder, resources, "evidence", EVIDENCE_COLUMNS)
-    tables = evidenced_tables(release_folder, package, evidence)
+    articles = required_table(release_folder, resources, ARTICLES, article_columns(resources.get(ARTICLES)), tables).to_pylist()
+    evidence = required_table(release_folder, resources, "evidence", EVIDENCE_COLUMNS, tables)
+    tables = evidenced_tables(release_folder, package, evidence, tables)
     texts = {a["article_id"]: read_article_text(articles_dir, a) for a in articles}
     ctx = context(package, tables, articles, texts)
     ev = read_evidence(evidence, list(texts), list(texts.values()), tables, [ctx.articles[a][1] for a in texts])

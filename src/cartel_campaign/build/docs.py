@@ -29,7 +29,7 @@ from .. import diff as ccdiff
 from .. import explorer, exports, records, rules, sentences
 from ..safety import markdown
 from ..validation import files as _file_rules  # noqa: F401 - registers the rules of scope files, which RULES.md lists
-from . import card, keptdocs, rpackage
+from . import card, jobs, keptdocs, rpackage
 from .errors import BuildError
 
 
@@ -44,8 +44,9 @@ def generate(root: Path, staged: Path, releases: list, made: dict[str, bytes], p
 def texts(root: Path, staged: Path, version: str, meta: dict, schemas: dict, releases: list) -> dict[str, bytes]:
     """The generated texts that are read from the staged release (its datapackage.json finished): the version file,
     CITATION.cff, CHANGELOG.md, the codebook, the dataset card (with its coverage figures) and RULES.md. A job of
-    the build (build/jobs.py), which runs it while it validates the release."""
-    frames = Frames(staged, meta["tables"])
+    the build (build/jobs.py), which runs it while it validates the release; the tables are those the build holds
+    (jobs.shared()), which it has written there."""
+    frames = Frames(staged, meta["tables"], tables=jobs.shared())
     newest = releases[-1]
     with sentences.Splitter() as splitter:  # the coverage figures split each article once for all releases
         return {
@@ -97,10 +98,12 @@ def rules_doc() -> str:
 class Frames(Mapping):
     """The release's tables as pandas frames, each read when asked; only the last one read is kept
     (the docs use the tables one or two at a time, so a large release is never all in pandas at once).
-    columns: {table: the columns to read, those of its file} where a reader needs only these."""
+    columns: {table: the columns to read, those of its file} where a reader needs only these. tables: the folder's
+    tables in Arrow, where the caller holds them (the build: those it has written there), taken instead of reading
+    the Parquet files again (the same frames)."""
 
-    def __init__(self, folder: Path, names: list[str], columns: dict[str, list[str]] | None = None):
-        self.folder, self.names, self.columns, self._last = folder, list(names), columns or {}, (None, None)
+    def __init__(self, folder: Path, names: list[str], columns: dict[str, list[str]] | None = None, tables: dict | None = None):
+        self.folder, self.names, self.columns, self.tables, self._last = folder, list(names), columns or {}, tables, (None, None)
 
     def __getitem__(self, name: str):
         if name not in self.names:
@@ -111,6 +114,9 @@ class Frames(Mapping):
         return self._last[1]
 
     def _read(self, name: str):
+        if self.tables is not None:
+            table = self.tables[name]
+            return table if name not in self.columns else table.select([c for c in self.columns[name] if c in table.column_names])
         path = self.folder / f"{name}.parquet"
         if name not in self.columns:
             return read_parquet(path)
@@ -126,8 +132,10 @@ class Frames(Mapping):
         return len(self.names)
 
 
-def explorer_pages(root: Path, staged: Path, releases: list, work: Path, kept: keptdocs.DocsStore | None = None) -> dict[str, Path]:
-    """docs/explorer/<version>.html for every release (the newest from the staged folder), written into work.
+def explorer_pages(root: Path, staged: Path, releases: list, work: Path, kept: keptdocs.DocsStore | None = None,
+                   tables: dict | None = None) -> dict[str, Path]:
+    """docs/explorer/<version>.html for every release (the newest from the staged folder, and its tables, where given,
+    as the build holds them: explorer.pieces), written into work.
     kept: where the article sections are kept by their content (explorer.cached_article_html): an article
     unchanged since the last build is not rendered again (same bytes)."""
     folders = [root / "dataset" / r["version"] for r in releases[:-1]] + [staged]
@@ -136,7 +144,7 @@ def explorer_pages(root: Path, staged: Path, releases: list, work: Path, kept: k
     for rel, folder in zip(releases, folders):
         try:
             page = pages[f"docs/explorer/{rel['version']}.html"] = work / f"explorer-{rel['version']}.html"
-            explorer.write(folder, root / "seeds", page, kept)
+            explorer.write(folder, root / "seeds", page, kept, tables if folder == staged else None)
         except explorer.ExplorerError as err:
             raise BuildError(f"docs/explorer/{rel['version']}.html", None, str(err)) from None
     return pages
@@ -144,14 +152,16 @@ def explorer_pages(root: Path, staged: Path, releases: list, work: Path, kept: k
 
 def explorer_job(root: Path, staged: Path, releases: list, work: Path, kept: keptdocs.DocsStore | None = None) -> tuple[dict, set]:
     """explorer_pages as a job of the build (build/jobs.py), and the names of the kept entries it used: in a worker
-    process the store is a copy, and the build adds them to its own before it prunes."""
-    pages = explorer_pages(root, staged, releases, work, kept)
+    process the store is a copy, and the build adds them to its own before it prunes. The newest page is made from the
+    tables the build holds (jobs.shared()), which it has written in the staged folder."""
+    pages = explorer_pages(root, staged, releases, work, kept, jobs.shared())
     return pages, (kept.used if kept is not None else set())
 
 
 def timeline_job(staged: Path, meta: dict, version: str, kept: keptdocs.DocsStore | None = None) -> tuple[bytes, set]:
-    """timeline as a job of the build, and the names of the kept entries it used (as explorer_job)."""
-    figure = timeline(timeline_frames(staged, meta), version, kept)
+    """timeline as a job of the build, and the names of the kept entries it used (as explorer_job); from the tables the
+    build holds (jobs.shared())."""
+    figure = timeline(timeline_frames(staged, meta, jobs.shared()), version, kept)
     return figure, (kept.used if kept is not None else set())
 
 
@@ -390,9 +400,9 @@ TIMELINE_COLUMNS = {
 }
 
 
-def timeline_frames(staged: Path, meta: dict) -> Frames:
-    """The release's tables as the timeline reads them (TIMELINE_COLUMNS)."""
-    return Frames(staged, meta["tables"], TIMELINE_COLUMNS)
+def timeline_frames(staged: Path, meta: dict, tables: dict | None = None) -> Frames:
+    """The release's tables as the timeline reads them (TIMELINE_COLUMNS; tables: as Frames)."""
+    return Frames(staged, meta["tables"], TIMELINE_COLUMNS, tables)
 
 
 def timeline_data(frames: dict) -> TimelineData:
