@@ -28,16 +28,16 @@
         enum, missing file, hash) and compare check_frictionless with stock Frictionless.
 
 Stages are found by wrapping the build's own functions (nothing in the build changes):
-articles = each step of pipeline.read_articles (an article on its own: YAML, shape checks,
+articles = each step of stage.read_articles (an article on its own: YAML, shape checks,
 checksum, spans, row rules, alias search) + annotations.load_actors; rows =
-pipeline.derive_tables less that (the articles' rows taken into the Arrow builders, ids checked
-across articles, derived tables); past pipeline.PARALLEL_FROM articles, both run in a process of
-their own (pipeline.derived_tables, whose worker processes read the articles) and their time is
-the build's wait for it, counted as rows; pipeline.check_tables (with the build's workers, a job:
-the time is the build's wait for it, pipeline.check_beside_exports);
+stage.derive_tables less that (the articles' rows taken into the Arrow builders, ids checked
+across articles, derived tables); past stage.PARALLEL_FROM articles, both run in a process of
+their own (stage.derived_tables, whose worker processes read the articles) and their time is
+the build's wait for it, counted as rows; stage.check_tables (with the build's workers, a job:
+the time is the build's wait for it, stage.check_beside_exports);
 publish.write_tables; the jobs (build/jobs.py: each export written and checked, the timeline, the explorer
 pages, the generated texts (docs.texts: changelog, codebook, card); run in worker processes from
-jobs.PARALLEL_ROWS rows on, when the time is the build's wait for them, pipeline.docs_made);
+jobs.PARALLEL_ROWS rows on, when the time is the build's wait for them, stage.docs_made);
 corrections.check_corrections; validate.validate_written; docs.generate (the R package's files);
 publish.publish + cache.record; "other" is everything else (releases, schemas, the lock).
 
@@ -240,7 +240,7 @@ def run_build(root: Path, workers_memory: bool) -> dict:
     import yaml  # noqa: F401
 
     from cartel_campaign import validate
-    from cartel_campaign.build import annotations, cache, corrections, docs, exports, jobs, pipeline, publish
+    from cartel_campaign.build import annotations, cache, corrections, docs, exports, jobs, pipeline, publish, stage
 
     captured = []
 
@@ -252,17 +252,17 @@ def run_build(root: Path, workers_memory: bool) -> dict:
     pipeline.Stages = Stages
     baseline = _status("VmRSS")
     tr = Tracker(workers_memory)
-    tr.wrap(pipeline, "derive_tables", STAGES[1])
-    tr.wrap_iterator(pipeline, "read_articles", STAGES[0])
+    tr.wrap(stage, "derive_tables", STAGES[1])
+    tr.wrap_iterator(stage, "read_articles", STAGES[0])
     tr.wrap(annotations, "load_actors", STAGES[0])
-    tr.wrap(pipeline, "derived_tables", STAGES[1])  # past PARALLEL_FROM articles: the wait for the process that derives them
-    tr.wrap(pipeline, "check_tables", STAGES[2])
-    tr.wrap(pipeline, "check_beside_exports", STAGES[2])  # with workers: the wait for the job that checks them
+    tr.wrap(stage, "derived_tables", STAGES[1])  # past PARALLEL_FROM articles: the wait for the process that derives them
+    tr.wrap(stage, "check_tables", STAGES[2])
+    tr.wrap(stage, "check_beside_exports", STAGES[2])  # with workers: the wait for the job that checks them
     tr.wrap(publish, "write_tables", STAGES[3])
     tr.wrap(jobs.Jobs, "submit", STAGES[4])  # a job handed to a worker
     tr.wrap(jobs._Later, "_run", STAGES[4])  # a job run here (a small release), when its result is asked for
     tr.wrap(exports, "finish_exports", STAGES[4])  # waiting for the export jobs
-    tr.wrap(pipeline, "docs_made", STAGES[4])  # waiting for the docs jobs (explorer, timeline, texts)
+    tr.wrap(stage, "docs_made", STAGES[4])  # waiting for the docs jobs (explorer, timeline, texts)
     tr.wrap(jobs.Jobs, "__exit__", STAGES[4])  # the workers' end
     tr.wrap(corrections, "check_corrections", STAGES[5])
     tr.wrap(validate, "validate_tables_written", STAGES[6])  # the tables' files (a job of the build: timed here when it runs here)

@@ -26,14 +26,17 @@ sys.meta_path.insert(0, Watch())
 print(json.dumps(seen))
 """
 
+#: After a build's entry has run, what a build that stages a release imports next (the entry itself imports no pyarrow:
+#: an unchanged rebuild needs none): the setting must be there, from the entry, before it does.
+STAGING = "\nimport cartel_campaign.build.stage"
 ENTRIES = {
     "python -m cartel_campaign.build.pipeline": "import runpy; sys.argv = ['pipeline', '--help']\ntry:\n"
                                                 "    runpy.run_module('cartel_campaign.build.pipeline', run_name='__main__')\n"
-                                                "except SystemExit:\n    pass",
+                                                "except SystemExit:\n    pass" + STAGING,
     "python build/pipeline.py": "import runpy; sys.argv = ['pipeline.py', '--help']\ntry:\n"
                                 f"    runpy.run_path({str(ROOT / 'build' / 'pipeline.py')!r}, run_name='__main__')\n"
-                                "except SystemExit:\n    pass",
-    "cartel-campaign build": "from cartel_campaign import cli\ncli.main(['build', '--root', sys.argv[1]])",
+                                "except SystemExit:\n    pass" + STAGING,
+    "cartel-campaign build": "from cartel_campaign import cli\ncli.main(['build', '--root', sys.argv[1]])" + STAGING,
     "cartel-campaign draft": "import cartel_campaign.draft",
 }
 

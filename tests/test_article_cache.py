@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cartel_campaign.build import articles, pipeline
+from cartel_campaign.build import articles, pipeline, stage
 from conftest import Tally, copy_project, newest_version, tree_bytes
 
 OLD_NOTE = "summary: American officials describe the Cartel de los Soles as a narcoterrorist organization."
@@ -16,7 +16,7 @@ NEW_NOTE = "summary: American officials describe the Cartel de los Soles as a na
 def counted(monkeypatch, tmp_path):
     """Counts of the articles taken from entries (kept) and derived, by this process and the build's forked ones."""
     seen = Tally(tmp_path / "counted")
-    load, read = articles.Store.load, pipeline.ArticleReader.__call__
+    load, read = articles.Store.load, stage.ArticleReader.__call__
 
     def counting_load(self, key):
         seen.add("kept")
@@ -27,12 +27,12 @@ def counted(monkeypatch, tmp_path):
         return read(self, path)
 
     monkeypatch.setattr(articles.Store, "load", counting_load)
-    monkeypatch.setattr(pipeline.ArticleReader, "__call__", counting_read)
+    monkeypatch.setattr(stage.ArticleReader, "__call__", counting_read)
     return seen
 
 
 def _stage(root, name, kept=None) -> dict:
-    staged, _ = pipeline.stage_release(root, root / "work" / name, newest_version(root), pipeline.Stages(quiet=True),
+    staged, _ = stage.stage_release(root, root / "work" / name, newest_version(root), pipeline.Stages(quiet=True),
                                        with_docs=False, kept=kept)
     return tree_bytes(staged)
 
@@ -105,7 +105,7 @@ def test_a_link_or_a_file_where_the_store_should_be_is_refused(tmp_path, planted
 def test_entries_kept_from_the_workers_bytes_are_taken_as_they_are(tmp_path, monkeypatch, counted):
     """Read in worker processes, each article is kept as the bytes its worker pickled it to (not pickled again here):
     a build that takes them gives the cold build's bytes, and derives nothing again."""
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(stage, "PARALLEL_FROM", 1)
     root = copy_project(tmp_path / "repo")
     kept = root / "kept"
     cold = _stage(root, "cold")

@@ -116,12 +116,29 @@ def test_unchanged_rebuild_is_skipped_and_any_change_rebuilds(project):
     assert first.returncode == 0, first.stderr
     again = subprocess_build(project)
     assert "inputs and outputs identical to the last build" in again.stderr
+    assert unchanged_rebuild_imports(project) == [], "an unchanged rebuild imported the staging or its libraries"
     # an edited output is noticed (and refused: published files are not rebuilt silently over)
     csv = project / "dataset" / version / "events.csv"
     csv.write_bytes(csv.read_bytes() + b"\n")
     edited = subprocess_build(project)
     assert "identical to the last build" not in edited.stderr
     assert edited.returncode == 2 and "already published and the rebuild differs" in edited.stderr
+
+
+def unchanged_rebuild_imports(root) -> list[str]:
+    """The heavy modules a build of root that finds it unchanged imports: the staging (build/stage.py) and the libraries
+    it needs. None: the entry (build/pipeline.py) reads the project's declarations and hashes files, nothing more."""
+    import ast
+    import subprocess
+    import sys
+
+    code = ("import runpy, sys\nsys.argv = ['pipeline', '--root', sys.argv[1]]\ntry:\n"
+            "    runpy.run_module('cartel_campaign.build.pipeline', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pyarrow', 'pandas', 'numpy', 'matplotlib', 'followthemoney') "
+            "or m == 'cartel_campaign.build.stage'))")
+    run = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True, timeout=600)
+    assert "identical to the last build" in run.stderr, run.stderr
+    return ast.literal_eval(run.stdout.strip().splitlines()[-1])
 
 
 def subprocess_build(root):

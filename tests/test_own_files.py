@@ -3,7 +3,7 @@ opened or written through a symbolic link the build did not make (the build refu
 the file the link points to is untouched), and an input saved while a build runs is not recorded as built."""
 from __future__ import annotations
 
-from cartel_campaign.build import cache, pipeline
+from cartel_campaign.build import cache, pipeline, stage
 from conftest import copy_project, newest_version
 
 
@@ -33,14 +33,14 @@ def test_a_link_planted_during_the_build_is_not_written_through(tmp_path, monkey
     root = copy_project(tmp_path / "repo")
     victim = tmp_path / "victim.txt"
     victim.write_text("someone's file\n", encoding="utf-8")
-    real = pipeline.stage_release
+    real = stage.stage_release
 
     def planting(*args, **kwargs):
         result = real(*args, **kwargs)
         (root / cache.TEMPORARY).symlink_to(victim)
         return result
 
-    monkeypatch.setattr(pipeline, "stage_release", planting)
+    monkeypatch.setattr(stage, "stage_release", planting)
     code, err = _build(root, capsys)
     assert code == 2 and ".build-cache.json.tmp: is a symbolic link" in err, err
     assert victim.read_text(encoding="utf-8") == "someone's file\n"
@@ -50,16 +50,16 @@ def test_an_input_saved_during_the_build_is_not_recorded_as_built(tmp_path, monk
     root = copy_project(tmp_path / "repo")
     version = newest_version(root)
     annotation = next((root / "seeds").glob("004_*.yaml"))
-    real = pipeline.stage_release
+    real = stage.stage_release
 
     def editing(*args, **kwargs):
         result = real(*args, **kwargs)  # the build has read the seeds; the annotator saves an edit now
         annotation.write_text(annotation.read_text(encoding="utf-8") + "# saved during the build\n", encoding="utf-8")
         return result
 
-    monkeypatch.setattr(pipeline, "stage_release", editing)
+    monkeypatch.setattr(stage, "stage_release", editing)
     assert pipeline.publish_newest(root, version, False, pipeline.Stages(quiet=True), force=True) is not None
-    monkeypatch.setattr(pipeline, "stage_release", real)
+    monkeypatch.setattr(stage, "stage_release", real)
     assert pipeline.publish_newest(root, version, False, pipeline.Stages(quiet=True), force=False) is not None, \
         "the edit saved during the build was recorded as built: the next build said unchanged"
     assert pipeline.publish_newest(root, version, False, pipeline.Stages(quiet=True), force=False) is None

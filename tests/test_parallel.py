@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from cartel_campaign.build import pipeline
+from cartel_campaign.build import pipeline, stage
 from cartel_campaign.build.errors import BuildError
 from cartel_campaign.validate import TABLE_FILE_RULES
 from conftest import Tally, copy_project, formula_put_in, newest_version
@@ -27,14 +27,14 @@ def counted_pools(monkeypatch, tally: Tally) -> Tally:
             tally.add("pool")
             super().__init__(*args, **kwargs)
 
-    derive, test = pipeline.derive_tables, os.getpid()
+    derive, test = stage.derive_tables, os.getpid()
 
     def counted_derive(*args, **kwargs):
         tally.add("derived-here" if os.getpid() == test else "derived-apart")
         return derive(*args, **kwargs)
 
     monkeypatch.setattr(jobs, "ProcessPoolExecutor", Counted)
-    monkeypatch.setattr(pipeline, "derive_tables", counted_derive)
+    monkeypatch.setattr(stage, "derive_tables", counted_derive)
     return tally
 
 
@@ -42,7 +42,7 @@ def counted_pools(monkeypatch, tally: Tally) -> Tally:
 def pools(monkeypatch, tmp_path):
     """The articles read and derived in processes of their own, and a count of the worker pools the build starts."""
     started = counted_pools(monkeypatch, Tally(tmp_path / "pools"))
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(stage, "PARALLEL_FROM", 1)
     return started
 
 
@@ -67,15 +67,15 @@ def test_a_derive_process_that_dies_is_one_line(tmp_path, monkeypatch):
     error, nothing published."""
     import signal
 
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(pipeline, "derive_tables", lambda *args: os.kill(os.getpid(), signal.SIGKILL))
+    monkeypatch.setattr(stage, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(stage, "derive_tables", lambda *args: os.kill(os.getpid(), signal.SIGKILL))
     root = copy_project(tmp_path / "repo")
-    assert _error(root) == str(pipeline.jobs.worker_died())
+    assert _error(root) == str(stage.jobs.worker_died())
 
 
 def _error(root) -> str:
     with pytest.raises(BuildError) as err:
-        pipeline.stage_release(root, root / "work", newest_version(root), pipeline.Stages(quiet=True), with_docs=False)
+        stage.stage_release(root, root / "work", newest_version(root), pipeline.Stages(quiet=True), with_docs=False)
     return str(err.value)
 
 
@@ -97,20 +97,20 @@ def test_an_article_error_is_the_same_in_workers(tmp_path, monkeypatch):
     root = copy_project(tmp_path / "repo")
     path = _quote_not_in_its_article(root, "003")
     serial = _error(root)
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(stage, "PARALLEL_FROM", 1)
     assert _error(root) == serial and serial.startswith(f"seeds/{path.name}:")
 
 
 def test_an_article_error_comes_before_a_later_articles_in_the_same_task(tmp_path, monkeypatch):
-    """A worker reads several articles a task (pipeline.TASK); an error raised reading a later one (004's YAML) is
+    """A worker reads several articles a task (stage.TASK); an error raised reading a later one (004's YAML) is
     raised at its turn, after the articles before it in the task are taken, so an earlier article's error (003's,
     found when its rows are taken) is the one reported, as in the serial build."""
     root = copy_project(tmp_path / "repo")
     path = _quote_not_in_its_article(root, "003")
     _seed(root, "004").write_text("events: [unclosed\n", encoding="utf-8")
     serial = _error(root)
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(pipeline, "TASK", 5)
+    monkeypatch.setattr(stage, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(stage, "TASK", 5)
     assert _error(root) == serial and serial.startswith(f"seeds/{path.name}:")
 
 
@@ -119,16 +119,16 @@ def test_an_id_taken_by_another_article_is_refused_when_its_rows_are_taken(tmp_p
     article order; the message names where the id was first defined (the other file is read again for the line)."""
     root = copy_project(tmp_path / "repo")
     meta, schemas = pipeline.load_schemas(root)
-    checker = pipeline.annotations.Checker(schemas)
-    inp = pipeline.Inputs(root, meta, schemas, pipeline.read_releases(root), checker)
-    sink = pipeline.Sink(schemas, meta["tables"])
-    actors_doc, actors = pipeline.annotations.load_actors(root / "seeds" / "actors.yaml", "seeds/actors.yaml", checker)
-    reader = pipeline.ArticleReader(inp, pipeline.derive.actor_rows(actors_doc, actors, sink))
+    checker = stage.annotations.Checker(schemas)
+    inp = stage.Inputs(root, meta, schemas, pipeline.read_releases(root), checker)
+    sink = stage.Sink(schemas, meta["tables"])
+    actors_doc, actors = stage.annotations.load_actors(root / "seeds" / "actors.yaml", "seeds/actors.yaml", checker)
+    reader = stage.ArticleReader(inp, stage.derive.actor_rows(actors_doc, actors, sink))
     theirs, mine = reader(_seed(root, "003")), reader(_seed(root, "004"))
     table, rid, path = theirs.ids[0]
     mine.ids.insert(0, (table, rid, mine.ids[0][2]))  # as if 004's first record had 003's first id
-    ids, summary = pipeline.derive.Ids(), pipeline.rules.SummaryCounter()
-    first = pipeline.TableBuilder("evidence", schemas["evidence"])
+    ids, summary = stage.derive.Ids(), stage.rules.SummaryCounter()
+    first = stage.TableBuilder("evidence", schemas["evidence"])
     theirs.add_to(sink, summary, ids, first)
     with pytest.raises(BuildError) as err:
         mine.add_to(sink, summary, ids, first)
@@ -183,7 +183,7 @@ def test_in_workers_the_generated_texts_are_made_while_the_release_is_validated(
     monkeypatch.setattr(jobs.Jobs, "submit", submitted)
     monkeypatch.setattr(validate, "validate_written", validating)
     monkeypatch.setattr(card, "document", made)
-    pipeline.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True))
+    stage.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True))
     order = done.added()
     assert order.index("texts") < order.index("validate_written"), order
     assert done.counts("card-here", "card-apart") == {"card-here": 0, "card-apart": 1}, order
@@ -223,7 +223,7 @@ def test_a_workbook_written_with_a_formula_is_refused_by_the_build(tmp_path, mon
         monkeypatch.setattr(jobs, "PARALLEL_ROWS", 0)
         monkeypatch.setattr(jobs, "usable_cores", lambda: 2)
     with pytest.raises(BuildError, match="cartel_campaign.xlsx: part xl/worksheets/sheet[0-9]+.xml: holds a formula"):
-        pipeline.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True))
+        stage.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True))
 
 
 @pytest.mark.parametrize("how", ["writer", "check"])
@@ -235,7 +235,7 @@ def test_an_export_job_error_is_the_one_the_serial_build_reports(tmp_path, monke
 
     def error(work: str) -> str:
         with pytest.raises(BuildError) as err:
-            pipeline.stage_release(root, tmp_path / work, newest_version(root), pipeline.Stages(quiet=True))
+            stage.stage_release(root, tmp_path / work, newest_version(root), pipeline.Stages(quiet=True))
         return str(err.value)
 
     serial = error("serial")
@@ -268,7 +268,7 @@ def test_a_table_file_damaged_after_writing_is_refused_in_workers_as_here(tmp_pa
         monkeypatch.setattr(jobs, "PARALLEL_ROWS", 0)
         monkeypatch.setattr(jobs, "usable_cores", lambda: 2)
     with pytest.raises(BuildError, match=re.escape(f"[{code}]")):
-        pipeline.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True))
+        stage.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True))
     assert ("check_written_tables", 2 if parallel else 0) in ran, ran
 
 
@@ -288,7 +288,7 @@ def _tables_refused(monkeypatch, tally: Tally) -> Tally:
         raise BuildError("seeds/x.yaml", 1, "the tables break a rule")
 
     monkeypatch.setattr(jobs.Jobs, "submit", submitted)
-    monkeypatch.setattr(pipeline, "check_tables", refused)
+    monkeypatch.setattr(stage, "check_tables", refused)
     return tally
 
 
@@ -298,7 +298,7 @@ def test_in_workers_the_exports_are_written_while_the_tables_are_checked(tmp_pat
     root = copy_project(tmp_path / "repo")
     done = _tables_refused(monkeypatch, Tally(tmp_path / "done"))
     with pytest.raises(BuildError, match="the tables break a rule"):
-        pipeline.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True))
+        stage.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True))
     submitted = [name for name in done.added() if name != "check_tables"]
     assert submitted == ["_check_shared_tables", *["write_export"] * 4] and done.counts("check_tables") == {"check_tables": 1}, done.added()
 
@@ -311,7 +311,7 @@ def test_a_build_whose_tables_are_refused_writes_no_export_here(tmp_path, monkey
     written = []
     monkeypatch.setattr("cartel_campaign.workbook.write_workbook", lambda path, tables: written.append(path))
     with pytest.raises(BuildError, match="the tables break a rule"):
-        pipeline.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True))
+        stage.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True))
     assert done.added()[-1] == "check_tables" and "write_export" in done.added()
     assert not written and not list((tmp_path / "work").rglob("*.xlsx"))
 
@@ -334,9 +334,9 @@ def test_a_failed_build_stops_its_jobs_instead_of_waiting_for_them(tmp_path, mon
         return 0
 
     monkeypatch.setattr("cartel_campaign.workbook.write_workbook", slow)
-    monkeypatch.setattr(pipeline, "check_tables", _wait_for(started, pipeline.check_tables))
+    monkeypatch.setattr(stage, "check_tables", _wait_for(started, stage.check_tables))
     with pytest.raises(BuildError, match="the tables break a rule"):
-        pipeline.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True))
+        stage.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True))
     assert not finished.exists()
     assert _ends(int(started.read_text())), "the job's process outlived the failed build"
 
@@ -392,7 +392,7 @@ def test_the_build_holds_what_it_staged_to_every_files_rule(tmp_path, monkeypatc
                     f.write(f"{_code} {os.getpid()}\n")
                 return _check(*args)
             monkeypatch.setitem(rules.RULES, code, dataclasses.replace(rule, check=check))
-    pipeline.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True), with_docs=False)
+    stage.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True), with_docs=False)
     runs = [line.split() for line in record.read_text(encoding="utf-8").splitlines()]
     assert sorted(code for code, _ in runs) == sorted(code for code, rule in rules.RULES.items() if rule.scope == "files")
     where = {code: int(pid) != os.getpid() for code, pid in runs}
@@ -461,7 +461,7 @@ def test_a_job_worker_that_dies_is_one_line_not_a_traceback(tmp_path, monkeypatc
 
     monkeypatch.setattr("cartel_campaign.workbook.write_workbook", killed)
     with pytest.raises(BuildError) as err:
-        pipeline.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True))
+        stage.stage_release(root, tmp_path / "work", newest_version(root), pipeline.Stages(quiet=True))
     assert str(err.value).startswith("build: a worker process of the build died before it finished")
 
 
@@ -470,15 +470,15 @@ def test_an_article_worker_that_dies_is_one_line_not_a_traceback(tmp_path, monke
     import signal
 
     root = copy_project(tmp_path / "repo")
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
-    me, read = os.getpid(), pipeline.ArticleReader.__call__
+    monkeypatch.setattr(stage, "PARALLEL_FROM", 1)
+    me, read = os.getpid(), stage.ArticleReader.__call__
 
     def killed(self, path):
         if os.getpid() != me and path.name.startswith("003_"):
             os.kill(os.getpid(), signal.SIGKILL)
         return read(self, path)
 
-    monkeypatch.setattr(pipeline.ArticleReader, "__call__", killed)
+    monkeypatch.setattr(stage.ArticleReader, "__call__", killed)
     assert _error(root).startswith("build: a worker process of the build died before it finished")
 
 
@@ -718,10 +718,10 @@ def test_an_article_error_that_does_not_pickle_comes_at_its_turn(tmp_path, monke
     root = copy_project(tmp_path / "repo")
     path = _quote_not_in_its_article(root, "003")
     serial = _error(root)
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(pipeline, "TASK", 5)
-    me, read = os.getpid(), pipeline.ArticleReader.__call__
-    monkeypatch.setattr(pipeline.ArticleReader, "__call__", lambda self, p: _breaks_reading(p) if os.getpid() != me and p.name.startswith("004_")
+    monkeypatch.setattr(stage, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(stage, "TASK", 5)
+    me, read = os.getpid(), stage.ArticleReader.__call__
+    monkeypatch.setattr(stage.ArticleReader, "__call__", lambda self, p: _breaks_reading(p) if os.getpid() != me and p.name.startswith("004_")
                         else read(self, p))
     assert _error(root) == serial and serial.startswith(f"seeds/{path.name}:")
 
@@ -732,12 +732,12 @@ def test_an_article_error_in_a_worker_shows_where_it_was_raised(tmp_path, monkey
     import traceback
 
     root = copy_project(tmp_path / "repo")
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
-    me, read = os.getpid(), pipeline.ArticleReader.__call__
-    monkeypatch.setattr(pipeline.ArticleReader, "__call__", lambda self, p: _breaks_reading(p) if os.getpid() != me and p.name.startswith("002_")
+    monkeypatch.setattr(stage, "PARALLEL_FROM", 1)
+    me, read = os.getpid(), stage.ArticleReader.__call__
+    monkeypatch.setattr(stage.ArticleReader, "__call__", lambda self, p: _breaks_reading(p) if os.getpid() != me and p.name.startswith("002_")
                         else read(self, p))
     with pytest.raises(RuntimeError, match=r"^_HoldsALock: a bug reading 002_") as err:
-        pipeline.stage_release(root, root / "work", newest_version(root), pipeline.Stages(quiet=True), with_docs=False)
+        stage.stage_release(root, root / "work", newest_version(root), pipeline.Stages(quiet=True), with_docs=False)
     assert "_breaks_reading" in "".join(traceback.format_exception(err.value))
 
 

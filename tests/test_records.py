@@ -130,12 +130,12 @@ ANONYMOUS = """- id: 001-white-house-source
 
 
 def actor_aliases(tmp_path, text: str):
-    from cartel_campaign.build import annotations, derive, pipeline as p
+    from cartel_campaign.build import annotations, derive, project, stage
 
     (tmp_path / "actors.yaml").write_text(text, encoding="utf-8")
-    _, schemas = p.load_schemas(ROOT)
+    _, schemas = project.load_schemas(ROOT)
     doc, actors = annotations.load_actors(tmp_path / "actors.yaml", "seeds/actors.yaml", annotations.Checker(schemas))
-    return derive.actor_rows(doc, actors, p.Recorder())
+    return derive.actor_rows(doc, actors, stage.Recorder())
 
 
 def test_anonymous_sources_of_two_articles_may_be_described_alike(tmp_path):

@@ -32,7 +32,7 @@ import test_bad_inputs as bad
 from conftest import ROOT, copy_project, newest_version
 
 from cartel_campaign import rules
-from cartel_campaign.build import annotations, derive, pipeline
+from cartel_campaign.build import annotations, derive, pipeline, stage
 from cartel_campaign.build.errors import BuildError
 from cartel_campaign.build.provenance import Provenance
 from cartel_campaign.validation.files import read_release
@@ -496,8 +496,8 @@ def reader():
     checker = annotations.Checker(schemas)
     releases = annotations.load_releases(ROOT / "seeds" / "releases.yaml", "seeds/releases.yaml", checker)
     actors_doc, actors = annotations.load_actors(ROOT / "seeds" / "actors.yaml", "seeds/actors.yaml", checker)
-    owner = derive.actor_rows(actors_doc, actors, pipeline.Recorder())
-    return pipeline.ArticleReader(pipeline.Inputs(ROOT, meta, schemas, releases, checker), owner)
+    owner = derive.actor_rows(actors_doc, actors, stage.Recorder())
+    return stage.ArticleReader(stage.Inputs(ROOT, meta, schemas, releases, checker), owner)
 
 
 def build_with_bad_derivation(reader, code: str) -> str:

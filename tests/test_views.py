@@ -17,7 +17,8 @@ from conftest import ROOT, newest_version
 
 import cartel_campaign as cc
 from cartel_campaign import checks, crosswalk, release, views
-from cartel_campaign.build.pipeline import load_schemas, view_tables
+from cartel_campaign.build.project import load_schemas
+from cartel_campaign.build.stage import view_tables
 from cartel_campaign.rules.tables import compare_tables, view_problems
 from cartel_campaign.validation.files import read_release
 

@@ -1,4 +1,4 @@
-"""What one article gives (pipeline.ArticleRows), kept between builds in the build's work area.
+"""What one article gives (stage.ArticleRows), kept between builds in the build's work area.
 
 An article's rows depend on its annotation, its text, the actor registry (seeds/actors.yaml), the
 schemas, the newest release's version and status, and the code (cache.code_digest: Python, the

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from . import pipeline, publish
+from . import pipeline, publish, stage
 from .errors import BuildError
 from .verify import release_folder_problems
 
@@ -15,7 +15,7 @@ def rebuild_problems(root: Path, version: str) -> list[str]:
     target = root / "dataset" / version
     with tempfile.TemporaryDirectory(prefix="cc-validate-") as tmp:
         try:
-            staged, _ = pipeline.stage_release(root, Path(tmp), version, pipeline.Stages(quiet=True), with_docs=False)
+            staged, _ = stage.stage_release(root, Path(tmp), version, pipeline.Stages(quiet=True), with_docs=False)
         except BuildError as err:  # the build would refuse to make it: the release is not what seeds/ give
             return [f"dataset/{version}: cannot be rebuilt from seeds/: {err}"]
         return [f"dataset/{version}/{name}: differs from a rebuild of seeds/ (the release is not what its annotations "

@@ -9,10 +9,10 @@ what a job imports and allocates goes with it, and the workers stay as they were
 here, when its result is first asked for. Either way the files are the same bytes: a job's output depends on its
 inputs only (tests/test_parallel.py).
 
-Every worker pool of the build (these jobs, the articles read ahead: pipeline._read) is made by fork_pool: its
+Every worker pool of the build (these jobs, the articles read ahead: stage._read) is made by fork_pool: its
 workers die with the build (on Linux, the parent-death signal), so a killed build leaves no worker behind
 holding its lock; a worker that dies is reported as one line (worker_died), never as a traceback. Past
-pipeline.PARALLEL_FROM articles, the tables are derived (and the articles read) in a process of their own
+stage.PARALLEL_FROM articles, the tables are derived (and the articles read) in a process of their own
 (in_own_process, as a job), which hands them back as Arrow IPC files (hand_back, taken_back).
 """
 from __future__ import annotations

@@ -27,7 +27,6 @@ import json
 import textwrap
 from pathlib import Path
 
-from ..rules import number_word
 
 R = "r"
 #: Folders whose every file the build generates (a file there that it does not produce is stale).
@@ -104,6 +103,8 @@ def dcf(text: str) -> str:
 
 
 def description(version: str, descriptor: dict) -> str:
+    from ..rules.text import number_word  # here: the rules import the tables' libraries, which an unchanged rebuild (stale) does not need
+
     n_tables = len(descriptor["resources"])
     return (
         "Package: cartelcampaign\n"
