@@ -440,7 +440,7 @@ def run_jobs(root: Path) -> dict:
     import tempfile
 
     from cartel_campaign import exports as export_formats
-    from cartel_campaign.build import docs, exports, jobs, pipeline
+    from cartel_campaign.build import docs, exports, jobs, pipeline, project
     from cartel_campaign.validation.files import read_release
 
     releases = pipeline.read_releases(root)
@@ -453,7 +453,7 @@ def run_jobs(root: Path) -> dict:
         folder.mkdir()
         named = {n: (_write_and_check, n, folder, previous) for n in exports.formats_of(folder)}
         named["explorer pages"] = (docs.explorer_job, root, release, releases, Path(tmp) / "docs", None)
-        named["timeline"] = (docs.timeline_job, release, pipeline.load_schemas(root)[0], release.name, None)
+        named["timeline"] = (docs.timeline_job, release, project.load_schemas(root)[0], release.name, None)
         with jobs.Jobs(tables, 0):  # the tables shared as with the build's workers (no pool: each job forked here)
             for name, (function, *args) in named.items():
                 out[name] = _alone(function, args)

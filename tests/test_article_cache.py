@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cartel_campaign.build import articles, pipeline, stage
+from cartel_campaign.build import articles, pipeline, project, stage
 from conftest import Tally, copy_project, newest_version, tree_bytes
 
 OLD_NOTE = "summary: American officials describe the Cartel de los Soles as a narcoterrorist organization."
@@ -56,7 +56,7 @@ def test_kept_articles_give_the_bytes_of_a_cold_build_and_a_change_is_derived_ag
 
 def test_a_changed_text_or_registry_is_not_taken_from_an_entry(tmp_path):
     root = copy_project(tmp_path / "repo")
-    meta, schemas = pipeline.load_schemas(root)
+    meta, schemas = project.load_schemas(root)
     newest = pipeline.read_releases(root)[-1]
     store = articles.Store(root / "kept", articles.salt(root, schemas, newest))
     path = next((root / "seeds").glob("003_*.yaml"))
@@ -75,7 +75,7 @@ def test_entries_are_not_written_through_a_link(tmp_path):
     victim.write_text("someone's file\n", encoding="utf-8")
     kept = root / "kept"
     kept.mkdir()
-    _, schemas = pipeline.load_schemas(root)
+    _, schemas = project.load_schemas(root)
     store = articles.Store(kept, articles.salt(root, schemas, pipeline.read_releases(root)[-1]))
     path = next((root / "seeds").glob("003_*.yaml"))
     key = store.key(path)

@@ -255,7 +255,7 @@ def test_special_characters_survive_the_yaml(tmp_path):
 def made_up_project(tmp_path, status: str) -> tuple[Path, dict]:
     """A project with one made-up article whose draft has `published` filled in and the given status;
     returns (root, the derived tables as lists of rows)."""
-    from cartel_campaign.build import pipeline, stage
+    from cartel_campaign.build import pipeline, project, stage
 
     text = ("Harbor Council Approves New Budget\n"
             "Mayor Alma Ortiz said the budget was “a fair deal,” while Ben Cole called it “a disgrace.” "
@@ -277,7 +277,7 @@ def made_up_project(tmp_path, status: str) -> tuple[Path, dict]:
     out = re.sub(r"summary: ~.*", "summary: A made-up claim.", out)
     article.with_suffix(".yaml").write_text(out, encoding="utf-8")
     (root / "seeds" / "releases.yaml").write_text("- version: 0.1.0\n  date: 2026-01-01\n  status: draft\n  notes: A made-up release.\n", encoding="utf-8")
-    meta, schemas = pipeline.load_schemas(root)
+    meta, schemas = project.load_schemas(root)
     inp = stage.Inputs(root, meta, schemas, pipeline.read_releases(root), stage.annotations.Checker(schemas))
     tables, _ = stage.derive_tables(inp)
     stage.check_tables(inp, tables)

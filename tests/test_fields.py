@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 
 from cartel_campaign import fields
-from cartel_campaign.build import pipeline
+from cartel_campaign.build import project
 from cartel_campaign.build.errors import BuildError
 
 SCHEMAS = ROOT / "schemas"
@@ -50,4 +50,4 @@ def test_a_field_the_dictionary_cannot_complete_is_refused(tmp_path):
     schema["fields"].append({"name": "mood"})
     path.write_text(json.dumps(schema), encoding="utf-8")
     with pytest.raises(BuildError, match=r"schemas/quotes.schema.json: field 'mood' has no type and is not defined in schemas/fields.json"):
-        pipeline.load_schemas(root)
+        project.load_schemas(root)

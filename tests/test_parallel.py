@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from cartel_campaign.build import pipeline, stage
+from cartel_campaign.build import pipeline, project, stage
 from cartel_campaign.build.errors import BuildError
 from cartel_campaign.validate import TABLE_FILE_RULES
 from conftest import Tally, copy_project, formula_put_in, newest_version
@@ -118,7 +118,7 @@ def test_an_id_taken_by_another_article_is_refused_when_its_rows_are_taken(tmp_p
     """Each article's ids are checked against the others' when its rows are taken (ArticleRows.add_to), in
     article order; the message names where the id was first defined (the other file is read again for the line)."""
     root = copy_project(tmp_path / "repo")
-    meta, schemas = pipeline.load_schemas(root)
+    meta, schemas = project.load_schemas(root)
     checker = stage.annotations.Checker(schemas)
     inp = stage.Inputs(root, meta, schemas, pipeline.read_releases(root), checker)
     sink = stage.Sink(schemas, meta["tables"])
@@ -782,7 +782,7 @@ def test_the_docs_jobs_take_the_tables_the_build_holds(tmp_path):
     from conftest import ROOT
 
     version = newest_version(ROOT)
-    releases, (meta, _) = pipeline.read_releases(ROOT), pipeline.load_schemas(ROOT)
+    releases, (meta, _) = pipeline.read_releases(ROOT), project.load_schemas(ROOT)
     tables = read_release(ROOT / "dataset" / version)[1]
     staged = tmp_path / "dataset" / version
     shutil.copytree(ROOT / "dataset" / version, staged)

@@ -32,7 +32,7 @@ import test_bad_inputs as bad
 from conftest import ROOT, copy_project, newest_version
 
 from cartel_campaign import rules
-from cartel_campaign.build import annotations, derive, pipeline, stage
+from cartel_campaign.build import annotations, derive, pipeline, project, stage
 from cartel_campaign.build.errors import BuildError
 from cartel_campaign.build.provenance import Provenance
 from cartel_campaign.validation.files import read_release
@@ -492,7 +492,7 @@ def build_with_bad_input(root: Path, case_id: str) -> str:
 
 @pytest.fixture(scope="module")
 def reader():
-    meta, schemas = pipeline.load_schemas(ROOT)
+    meta, schemas = project.load_schemas(ROOT)
     checker = annotations.Checker(schemas)
     releases = annotations.load_releases(ROOT / "seeds" / "releases.yaml", "seeds/releases.yaml", checker)
     actors_doc, actors = annotations.load_actors(ROOT / "seeds" / "actors.yaml", "seeds/actors.yaml", checker)

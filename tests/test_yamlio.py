@@ -33,13 +33,13 @@ def test_a_doc_is_pickled_without_its_parsed_data_and_parses_it_again_on_demand(
 
 def test_a_columns_pattern_is_compiled_once_for_all_its_values(monkeypatch):
     """Checker.value checks every id against its column's pattern: the pattern is compiled once, not looked up per value."""
-    from cartel_campaign.build import annotations, pipeline
+    from cartel_campaign.build import annotations, project
 
     compiled = []
     real = annotations.re.compile
     monkeypatch.setattr(annotations.re, "compile", lambda *a, **k: compiled.append(a[0]) or real(*a, **k))
     annotations._matcher.cache_clear()
-    _, schemas = pipeline.load_schemas(ROOT)
+    _, schemas = project.load_schemas(ROOT)
     checker = annotations.Checker(schemas)
     path = _seed_annotation()
     ann = annotations.load_annotation(path, f"seeds/{path.name}", ROOT / "seeds", checker)

@@ -1564,11 +1564,11 @@ def published_articles(article_path: Path) -> set[str]:
     root = Path(article_path).resolve().parent.parent
     if not (root / "seeds" / "releases.yaml").is_file():
         return set()
-    from .build import pipeline, stage
+    from .build import project
     from .build.errors import BuildError
 
     try:
-        return stage.published_article_ids(root, pipeline.read_releases(root))
+        return project.published_article_ids(root, project.read_releases(root))
     except BuildError:
         return set()  # a broken releases.yaml: the build says what is wrong with it
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from ..safety import terminal
 from . import cache, publish, rpackage
 from .errors import BuildError
-from .project import load_schemas, read_json, read_releases  # noqa: F401 - load_schemas, read_json: part of this module's API
+from .project import read_releases
 
 
 class Stages:
@@ -39,7 +39,6 @@ class Stages:
         self._t = (name, now) if name else None
         if name and not self.quiet and name not in self.times:
             print(f"[build] {name}…", file=sys.stderr, flush=True)
-
 
 
 def check(root: Path, version: str, stages: Stages) -> list[str]:

@@ -1,5 +1,6 @@
 """The project's declarations the build reads first: schemas/package.json (the package's metadata and its
-tables' order), each table's Table Schema (resolved against the field dictionary) and seeds/releases.yaml.
+tables' order), each table's Table Schema (resolved against the field dictionary) and seeds/releases.yaml
+(with the articles of its published releases).
 Light to import: an unchanged rebuild (build/pipeline.py) reads these and nothing of the staging (build/stage.py)."""
 from __future__ import annotations
 
@@ -42,3 +43,12 @@ def read_releases(root: Path) -> list:
     _, schemas = load_schemas(root)
     return annotations.load_releases(root / "seeds" / "releases.yaml", "seeds/releases.yaml", annotations.Checker(schemas))
 
+
+def published_article_ids(root: Path, releases: list[dict]) -> set[str]:
+    """The articles of every published release (their names predate the naming rule and stay)."""
+    out = set()
+    for rel in releases:
+        path = root / "dataset" / rel["version"] / "datapackage.json"
+        if rel["status"] == "published" and path.is_file():
+            out |= {Path(s["path"]).stem for s in json.loads(path.read_text(encoding="utf-8")).get("sources", [])}
+    return out

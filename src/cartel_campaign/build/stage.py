@@ -9,7 +9,6 @@ write (Parquet, CSV, descriptor, manifest) -> validate the written files -> docs
 from __future__ import annotations
 
 import itertools
-import json
 import pickle
 import re
 from collections import deque
@@ -23,7 +22,7 @@ from .. import assertions, checks, release, rules, views
 from ..cores import usable_cores
 from . import annotations, articles, corrections, counts, derive, docs, exports, jobs, keptdocs, publish, verify
 from .errors import BuildError
-from .project import load_schemas
+from .project import load_schemas, published_article_ids
 from .provenance import Provenance
 from .articles import ArticleRows
 from .tables import Sink, TableBuilder
@@ -60,16 +59,6 @@ def annotation_files(seeds: Path, article_id: str) -> list[Path]:
     if not files:
         raise BuildError("seeds/", None, "no annotation files found (expected seeds/NNN_<hash>.yaml)")
     return files
-
-
-def published_article_ids(root: Path, releases: list[dict]) -> set[str]:
-    """The articles of every published release (their names predate the naming rule and stay)."""
-    out = set()
-    for rel in releases:
-        path = root / "dataset" / rel["version"] / "datapackage.json"
-        if rel["status"] == "published" and path.is_file():
-            out |= {Path(s["path"]).stem for s in json.loads(path.read_text(encoding="utf-8")).get("sources", [])}
-    return out
 
 
 def check_article_name(ann: annotations.Annotation, named_before: set[str]) -> None:
